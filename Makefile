@@ -1,0 +1,111 @@
+# Everything installs itself on first use: a pinned pipenv in .venv-tools, the locked
+# Python packages in .venv, the pinned cdktf CLI in node_modules, checkov in .venv-checkov.
+# Needs only python3 (3.11), node/npm and terraform on PATH.
+
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+.DEFAULT_GOAL := help
+MAKEFLAGS += --no-print-directory
+
+PYTHON ?= python3
+PIPENV_VERSION := 2026.10.3
+TOOLS_VENV := .venv-tools
+CHECKOV_VENV := .venv-checkov
+
+export PIPENV_VENV_IN_PROJECT := 1
+export PIPENV_VERBOSITY := -1
+export PIPENV_IGNORE_VIRTUALENVS := 1
+export PIPENV_NOSPIN := 1
+export PATH := $(CURDIR)/$(TOOLS_VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+# jsii prints a banner on every run under Node 20 (end of life); silence it for 20 only.
+# Node 22 or later is recommended.
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION ?= 20
+# No version checks or telemetry from terraform or the cdktf CLI.
+export CHECKPOINT_DISABLE := 1
+export CDKTF_DISABLE_PLUGIN_CACHE_ENV := 1
+
+# Offline providers: when a filesystem mirror exists, point Terraform at it (see README).
+TF_CLI_CONFIG := $(shell $(PYTHON) tools/terraform_cli_config.py build/terraformrc)
+ifneq ($(strip $(TF_CLI_CONFIG)),)
+export TF_CLI_CONFIG_FILE := $(TF_CLI_CONFIG)
+# Offline, `terraform providers lock` (run by the CLI after init) would ask the registry.
+PROVIDER_LOCK_FLAG := --skip-provider-lock
+endif
+
+CDKTF := npx --no-install cdktf
+PIPENV := $(TOOLS_VENV)/bin/pipenv
+RUN := $(PIPENV) run
+APPROVE_FLAG := $(if $(filter 1 true yes,$(AUTO_APPROVE)),--auto-approve,)
+# Deploy tests mostly wait on Terraform and the emulator, so more workers than cores pays off.
+PYTEST_ARGS ?= -n 4 --dist worksteal
+
+.PHONY: help deps synth diff deploy destroy bootstrap stacks emulator scan lint test bench clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+
+$(TOOLS_VENV)/bin/pipenv:
+	$(PYTHON) -m venv $(TOOLS_VENV)
+	$(TOOLS_VENV)/bin/python -m pip install --quiet --disable-pip-version-check pipenv==$(PIPENV_VERSION)
+
+.venv/.synced: Pipfile.lock | $(TOOLS_VENV)/bin/pipenv
+	$(PIPENV) sync --dev
+	touch $@
+
+node_modules/.synced: package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(CHECKOV_VENV)/.synced: tools/checkov-requirements.txt
+	$(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install --quiet --disable-pip-version-check -r tools/checkov-requirements.txt
+	touch $@
+
+deps: .venv/.synced node_modules/.synced ## Install the locked Python packages and the pinned cdktf CLI
+
+synth: deps ## Synthesize every stack (or STACKS=a,b) into cdktf.out/stacks/
+	INFRA_STACKS="$(STACKS)" $(CDKTF) synth
+
+stacks: .venv/.synced ## List the stacks: id, kind, system, environments, region
+	@$(RUN) python -m infra.cli stacks
+
+define require_stack
+	@test -n "$(STACK)" || { echo "usage: make $@ STACK=<stack id> (see make stacks)" >&2; exit 2; }
+endef
+
+diff: deps ## Show what deploying STACK would change
+	$(require_stack)
+	INFRA_STACKS="$(STACK)" $(CDKTF) diff "$(STACK)" $(PROVIDER_LOCK_FLAG)
+
+deploy: deps ## Deploy STACK (asks before applying; AUTO_APPROVE=1 does not)
+	$(require_stack)
+	INFRA_STACKS="$(STACK)" $(CDKTF) deploy "$(STACK)" $(PROVIDER_LOCK_FLAG) $(APPROVE_FLAG)
+
+destroy: deps ## Destroy STACK (asks first; AUTO_APPROVE=1 does not)
+	$(require_stack)
+	INFRA_STACKS="$(STACK)" $(CDKTF) destroy "$(STACK)" $(PROVIDER_LOCK_FLAG) $(APPROVE_FLAG)
+
+bootstrap: deps ## Create the state bucket and lock table for SYSTEM and ENV
+	@test -n "$(SYSTEM)" -a -n "$(ENV)" || { echo "usage: make bootstrap SYSTEM=<system> ENV=<environment>" >&2; exit 2; }
+	stack=$$($(RUN) python -m infra.cli bootstrap-stack "$(SYSTEM)" "$(ENV)"); \
+	INFRA_STACKS="$$stack" $(CDKTF) deploy "$$stack" $(PROVIDER_LOCK_FLAG) $(APPROVE_FLAG)
+
+emulator: .venv/.synced ## Start the local AWS emulator (moto) and print the environment to use it
+	$(RUN) python -m tests.emulator $(if $(PORT),--port $(PORT),) $(if $(ACCOUNT),--account $(ACCOUNT),)
+
+scan: deps $(CHECKOV_VENV)/.synced ## Synthesize, then run checkov over every stack; unwaived findings fail
+	$(RUN) python tools/scan.py --checkov $(CHECKOV_VENV)/bin/checkov --synth
+
+lint: .venv/.synced ## ruff, and mypy --strict on infra/
+	$(RUN) ruff check .
+	$(RUN) ruff format --check .
+	$(RUN) mypy --strict infra
+
+test: deps $(CHECKOV_VENV)/.synced ## Run the whole suite: unit, conformance, snapshots, validate, scan, emulator deploys
+	$(RUN) pytest $(PYTEST_ARGS)
+
+bench: .venv/.synced ## Measure synth time and memory against the floor; writes bench/results.json
+	$(RUN) python tools/bench.py
+
+clean: ## Remove synth output and Terraform working files (keeps installed tools and state files)
+	rm -rf cdktf.out build .pytest_cache .mypy_cache .ruff_cache

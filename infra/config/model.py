@@ -1,0 +1,93 @@
+"""Settings shared by every system: where it runs, where its state lives, how it is tagged."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+from infra import validation
+from infra.constructs.private_bucket import validate_bucket_name
+from infra.constructs.state_store import TerraformStateStoreProps, validate_table_name
+from infra.validation import ConfigError
+
+REGIONS = (
+    "us-east-1",
+    "us-east-2",
+    "us-west-1",
+    "us-west-2",
+    "eu-west-1",
+    "eu-west-2",
+    "eu-west-3",
+    "eu-central-1",
+    "eu-central-2",
+    "eu-north-1",
+    "eu-south-1",
+    "ap-south-1",
+    "ap-northeast-1",
+    "ap-northeast-2",
+    "ap-southeast-1",
+    "ap-southeast-2",
+    "ca-central-1",
+    "sa-east-1",
+)
+
+_ACCOUNT_ID = re.compile(r"^\d{12}$")
+_TAG_KEY = re.compile(r"^[\w .:/=+\-@]{1,128}$")
+
+
+@dataclass(frozen=True, kw_only=True)
+class StateBackendSettings:
+    """The S3 backend of one stack: bucket and lock table (created by its bootstrap stack)."""
+
+    bucket: str
+    key: str
+    region: str
+    lock_table: str
+    store: TerraformStateStoreProps = field(default_factory=TerraformStateStoreProps)
+    """How the bootstrap stack builds the bucket and table."""
+
+    def __post_init__(self) -> None:
+        validate_bucket_name("bucket", self.bucket)
+        validation.non_empty_text("key", self.key, max_length=1024)
+        if self.key.startswith("/") or not self.key.endswith(".tfstate"):
+            raise ConfigError("key", "a relative object key ending in .tfstate", self.key)
+        validation.one_of("region", self.region, REGIONS)
+        validate_table_name("lock_table", self.lock_table)
+
+
+@dataclass(frozen=True, kw_only=True)
+class SystemSettings:
+    """What every system stack needs, whatever it builds."""
+
+    system: str
+    environment: str
+    region: str
+    state: StateBackendSettings
+    account_id: str | None = None
+    """When set, the AWS provider refuses to run against any other account."""
+    tags: Mapping[str, str] = field(default_factory=dict)
+    """Extra tags on every resource, on top of Project, Environment and ManagedBy."""
+
+    def __post_init__(self) -> None:
+        validation.resource_name("system", self.system, max_length=32)
+        validation.resource_name("environment", self.environment, max_length=16)
+        validation.one_of("region", self.region, REGIONS)
+        if self.account_id is not None and not _ACCOUNT_ID.match(str(self.account_id)):
+            raise ConfigError("account_id", "a 12-digit AWS account id", self.account_id)
+        for key, value in self.tags.items():
+            if not _TAG_KEY.match(key) or key.lower().startswith("aws:"):
+                raise ConfigError(
+                    "tags", "tag keys of 1-128 letters, digits, spaces and _.:/=+-@ (no aws: prefix)", key
+                )
+            validation.non_empty_text(f"tags.{key}", value, max_length=256)
+
+    @property
+    def default_tags(self) -> dict[str, str]:
+        """Tags the provider puts on every resource of the stack."""
+        return {
+            "Project": self.system,
+            "Environment": self.environment,
+            "ManagedBy": "cdktf",
+            **self.tags,
+        }

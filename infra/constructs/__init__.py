@@ -1,0 +1,1 @@
+"""Reusable constructs, one per file, named after what they make."""

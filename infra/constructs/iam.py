@@ -1,0 +1,96 @@
+"""IAM helpers: policy documents as data, and a role for one AWS service."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from cdktf_cdktf_provider_aws.iam_role import IamRole
+from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
+from constructs import Construct
+
+
+@dataclass(frozen=True, kw_only=True)
+class Statement:
+    """One IAM policy statement; ``resources`` are ARNs or Terraform references."""
+
+    actions: Sequence[str]
+    resources: Sequence[str] = ()
+    """Empty only in trust policies, which take no Resource element."""
+    effect: str = "Allow"
+    """Allow or Deny; Allow unless a statement exists to fence something off."""
+    conditions: Mapping[str, Mapping[str, Any]] = field(default_factory=dict)
+    """IAM condition block, e.g. {"Bool": {"aws:SecureTransport": "false"}}."""
+    principals: Mapping[str, Any] | None = None
+    """For resource policies only (bucket, key, topic policies)."""
+    sid: str | None = None
+    """Statement id; required by some resource policies for readability."""
+
+    def render(self) -> dict[str, Any]:
+        rendered: dict[str, Any] = {}
+        if self.sid:
+            rendered["Sid"] = self.sid
+        rendered["Effect"] = self.effect
+        if self.principals is not None:
+            rendered["Principal"] = dict(self.principals)
+        rendered["Action"] = list(self.actions) if len(self.actions) > 1 else self.actions[0]
+        if self.resources:
+            rendered["Resource"] = list(self.resources) if len(self.resources) > 1 else self.resources[0]
+        if self.conditions:
+            rendered["Condition"] = {k: dict(v) for k, v in self.conditions.items()}
+        return rendered
+
+
+def policy_document(*statements: Statement) -> str:
+    """A policy as JSON text; Terraform references inside strings resolve at plan time."""
+    return json.dumps({"Version": "2012-10-17", "Statement": [s.render() for s in statements]}, sort_keys=False)
+
+
+class ServiceRole(Construct):
+    """An IAM role that one AWS service assumes, with inline least-privilege policies.
+
+    ``source_account`` adds the ``aws:SourceAccount`` condition so that another
+    account's resources cannot make the service act with this role (confused deputy).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        name: str,
+        service: str,
+        description: str,
+        source_account: str | None = None,
+    ) -> None:
+        super().__init__(scope, id_)
+        conditions = {"StringEquals": {"aws:SourceAccount": source_account}} if source_account else {}
+        trust = policy_document(
+            Statement(actions=["sts:AssumeRole"], principals={"Service": service}, conditions=conditions)
+        )
+        self.role = IamRole(
+            self,
+            "Role",
+            name=name,
+            description=description,
+            assume_role_policy=trust,
+            tags={"Name": name},
+        )
+        self.arn = self.role.arn
+        self.name = self.role.name
+        self._policies: set[str] = set()
+
+    def add_policy(self, policy_id: str, *statements: Statement) -> None:
+        """Attach an inline policy; ``policy_id`` is PascalCase and stable."""
+        if policy_id in self._policies:
+            raise ValueError(f"policy {policy_id} already attached")
+        self._policies.add(policy_id)
+        IamRolePolicy(
+            self,
+            policy_id,
+            name=policy_id,
+            role=self.role.id,
+            policy=policy_document(*statements),
+        )

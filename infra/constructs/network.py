@@ -1,0 +1,317 @@
+"""VPC with public, private and optional database subnets, NAT, endpoints and flow logs."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
+from cdktf_cdktf_provider_aws.default_security_group import DefaultSecurityGroup
+from cdktf_cdktf_provider_aws.eip import Eip
+from cdktf_cdktf_provider_aws.flow_log import FlowLog
+from cdktf_cdktf_provider_aws.internet_gateway import InternetGateway
+from cdktf_cdktf_provider_aws.nat_gateway import NatGateway
+from cdktf_cdktf_provider_aws.route import Route
+from cdktf_cdktf_provider_aws.route_table import RouteTable
+from cdktf_cdktf_provider_aws.route_table_association import RouteTableAssociation
+from cdktf_cdktf_provider_aws.subnet import Subnet
+from cdktf_cdktf_provider_aws.vpc import Vpc
+from cdktf_cdktf_provider_aws.vpc_endpoint import VpcEndpoint
+from constructs import Construct
+
+from infra import validation
+from infra.constructs.aws_context import account_id, region_name
+from infra.constructs.iam import ServiceRole, Statement
+from infra.constructs.outputs import output
+from infra.constructs.security_group import SecurityGroup
+from infra.validation import ConfigError
+
+
+class NatGateways(StrEnum):
+    """How private subnets reach the internet."""
+
+    NONE = "none"
+    """No NAT: private subnets reach AWS through endpoints only."""
+    SINGLE = "single"
+    """One NAT gateway in the first AZ: cheapest, but that AZ is a single point of egress."""
+    PER_AZ = "per_az"
+    """One NAT gateway per AZ: egress survives the loss of an AZ."""
+
+
+class InterfaceEndpoint(StrEnum):
+    """AWS services reachable from private subnets through PrivateLink (value: service suffix)."""
+
+    ECR_API = "ecr.api"
+    ECR_DKR = "ecr.dkr"
+    LOGS = "logs"
+    SECRETS_MANAGER = "secretsmanager"
+    SSM = "ssm"
+    SSM_MESSAGES = "ssmmessages"
+    """Needed by ECS Exec sessions."""
+    KMS = "kms"
+    STS = "sts"
+
+
+_AZ_PATTERN = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d[a-z]$")
+
+
+@dataclass(frozen=True, kw_only=True)
+class NetworkProps:
+    """Shape of the network. Every subnet tier has one subnet per availability zone, in order."""
+
+    cidr_block: str
+    """The VPC range, /16 to /28."""
+    availability_zones: tuple[str, ...]
+    """Zone names, e.g. ("us-east-1a", "us-east-1b")."""
+    public_subnet_cidrs: tuple[str, ...]
+    """One per zone; these host load balancers and NAT gateways only."""
+    private_subnet_cidrs: tuple[str, ...]
+    """One per zone; workloads live here."""
+    database_subnet_cidrs: tuple[str, ...] = ()
+    """Optional isolated tier (no route to the internet) for databases and caches."""
+    nat_gateways: NatGateways = NatGateways.SINGLE
+    """Single NAT by default: the documented systems choose it for cost; use per_az for zone-resilient egress."""
+    enable_s3_gateway_endpoint: bool = True
+    """Free gateway endpoint: S3 traffic (ECR layers too) skips the NAT."""
+    interface_endpoints: tuple[InterfaceEndpoint, ...] = ()
+    """PrivateLink endpoints; each costs about $7/month per AZ, so none unless asked."""
+    enable_flow_logs: bool = True
+    """VPC flow logs to CloudWatch Logs: needed to investigate any network incident."""
+    flow_log_retention_days: int = 30
+    """A month of flow logs covers most investigations at a modest cost."""
+    flow_log_traffic_type: str = "ALL"
+    """ALL, ACCEPT or REJECT."""
+
+    def __post_init__(self) -> None:
+        vpc = validation.cidr_block("cidr_block", self.cidr_block)
+        if not 16 <= vpc.prefixlen <= 28:
+            raise ConfigError("cidr_block", "a CIDR block from /16 to /28", self.cidr_block)
+        zones = self.availability_zones
+        if not 1 <= len(zones) <= 6:
+            raise ConfigError("availability_zones", "1 to 6 zone names", zones)
+        validation.unique("availability_zones", zones)
+        for index, zone in enumerate(zones):
+            if not isinstance(zone, str) or not _AZ_PATTERN.match(zone):
+                raise ConfigError(f"availability_zones[{index}]", "a zone name such as 'us-east-1a'", zone)
+        named = []
+        for tier in ("public_subnet_cidrs", "private_subnet_cidrs", "database_subnet_cidrs"):
+            cidrs = getattr(self, tier)
+            if tier == "database_subnet_cidrs" and not cidrs:
+                continue
+            if len(cidrs) != len(zones):
+                raise ConfigError(tier, f"{len(zones)} CIDR blocks, one per availability zone", cidrs)
+            networks = validation.cidr_blocks(tier, cidrs, within=vpc)
+            named += [(f"{tier}[{i}]", n) for i, n in enumerate(networks)]
+        validation.no_overlap("subnet CIDRs", named)
+        validation.one_of("nat_gateways", self.nat_gateways, tuple(NatGateways))
+        for endpoint in self.interface_endpoints:
+            validation.one_of("interface_endpoints", endpoint, tuple(InterfaceEndpoint))
+        validation.unique("interface_endpoints", self.interface_endpoints)
+        validation.log_retention("flow_log_retention_days", self.flow_log_retention_days)
+        validation.one_of("flow_log_traffic_type", self.flow_log_traffic_type, ("ALL", "ACCEPT", "REJECT"))
+
+
+def _pascal(text: str) -> str:
+    return "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", text) if part)
+
+
+class Network(Construct):
+    """A VPC laid out over the configured zones.
+
+    - Public subnets route to an internet gateway and do not give instances
+      public IPs: only load balancers and NAT gateways live there.
+    - Private subnets each have their own route table (``PrivateRouteTable<i>``),
+      so switching NAT between single and per-AZ only changes routes; NAT
+      gateways are ``NatGateway<i>`` for zone ``i``, so the single NAT keeps its
+      address when more are added.
+    - Database subnets have no internet route at all.
+    - The default security group is stripped of every rule so nothing can use it by accident.
+    """
+
+    def __init__(self, scope: Construct, id_: str, *, name: str, props: NetworkProps, output_prefix: str = "") -> None:
+        super().__init__(scope, id_)
+        validation.resource_name("network name", name, max_length=48)
+        self.name = name
+        self.props = props
+        zones = props.availability_zones
+
+        self.vpc = Vpc(
+            self,
+            "Vpc",
+            cidr_block=props.cidr_block,
+            enable_dns_support=True,
+            enable_dns_hostnames=True,
+            tags={"Name": f"{name}-vpc"},
+        )
+        self.vpc_id = self.vpc.id
+        DefaultSecurityGroup(self, "DefaultSecurityGroup", vpc_id=self.vpc.id, tags={"Name": f"{name}-default-unused"})
+
+        igw = InternetGateway(self, "InternetGateway", vpc_id=self.vpc.id, tags={"Name": f"{name}-igw"})
+        self.public_subnets = self._subnets("Public", props.public_subnet_cidrs, "public")
+        self.private_subnets = self._subnets("Private", props.private_subnet_cidrs, "private")
+        self.database_subnets = self._subnets("Database", props.database_subnet_cidrs, "database")
+
+        public_table = RouteTable(self, "PublicRouteTable", vpc_id=self.vpc.id, tags={"Name": f"{name}-public"})
+        Route(
+            self,
+            "PublicInternetRoute",
+            route_table_id=public_table.id,
+            destination_cidr_block="0.0.0.0/0",
+            gateway_id=igw.id,
+        )
+        for index, subnet in enumerate(self.public_subnets):
+            RouteTableAssociation(
+                self, f"PublicRouteTableAssociation{index}", subnet_id=subnet.id, route_table_id=public_table.id
+            )
+
+        nat_count = {NatGateways.NONE: 0, NatGateways.SINGLE: 1, NatGateways.PER_AZ: len(zones)}[props.nat_gateways]
+        self.nat_gateways = []
+        for index in range(nat_count):
+            eip = Eip(self, f"NatEip{index}", domain="vpc", tags={"Name": f"{name}-nat-{zones[index]}"})
+            nat = NatGateway(
+                self,
+                f"NatGateway{index}",
+                allocation_id=eip.id,
+                subnet_id=self.public_subnets[index].id,
+                tags={"Name": f"{name}-nat-{zones[index]}"},
+                depends_on=[igw],
+            )
+            self.nat_gateways.append(nat)
+
+        self.private_route_tables = []
+        for index, subnet in enumerate(self.private_subnets):
+            table = RouteTable(
+                self, f"PrivateRouteTable{index}", vpc_id=self.vpc.id, tags={"Name": f"{name}-private-{zones[index]}"}
+            )
+            if self.nat_gateways:
+                nat = self.nat_gateways[index if props.nat_gateways == NatGateways.PER_AZ else 0]
+                Route(
+                    self,
+                    f"PrivateNatRoute{index}",
+                    route_table_id=table.id,
+                    destination_cidr_block="0.0.0.0/0",
+                    nat_gateway_id=nat.id,
+                )
+            RouteTableAssociation(
+                self, f"PrivateRouteTableAssociation{index}", subnet_id=subnet.id, route_table_id=table.id
+            )
+            self.private_route_tables.append(table)
+
+        isolated_tables = []
+        if self.database_subnets:
+            database_table = RouteTable(
+                self, "DatabaseRouteTable", vpc_id=self.vpc.id, tags={"Name": f"{name}-database"}
+            )
+            for index, subnet in enumerate(self.database_subnets):
+                RouteTableAssociation(
+                    self, f"DatabaseRouteTableAssociation{index}", subnet_id=subnet.id, route_table_id=database_table.id
+                )
+            isolated_tables.append(database_table)
+
+        region = region_name(self)
+        if props.enable_s3_gateway_endpoint:
+            VpcEndpoint(
+                self,
+                "S3GatewayEndpoint",
+                vpc_id=self.vpc.id,
+                service_name=f"com.amazonaws.{region}.s3",
+                vpc_endpoint_type="Gateway",
+                route_table_ids=[t.id for t in self.private_route_tables + isolated_tables],
+                tags={"Name": f"{name}-s3"},
+            )
+
+        self.endpoint_security_group: SecurityGroup | None = None
+        if props.interface_endpoints:
+            group = SecurityGroup(
+                self,
+                "EndpointSecurityGroup",
+                name=f"{name}-vpc-endpoints",
+                description="HTTPS from inside the VPC to interface endpoints",
+                vpc_id=self.vpc.id,
+            )
+            group.allow_from_cidr(props.cidr_block, 443, label="HTTPS")
+            self.endpoint_security_group = group
+            for endpoint in props.interface_endpoints:
+                VpcEndpoint(
+                    self,
+                    f"{_pascal(endpoint.value)}Endpoint",
+                    vpc_id=self.vpc.id,
+                    service_name=f"com.amazonaws.{region}.{endpoint.value}",
+                    vpc_endpoint_type="Interface",
+                    private_dns_enabled=True,
+                    subnet_ids=[s.id for s in self.private_subnets],
+                    security_group_ids=[group.id],
+                    tags={"Name": f"{name}-{endpoint.value.replace('.', '-')}"},
+                )
+
+        if props.enable_flow_logs:
+            self._flow_logs()
+
+        self.public_subnet_ids = [s.id for s in self.public_subnets]
+        self.private_subnet_ids = [s.id for s in self.private_subnets]
+        self.database_subnet_ids = [s.id for s in self.database_subnets]
+        self._outputs(output_prefix)
+
+    def _subnets(self, kind: str, cidrs: tuple[str, ...], tier: str) -> list[Subnet]:
+        zones = self.props.availability_zones
+        return [
+            Subnet(
+                self,
+                f"{kind}Subnet{index}",
+                vpc_id=self.vpc.id,
+                cidr_block=cidr,
+                availability_zone=zones[index],
+                map_public_ip_on_launch=False,
+                tags={"Name": f"{self.name}-{tier}-{zones[index]}", "Tier": tier},
+            )
+            for index, cidr in enumerate(cidrs)
+        ]
+
+    def _flow_logs(self) -> None:
+        group = CloudwatchLogGroup(
+            self,
+            "FlowLogGroup",
+            name=f"/vpc/{self.name}/flow-logs",
+            retention_in_days=self.props.flow_log_retention_days,
+        )
+        role = ServiceRole(
+            self,
+            "FlowLogRole",
+            name=f"{self.name}-vpc-flow-logs",
+            service="vpc-flow-logs.amazonaws.com",
+            description="Lets VPC Flow Logs write to its own log group",
+            source_account=account_id(self),
+        )
+        role.add_policy(
+            "WriteFlowLogs",
+            Statement(
+                actions=["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                resources=[f"{group.arn}:*"],
+            ),
+        )
+        FlowLog(
+            self,
+            "FlowLog",
+            vpc_id=self.vpc.id,
+            traffic_type=self.props.flow_log_traffic_type,
+            log_destination_type="cloud-watch-logs",
+            log_destination=group.arn,
+            iam_role_arn=role.arn,
+            tags={"Name": f"{self.name}-flow-logs"},
+        )
+        self.flow_log_group = group
+
+    def _outputs(self, prefix: str) -> None:
+        values = {
+            "vpc_id": (self.vpc.id, "ID of the VPC"),
+            "vpc_cidr_block": (self.vpc.cidr_block, "CIDR block of the VPC"),
+            "public_subnet_ids": (self.public_subnet_ids, "IDs of the public subnets, one per zone"),
+            "private_subnet_ids": (self.private_subnet_ids, "IDs of the private subnets, one per zone"),
+        }
+        if self.database_subnets:
+            values["database_subnet_ids"] = (self.database_subnet_ids, "IDs of the isolated database subnets")
+        if self.nat_gateways:
+            values["nat_gateway_ids"] = ([n.id for n in self.nat_gateways], "IDs of the NAT gateways")
+        for name, (value, description) in values.items():
+            output(self, f"{prefix}{name}", value, description)

@@ -1,0 +1,185 @@
+"""An S3 bucket that is private, versioned, encrypted, TLS-only, with lifecycle rules."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
+from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import (
+    S3BucketLifecycleConfiguration,
+    S3BucketLifecycleConfigurationRule,
+    S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload,
+    S3BucketLifecycleConfigurationRuleFilter,
+    S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration,
+    S3BucketLifecycleConfigurationRuleTransition,
+)
+from cdktf_cdktf_provider_aws.s3_bucket_ownership_controls import (
+    S3BucketOwnershipControls,
+    S3BucketOwnershipControlsRule,
+)
+from cdktf_cdktf_provider_aws.s3_bucket_policy import S3BucketPolicy
+from cdktf_cdktf_provider_aws.s3_bucket_public_access_block import S3BucketPublicAccessBlock
+from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import (
+    S3BucketServerSideEncryptionConfigurationA,
+    S3BucketServerSideEncryptionConfigurationRuleA,
+    S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA,
+)
+from cdktf_cdktf_provider_aws.s3_bucket_versioning import (
+    S3BucketVersioningA,
+    S3BucketVersioningVersioningConfiguration,
+)
+from constructs import Construct
+
+from infra import validation
+from infra.constructs.iam import Statement, policy_document
+from infra.validation import ConfigError
+
+# Minimum days in the previous class before S3 accepts a transition to each class.
+STORAGE_CLASS_MINIMUM_DAYS = {
+    "STANDARD_IA": 30,
+    "ONEZONE_IA": 30,
+    "INTELLIGENT_TIERING": 0,
+    "GLACIER_IR": 0,
+    "GLACIER": 0,
+    "DEEP_ARCHIVE": 0,
+}
+
+_BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+
+
+def validate_bucket_name(field: str, name: object) -> None:
+    """S3's naming rules: 3-63 characters, lower case, digits, dots and hyphens."""
+    if not isinstance(name, str) or not _BUCKET_NAME.match(name) or ".." in name:
+        raise ConfigError(field, "an S3 bucket name (3-63 lower-case letters, digits, '.' or '-')", name)
+
+
+@dataclass(frozen=True, kw_only=True)
+class Transition:
+    """Move current object versions to ``storage_class`` ``days`` after creation."""
+
+    days: int
+    storage_class: str
+
+    def __post_init__(self) -> None:
+        validation.one_of("storage_class", self.storage_class, tuple(STORAGE_CLASS_MINIMUM_DAYS))
+        validation.int_between("days", self.days, STORAGE_CLASS_MINIMUM_DAYS[self.storage_class], 36500)
+
+
+@dataclass(frozen=True, kw_only=True)
+class PrivateBucketProps:
+    """Lifecycle and retention of a private bucket."""
+
+    transitions: tuple[Transition, ...] = ()
+    """Storage-class steps for current versions, in increasing days; none keeps everything in STANDARD."""
+    noncurrent_version_expiration_days: int = 90
+    """Old versions are kept this long to undo mistakes, then deleted so versioning does not grow forever."""
+    abort_incomplete_multipart_upload_days: int = 7
+    """Failed multipart uploads are invisible but billed; clean them up after a week."""
+    kms_key_arn: str | None = None
+    """Customer-managed key; None uses the AWS-managed aws/s3 key (SSE-KMS) with bucket keys on."""
+
+    def __post_init__(self) -> None:
+        days = [t.days for t in self.transitions]
+        if days != sorted(days) or len(set(days)) != len(days):
+            raise ConfigError("transitions", "steps in strictly increasing days", tuple(days))
+        validation.int_between("noncurrent_version_expiration_days", self.noncurrent_version_expiration_days, 1, 36500)
+        validation.int_between(
+            "abort_incomplete_multipart_upload_days", self.abort_incomplete_multipart_upload_days, 1, 365
+        )
+
+
+class PrivateBucket(Construct):
+    """A bucket nobody outside the account can read, that refuses plain HTTP.
+
+    Versioned; default encryption with SSE-KMS; every public access block on;
+    object ownership enforced (ACLs off); a bucket policy denying any request
+    without TLS; lifecycle rules from ``props``. ``force_destroy`` stays off:
+    a bucket holding data must be emptied on purpose before it can go.
+    """
+
+    def __init__(self, scope: Construct, id_: str, *, bucket_name: str, props: PrivateBucketProps) -> None:
+        super().__init__(scope, id_)
+        validate_bucket_name("bucket_name", bucket_name)
+        self.bucket = S3Bucket(self, "Bucket", bucket=bucket_name, force_destroy=False, tags={"Name": bucket_name})
+        self.name = self.bucket.bucket
+        self.arn = self.bucket.arn
+        S3BucketOwnershipControls(
+            self,
+            "OwnershipControls",
+            bucket=self.bucket.id,
+            rule=S3BucketOwnershipControlsRule(object_ownership="BucketOwnerEnforced"),
+        )
+        S3BucketPublicAccessBlock(
+            self,
+            "PublicAccessBlock",
+            bucket=self.bucket.id,
+            block_public_acls=True,
+            block_public_policy=True,
+            ignore_public_acls=True,
+            restrict_public_buckets=True,
+        )
+        S3BucketVersioningA(
+            self,
+            "Versioning",
+            bucket=self.bucket.id,
+            versioning_configuration=S3BucketVersioningVersioningConfiguration(status="Enabled"),
+        )
+        encryption_default = S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA(
+            sse_algorithm="aws:kms", kms_master_key_id=props.kms_key_arn
+        )
+        S3BucketServerSideEncryptionConfigurationA(
+            self,
+            "Encryption",
+            bucket=self.bucket.id,
+            rule=[
+                S3BucketServerSideEncryptionConfigurationRuleA(
+                    apply_server_side_encryption_by_default=encryption_default, bucket_key_enabled=True
+                )
+            ],
+        )
+        S3BucketPolicy(
+            self,
+            "Policy",
+            bucket=self.bucket.id,
+            policy=policy_document(
+                Statement(
+                    sid="DenyInsecureTransport",
+                    effect="Deny",
+                    principals={"AWS": "*"},
+                    actions=["s3:*"],
+                    resources=[self.bucket.arn, f"{self.bucket.arn}/*"],
+                    conditions={"Bool": {"aws:SecureTransport": "false"}},
+                )
+            ),
+        )
+        rules = [
+            S3BucketLifecycleConfigurationRule(
+                id="expire-noncurrent-versions",
+                status="Enabled",
+                filter=[S3BucketLifecycleConfigurationRuleFilter(prefix="")],
+                noncurrent_version_expiration=[
+                    S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(
+                        noncurrent_days=props.noncurrent_version_expiration_days
+                    )
+                ],
+                abort_incomplete_multipart_upload=[
+                    S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload(
+                        days_after_initiation=props.abort_incomplete_multipart_upload_days
+                    )
+                ],
+            )
+        ]
+        if props.transitions:
+            rules.append(
+                S3BucketLifecycleConfigurationRule(
+                    id="transition-current-versions",
+                    status="Enabled",
+                    filter=[S3BucketLifecycleConfigurationRuleFilter(prefix="")],
+                    transition=[
+                        S3BucketLifecycleConfigurationRuleTransition(days=t.days, storage_class=t.storage_class)
+                        for t in props.transitions
+                    ],
+                )
+            )
+        S3BucketLifecycleConfiguration(self, "Lifecycle", bucket=self.bucket.id, rule=rules)

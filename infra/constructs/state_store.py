@@ -1,0 +1,72 @@
+"""Where Terraform keeps state: a private S3 bucket and a DynamoDB lock table."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from cdktf_cdktf_provider_aws.dynamodb_table import (
+    DynamodbTable,
+    DynamodbTableAttribute,
+    DynamodbTablePointInTimeRecovery,
+    DynamodbTableServerSideEncryption,
+)
+from constructs import Construct
+
+from infra.constructs.outputs import output
+from infra.constructs.private_bucket import PrivateBucket, PrivateBucketProps, validate_bucket_name
+from infra.validation import ConfigError
+
+_TABLE_NAME = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
+
+
+def validate_table_name(field: str, name: object) -> None:
+    """DynamoDB's naming rules."""
+    if not isinstance(name, str) or not _TABLE_NAME.match(name):
+        raise ConfigError(field, "a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)", name)
+
+
+@dataclass(frozen=True, kw_only=True)
+class TerraformStateStoreProps:
+    """Retention and protection of the state store."""
+
+    noncurrent_version_expiration_days: int = 90
+    """Old state versions stay restorable for 90 days (S3 versioning), then expire."""
+    enable_lock_table_deletion_protection: bool = True
+    """The lock table cannot be deleted until this is turned off (see README, tearing down)."""
+
+
+class TerraformStateStore(Construct):
+    """The S3 bucket (via :class:`PrivateBucket`) and lock table a system's stacks use as backend.
+
+    The table has the ``LockID`` string key Terraform's S3 backend expects,
+    on-demand billing (locks are a handful of writes per run), point-in-time
+    recovery and encryption at rest.
+    """
+
+    def __init__(
+        self, scope: Construct, id_: str, *, bucket_name: str, lock_table_name: str, props: TerraformStateStoreProps
+    ) -> None:
+        super().__init__(scope, id_)
+        validate_bucket_name("bucket_name", bucket_name)
+        validate_table_name("lock_table_name", lock_table_name)
+        self.bucket = PrivateBucket(
+            self,
+            "StateBucket",
+            bucket_name=bucket_name,
+            props=PrivateBucketProps(noncurrent_version_expiration_days=props.noncurrent_version_expiration_days),
+        )
+        self.lock_table = DynamodbTable(
+            self,
+            "LockTable",
+            name=lock_table_name,
+            billing_mode="PAY_PER_REQUEST",
+            hash_key="LockID",
+            attribute=[DynamodbTableAttribute(name="LockID", type="S")],
+            point_in_time_recovery=DynamodbTablePointInTimeRecovery(enabled=True),
+            server_side_encryption=DynamodbTableServerSideEncryption(enabled=True),
+            deletion_protection_enabled=props.enable_lock_table_deletion_protection,
+            tags={"Name": lock_table_name},
+        )
+        output(self, "state_bucket_name", self.bucket.name, "S3 bucket holding Terraform state")
+        output(self, "lock_table_name", self.lock_table.name, "DynamoDB table holding Terraform locks")

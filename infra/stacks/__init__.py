@@ -1,0 +1,1 @@
+"""One stack class per system, built per environment from its settings."""

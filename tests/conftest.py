@@ -1,0 +1,115 @@
+"""Fixtures every suite shares: one synth per session, Terraform's environment, the emulator."""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# jsii prints a banner on every start under Node 20 (end of life): keep test output readable.
+os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+os.environ.pop("INFRA_STACKS", None)
+os.environ.pop("INFRA_CONFIG_DIR", None)
+os.environ.pop("INFRA_LOCAL_STATE_DIR", None)
+
+from infra import app, config
+from infra.app import StackPlan
+from tests.emulator.allowlist import stale as stale_entries
+from tests.support.emulator import Emulator
+from tests.support.teardown import write_overrides
+from tests.support.terraform import base_environment, cli_config
+
+RECORDS_ENV = "INFRA_TEST_DEPLOY_RECORDS"
+
+
+@functools.cache
+def stack_plans() -> tuple[StackPlan, ...]:
+    """Every stack the app defines (for parametrizing)."""
+    return tuple(app.plans(config.load_all()))
+
+
+def plan_of(stack_id: str) -> StackPlan:
+    return next(p for p in stack_plans() if p.stack_id == stack_id)
+
+
+def bootstrap_of(plan: StackPlan) -> StackPlan:
+    from infra.stacks.bootstrap import bootstrap_stack_id
+
+    settings = config.load(plan.system, plan.environments[0])
+    return plan_of(bootstrap_stack_id(settings.state))
+
+
+def stack_ids(kind: str | None = None) -> list[str]:
+    return [p.stack_id for p in stack_plans() if kind is None or p.kind == kind]
+
+
+@pytest.fixture(scope="session")
+def synth_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The whole app synthesized once per session (per worker under xdist)."""
+    outdir = tmp_path_factory.mktemp("synth")
+    app.synth(outdir=str(outdir))
+    return outdir
+
+
+@pytest.fixture(scope="session")
+def teardown_synth_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The app with every deletion protection turned off through config, as for a teardown."""
+    overrides = tmp_path_factory.mktemp("teardown-config")
+    write_overrides(overrides, config.load_all())
+    outdir = tmp_path_factory.mktemp("synth-teardown")
+    app.synth(outdir=str(outdir), config_dir=overrides)
+    return outdir
+
+
+def load_stack(synth_dir: Path, stack_id: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((synth_dir / "stacks" / stack_id / "cdk.tf.json").read_text())
+    return data
+
+
+@pytest.fixture(scope="session")
+def base_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """Terraform's environment: no AWS or TF settings from outside, the provider mirror when there is one."""
+    return base_environment(cli_config(tmp_path_factory.mktemp("build")))
+
+
+@pytest.fixture(scope="session")
+def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
+    """moto's server on 127.0.0.1 and a free port, for this worker only."""
+    running = Emulator.start(tmp_path_factory.mktemp("emulator") / "moto.log")
+    yield running
+    running.stop()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The controller (not an xdist worker) owns the directory where deploy tests record drift.
+    if not hasattr(config, "workerinput") and RECORDS_ENV not in os.environ:
+        os.environ[RECORDS_ENV] = tempfile.mkdtemp(prefix="deploy-records-")
+
+
+def record_deploy(stack_id: str, observed: set[Any]) -> None:
+    """Note which allowlisted drifts a deploy met (read back at the end of the session)."""
+    path = Path(os.environ[RECORDS_ENV]) / f"{stack_id}.json"
+    path.write_text(json.dumps(sorted([e.resource_type, e.attribute] for e in observed)))
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """An allowlisted emulator drift that no deploy met any more fails a full run."""
+    if hasattr(session.config, "workerinput") or RECORDS_ENV not in os.environ:
+        return
+    directory = Path(os.environ[RECORDS_ENV])
+    records = {p.stem: {(t, a) for t, a in json.loads(p.read_text())} for p in directory.glob("*.json")}
+    stale = stale_entries(records, set(stack_ids("system")))
+    if stale:
+        reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+        message = "stale emulator allowlist entries (no deploy met them; remove them):\n" + "\n".join(
+            f"  {e.resource_type}.{e.attribute}: {e.reason}" for e in stale
+        )
+        if reporter:
+            reporter.write_line(message, red=True)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -1,0 +1,83 @@
+"""Start moto's server on https://127.0.0.1 with the emulator's known gaps filled.
+
+    python -m tests.emulator [--port N] [--account 123456789012] [--tls-dir DIR]
+
+Binds to loopback only and serves HTTPS with a throwaway CA (see tls), because
+the stacks' bucket policies refuse plain HTTP. Prints the environment that
+points Terraform, the AWS CLI and boto3 at it, then serves until interrupted.
+The access key printed selects the account (``<account>EMULATOR``, a gap fill).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import socket
+import sys
+import tempfile
+from pathlib import Path
+
+from tests.emulator import gaps
+from tests.emulator.tls import write_certificates
+
+DEFAULT_ACCOUNT = "123456789012"
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+def client_environment(endpoint: str, ca_bundle: str, account: str, region: str = "us-east-1") -> dict[str, str]:
+    """What Terraform, the AWS CLI and boto3 need to talk to the emulator and nothing else."""
+    return {
+        "AWS_ENDPOINT_URL": endpoint,
+        "AWS_CA_BUNDLE": ca_bundle,
+        "AWS_ACCESS_KEY_ID": gaps.access_key_for(account),
+        "AWS_SECRET_ACCESS_KEY": "emulator",
+        "AWS_REGION": region,
+        "AWS_DEFAULT_REGION": region,
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "NO_PROXY": "127.0.0.1,localhost",
+    }
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m tests.emulator", description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
+    parser.add_argument("--account", default=DEFAULT_ACCOUNT, help="account id the printed access key selects")
+    parser.add_argument(
+        "--tls-dir", type=Path, help="where to write the CA, certificate and state (default: a temp dir)"
+    )
+    parser.add_argument("--quiet", action="store_true", help="print only '<port> <ca bundle>' (for test fixtures)")
+    args = parser.parse_args(argv)
+    port = args.port or free_port()
+    workdir = args.tls_dir or Path(tempfile.mkdtemp(prefix="aws-emulator-"))
+    bundle, cert, key = write_certificates(workdir)
+
+    os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+    gaps.install()
+
+    endpoint = f"https://127.0.0.1:{port}"
+    if args.quiet:
+        print(port, bundle, flush=True)
+    else:
+        print("# AWS emulator (moto) with gap fills:", ", ".join(gaps.names()))
+        print("# Paste into another shell; stop the emulator with Ctrl-C (its state is in memory only).")
+        for name, value in client_environment(endpoint, str(bundle), args.account).items():
+            print(f"export {name}={value}")
+        # Bootstrap stacks keep local state; emulator runs keep theirs apart from the real one.
+        (workdir / "state").mkdir(exist_ok=True)
+        print(f"export INFRA_LOCAL_STATE_DIR={workdir / 'state'}")
+        print("unset AWS_PROFILE AWS_SESSION_TOKEN", flush=True)
+
+    from moto.server import main as serve
+
+    serve(["--host", "127.0.0.1", "--port", str(port), "--ssl-cert", str(cert), "--ssl-key", str(key)])
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

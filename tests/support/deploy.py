@@ -1,0 +1,209 @@
+"""The deploy check every stack goes through on the emulator.
+
+1. bootstrap: the stack's bootstrap stack is applied on local state;
+2. apply: the stack is applied on the S3 backend (DynamoDB + S3 lock file) inside the emulator;
+3. the state object is in the bucket;
+4. a second ``plan -detailed-exitcode`` shows no change but allowlisted emulator drift;
+5. teardown: protections (deletion protection and the like) are switched off
+   through config overrides and applied, as an operator would, then destroy;
+   the emulator then holds exactly what it held before, apart from the leftovers
+   a destroy is meant to leave (final database snapshots), which are checked and removed;
+6. the bootstrap stack is emptied and destroyed the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from infra.app import StackPlan
+from tests.emulator.allowlist import EmulatorDrift, allowed
+from tests.emulator.launcher import DEFAULT_ACCOUNT
+from tests.support.cli import CdktfCli
+from tests.support.emulator import Emulator
+from tests.support.terraform import Terraform
+
+
+@dataclass(frozen=True)
+class Change:
+    """One attribute a plan would change (``*`` for creates, deletes and replacements)."""
+
+    address: str
+    resource_type: str
+    attribute: str
+    actions: tuple[str, ...]
+
+
+@dataclass
+class DeployResult:
+    stack_id: str
+    resource_types: set[str]
+    observed_drift: set[EmulatorDrift] = field(default_factory=set)
+    outputs: dict[str, Any] = field(default_factory=dict)
+    state_text: str = ""
+
+
+def plan_changes(plan: dict[str, Any]) -> list[Change]:
+    """Every attribute a saved plan would change."""
+    changes = []
+    for rc in plan.get("resource_changes", []):
+        actions = tuple(rc["change"]["actions"])
+        if actions in (("no-op",), ("read",)):
+            continue
+        if actions != ("update",):
+            changes.append(Change(rc["address"], rc["type"], "*", actions))
+            continue
+        before = rc["change"].get("before") or {}
+        after = rc["change"].get("after") or {}
+        unknown = rc["change"].get("after_unknown") or {}
+        for key in sorted(set(before) | set(after)):
+            if before.get(key) != after.get(key) or unknown.get(key):
+                changes.append(Change(rc["address"], rc["type"], key, actions))
+    for name, change in (plan.get("output_changes") or {}).items():
+        if tuple(change["actions"]) != ("no-op",):
+            changes.append(Change(f"output.{name}", "output", name, tuple(change["actions"])))
+    return changes
+
+
+def account_of(plan: StackPlan) -> str:
+    return plan.account_id or DEFAULT_ACCOUNT
+
+
+def _stack_json(synth_dir: Path, stack_id: str) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((synth_dir / "stacks" / stack_id / "cdk.tf.json").read_text())
+    return data
+
+
+def expected_final_snapshots(stack: dict[str, Any]) -> list[str]:
+    """Final snapshots a destroy of this stack must leave (databases without skip_final_snapshot)."""
+    return [
+        db["final_snapshot_identifier"]
+        for db in stack.get("resource", {}).get("aws_db_instance", {}).values()
+        if not db.get("skip_final_snapshot", False)
+    ]
+
+
+def empty_bucket(emulator: Emulator, account: str, region: str, bucket: str) -> None:
+    """Delete every object version and delete marker, as the README's teardown says."""
+    s3 = emulator.client("s3", account, region)
+    for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket):
+        for item in page.get("Versions", []) + page.get("DeleteMarkers", []):
+            s3.delete_object(Bucket=bucket, Key=item["Key"], VersionId=item["VersionId"])
+
+
+@dataclass
+class DeployCycle:
+    """Everything one stack's deploy check needs."""
+
+    plan: StackPlan
+    bootstrap: StackPlan
+    synth_dir: Path
+    teardown_synth_dir: Path
+    emulator: Emulator
+    workroot: Path
+    base_env: dict[str, str]
+    after_apply: Callable[[Terraform, DeployResult], None] | None = None
+    """Stack-specific checks on the applied stack (outputs, state contents, lock contest)."""
+    cli: CdktfCli | None = None
+    """Deploy through ``cdktf deploy`` (then ``cdktf diff``) instead of raw Terraform."""
+
+    def run(self) -> DeployResult:
+        account = account_of(self.plan)
+        region = self.plan.region
+        env = {**self.base_env, **self.emulator.environment(account, region)}
+        stack_json = _stack_json(self.synth_dir, self.plan.stack_id)
+        backend = stack_json["terraform"]["backend"]["s3"]
+        regions = sorted({region, backend["region"]})
+        for name in regions:
+            self.emulator.warm_up(account, name)
+
+        def inventory() -> set[str]:
+            return set().union(*(self.emulator.inventory(account, name) for name in regions))
+
+        clean = inventory()
+        boot = self._bootstrap(env)
+        before_stack = inventory()
+
+        result = DeployResult(self.plan.stack_id, set(stack_json.get("resource", {})))
+        if self.cli:
+            tf = self.cli.deploy(env, self.plan.stack_id)
+            diff = self.cli.diff(env, self.plan.stack_id)
+            assert "No changes" in diff, f"cdktf diff after deploy is not empty:\n{diff[-3000:]}"
+            deployed = (tf.workdir / "cdk.tf.json").read_text()
+            assert deployed == (self.synth_dir / "stacks" / self.plan.stack_id / "cdk.tf.json").read_text()
+        else:
+            tf = Terraform.for_stack(
+                self.synth_dir / "stacks" / self.plan.stack_id, self.workroot / self.plan.stack_id, env
+            )
+            tf.init()
+            tf.apply()
+
+        s3 = self.emulator.client("s3", account, backend["region"])
+        assert s3.head_object(Bucket=backend["bucket"], Key=backend["key"])["ContentLength"] > 0, "state object missing"
+
+        self._assert_clean_second_plan(tf, result)
+        result.outputs = tf.outputs()
+        result.state_text = tf.pulled_state()
+        if self.after_apply:
+            self.after_apply(tf, result)
+
+        self._teardown(tf, self.plan.stack_id)
+        assert tf.state_resources() == [], "destroy left resources in state"
+        self._remove_final_snapshots(stack_json, account, region)
+        leftovers = inventory() - before_stack
+        assert not leftovers, f"destroy of {self.plan.stack_id} left objects in the emulator: {sorted(leftovers)}"
+
+        empty_bucket(self.emulator, account, backend["region"], backend["bucket"])
+        self._teardown(boot, self.bootstrap.stack_id)
+        remaining = inventory() - clean
+        assert not remaining, f"bootstrap destroy left objects in the emulator: {sorted(remaining)}"
+        print("\n".join([*boot.log, *tf.log]))
+        return result
+
+    def _bootstrap(self, env: dict[str, str]) -> Terraform:
+        boot = Terraform.for_stack(
+            self.synth_dir / "stacks" / self.bootstrap.stack_id, self.workroot / self.bootstrap.stack_id, env
+        )
+        boot.init(f"path={boot.workdir / 'bootstrap.tfstate'}")
+        boot.apply()
+        code, plan = boot.plan_changes()
+        assert code == 0, f"bootstrap second plan not empty: {plan_changes(plan)}"
+        return boot
+
+    def _assert_clean_second_plan(self, tf: Terraform, result: DeployResult) -> None:
+        code, plan = tf.plan_changes()
+        if code == 0:
+            return
+        unexpected = []
+        for change in plan_changes(plan):
+            entry = allowed(change.resource_type, change.attribute) if change.actions == ("update",) else None
+            if entry:
+                result.observed_drift.add(entry)
+            else:
+                unexpected.append(change)
+        assert not unexpected, "second plan is not empty:\n" + "\n".join(
+            f"  {c.address}: {c.attribute} ({'/'.join(c.actions)})" for c in unexpected
+        )
+
+    def _teardown(self, tf: Terraform, stack_id: str) -> None:
+        """Apply the protections-off variant when it differs, then destroy."""
+        relaxed = self.teardown_synth_dir / "stacks" / stack_id / "cdk.tf.json"
+        current = tf.workdir / "cdk.tf.json"
+        if relaxed.read_text() != current.read_text():
+            current.write_text(relaxed.read_text())
+            tf.apply()
+        tf.destroy()
+
+    def _remove_final_snapshots(self, stack_json: dict[str, Any], account: str, region: str) -> None:
+        """A destroy must leave each final snapshot behind: check it is there, then clean it up."""
+        expected = expected_final_snapshots(stack_json)
+        if not expected:
+            return
+        rds = self.emulator.client("rds", account, region)
+        for snapshot in expected:
+            found = rds.describe_db_snapshots(DBSnapshotIdentifier=snapshot)["DBSnapshots"]
+            assert found, f"destroy did not leave the final snapshot {snapshot}"
+            rds.delete_db_snapshot(DBSnapshotIdentifier=snapshot)

@@ -1,0 +1,256 @@
+"""A moto server started by the tests on 127.0.0.1, and what the tests ask of it."""
+
+from __future__ import annotations
+
+import ssl
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import boto3
+
+from tests.emulator.gaps import access_key_for
+from tests.emulator.launcher import client_environment
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Calls that make moto create an account's lazily-built defaults (default VPC and the like),
+# so that an inventory taken before a deploy already holds them.
+_WARM_UP: tuple[tuple[Any, ...], ...] = (
+    ("ec2", "describe_vpcs"),
+    ("ecs", "list_clusters"),
+    ("elbv2", "describe_load_balancers"),
+    ("rds", "describe_db_instances"),
+    ("elasticache", "describe_cache_clusters"),
+    ("logs", "describe_log_groups"),
+    ("secretsmanager", "list_secrets"),
+    ("sns", "list_topics"),
+    ("cloudwatch", "describe_alarms"),
+    ("ecr", "describe_repositories"),
+    ("kms", "list_keys"),
+    ("acm", "list_certificates"),
+    ("ssm", "describe_parameters"),
+    ("dynamodb", "list_tables"),
+    ("application-autoscaling", "describe_scalable_targets", {"ServiceNamespace": "ecs"}),
+    ("iam", "list_roles"),
+    ("s3", "list_buckets"),
+)
+
+
+@dataclass
+class Emulator:
+    """One moto server process on loopback."""
+
+    port: int
+    ca_bundle: str
+    process: subprocess.Popen[str]
+    log_path: Path
+
+    @property
+    def endpoint(self) -> str:
+        return f"https://127.0.0.1:{self.port}"
+
+    @classmethod
+    def start(cls, log_path: Path) -> Emulator:
+        log = log_path.open("w")
+        process = subprocess.Popen(
+            [sys.executable, "-m", "tests.emulator", "--quiet"],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=log,
+            text=True,
+        )
+        assert process.stdout is not None
+        line = process.stdout.readline().split()
+        if len(line) != 2 or not line[0].isdigit():
+            process.kill()
+            raise RuntimeError(f"emulator did not start: {line!r}; see {log_path}")
+        emulator = cls(int(line[0]), line[1], process, log_path)
+        emulator._wait_ready()
+        return emulator
+
+    def _wait_ready(self, timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(f"{self.endpoint}/moto-api/data.json", timeout=2, context=self._tls()):
+                    return
+            except OSError:
+                time.sleep(0.2)
+        raise RuntimeError(f"emulator on port {self.port} not ready; see {self.log_path}")
+
+    def _tls(self) -> ssl.SSLContext:
+        return ssl.create_default_context(cafile=self.ca_bundle)
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+    def environment(self, account: str, region: str = "us-east-1") -> dict[str, str]:
+        return client_environment(self.endpoint, self.ca_bundle, account, region)
+
+    def client(self, service: str, account: str, region: str = "us-east-1") -> Any:
+        return boto3.client(
+            service,
+            endpoint_url=self.endpoint,
+            region_name=region,
+            aws_access_key_id=access_key_for(account),
+            aws_secret_access_key="emulator",
+            verify=self.ca_bundle,
+        )
+
+    def warm_up(self, account: str, region: str) -> None:
+        for service, call, *arguments in _WARM_UP:
+            getattr(self.client(service, account, region), call)(**(arguments[0] if arguments else {}))
+
+    def inventory(self, account: str, region: str) -> set[str]:
+        """Everything the account holds in ``region`` (and globally, for IAM and S3), as ``kind:id``.
+
+        Built from list/describe calls (moto's own data.json only ever grows, so it
+        cannot show a deletion). Defaults AWS provides are left out where cheap; the
+        rest cancel out, since callers compare two inventories.
+        """
+        found: set[str] = set()
+        for kind, service, call, kwargs, path, key, keep in _INVENTORY:
+            client = self.client(service, account, region)
+            if client.can_paginate(call):
+                pages = client.get_paginator(call).paginate(**kwargs)
+            else:
+                pages = [getattr(client, call)(**kwargs)]
+            for page in pages:
+                for item in _dig(page, path):
+                    if keep(item):
+                        found.add(f"{kind}:{item[key] if isinstance(item, dict) else item}")
+        return found
+
+
+def _dig(page: dict[str, Any], path: str) -> list[Any]:
+    items: Any = page
+    for part in path.split("."):
+        items = items.get(part, []) if isinstance(items, dict) else []
+    return list(items)
+
+
+def _always(item: Any) -> bool:
+    return True
+
+
+def _not_default(item: dict[str, Any]) -> bool:
+    return not item.get("IsDefault") and not item.get("DefaultForAz")
+
+
+def _not_deleted(item: dict[str, Any]) -> bool:
+    state = str(item.get("State") or item.get("state") or item.get("Status") or "").lower()
+    return state not in ("deleted", "deleting", "inactive", "pendingdeletion", "pending_deletion")
+
+
+# kind, service, call, arguments, path to the items, identifying key, filter
+_INVENTORY: tuple[tuple[str, str, str, dict[str, Any], str, str, Callable[[Any], bool]], ...] = (
+    ("vpc", "ec2", "describe_vpcs", {}, "Vpcs", "VpcId", _not_default),
+    ("subnet", "ec2", "describe_subnets", {}, "Subnets", "SubnetId", _not_default),
+    (
+        "security-group",
+        "ec2",
+        "describe_security_groups",
+        {},
+        "SecurityGroups",
+        "GroupId",
+        lambda g: g["GroupName"] != "default",
+    ),
+    (
+        "route-table",
+        "ec2",
+        "describe_route_tables",
+        {},
+        "RouteTables",
+        "RouteTableId",
+        lambda t: not any(a.get("Main") for a in t.get("Associations", [])),
+    ),
+    ("internet-gateway", "ec2", "describe_internet_gateways", {}, "InternetGateways", "InternetGatewayId", _always),
+    ("nat-gateway", "ec2", "describe_nat_gateways", {}, "NatGateways", "NatGatewayId", _not_deleted),
+    ("elastic-ip", "ec2", "describe_addresses", {}, "Addresses", "AllocationId", _always),
+    ("vpc-endpoint", "ec2", "describe_vpc_endpoints", {}, "VpcEndpoints", "VpcEndpointId", _not_deleted),
+    ("flow-log", "ec2", "describe_flow_logs", {}, "FlowLogs", "FlowLogId", _always),
+    ("network-interface", "ec2", "describe_network_interfaces", {}, "NetworkInterfaces", "NetworkInterfaceId", _always),
+    (
+        "iam-role",
+        "iam",
+        "list_roles",
+        {},
+        "Roles",
+        "RoleName",
+        lambda r: not r["Path"].startswith("/aws-service-role/"),
+    ),
+    ("iam-policy", "iam", "list_policies", {"Scope": "Local"}, "Policies", "Arn", _always),
+    ("log-group", "logs", "describe_log_groups", {}, "logGroups", "logGroupName", _always),
+    ("bucket", "s3", "list_buckets", {}, "Buckets", "Name", _always),
+    ("dynamodb-table", "dynamodb", "list_tables", {}, "TableNames", "", _always),
+    ("ecs-cluster", "ecs", "list_clusters", {}, "clusterArns", "", _always),
+    ("task-definition", "ecs", "list_task_definitions", {"status": "ACTIVE"}, "taskDefinitionArns", "", _always),
+    ("load-balancer", "elbv2", "describe_load_balancers", {}, "LoadBalancers", "LoadBalancerArn", _always),
+    ("target-group", "elbv2", "describe_target_groups", {}, "TargetGroups", "TargetGroupArn", _always),
+    ("db-instance", "rds", "describe_db_instances", {}, "DBInstances", "DBInstanceIdentifier", _always),
+    ("db-subnet-group", "rds", "describe_db_subnet_groups", {}, "DBSubnetGroups", "DBSubnetGroupName", _always),
+    (
+        "db-parameter-group",
+        "rds",
+        "describe_db_parameter_groups",
+        {},
+        "DBParameterGroups",
+        "DBParameterGroupName",
+        lambda g: not g["DBParameterGroupName"].startswith("default."),
+    ),
+    ("db-snapshot", "rds", "describe_db_snapshots", {}, "DBSnapshots", "DBSnapshotIdentifier", _always),
+    ("cache-cluster", "elasticache", "describe_cache_clusters", {}, "CacheClusters", "CacheClusterId", _always),
+    (
+        "replication-group",
+        "elasticache",
+        "describe_replication_groups",
+        {},
+        "ReplicationGroups",
+        "ReplicationGroupId",
+        _always,
+    ),
+    (
+        "cache-subnet-group",
+        "elasticache",
+        "describe_cache_subnet_groups",
+        {},
+        "CacheSubnetGroups",
+        "CacheSubnetGroupName",
+        lambda g: g["CacheSubnetGroupName"] != "default",
+    ),
+    ("secret", "secretsmanager", "list_secrets", {}, "SecretList", "Name", _always),
+    (
+        "kms-key",
+        "kms",
+        "list_aliases",
+        {},
+        "Aliases",
+        "AliasName",
+        lambda a: not a["AliasName"].startswith("alias/aws/"),
+    ),
+    ("ecr-repository", "ecr", "describe_repositories", {}, "repositories", "repositoryName", _always),
+    ("sns-topic", "sns", "list_topics", {}, "Topics", "TopicArn", _always),
+    ("alarm", "cloudwatch", "describe_alarms", {}, "MetricAlarms", "AlarmName", _always),
+    ("dashboard", "cloudwatch", "list_dashboards", {}, "DashboardEntries", "DashboardName", _always),
+    ("certificate", "acm", "list_certificates", {}, "CertificateSummaryList", "CertificateArn", _always),
+    ("ssm-parameter", "ssm", "describe_parameters", {}, "Parameters", "Name", _always),
+    (
+        "scalable-target",
+        "application-autoscaling",
+        "describe_scalable_targets",
+        {"ServiceNamespace": "ecs"},
+        "ScalableTargets",
+        "ResourceId",
+        _always,
+    ),
+)

@@ -1,0 +1,114 @@
+"""Running Terraform on a synthesized stack, in a working directory of its own."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+
+# Variables that could point Terraform or the AWS SDK at a real account.
+_SCRUBBED_PREFIXES = ("AWS_", "TF_")
+
+
+def cli_config(build_dir: Path) -> str | None:
+    """Path of a CLI config using the local provider mirror, or None to use the registry."""
+    completed = subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "terraform_cli_config.py"), str(build_dir / "terraformrc")],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return completed.stdout.strip() or None
+
+
+def base_environment(cli_config_file: str | None) -> dict[str, str]:
+    """The process environment without any AWS or Terraform settings, plus ours."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith(_SCRUBBED_PREFIXES)}
+    env.update(
+        {
+            "TF_IN_AUTOMATION": "1",
+            "TF_INPUT": "0",
+            "CHECKPOINT_DISABLE": "1",
+            # No shared config or credentials files: nothing but the variables we set.
+            "AWS_CONFIG_FILE": os.devnull,
+            "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        }
+    )
+    if cli_config_file:
+        env["TF_CLI_CONFIG_FILE"] = cli_config_file
+    return env
+
+
+class TerraformError(AssertionError):
+    """A Terraform command failed; the message carries the end of its output."""
+
+
+@dataclass
+class Terraform:
+    """Terraform in ``workdir`` with a fixed environment."""
+
+    workdir: Path
+    env: Mapping[str, str]
+    log: list[str] = field(default_factory=list)
+
+    @classmethod
+    def for_stack(cls, synthesized: Path, workdir: Path, env: Mapping[str, str]) -> Terraform:
+        """Copy a synthesized stack directory (cdk.tf.json and any assets) into ``workdir``."""
+        if workdir.exists():
+            shutil.rmtree(workdir)
+        shutil.copytree(synthesized, workdir, ignore=shutil.ignore_patterns(".terraform", "*.tfstate*", "plan*"))
+        return cls(workdir, dict(env))
+
+    def run(
+        self, *args: str, check: bool = True, timeout: float = 1200, ok: tuple[int, ...] = (0,)
+    ) -> subprocess.CompletedProcess[str]:
+        command = ["terraform", *args]
+        started = time.monotonic()
+        completed = subprocess.run(
+            command, cwd=self.workdir, env=dict(self.env), capture_output=True, text=True, timeout=timeout, check=False
+        )
+        self.log.append(f"$ {' '.join(command[:2])} -> {completed.returncode} in {time.monotonic() - started:.1f}s")
+        if check and completed.returncode not in ok:
+            tail = "\n".join((completed.stdout + completed.stderr).splitlines()[-60:])
+            raise TerraformError(f"terraform {' '.join(args)} exited {completed.returncode} in {self.workdir}:\n{tail}")
+        return completed
+
+    def init(self, *backend_config: str, backend: bool = True) -> None:
+        args = ["init", "-input=false", "-no-color"]
+        if not backend:
+            args.append("-backend=false")
+        args += [f"-backend-config={item}" for item in backend_config]
+        self.run(*args)
+
+    def apply(self, *extra: str) -> None:
+        self.run("apply", "-input=false", "-no-color", "-auto-approve", *extra)
+
+    def plan_changes(self) -> tuple[int, dict[str, Any]]:
+        """``plan -detailed-exitcode``: (0 no changes | 2 changes, the plan as JSON)."""
+        completed = self.run("plan", "-input=false", "-no-color", "-detailed-exitcode", "-out=plan.bin", ok=(0, 2))
+        shown = self.run("show", "-json", "plan.bin")
+        plan: dict[str, Any] = json.loads(shown.stdout)
+        return completed.returncode, plan
+
+    def destroy(self) -> None:
+        self.run("destroy", "-input=false", "-no-color", "-auto-approve")
+
+    def state_resources(self) -> list[str]:
+        completed = self.run("state", "list", ok=(0, 1))
+        return [line for line in completed.stdout.splitlines() if line.strip()]
+
+    def outputs(self) -> dict[str, Any]:
+        result: dict[str, Any] = json.loads(self.run("output", "-json").stdout)
+        return result
+
+    def pulled_state(self) -> str:
+        return self.run("state", "pull").stdout

@@ -1,0 +1,128 @@
+"""Synth speed and memory against the floor, written to bench/results.json.
+
+The floor is a process that only starts Python, imports cdktf and has jsii
+load the AWS provider library: no app can synthesize faster. Then one stack
+(the path of ``make diff``/``make deploy``) and every stack (``make synth``)
+are timed the same way. Each figure is the median of --runs runs after one
+warm-up run; all three are measured in the same session, interleaved.
+
+    pipenv run python tools/bench.py [--runs 5] [--stack freeside-production]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+RESULTS = ROOT / "bench" / "results.json"
+TARGETS = {"one_stack": 1.5, "all_stacks": 3.0}
+MEMORY_LIMITS_MIB = {"python": 150, "node": 800}
+
+
+def measure(mode: str, stacks: str) -> dict[str, float]:
+    with tempfile.TemporaryDirectory() as scratch:
+        result = Path(scratch) / "probe.json"
+        env = {**os.environ, "CDKTF_OUTDIR": str(Path(scratch) / "out"), "INFRA_STACKS": stacks}
+        env.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
+        started = time.perf_counter()
+        subprocess.run(
+            [sys.executable, str(ROOT / "tools" / "bench_probe.py"), str(result), mode],
+            cwd=ROOT,
+            env=env,
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+        elapsed = time.perf_counter() - started
+        peaks = json.loads(result.read_text())
+        resources = sum(
+            sum(len(items) for items in json.loads(p.read_text()).get("resource", {}).values())
+            for p in (Path(scratch) / "out").glob("stacks/*/cdk.tf.json")
+        )
+        stack_count = len(list((Path(scratch) / "out").glob("stacks/*/cdk.tf.json")))
+    return {
+        "seconds": elapsed,
+        "python_mib": peaks["python_peak_kib"] / 1024,
+        "node_mib": peaks["node_peak_kib"] / 1024,
+        "stacks": stack_count,
+        "resources": resources,
+    }
+
+
+def median(samples: list[dict[str, float]]) -> dict[str, float]:
+    return {key: statistics.median(s[key] for s in samples) for key in samples[0]}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--stack", default="freeside-production", help="the stack of the one-stack figure")
+    parser.add_argument("--output", type=Path, default=RESULTS)
+    args = parser.parse_args()
+    if args.runs < 5:
+        parser.error("--runs must be at least 5 (medians of fewer runs are noise)")
+
+    cases = {"floor": ("floor", ""), "one_stack": ("app", args.stack), "all_stacks": ("app", "")}
+    for mode, stacks in cases.values():
+        measure(mode, stacks)  # warm-up: page cache, __pycache__, jsii's package cache
+    samples: dict[str, list[dict[str, float]]] = {name: [] for name in cases}
+    for _ in range(args.runs):
+        for name, (mode, stacks) in cases.items():
+            samples[name].append(measure(mode, stacks))
+    figures = {name: median(values) for name, values in samples.items()}
+
+    floor = figures["floor"]["seconds"]
+    one, every = figures["one_stack"], figures["all_stacks"]
+    extra_stacks = every["stacks"] - one["stacks"]
+    per_stack = (every["seconds"] - one["seconds"]) / extra_stacks if extra_stacks else 0.0
+    extra_resources = every["resources"] - one["resources"]
+    per_resource = (every["seconds"] - one["seconds"]) / extra_resources if extra_resources else 0.0
+    verdicts: dict[str, Any] = {}
+    for name, limit in TARGETS.items():
+        ratio = figures[name]["seconds"] / floor
+        verdicts[name] = {"ratio_to_floor": round(ratio, 2), "target": limit, "met": ratio <= limit}
+    for name in ("one_stack", "all_stacks"):
+        for process, limit in MEMORY_LIMITS_MIB.items():
+            peak = figures[name][f"{process}_mib"]
+            verdicts[f"{name}_{process}_memory"] = {"peak_mib": round(peak, 1), "limit_mib": limit, "met": peak < limit}
+
+    report = {
+        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "machine": {"cpus": os.cpu_count(), "python": platform.python_version(), "platform": platform.platform()},
+        "runs": args.runs,
+        "one_stack_id": args.stack,
+        "figures": {name: {k: round(v, 3) for k, v in values.items()} for name, values in figures.items()},
+        "marginal": {
+            "seconds_per_extra_stack": round(per_stack, 3),
+            "seconds_per_extra_resource": round(per_resource, 5),
+        },
+        "verdicts": verdicts,
+    }
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    args.output.write_text(json.dumps(report, indent=2) + "\n")
+
+    print(f"floor (python + cdktf + provider library): {floor:.2f} s")
+    for name in ("one_stack", "all_stacks"):
+        f = figures[name]
+        v = verdicts[name]
+        print(
+            f"{name:<11} {f['seconds']:.2f} s = {v['ratio_to_floor']:.2f}x floor (target <= {v['target']}x: "
+            f"{'met' if v['met'] else 'MISSED'}); {int(f['stacks'])} stacks, {int(f['resources'])} resources; "
+            f"peak python {f['python_mib']:.0f} MiB, node {f['node_mib']:.0f} MiB"
+        )
+    print(f"marginal: {per_stack:.3f} s per extra stack, {per_resource * 1000:.2f} ms per extra resource")
+    print(f"written to {args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output}")
+    return 0 if all(v["met"] for v in verdicts.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

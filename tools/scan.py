@@ -1,0 +1,151 @@
+"""Security gate: checkov over every synthesized stack; any finding not waived fails.
+
+Waivers live in ``.checkov.yaml`` (a plain checkov config file, so running
+``checkov --config-file .checkov.yaml -d cdktf.out/stacks`` by hand gives the
+same verdict). Each ``skip-check`` entry is ``CHECK_ID`` or
+``CHECK_ID:<regex on the stack path>`` and must carry a ``# reason`` comment.
+
+Beyond checkov itself this script refuses: a waiver without a reason, a
+waiver that no longer matches any finding (so the list cannot rot), and a
+scan that saw no resources (checkov's plain ``terraform`` framework silently
+scans nothing in CDKTF output; ``terraform_json`` is required).
+
+    .venv-checkov/bin/python tools/scan.py --checkov .venv-checkov/bin/checkov [--synth] [STACKS_DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIG = ROOT / ".checkov.yaml"
+MIN_REASON = 15
+_ENTRY = re.compile(r"^\s*-\s*['\"]?(?P<entry>[A-Z0-9_]+(:[^'\"#\s]+)?)['\"]?\s*(#\s*(?P<reason>.*))?$")
+
+
+@dataclass
+class Waiver:
+    check_id: str
+    path_pattern: str | None
+    reason: str
+    line: int
+    used: int = 0
+
+    def matches(self, check_id: str, stack_path: str) -> bool:
+        if check_id != self.check_id:
+            return False
+        return self.path_pattern is None or re.match(self.path_pattern, stack_path) is not None
+
+
+def read_waivers(config: Path) -> list[Waiver]:
+    """``skip-check`` entries of the config, each with the reason from its comment."""
+    waivers = []
+    in_skip = False
+    for number, line in enumerate(config.read_text().splitlines(), start=1):
+        if re.match(r"^skip-check:\s*$", line):
+            in_skip = True
+            continue
+        if in_skip and re.match(r"^\S", line):
+            in_skip = False
+        if not in_skip or not line.strip() or line.strip().startswith("#"):
+            continue
+        match = _ENTRY.match(line)
+        if not match:
+            raise SystemExit(f"{config.name}:{number}: cannot read waiver: {line.strip()}")
+        reason = (match.group("reason") or "").strip()
+        if len(reason) < MIN_REASON:
+            raise SystemExit(f"{config.name}:{number}: waiver {match.group('entry')} needs a '# reason' comment")
+        check_id, _, pattern = match.group("entry").partition(":")
+        waivers.append(Waiver(check_id, pattern or None, reason, number))
+    return waivers
+
+
+def run_checkov(checkov: str, stacks: Path) -> dict[str, object]:
+    # Run from inside the stacks directory so checkov does not also pick up .checkov.yaml:
+    # waivers are applied below, where unused ones can be noticed.
+    completed = subprocess.run(
+        [checkov, "-d", ".", "--framework", "terraform_json", "-o", "json", "--quiet", "--compact", "--skip-download"],
+        cwd=stacks,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "BC_SKIP_MAPPING": "TRUE", "CHECKOV_RUN_SCA_PACKAGE_SCAN_V2": "false"},
+        check=False,
+    )
+    if completed.returncode not in (0, 1):
+        raise SystemExit(f"checkov failed ({completed.returncode}):\n{completed.stderr}")
+    report = json.loads(completed.stdout)
+    if isinstance(report, list):
+        report = next(r for r in report if r.get("check_type") == "terraform_json")
+    result: dict[str, object] = report
+    return result
+
+
+def synthesize() -> Path:
+    outdir = ROOT / "cdktf.out"
+    env = {**os.environ, "CDKTF_OUTDIR": str(outdir)}
+    env.pop("INFRA_STACKS", None)
+    subprocess.run([str(ROOT / ".venv" / "bin" / "python"), "main.py"], cwd=ROOT, env=env, check=True)
+    return outdir / "stacks"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("stacks", nargs="?", type=Path, default=ROOT / "cdktf.out" / "stacks")
+    parser.add_argument("--checkov", default="checkov")
+    parser.add_argument("--synth", action="store_true", help="synthesize all stacks first (app venv)")
+    args = parser.parse_args()
+
+    waivers = read_waivers(CONFIG)
+    stacks = synthesize() if args.synth else args.stacks
+    stack_count = sum(1 for p in stacks.glob("*/cdk.tf.json"))
+    if stack_count == 0:
+        print(f"error: no synthesized stacks under {stacks}", file=sys.stderr)
+        return 1
+    report = run_checkov(args.checkov, stacks)
+    summary = report["summary"]
+    assert isinstance(summary, dict)
+    if summary["parsing_errors"]:
+        print(f"error: checkov could not parse {summary['parsing_errors']} file(s)", file=sys.stderr)
+        return 1
+    if summary["passed"] + summary["failed"] == 0:
+        print("error: checkov evaluated no checks: nothing was scanned", file=sys.stderr)
+        return 1
+
+    results = report["results"]
+    assert isinstance(results, dict)
+    unwaived = []
+    for finding in results["failed_checks"]:
+        stack_path = finding["file_path"].lstrip("/")
+        waiver = next((w for w in waivers if w.matches(finding["check_id"], stack_path)), None)
+        if waiver:
+            waiver.used += 1
+        else:
+            unwaived.append(finding)
+
+    for finding in unwaived:
+        print(
+            f"FAIL {finding['check_id']} {finding['resource']} in {finding['file_path'].lstrip('/')}: "
+            f"{finding['check_name']} ({finding.get('guideline') or 'no guideline'})"
+        )
+    stale = [w for w in waivers if w.used == 0]
+    for waiver in stale:
+        pattern = f":{waiver.path_pattern}" if waiver.path_pattern else ""
+        print(
+            f"STALE waiver {waiver.check_id}{pattern} (.checkov.yaml line {waiver.line}) matches no finding: remove it"
+        )
+    print(
+        f"checkov: {stack_count} stacks, {summary['passed']} passed, {summary['failed']} failed, "
+        f"{summary['failed'] - len(unwaived)} waived by {len(waivers) - len(stale)} waivers, {len(unwaived)} unwaived"
+    )
+    return 1 if unwaived or stale else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
