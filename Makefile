@@ -39,7 +39,7 @@ APPROVE_FLAG := $(if $(filter 1 true yes,$(AUTO_APPROVE)),--auto-approve,)
 # Deploy tests mostly wait on Terraform and the emulator, so more workers than cores pays off.
 PYTEST_ARGS ?= -n 4 --dist worksteal
 
-.PHONY: help deps synth diff deploy destroy bootstrap stacks emulator scan lint test bench clean
+.PHONY: help deps synth diff deploy output destroy bootstrap stacks emulator scan lint test bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
@@ -80,6 +80,14 @@ diff: deps ## Show what deploying STACK would change
 deploy: deps ## Deploy STACK (asks before applying; AUTO_APPROVE=1 does not)
 	$(require_stack)
 	INFRA_STACKS="$(STACK)" $(CDKTF) deploy "$(STACK)" $(PROVIDER_LOCK_FLAG) $(APPROVE_FLAG)
+
+output: deps ## Print the outputs of a deployed STACK (NAME=x prints one, raw)
+	$(require_stack)
+	@if [ -n "$(NAME)" ]; then \
+	  terraform -chdir=cdktf.out/stacks/$(STACK) output -raw "$(NAME)"; echo; \
+	else \
+	  INFRA_STACKS="$(STACK)" $(CDKTF) output "$(STACK)" $(PROVIDER_LOCK_FLAG); \
+	fi
 
 destroy: deps ## Destroy STACK (asks first; AUTO_APPROVE=1 does not)
 	$(require_stack)

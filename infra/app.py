@@ -29,6 +29,7 @@ STACKS_ENV = "INFRA_STACKS"
 # system -> "module:Class" of its stack; imported only when one of its stacks is built.
 STACK_CLASSES = {
     "freeside": "infra.stacks.freeside:FreesideStack",
+    "replaydash": "infra.stacks.replaydash:ReplayDashStack",
 }
 
 

@@ -2,7 +2,20 @@
 
 Production is what the document describes. Staging is the environment it
 plans ("deploy with reduced resources (t3.micro, etc.)"): same shape,
-smaller sizes, one API task, nothing that blocks a destroy.
+smaller sizes, one API task, everything on Fargate Spot, nothing that blocks
+a destroy.
+
+Choices where the document is silent (each production-safe):
+- the API listens on 8080 and answers health checks on /health; the worker
+  runs the same image (the document has one repository, ``arrakis-api``)
+  with the command ``npm run worker``;
+- images are deployed by tag: ``api.image_tag``/``worker.image_tag`` name an
+  immutable tag pushed to ECR;
+- the certificate's domain is ``load_balancer.domain_name``: the document
+  names none, so set yours in ``config/freeside/<env>.toml`` before a real
+  deploy (the placeholder cannot be validated);
+- production storage autoscales up to 100 GB so a full disk does not take the
+  database down; staging backups are kept 1 day.
 """
 
 from __future__ import annotations
@@ -11,7 +24,14 @@ from dataclasses import dataclass
 
 from infra import validation
 from infra.config.model import StateBackendSettings, SystemSettings
+from infra.constructs.container_platform import ContainerPlatformProps
+from infra.constructs.fargate_service import FargateServiceProps
+from infra.constructs.kms_key import KmsKeyProps
+from infra.constructs.load_balancer import LoadBalancerProps
 from infra.constructs.network import InterfaceEndpoint, NatGateways, NetworkProps
+from infra.constructs.postgres_instance import MasterPassword, PostgresInstanceProps
+from infra.constructs.redis_replication_group import RedisProps
+from infra.constructs.secret import SecretProps
 
 ENVIRONMENTS = ("production", "staging")
 
@@ -20,19 +40,23 @@ ACCOUNT_ID = "891376933289"
 
 
 @dataclass(frozen=True, kw_only=True)
-class FreesideSettings(SystemSettings):
-    """One Freeside environment."""
+class FreesideSettings(SystemSettings, ContainerPlatformProps):
+    """One Freeside environment: the container platform plus its two services."""
 
     name_prefix: str
     """Every resource name starts with it: ``arrakis-<environment>``."""
-    network: NetworkProps
+    repository_name: str
+    """ECR repository of the API image (the worker runs it too)."""
+    api: FargateServiceProps
+    worker: FargateServiceProps
 
     def __post_init__(self) -> None:
         super().__post_init__()
         validation.resource_name("name_prefix", self.name_prefix, max_length=24)
+        validation.resource_name("repository_name", self.repository_name, max_length=64)
 
 
-def _network(second_octet: int) -> NetworkProps:
+def _network(second_octet: int, flow_log_retention_days: int) -> NetworkProps:
     return NetworkProps(
         cidr_block=f"10.{second_octet}.0.0/16",
         availability_zones=("us-east-1a", "us-east-1b"),
@@ -40,23 +64,69 @@ def _network(second_octet: int) -> NetworkProps:
         public_subnet_cidrs=(f"10.{second_octet}.101.0/24", f"10.{second_octet}.102.0/24"),
         nat_gateways=NatGateways.SINGLE,
         interface_endpoints=(InterfaceEndpoint.ECR_API, InterfaceEndpoint.ECR_DKR, InterfaceEndpoint.LOGS),
+        flow_log_retention_days=flow_log_retention_days,
     )
 
 
 def defaults(environment: str) -> FreesideSettings:
     production = environment == "production"
+    prefix = f"arrakis-{environment}"
+    log_days = 30 if production else 7
     return FreesideSettings(
         system="freeside",
         environment=environment,
         region="us-east-1",
         account_id=ACCOUNT_ID,
-        state=StateBackendSettings(
+        state=StateBackendSettings.per_environment(
             bucket=f"arrakis-tfstate-{ACCOUNT_ID}",
-            key=f"{environment}/terraform.tfstate",
-            region="us-east-1",
             lock_table="arrakis-terraform-locks",
+            region="us-east-1",
+            environment=environment,
         ),
-        name_prefix=f"arrakis-{environment}",
-        # Staging gets its own range (10.1/16) so the two VPCs can be peered later.
-        network=_network(0 if production else 1),
+        name_prefix=prefix,
+        repository_name="arrakis-api" if production else "arrakis-staging-api",
+        # Staging gets its own range (10.1/16), so the two VPCs can be peered later.
+        network=_network(0 if production else 1, log_days),
+        api=FargateServiceProps(
+            cpu=512,
+            memory=1024,
+            desired_count=2 if production else 1,
+            image_tag="1.0.0",
+            container_port=8080,
+            # Staging runs everything on Spot; production keeps the API on regular Fargate.
+            spot_weight=0 if production else 1,
+            on_demand_weight=1 if production else 0,
+            log_retention_days=log_days,
+        ),
+        # Background jobs are the document's "non-critical tasks" for Fargate Spot.
+        worker=FargateServiceProps(
+            cpu=256,
+            memory=512,
+            desired_count=1,
+            image_tag="1.0.0",
+            command=("npm", "run", "worker"),
+            spot_weight=1,
+            on_demand_weight=0,
+            log_retention_days=log_days,
+        ),
+        load_balancer=LoadBalancerProps(
+            domain_name="api.arrakis.example.com" if production else "api.staging.arrakis.example.com",
+            deletion_protection=production,
+        ),
+        database=PostgresInstanceProps(
+            instance_class="db.t3.small" if production else "db.t3.micro",
+            engine_version="15.10",
+            allocated_storage_gb=20,
+            max_allocated_storage_gb=100 if production else None,
+            database_name="arrakis",
+            master_username="arrakis",
+            master_password=MasterPassword.RDS_MANAGED,
+            backup_retention_days=7 if production else 1,
+            deletion_protection=production,
+            final_snapshot=production,
+            log_retention_days=log_days,
+        ),
+        cache=RedisProps(node_type="cache.t3.micro", snapshot_retention_days=1 if production else 0),
+        secrets=SecretProps() if production else SecretProps(recovery_window_days=7),
+        keys=KmsKeyProps() if production else KmsKeyProps(deletion_window_days=7),
     )

@@ -47,6 +47,13 @@ class StateBackendSettings:
     store: TerraformStateStoreProps = field(default_factory=TerraformStateStoreProps)
     """How the bootstrap stack builds the bucket and table."""
 
+    @classmethod
+    def per_environment(
+        cls, *, bucket: str, lock_table: str, region: str, environment: str, key: str = "terraform.tfstate"
+    ) -> StateBackendSettings:
+        """One bucket and table for a system; each environment's state under ``<environment>/<key>``."""
+        return cls(bucket=bucket, key=f"{environment}/{key}", region=region, lock_table=lock_table)
+
     def __post_init__(self) -> None:
         validate_bucket_name("bucket", self.bucket)
         validation.non_empty_text("key", self.key, max_length=1024)

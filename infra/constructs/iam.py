@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
+from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
 from constructs import Construct
+
+from infra.constructs.aws_context import partition
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -81,6 +85,15 @@ class ServiceRole(Construct):
         self.arn = self.role.arn
         self.name = self.role.name
         self._policies: set[str] = set()
+
+    def attach_managed_policy(self, name: str) -> None:
+        """Attach an AWS-managed policy by its name under ``arn:<partition>:iam::aws:policy/``."""
+        IamRolePolicyAttachment(
+            self,
+            "Managed" + "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", name) if part),
+            role=self.role.name,
+            policy_arn=f"arn:{partition(self)}:iam::aws:policy/{name}",
+        )
 
     def add_policy(self, policy_id: str, *statements: Statement) -> None:
         """Attach an inline policy; ``policy_id`` is PascalCase and stable."""

@@ -230,7 +230,7 @@ class Network(Construct):
                 description="HTTPS from inside the VPC to interface endpoints",
                 vpc_id=self.vpc.id,
             )
-            group.allow_from_cidr(props.cidr_block, 443, label="HTTPS")
+            group.allow_from_cidr(props.cidr_block, 443, label="HTTPS from the VPC")
             self.endpoint_security_group = group
             for endpoint in props.interface_endpoints:
                 VpcEndpoint(

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from cdktf import Token
 from cdktf_cdktf_provider_aws.s3_bucket import S3Bucket
 from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import (
     S3BucketLifecycleConfiguration,
     S3BucketLifecycleConfigurationRule,
     S3BucketLifecycleConfigurationRuleAbortIncompleteMultipartUpload,
+    S3BucketLifecycleConfigurationRuleExpiration,
     S3BucketLifecycleConfigurationRuleFilter,
     S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration,
     S3BucketLifecycleConfigurationRuleTransition,
@@ -32,7 +35,7 @@ from cdktf_cdktf_provider_aws.s3_bucket_versioning import (
 from constructs import Construct
 
 from infra import validation
-from infra.constructs.iam import Statement, policy_document
+from infra.constructs.iam import ServiceRole, Statement, policy_document
 from infra.validation import ConfigError
 
 # Minimum days in the previous class before S3 accepts a transition to each class.
@@ -74,16 +77,26 @@ class PrivateBucketProps:
     """Storage-class steps for current versions, in increasing days; none keeps everything in STANDARD."""
     noncurrent_version_expiration_days: int = 90
     """Old versions are kept this long to undo mistakes, then deleted so versioning does not grow forever."""
+    expiration_days: int | None = None
+    """Delete current objects this many days after creation (logs); None keeps them."""
     abort_incomplete_multipart_upload_days: int = 7
     """Failed multipart uploads are invisible but billed; clean them up after a week."""
     kms_key_arn: str | None = None
     """Customer-managed key; None uses the AWS-managed aws/s3 key (SSE-KMS) with bucket keys on."""
+    sse_algorithm: str = "aws:kms"
+    """aws:kms, or AES256 where the writer cannot use KMS (load balancer access logs)."""
 
     def __post_init__(self) -> None:
+        validation.one_of("sse_algorithm", self.sse_algorithm, ("aws:kms", "AES256"))
+        if self.sse_algorithm == "AES256" and self.kms_key_arn:
+            raise ConfigError("kms_key_arn", "None when sse_algorithm is AES256", self.kms_key_arn)
         days = [t.days for t in self.transitions]
         if days != sorted(days) or len(set(days)) != len(days):
             raise ConfigError("transitions", "steps in strictly increasing days", tuple(days))
         validation.int_between("noncurrent_version_expiration_days", self.noncurrent_version_expiration_days, 1, 36500)
+        if self.expiration_days is not None:
+            last_transition = max((t.days for t in self.transitions), default=0)
+            validation.int_between("expiration_days", self.expiration_days, last_transition + 1, 36500)
         validation.int_between(
             "abort_incomplete_multipart_upload_days", self.abort_incomplete_multipart_upload_days, 1, 365
         )
@@ -96,11 +109,21 @@ class PrivateBucket(Construct):
     object ownership enforced (ACLs off); a bucket policy denying any request
     without TLS; lifecycle rules from ``props``. ``force_destroy`` stays off:
     a bucket holding data must be emptied on purpose before it can go.
+    ``policy_statements`` are added to the bucket policy (e.g. log delivery).
     """
 
-    def __init__(self, scope: Construct, id_: str, *, bucket_name: str, props: PrivateBucketProps) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        bucket_name: str,
+        props: PrivateBucketProps,
+        policy_statements: Sequence[Statement] = (),
+    ) -> None:
         super().__init__(scope, id_)
-        validate_bucket_name("bucket_name", bucket_name)
+        if not Token.is_unresolved(bucket_name):
+            validate_bucket_name("bucket_name", bucket_name)
         self.bucket = S3Bucket(self, "Bucket", bucket=bucket_name, force_destroy=False, tags={"Name": bucket_name})
         self.name = self.bucket.bucket
         self.arn = self.bucket.arn
@@ -126,7 +149,7 @@ class PrivateBucket(Construct):
             versioning_configuration=S3BucketVersioningVersioningConfiguration(status="Enabled"),
         )
         encryption_default = S3BucketServerSideEncryptionConfigurationRuleApplyServerSideEncryptionByDefaultA(
-            sse_algorithm="aws:kms", kms_master_key_id=props.kms_key_arn
+            sse_algorithm=props.sse_algorithm, kms_master_key_id=props.kms_key_arn
         )
         S3BucketServerSideEncryptionConfigurationA(
             self,
@@ -134,11 +157,12 @@ class PrivateBucket(Construct):
             bucket=self.bucket.id,
             rule=[
                 S3BucketServerSideEncryptionConfigurationRuleA(
-                    apply_server_side_encryption_by_default=encryption_default, bucket_key_enabled=True
+                    apply_server_side_encryption_by_default=encryption_default,
+                    bucket_key_enabled=props.sse_algorithm == "aws:kms",
                 )
             ],
         )
-        S3BucketPolicy(
+        self.policy = S3BucketPolicy(
             self,
             "Policy",
             bucket=self.bucket.id,
@@ -150,7 +174,8 @@ class PrivateBucket(Construct):
                     actions=["s3:*"],
                     resources=[self.bucket.arn, f"{self.bucket.arn}/*"],
                     conditions={"Bool": {"aws:SecureTransport": "false"}},
-                )
+                ),
+                *policy_statements,
             ),
         )
         rules = [
@@ -170,6 +195,15 @@ class PrivateBucket(Construct):
                 ],
             )
         ]
+        if props.expiration_days is not None:
+            rules.append(
+                S3BucketLifecycleConfigurationRule(
+                    id="expire-current-versions",
+                    status="Enabled",
+                    filter=[S3BucketLifecycleConfigurationRuleFilter(prefix="")],
+                    expiration=[S3BucketLifecycleConfigurationRuleExpiration(days=props.expiration_days)],
+                )
+            )
         if props.transitions:
             rules.append(
                 S3BucketLifecycleConfigurationRule(
@@ -183,3 +217,11 @@ class PrivateBucket(Construct):
                 )
             )
         S3BucketLifecycleConfiguration(self, "Lifecycle", bucket=self.bucket.id, rule=rules)
+
+    def grant_read_write(self, role: ServiceRole) -> None:
+        """Let ``role`` list the bucket and read, write and delete its objects."""
+        role.add_policy(
+            f"ReadWrite{self.node.id}",
+            Statement(actions=["s3:ListBucket"], resources=[self.arn]),
+            Statement(actions=["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], resources=[f"{self.arn}/*"]),
+        )

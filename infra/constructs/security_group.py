@@ -22,7 +22,8 @@ def _rule_id(text: str) -> str:
 class SecurityGroup(Construct):
     """A VPC security group with no inline rules.
 
-    Rules are ``aws_vpc_security_group_*_rule`` resources: each is a separate
+    Rules are ``aws_vpc_security_group_*_rule`` resources (``label`` is the rule's
+    description and, PascalCased, its construct id): each is a separate
     Terraform address (adding one never rewrites the others) and scanners see
     every rule with its real source, which inline blocks synthesized by CDKTF
     hide (``prefix_list_ids: null`` reads as a restriction to checkov).
@@ -69,7 +70,7 @@ class SecurityGroup(Construct):
             ip_protocol="tcp",
             from_port=port,
             to_port=last,
-            description=f"{label} from {source.name}",
+            description=label,
         )
 
     def allow_from_cidr(self, cidr: str, port: int, *, to_port: int | None = None, label: str) -> None:
@@ -83,7 +84,7 @@ class SecurityGroup(Construct):
             ip_protocol="tcp",
             from_port=port,
             to_port=last,
-            description=f"{label} from {cidr}",
+            description=label,
         )
 
     def allow_to(self, destination: SecurityGroup, port: int, *, label: str) -> None:
@@ -97,7 +98,7 @@ class SecurityGroup(Construct):
             ip_protocol="tcp",
             from_port=port,
             to_port=port,
-            description=f"{label} to {destination.name}",
+            description=label,
         )
 
     def allow_egress_to_cidr(self, cidr: str, port: int, *, label: str) -> None:
@@ -111,5 +112,5 @@ class SecurityGroup(Construct):
             ip_protocol="tcp",
             from_port=port,
             to_port=port,
-            description=f"{label} to {cidr}",
+            description=label,
         )

@@ -1,17 +1,71 @@
-"""Freeside: ECS API and worker, PostgreSQL, Redis, ALB, ECR, secrets and alarms (``arrakis-*``)."""
+"""Freeside: ECS API and worker, PostgreSQL, Redis, ALB, ECR, secrets and alarms (``arrakis-<env>-*``)."""
 
 from __future__ import annotations
 
 from constructs import Construct
 
 from infra.config.freeside import FreesideSettings
-from infra.constructs.network import Network
+from infra.constructs.container_platform import ContainerPlatform
+from infra.constructs.outputs import output
 from infra.stacks.base import SystemStack
+
+# The document's secrets: (construct id, name under arrakis-<env>/, description).
+SECRETS = (
+    ("AppConfigSecret", "app-config", "Application secrets (JSON), filled by operators"),
+    ("DbCredentialsSecret", "db-credentials", "Database URL, written by Terraform"),
+    ("RedisCredentialsSecret", "redis-credentials", "Redis URL, written by Terraform"),
+    ("VaultTokenSecret", "vault-token", "HashiCorp Vault token, filled by operators"),
+)
 
 
 class FreesideStack(SystemStack):
-    """One Freeside environment."""
+    """One Freeside environment, named ``arrakis-<environment>-*`` as in the document.
+
+    Secrets ``arrakis-<env>/db-credentials`` and ``/redis-credentials`` are
+    written by the stack (URLs, through write-only arguments); ``/app-config``
+    and ``/vault-token`` are created empty and filled by operators (README).
+    Both services get all four, by ARN, as DATABASE_URL, REDIS_URL,
+    APP_CONFIG and VAULT_TOKEN.
+    """
 
     def __init__(self, scope: Construct, stack_id: str, *, settings: FreesideSettings) -> None:
         super().__init__(scope, stack_id, settings=settings)
-        self.network = Network(self, "Network", name=settings.name_prefix, props=settings.network)
+        prefix = settings.name_prefix
+        platform = ContainerPlatform(
+            self, "Platform", prefix=prefix, repository_name=settings.repository_name, props=settings
+        )
+        secrets = {
+            name: platform.secret(key, name=f"{prefix}/{name}", description=description)
+            for key, name, description in SECRETS
+        }
+        platform.database.write_connection_secret(secrets["db-credentials"])
+        platform.cache.write_connection_secret(secrets["redis-credentials"])
+        environment = {
+            "DATABASE_URL": secrets["db-credentials"].key("url"),
+            "REDIS_URL": secrets["redis-credentials"].key("url"),
+            "APP_CONFIG": secrets["app-config"].key(),
+            "VAULT_TOKEN": secrets["vault-token"].key(),
+        }
+        for key, container, props, public in (
+            ("Api", "api", settings.api, True),
+            ("Worker", "worker", settings.worker, False),
+        ):
+            platform.add_service(
+                key,
+                container_name=container,
+                log_group_name=f"/ecs/{prefix}/{container}",
+                secrets=environment,
+                props=props,
+                public=public,
+            )
+
+        output(self, "api_service_name", platform.services["Api"].service_name, "ECS service of the API")
+        output(self, "worker_service_name", platform.services["Worker"].service_name, "ECS service of the worker")
+        output(
+            self,
+            "database_master_secret_arn",
+            platform.database.master_secret_arn,
+            "Secrets Manager secret RDS manages with the master credentials",
+        )
+        for name, secret in secrets.items():
+            output(self, f"{name.replace('-', '_')}_secret_arn", secret.arn, f"ARN of the secret {secret.name}")

@@ -119,6 +119,27 @@ BAD_OVERRIDES = [
         "freeside.production.network.flow_log_retention_days must be one of (1, 3, 5, 7, 14, 30, 60, 90",
     ),
     (
+        "instance class outside the allowed list",
+        "freeside",
+        "production",
+        '[database]\ninstance_class = "db.x9.huge"',
+        "freeside.production.database.instance_class must be one of ('db.t3.micro', 'db.t3.small'",
+    ),
+    (
+        "backup retention RDS refuses",
+        "freeside",
+        "production",
+        "[database]\nbackup_retention_days = 40",
+        "freeside.production.database.backup_retention_days must be an integer from 0 to 35; got 40",
+    ),
+    (
+        "log retention CloudWatch refuses",
+        "replaydash",
+        "staging",
+        "[api]\nlog_retention_days = 10",
+        "replaydash.staging.api.log_retention_days must be one of (1, 3, 5, 7, 14, 30",
+    ),
+    (
         "empty name",
         "freeside",
         "staging",

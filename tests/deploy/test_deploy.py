@@ -9,12 +9,12 @@ from __future__ import annotations
 
 import subprocess
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import bootstrap_of, plan_of, record_deploy, stack_ids
+from tests.deploy.checks import BY_SYSTEM, Check
 from tests.support.cli import CdktfCli
 from tests.support.deploy import DeployCycle, DeployResult
 from tests.support.emulator import Emulator
@@ -32,10 +32,11 @@ def _cycle(
     base_env: dict[str, str],
     tmp_path: Path,
     *,
-    after_apply: Callable[[Terraform, DeployResult], None] | None = None,
+    extra_check: Check | None = None,
     cli: CdktfCli | None = None,
 ) -> DeployResult:
     plan = plan_of(stack_id)
+    checks = [check for check in (BY_SYSTEM.get(plan.system), extra_check) if check is not None]
     cycle = DeployCycle(
         plan=plan,
         bootstrap=bootstrap_of(plan),
@@ -44,7 +45,7 @@ def _cycle(
         emulator=emulator,
         workroot=tmp_path,
         base_env=base_env,
-        after_apply=after_apply,
+        after_apply=checks,
         cli=cli,
     )
     result = cycle.run()
@@ -74,7 +75,7 @@ def test_deploy_through_the_cdktf_cli(
     _cycle(CLI_STACK, synth_dir, teardown_synth_dir, emulator, base_env, tmp_path, cli=cli)
 
 
-def _contest_lock(tf: Terraform, result: DeployResult) -> None:
+def _contest_lock(cycle: DeployCycle, tf: Terraform, result: DeployResult) -> None:
     """Apply A waits at its approval prompt holding the lock; apply B must be refused; A then completes."""
     victim = next(a for a in tf.state_resources() if a.startswith("aws_cloudwatch_log_group."))
     holder = subprocess.Popen(
@@ -110,4 +111,4 @@ def _contest_lock(tf: Terraform, result: DeployResult) -> None:
 def test_state_lock_refuses_a_concurrent_apply(
     synth_dir: Path, teardown_synth_dir: Path, emulator: Emulator, base_env: dict[str, str], tmp_path: Path
 ) -> None:
-    _cycle(LOCK_STACK, synth_dir, teardown_synth_dir, emulator, base_env, tmp_path, after_apply=_contest_lock)
+    _cycle(LOCK_STACK, synth_dir, teardown_synth_dir, emulator, base_env, tmp_path, extra_check=_contest_lock)

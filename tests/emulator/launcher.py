@@ -58,6 +58,9 @@ def main(argv: list[str]) -> int:
     bundle, cert, key = write_certificates(workdir)
 
     os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+    # moto issues a DNS-validated certificate this many seconds after the request, standing in
+    # for the validation records being in place (its default of 60 s only slows deploys down).
+    os.environ.setdefault("MOTO_ACM_VALIDATION_WAIT", "3")
     gaps.install()
 
     endpoint = f"https://127.0.0.1:{port}"

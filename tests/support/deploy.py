@@ -14,12 +14,13 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from infra.app import StackPlan
+from infra.stacks.bootstrap import LOCAL_STATE_DIR_ENV
 from tests.emulator.allowlist import EmulatorDrift, allowed
 from tests.emulator.launcher import DEFAULT_ACCOUNT
 from tests.support.cli import CdktfCli
@@ -54,7 +55,11 @@ def plan_changes(plan: dict[str, Any]) -> list[Change]:
         if actions in (("no-op",), ("read",)):
             continue
         if actions != ("update",):
-            changes.append(Change(rc["address"], rc["type"], "*", actions))
+            # Which attributes force a replacement says what to fix.
+            paths = ",".join(".".join(str(p) for p in path) for path in rc["change"].get("replace_paths") or [])
+            changes.append(
+                Change(rc["address"], rc["type"], f"*{f' (replaced for {paths})' if paths else ''}", actions)
+            )
             continue
         before = rc["change"].get("before") or {}
         after = rc["change"].get("after") or {}
@@ -105,10 +110,14 @@ class DeployCycle:
     emulator: Emulator
     workroot: Path
     base_env: dict[str, str]
-    after_apply: Callable[[Terraform, DeployResult], None] | None = None
+    after_apply: Sequence[Callable[[DeployCycle, Terraform, DeployResult], None]] = ()
     """Stack-specific checks on the applied stack (outputs, state contents, lock contest)."""
     cli: CdktfCli | None = None
     """Deploy through ``cdktf deploy`` (then ``cdktf diff``) instead of raw Terraform."""
+
+    @property
+    def account(self) -> str:
+        return account_of(self.plan)
 
     def run(self) -> DeployResult:
         account = account_of(self.plan)
@@ -147,8 +156,8 @@ class DeployCycle:
         self._assert_clean_second_plan(tf, result)
         result.outputs = tf.outputs()
         result.state_text = tf.pulled_state()
-        if self.after_apply:
-            self.after_apply(tf, result)
+        for check in self.after_apply:
+            check(self, tf, result)
 
         self._teardown(tf, self.plan.stack_id)
         assert tf.state_resources() == [], "destroy left resources in state"
@@ -164,11 +173,16 @@ class DeployCycle:
         return result
 
     def _bootstrap(self, env: dict[str, str]) -> Terraform:
-        boot = Terraform.for_stack(
-            self.synth_dir / "stacks" / self.bootstrap.stack_id, self.workroot / self.bootstrap.stack_id, env
-        )
-        boot.init(f"path={boot.workdir / 'bootstrap.tfstate'}")
-        boot.apply()
+        if self.cli:
+            # As a user would: `cdktf deploy` of the bootstrap stack, its local state kept in the work dir.
+            local_state = {**env, LOCAL_STATE_DIR_ENV: str(self.workroot / "local-state")}
+            boot = CdktfCli(self.workroot / "cdktf.out.bootstrap").deploy(local_state, self.bootstrap.stack_id)
+        else:
+            boot = Terraform.for_stack(
+                self.synth_dir / "stacks" / self.bootstrap.stack_id, self.workroot / self.bootstrap.stack_id, env
+            )
+            boot.init(f"path={boot.workdir / 'bootstrap.tfstate'}")
+            boot.apply()
         code, plan = boot.plan_changes()
         assert code == 0, f"bootstrap second plan not empty: {plan_changes(plan)}"
         return boot
@@ -189,11 +203,16 @@ class DeployCycle:
         )
 
     def _teardown(self, tf: Terraform, stack_id: str) -> None:
-        """Apply the protections-off variant when it differs, then destroy."""
-        relaxed = self.teardown_synth_dir / "stacks" / stack_id / "cdk.tf.json"
-        current = tf.workdir / "cdk.tf.json"
-        if relaxed.read_text() != current.read_text():
-            current.write_text(relaxed.read_text())
+        """Apply the protections-off variant when it differs, then destroy.
+
+        The working directory keeps its own backend block (local state may live elsewhere).
+        """
+        relaxed = json.loads((self.teardown_synth_dir / "stacks" / stack_id / "cdk.tf.json").read_text())
+        current_path = tf.workdir / "cdk.tf.json"
+        current = json.loads(current_path.read_text())
+        relaxed["terraform"]["backend"] = current["terraform"]["backend"]
+        if relaxed != current:
+            current_path.write_text(json.dumps(relaxed, indent=2))
             tf.apply()
         tf.destroy()
 

@@ -129,7 +129,16 @@ class Emulator:
                 for item in _dig(page, path):
                     if keep(item):
                         found.add(f"{kind}:{item[key] if isinstance(item, dict) else item}")
+        found -= {f"ecs-cluster:{arn}" for arn in self._inactive_clusters(account, region)}
         return found
+
+    def _inactive_clusters(self, account: str, region: str) -> list[str]:
+        """Deleted ECS clusters linger as INACTIVE (on AWS too); they are gone for our purposes."""
+        ecs = self.client("ecs", account, region)
+        arns = ecs.list_clusters()["clusterArns"]
+        if not arns:
+            return []
+        return [c["clusterArn"] for c in ecs.describe_clusters(clusters=arns)["clusters"] if c["status"] == "INACTIVE"]
 
 
 def _dig(page: dict[str, Any], path: str) -> list[Any]:

@@ -1,0 +1,91 @@
+"""An ECR repository: scanned on push, encrypted, pruned to the most recent images."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+
+from cdktf_cdktf_provider_aws.ecr_lifecycle_policy import EcrLifecyclePolicy
+from cdktf_cdktf_provider_aws.ecr_repository import (
+    EcrRepository,
+    EcrRepositoryEncryptionConfiguration,
+    EcrRepositoryImageScanningConfiguration,
+)
+from constructs import Construct
+
+from infra import validation
+from infra.constructs.iam import ServiceRole, Statement
+from infra.validation import ConfigError
+
+_REPOSITORY_NAME = re.compile(r"^[a-z0-9]+([._/-][a-z0-9]+)*$")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContainerRegistryProps:
+    """How the repository treats images."""
+
+    keep_images: int = 10
+    """How many of the most recent images survive the lifecycle policy (rollback depth)."""
+    scan_on_push: bool = True
+    """Basic vulnerability scan of every pushed image."""
+    immutable_tags: bool = True
+    """A tag, once pushed, always names the same image; turn off only for moving tags such as ``latest``."""
+
+    def __post_init__(self) -> None:
+        validation.int_between("keep_images", self.keep_images, 1, 1000)
+
+
+class ContainerRegistry(Construct):
+    """One repository; ``grant_pull(role)`` lets a task execution role pull from it and nothing else."""
+
+    def __init__(self, scope: Construct, id_: str, *, name: str, props: ContainerRegistryProps) -> None:
+        super().__init__(scope, id_)
+        if not _REPOSITORY_NAME.match(name) or len(name) > 256:
+            raise ConfigError("repository name", "lower-case letters, digits and ._/- separators", name)
+        self.repository = EcrRepository(
+            self,
+            "Repository",
+            name=name,
+            image_tag_mutability="IMMUTABLE" if props.immutable_tags else "MUTABLE",
+            image_scanning_configuration=EcrRepositoryImageScanningConfiguration(scan_on_push=props.scan_on_push),
+            encryption_configuration=[EcrRepositoryEncryptionConfiguration(encryption_type="KMS")],
+            force_delete=False,
+            tags={"Name": name},
+        )
+        EcrLifecyclePolicy(
+            self,
+            "LifecyclePolicy",
+            repository=self.repository.name,
+            policy=json.dumps(
+                {
+                    "rules": [
+                        {
+                            "rulePriority": 1,
+                            "description": f"Keep the {props.keep_images} most recent images",
+                            "selection": {
+                                "tagStatus": "any",
+                                "countType": "imageCountMoreThan",
+                                "countNumber": props.keep_images,
+                            },
+                            "action": {"type": "expire"},
+                        }
+                    ]
+                }
+            ),
+        )
+        self.name = name
+        self.arn = self.repository.arn
+        self.url = self.repository.repository_url
+
+    def grant_pull(self, role: ServiceRole) -> None:
+        """Let ``role`` pull images from this repository (and get the registry login token)."""
+        role.add_policy(
+            "PullImages",
+            Statement(
+                actions=["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+                resources=[self.arn],
+            ),
+            # GetAuthorizationToken has no resource-level permissions.
+            Statement(actions=["ecr:GetAuthorizationToken"], resources=["*"]),
+        )

@@ -1,0 +1,53 @@
+"""An ECS cluster for Fargate and Fargate Spot, with Container Insights."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cdktf_cdktf_provider_aws.ecs_cluster import EcsCluster as AwsEcsCluster
+from cdktf_cdktf_provider_aws.ecs_cluster import EcsClusterSetting
+from cdktf_cdktf_provider_aws.ecs_cluster_capacity_providers import (
+    EcsClusterCapacityProviders,
+    EcsClusterCapacityProvidersDefaultCapacityProviderStrategy,
+)
+from constructs import Construct
+
+from infra import validation
+
+
+@dataclass(frozen=True, kw_only=True)
+class EcsClusterProps:
+    """Cluster-wide settings."""
+
+    enable_container_insights: bool = True
+    """Per-task CPU, memory and network metrics in CloudWatch; the services' alarms read them."""
+
+
+class EcsCluster(Construct):
+    """``<name>`` with FARGATE and FARGATE_SPOT available; services choose their own mix."""
+
+    def __init__(self, scope: Construct, id_: str, *, name: str, props: EcsClusterProps) -> None:
+        super().__init__(scope, id_)
+        validation.resource_name("cluster name", name, max_length=255)
+        self.cluster = AwsEcsCluster(
+            self,
+            "Cluster",
+            name=name,
+            setting=[
+                EcsClusterSetting(
+                    name="containerInsights", value="enabled" if props.enable_container_insights else "disabled"
+                )
+            ],
+            tags={"Name": name},
+        )
+        EcsClusterCapacityProviders(
+            self,
+            "CapacityProviders",
+            cluster_name=self.cluster.name,
+            capacity_providers=["FARGATE", "FARGATE_SPOT"],
+            default_capacity_provider_strategy=[
+                EcsClusterCapacityProvidersDefaultCapacityProviderStrategy(capacity_provider="FARGATE", weight=1)
+            ],
+        )
+        self.name = self.cluster.name
+        self.arn = self.cluster.arn

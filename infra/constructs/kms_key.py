@@ -1,0 +1,88 @@
+"""A customer-managed KMS key for one purpose, with rotation on."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cdktf_cdktf_provider_aws.kms_alias import KmsAlias
+from cdktf_cdktf_provider_aws.kms_key import KmsKey as AwsKmsKey
+from constructs import Construct
+
+from infra import validation
+from infra.constructs.aws_context import account_id, partition
+from infra.constructs.iam import Statement, policy_document
+
+
+@dataclass(frozen=True, kw_only=True)
+class KmsKeyProps:
+    """Lifecycle of a key."""
+
+    deletion_window_days: int = 30
+    """The longest AWS allows: a key scheduled for deletion by mistake can be recovered for a month."""
+    enable_rotation: bool = True
+    """Yearly automatic rotation of the key material."""
+
+    def __post_init__(self) -> None:
+        validation.int_between("deletion_window_days", self.deletion_window_days, 7, 30)
+
+
+class KmsKey(Construct):
+    """A key whose policy lets the account's IAM policies grant use, plus the named AWS services.
+
+    ``allowed_services`` (e.g. ``cloudwatch.amazonaws.com`` so alarms can publish
+    to an encrypted topic) may encrypt and decrypt with the key, only on behalf
+    of this account (``aws:SourceAccount``).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        alias: str,
+        description: str,
+        allowed_services: tuple[str, ...] = (),
+        props: KmsKeyProps = KmsKeyProps(),
+    ) -> None:
+        super().__init__(scope, id_)
+        validation.resource_name("key alias", alias, max_length=200)
+        validation.non_empty_text("key description", description, max_length=8192)
+        account = account_id(self)
+        statements = [
+            Statement(
+                sid="AccountAdministersThroughIam",
+                principals={"AWS": f"arn:{partition(self)}:iam::{account}:root"},
+                actions=["kms:*"],
+                resources=["*"],
+            )
+        ]
+        if allowed_services:
+            statements.append(
+                Statement(
+                    sid="AllowedServicesUseTheKey",
+                    principals={"Service": list(allowed_services)},
+                    actions=["kms:Decrypt", "kms:GenerateDataKey*", "kms:Encrypt", "kms:ReEncrypt*", "kms:DescribeKey"],
+                    resources=["*"],
+                    conditions={"StringEquals": {"aws:SourceAccount": account}},
+                )
+            )
+        self.key = AwsKmsKey(
+            self,
+            "Key",
+            description=description,
+            enable_key_rotation=props.enable_rotation,
+            deletion_window_in_days=props.deletion_window_days,
+            policy=policy_document(*statements),
+            tags={"Name": alias},
+        )
+        KmsAlias(self, "Alias", name=f"alias/{alias}", target_key_id=self.key.key_id)
+        self.arn = self.key.arn
+        self.key_id = self.key.key_id
+
+    def decrypt_statement(self, via_service: str) -> Statement:
+        """What a role needs to read data this key protects through ``via_service`` (e.g. secretsmanager)."""
+        return Statement(
+            actions=["kms:Decrypt"],
+            resources=[self.arn],
+            conditions={"StringLike": {"kms:ViaService": f"{via_service}.*.amazonaws.com"}},
+        )

@@ -1,0 +1,269 @@
+"""Alerts: an encrypted SNS topic and CloudWatch alarms on the resources that matter."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import (
+    CloudwatchMetricAlarm,
+    CloudwatchMetricAlarmMetricQuery,
+    CloudwatchMetricAlarmMetricQueryMetric,
+)
+from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
+from cdktf_cdktf_provider_aws.sns_topic_subscription import SnsTopicSubscription
+from constructs import Construct
+
+from infra import validation
+from infra.constructs.kms_key import KmsKey
+from infra.constructs.outputs import output
+from infra.validation import ConfigError
+
+if TYPE_CHECKING:
+    from infra.constructs.fargate_service import FargateService
+    from infra.constructs.load_balancer import LoadBalancerTarget
+    from infra.constructs.postgres_instance import PostgresInstance
+    from infra.constructs.redis_replication_group import RedisReplicationGroup
+
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
+GIB = 1024**3
+
+
+@dataclass(frozen=True, kw_only=True)
+class MonitoringProps:
+    """Who is told, and when. Thresholds are for sustained trouble, not single spikes."""
+
+    alert_email: str | None = None
+    """Subscribed to the topic when set (the address must confirm the subscription)."""
+    service_cpu_percent: float = 80
+    """Service average CPU above this alarms."""
+    service_memory_percent: float = 80
+    """Service average memory above this alarms."""
+    alb_5xx_percent: float = 5
+    """Share of requests answered 5xx (by targets or by the load balancer) above this alarms."""
+    database_cpu_percent: float = 80
+    database_free_storage_gb: float = 5
+    """Free storage below this alarms (autoscaling storage, when on, acts first)."""
+    database_connections: int = 100
+    """Connections above this alarm: about half of what a 2 GiB instance allows."""
+    redis_cpu_percent: float = 75
+    """Engine CPU (Redis is single-threaded) above this alarms."""
+    redis_memory_percent: float = 80
+    """Memory used out of what Redis may use above this alarms."""
+    period_seconds: int = 300
+    """Each evaluation looks at five minutes..."""
+    evaluation_periods: int = 2
+    """...and two bad ones in a row raise the alarm."""
+
+    def __post_init__(self) -> None:
+        if self.alert_email is not None and not _EMAIL.match(self.alert_email):
+            raise ConfigError("alert_email", "an e-mail address", self.alert_email)
+        for name in (
+            "service_cpu_percent",
+            "service_memory_percent",
+            "database_cpu_percent",
+            "redis_cpu_percent",
+            "redis_memory_percent",
+        ):
+            validation.number_between(name, getattr(self, name), 1, 100)
+        validation.number_between("alb_5xx_percent", self.alb_5xx_percent, 0.1, 100)
+        validation.number_between("database_free_storage_gb", self.database_free_storage_gb, 1, 65536)
+        validation.int_between("database_connections", self.database_connections, 1, 262143)
+        validation.one_of("period_seconds", self.period_seconds, (60, 300, 900, 3600))
+        validation.int_between("evaluation_periods", self.evaluation_periods, 1, 24)
+
+
+class Monitoring(Construct):
+    """Topic ``<name>-alerts`` (KMS-encrypted; CloudWatch may use the key) and ``watch_*`` methods.
+
+    Every alarm notifies the topic when it fires and when it recovers.
+    Missing data is not treated as breaching: a service scaled to zero or a
+    quiet load balancer is not an incident.
+    """
+
+    def __init__(self, scope: Construct, id_: str, *, name: str, kms_key: KmsKey, props: MonitoringProps) -> None:
+        super().__init__(scope, id_)
+        validation.resource_name("monitoring name", name, max_length=200)
+        self.name = name
+        self.props = props
+        self.topic = SnsTopic(
+            self, "Topic", name=f"{name}-alerts", kms_master_key_id=kms_key.arn, tags={"Name": f"{name}-alerts"}
+        )
+        self.topic_arn = self.topic.arn
+        if props.alert_email:
+            SnsTopicSubscription(
+                self, "EmailSubscription", topic_arn=self.topic.arn, protocol="email", endpoint=props.alert_email
+            )
+        output(self, "sns_topic_arn", self.topic.arn, "SNS topic that receives every alarm")
+        self.alarms: list[CloudwatchMetricAlarm] = []
+
+    def _alarm(
+        self,
+        id_: str,
+        alarm_name: str,
+        description: str,
+        *,
+        threshold: float,
+        comparison: str = "GreaterThanThreshold",
+        namespace: str | None = None,
+        metric_name: str | None = None,
+        dimensions: dict[str, str] | None = None,
+        statistic: str = "Average",
+        metric_query: list[CloudwatchMetricAlarmMetricQuery] | None = None,
+    ) -> CloudwatchMetricAlarm:
+        alarm = CloudwatchMetricAlarm(
+            self,
+            id_,
+            alarm_name=alarm_name,
+            alarm_description=description,
+            comparison_operator=comparison,
+            threshold=threshold,
+            evaluation_periods=self.props.evaluation_periods,
+            namespace=namespace,
+            metric_name=metric_name,
+            dimensions=dimensions,
+            statistic=statistic if metric_query is None else None,
+            period=self.props.period_seconds if metric_query is None else None,
+            metric_query=metric_query,
+            treat_missing_data="notBreaching",
+            alarm_actions=[self.topic.arn],
+            ok_actions=[self.topic.arn],
+            tags={"Name": alarm_name},
+        )
+        self.alarms.append(alarm)
+        return alarm
+
+    def watch_service(self, service: FargateService, *, key: str) -> None:
+        """CPU and memory of an ECS service (``key`` names the alarms' ids, e.g. Api)."""
+        dimensions = {"ClusterName": service.cluster.name, "ServiceName": service.service_name}
+        for metric, threshold, short in (
+            ("CPUUtilization", self.props.service_cpu_percent, "cpu"),
+            ("MemoryUtilization", self.props.service_memory_percent, "memory"),
+        ):
+            self._alarm(
+                f"{key}{short.title()}High",
+                f"{service.name}-{short}-high",
+                f"{service.name} average {short} above {threshold}%",
+                threshold=threshold,
+                namespace="AWS/ECS",
+                metric_name=metric,
+                dimensions=dimensions,
+            )
+
+    def watch_load_balancer(self, target: LoadBalancerTarget) -> None:
+        """5xx error rate of the load balancer and unhealthy targets behind it."""
+        lb = target.load_balancer
+        elb = {"LoadBalancer": lb.arn_suffix}
+        period = self.props.period_seconds
+
+        def count(query_id: str, metric: str) -> CloudwatchMetricAlarmMetricQuery:
+            return CloudwatchMetricAlarmMetricQuery(
+                id=query_id,
+                return_data=False,
+                metric=CloudwatchMetricAlarmMetricQueryMetric(
+                    namespace="AWS/ApplicationELB", metric_name=metric, dimensions=elb, period=period, stat="Sum"
+                ),
+            )
+
+        self._alarm(
+            "Alb5xxRate",
+            f"{lb.name}-5xx-rate",
+            f"More than {self.props.alb_5xx_percent}% of requests to {lb.name} answered 5xx",
+            threshold=self.props.alb_5xx_percent,
+            metric_query=[
+                CloudwatchMetricAlarmMetricQuery(
+                    id="rate",
+                    expression="IF(requests > 0, 100 * (target5xx + elb5xx) / requests, 0)",
+                    label="5xx rate (%)",
+                    return_data=True,
+                ),
+                count("requests", "RequestCount"),
+                count("target5xx", "HTTPCode_Target_5XX_Count"),
+                count("elb5xx", "HTTPCode_ELB_5XX_Count"),
+            ],
+        )
+        self._alarm(
+            "AlbUnhealthyTargets",
+            f"{lb.name}-unhealthy-targets",
+            f"Targets of {lb.name} failing health checks",
+            threshold=0,
+            namespace="AWS/ApplicationELB",
+            metric_name="UnHealthyHostCount",
+            dimensions={**elb, "TargetGroup": target.target_group.arn_suffix},
+            statistic="Maximum",
+        )
+
+    def watch_database(self, database: PostgresInstance) -> None:
+        """CPU, free storage and connections of an RDS instance."""
+        props = self.props
+        name = database.identifier
+        for id_, suffix, description, metric, threshold, comparison, statistic in (
+            (
+                "DatabaseCpuHigh",
+                "cpu-high",
+                f"CPU above {props.database_cpu_percent}%",
+                "CPUUtilization",
+                props.database_cpu_percent,
+                "GreaterThanThreshold",
+                "Average",
+            ),
+            (
+                "DatabaseFreeStorageLow",
+                "free-storage-low",
+                f"less than {props.database_free_storage_gb} GB free",
+                "FreeStorageSpace",
+                props.database_free_storage_gb * GIB,
+                "LessThanThreshold",
+                "Minimum",
+            ),
+            (
+                "DatabaseConnectionsHigh",
+                "connections-high",
+                f"more than {props.database_connections} connections",
+                "DatabaseConnections",
+                props.database_connections,
+                "GreaterThanThreshold",
+                "Maximum",
+            ),
+        ):
+            self._alarm(
+                id_,
+                f"{name}-{suffix}",
+                f"{name}: {description}",
+                threshold=threshold,
+                comparison=comparison,
+                namespace="AWS/RDS",
+                metric_name=metric,
+                dimensions={"DBInstanceIdentifier": name},
+                statistic=statistic,
+            )
+
+    def watch_redis(self, redis: RedisReplicationGroup) -> None:
+        """Engine CPU and memory of every node of a replication group."""
+        props = self.props
+        for index in range(1, redis.props.num_cache_clusters + 1):
+            node = f"{redis.name}-{index:03d}"
+            for short, description, metric, threshold in (
+                (
+                    "Cpu",
+                    f"engine CPU above {props.redis_cpu_percent}%",
+                    "EngineCPUUtilization",
+                    props.redis_cpu_percent,
+                ),
+                (
+                    "Memory",
+                    f"memory above {props.redis_memory_percent}%",
+                    "DatabaseMemoryUsagePercentage",
+                    props.redis_memory_percent,
+                ),
+            ):
+                self._alarm(
+                    f"Redis{short}High{index}",
+                    f"{node}-{short.lower()}-high",
+                    f"{node}: {description}",
+                    threshold=threshold,
+                    namespace="AWS/ElastiCache",
+                    metric_name=metric,
+                    dimensions={"CacheClusterId": node},
+                )

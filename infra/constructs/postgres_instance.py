@@ -1,0 +1,311 @@
+"""An RDS PostgreSQL instance in private subnets, encrypted, TLS-only, reachable only from named groups."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+
+from cdktf import TerraformStack
+from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
+from cdktf_cdktf_provider_aws.data_aws_secretsmanager_secret_versions import DataAwsSecretsmanagerSecretVersions
+from cdktf_cdktf_provider_aws.db_instance import DbInstance
+from cdktf_cdktf_provider_aws.db_parameter_group import DbParameterGroup, DbParameterGroupParameter
+from cdktf_cdktf_provider_aws.db_subnet_group import DbSubnetGroup
+from constructs import Construct
+
+from infra import validation
+from infra.constructs.ephemeral_password import EphemeralPassword
+from infra.constructs.iam import ServiceRole
+from infra.constructs.kms_key import KmsKey
+from infra.constructs.private_data_store import PrivateDataStore
+from infra.constructs.secret import Secret
+from infra.validation import ConfigError
+
+_SIZES = ("micro", "small", "medium", "large", "xlarge", "2xlarge")
+_BIG = ("large", "xlarge", "2xlarge", "4xlarge", "8xlarge")
+ALLOWED_INSTANCE_CLASSES = (
+    *(f"db.t3.{s}" for s in _SIZES),
+    *(f"db.t4g.{s}" for s in _SIZES),
+    *(f"db.{family}.{s}" for family in ("m5", "m6g", "m6i", "m7g", "r5", "r6g", "r6i", "r7g") for s in _BIG),
+)
+SUPPORTED_MAJOR_VERSIONS = (13, 14, 15, 16, 17)
+_ENGINE_VERSION = re.compile(r"^(\d+)(\.\d+)?$")
+_WINDOW = re.compile(r"^\d{2}:\d{2}-\d{2}:\d{2}$")
+_MAINTENANCE_WINDOW = re.compile(
+    r"^(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}-(mon|tue|wed|thu|fri|sat|sun):\d{2}:\d{2}$"
+)
+
+
+class MasterPassword(StrEnum):
+    """Who owns the master password."""
+
+    RDS_MANAGED = "rds_managed"
+    """RDS generates it, keeps it in its own Secrets Manager secret and rotates it."""
+    WRITE_ONLY = "write_only"
+    """Generated at apply time (ephemeral) and sent through ``password_wo``; rotated by bumping ``password_version``."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class PostgresInstanceProps:
+    """Size, durability and access of the instance."""
+
+    instance_class: str
+    """One of ALLOWED_INSTANCE_CLASSES."""
+    engine_version: str
+    """``<major>.<minor>`` (pinned: minor upgrades are applied by changing it) or ``<major>``."""
+    allocated_storage_gb: int = 20
+    """Initial gp3 storage."""
+    max_allocated_storage_gb: int | None = None
+    """Storage autoscaling ceiling; None leaves autoscaling off."""
+    database_name: str = "app"
+    """The database created with the instance."""
+    master_username: str = "app_admin"
+    """Master user name (not a secret)."""
+    port: int = 5432
+    multi_az: bool = False
+    """A standby in a second zone; off unless the environment pays for it."""
+    backup_retention_days: int = 7
+    """Automated backups and point-in-time recovery window (RDS accepts 0 to 35)."""
+    backup_window: str = "03:00-04:00"
+    """UTC, before the maintenance window."""
+    maintenance_window: str = "sun:04:30-sun:05:30"
+    """UTC, weekly."""
+    deletion_protection: bool = True
+    """RDS refuses to delete the instance until this is turned off."""
+    final_snapshot: bool = True
+    """Take a snapshot named ``<identifier>-final`` when the instance is destroyed."""
+    force_ssl: bool = True
+    """``rds.force_ssl = 1``: the server refuses connections without TLS."""
+    performance_insights: bool = False
+    """Query-level performance data (7 days are free)."""
+    monitoring_interval_seconds: int = 60
+    """Enhanced (OS-level) monitoring every minute; 0 turns it off."""
+    log_exports: tuple[str, ...] = ("postgresql", "upgrade")
+    """Server logs shipped to CloudWatch Logs."""
+    log_retention_days: int = 30
+    """Retention of the exported logs (RDS would create their groups without any)."""
+    max_connections: int | None = None
+    """``max_connections`` parameter; None keeps the class-based default."""
+    master_password: MasterPassword = MasterPassword.RDS_MANAGED
+    password_version: int = 1
+    """WRITE_ONLY only: change it to rotate the password (and the URL secret with it)."""
+
+    def __post_init__(self) -> None:
+        validation.one_of("instance_class", self.instance_class, ALLOWED_INSTANCE_CLASSES)
+        match = _ENGINE_VERSION.match(str(self.engine_version))
+        if not match or int(match.group(1)) not in SUPPORTED_MAJOR_VERSIONS:
+            raise ConfigError(
+                "engine_version", f"<major>[.<minor>] with major in {SUPPORTED_MAJOR_VERSIONS}", self.engine_version
+            )
+        validation.int_between("allocated_storage_gb", self.allocated_storage_gb, 20, 65536)
+        if self.max_allocated_storage_gb is not None:
+            validation.int_between(
+                "max_allocated_storage_gb", self.max_allocated_storage_gb, self.allocated_storage_gb + 1, 65536
+            )
+        if not re.match(r"^[a-z][a-z0-9_]{0,62}$", self.database_name):
+            raise ConfigError("database_name", "a lower-case identifier of at most 63 characters", self.database_name)
+        if not re.match(r"^[a-z][a-z0-9_]{0,62}$", self.master_username) or self.master_username in (
+            "postgres",
+            "rdsadmin",
+        ):
+            raise ConfigError(
+                "master_username", "a lower-case identifier other than postgres/rdsadmin", self.master_username
+            )
+        validation.int_between("port", self.port, 1150, 65535)
+        validation.int_between("backup_retention_days", self.backup_retention_days, 0, 35)
+        if not _WINDOW.match(self.backup_window):
+            raise ConfigError("backup_window", "hh:mm-hh:mm (UTC)", self.backup_window)
+        if not _MAINTENANCE_WINDOW.match(self.maintenance_window):
+            raise ConfigError("maintenance_window", "ddd:hh:mm-ddd:hh:mm (UTC)", self.maintenance_window)
+        validation.one_of("monitoring_interval_seconds", self.monitoring_interval_seconds, (0, 1, 5, 10, 15, 30, 60))
+        for export in self.log_exports:
+            validation.one_of("log_exports", export, ("postgresql", "upgrade", "iam-db-auth-error"))
+        validation.log_retention("log_retention_days", self.log_retention_days)
+        if self.performance_insights and self.instance_class.rsplit(".", 1)[1] in ("micro", "small"):
+            raise ConfigError(
+                "performance_insights", "false on micro and small classes (RDS does not offer it there)", True
+            )
+        if self.max_connections is not None:
+            validation.int_between("max_connections", self.max_connections, 10, 262143)
+        validation.one_of("master_password", self.master_password, tuple(MasterPassword))
+        validation.int_between("password_version", self.password_version, 1, 1_000_000)
+
+    @property
+    def major_version(self) -> int:
+        return int(str(self.engine_version).split(".")[0])
+
+
+class PostgresInstance(PrivateDataStore):
+    """``identifier`` in the given private subnets.
+
+    Not publicly accessible; storage encrypted (gp3); TLS forced by its own
+    parameter group; exported logs kept ``log_retention_days``; enhanced
+    monitoring and IAM authentication on; a final snapshot unless told not to.
+    ``storage_key`` encrypts storage (and Performance Insights), ``secret_key``
+    the RDS-managed master secret; None uses the AWS-managed keys.
+    It accepts connections only from the security groups passed to
+    :meth:`allow_from`. :meth:`write_connection_secret` puts a URL with the
+    password into a secret without the password ever reaching state.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        identifier: str,
+        vpc_id: str,
+        subnet_ids: list[str],
+        storage_key: KmsKey | None,
+        secret_key: KmsKey | None,
+        props: PostgresInstanceProps,
+    ) -> None:
+        validation.resource_name("database identifier", identifier, max_length=63)
+        super().__init__(
+            scope, id_, name=identifier, kind="PostgreSQL", port=props.port, group_suffix="db", vpc_id=vpc_id
+        )
+        self.identifier = identifier
+        self.props = props
+        subnet_group = DbSubnetGroup(
+            self, "SubnetGroup", name=identifier, subnet_ids=subnet_ids, description=f"Private subnets of {identifier}"
+        )
+        parameters = [DbParameterGroupParameter(name="rds.force_ssl", value="1" if props.force_ssl else "0")]
+        if props.max_connections is not None:
+            parameters.append(
+                DbParameterGroupParameter(
+                    name="max_connections", value=str(props.max_connections), apply_method="pending-reboot"
+                )
+            )
+        parameter_group = DbParameterGroup(
+            self,
+            "ParameterGroup",
+            name=f"{identifier}-postgres{props.major_version}",
+            family=f"postgres{props.major_version}",
+            description=f"Parameters of {identifier}",
+            parameter=parameters,
+        )
+        log_groups = [
+            CloudwatchLogGroup(
+                self,
+                f"LogGroup{export.title().replace('-', '')}",
+                name=f"/aws/rds/instance/{identifier}/{export}",
+                retention_in_days=props.log_retention_days,
+            )
+            for export in props.log_exports
+        ]
+        monitoring_role = None
+        if props.monitoring_interval_seconds:
+            monitoring_role = ServiceRole(
+                self,
+                "MonitoringRole",
+                name=f"{identifier}-rds-monitoring",
+                service="monitoring.rds.amazonaws.com",
+                description=f"Enhanced monitoring of {identifier}",
+            )
+            monitoring_role.attach_managed_policy("service-role/AmazonRDSEnhancedMonitoringRole")
+
+        self._password: EphemeralPassword | None = None
+        password_settings: dict[str, object]
+        if props.master_password == MasterPassword.RDS_MANAGED:
+            password_settings = {"manage_master_user_password": True}
+            if secret_key is not None:
+                password_settings["master_user_secret_kms_key_id"] = secret_key.arn
+        else:
+            self._password = EphemeralPassword(self, "MasterPassword")
+            password_settings = {
+                "password_wo": f"${{{self._password.value}}}",
+                "password_wo_version": props.password_version,
+            }
+
+        self.instance = DbInstance(
+            self,
+            "Instance",
+            identifier=identifier,
+            engine="postgres",
+            engine_version=props.engine_version,
+            instance_class=props.instance_class,
+            allocated_storage=props.allocated_storage_gb,
+            max_allocated_storage=props.max_allocated_storage_gb,
+            storage_type="gp3",
+            storage_encrypted=True,
+            kms_key_id=storage_key.arn if storage_key else None,
+            performance_insights_kms_key_id=storage_key.arn if storage_key and props.performance_insights else None,
+            db_name=props.database_name,
+            username=props.master_username,
+            port=props.port,
+            db_subnet_group_name=subnet_group.name,
+            vpc_security_group_ids=[self.security_group.id],
+            parameter_group_name=parameter_group.name,
+            publicly_accessible=False,
+            multi_az=props.multi_az,
+            backup_retention_period=props.backup_retention_days,
+            backup_window=props.backup_window,
+            maintenance_window=props.maintenance_window,
+            copy_tags_to_snapshot=True,
+            deletion_protection=props.deletion_protection,
+            skip_final_snapshot=not props.final_snapshot,
+            final_snapshot_identifier=f"{identifier}-final" if props.final_snapshot else None,
+            enabled_cloudwatch_logs_exports=list(props.log_exports),
+            performance_insights_enabled=props.performance_insights,
+            performance_insights_retention_period=7 if props.performance_insights else None,
+            monitoring_interval=props.monitoring_interval_seconds,
+            monitoring_role_arn=monitoring_role.arn if monitoring_role else None,
+            iam_database_authentication_enabled=True,
+            auto_minor_version_upgrade=False,
+            apply_immediately=False,
+            tags={"Name": identifier},
+            depends_on=log_groups,
+            **password_settings,  # type: ignore[arg-type]
+        )
+        self.address = self.instance.address
+        self.endpoint = self.instance.endpoint
+
+    @property
+    def master_secret_arn(self) -> str:
+        """ARN of the RDS-managed secret holding the master credentials (RDS_MANAGED only)."""
+        if self.props.master_password != MasterPassword.RDS_MANAGED:
+            raise ConfigError("master_password", "rds_managed for a managed secret", self.props.master_password)
+        return self.instance.master_user_secret.get(0).secret_arn
+
+    def write_connection_secret(self, secret: Secret) -> None:
+        """Write ``{"url", "host", "port", "username", "dbname"}`` into ``secret`` without state seeing the password.
+
+        The URL is ``postgresql://user:password@host:port/dbname?sslmode=require``.
+        It is rewritten exactly when the password can have changed: when the
+        instance is replaced (its resource id changes, and it was created with
+        the current ephemeral password), and, for WRITE_ONLY, when
+        ``password_version`` changes; for RDS_MANAGED, when the managed secret
+        has a new current version (rotation), at the next apply.
+        """
+        stack = TerraformStack.of(self)
+        props = self.props
+        # Tokens are written in expression positions only: cdktf renders them as bare references there.
+        if self._password is not None:
+            username = json.dumps(props.master_username)
+            password = self._password.value
+            version_source = f'join(":", [{self.instance.resource_id}, "{props.password_version}"])'
+        else:
+            reader = f"{self.identifier.replace('-', '_')}_master_secret"
+            stack.add_override(
+                f"ephemeral.aws_secretsmanager_secret_version.{reader}", {"secret_id": self.master_secret_arn}
+            )
+            versions = DataAwsSecretsmanagerSecretVersions(
+                self, "MasterSecretVersions", secret_id=self.master_secret_arn
+            )
+            credentials = f"jsondecode(ephemeral.aws_secretsmanager_secret_version.{reader}.secret_string)"
+            username = f"{credentials}.username"
+            password = f"{credentials}.password"
+            current = f'[for v in {versions.fqn}.versions : v.version_id if contains(v.version_stages, "AWSCURRENT")]'
+            version_source = f'join(":", concat([{self.instance.resource_id}], {current}))'
+        host = self.instance.address
+        url = (
+            f'format("postgresql://%s:%s@%s:%d/%s?sslmode=require", urlencode({username}), urlencode({password}), '
+            f'{host}, {props.port}, "{props.database_name}")'
+        )
+        value = (
+            f"jsonencode({{url = {url}, host = {host}, port = {props.port}, username = {username}, "
+            f'dbname = "{props.database_name}"}})'
+        )
+        secret.write_only(value, version=f"parseint(substr(sha256({version_source}), 0, 12), 16)")

@@ -1,0 +1,104 @@
+"""A Secrets Manager secret, encrypted with a customer key, whose value stays out of Terraform state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from cdktf import Token
+from cdktf_cdktf_provider_aws.secretsmanager_secret import SecretsmanagerSecret
+from cdktf_cdktf_provider_aws.secretsmanager_secret_version import SecretsmanagerSecretVersion
+from constructs import Construct
+
+from infra import validation
+from infra.constructs.iam import Statement
+from infra.constructs.kms_key import KmsKey
+
+
+@dataclass(frozen=True, kw_only=True)
+class SecretProps:
+    """Lifecycle of a secret."""
+
+    recovery_window_days: int = 30
+    """A deleted secret can be restored for this long (7 to 30 days) before it is gone."""
+
+    def __post_init__(self) -> None:
+        validation.int_between("recovery_window_days", self.recovery_window_days, 7, 30)
+
+
+class ContainerSecretSource(Protocol):
+    """Anything ECS can inject into a container's environment at start (Secrets Manager or SSM)."""
+
+    @property
+    def value_from(self) -> str:
+        """The ``valueFrom`` of an ECS container secret."""
+        ...
+
+    def read_statements(self) -> list[Statement]:
+        """What the task execution role needs to read it."""
+        ...
+
+
+@dataclass(frozen=True)
+class SecretReference:
+    """What a container reads: a secret, optionally one key of its JSON value."""
+
+    secret: Secret
+    json_key: str | None = None
+
+    @property
+    def value_from(self) -> str:
+        return f"{self.secret.arn}:{self.json_key}::" if self.json_key else self.secret.arn
+
+    def read_statements(self) -> list[Statement]:
+        return self.secret.read_statements()
+
+
+class Secret(Construct):
+    """``name``, encrypted with ``kms_key``.
+
+    Either its value is written here with :meth:`write_only` (a Terraform
+    expression, possibly built from ephemeral values, sent through
+    ``secret_string_wo`` so that state never holds it), or it is created empty
+    and an operator puts the value in after deploy (``aws secretsmanager
+    put-secret-value``); Terraform then leaves the value alone.
+    """
+
+    def __init__(
+        self, scope: Construct, id_: str, *, name: str, description: str, kms_key: KmsKey, props: SecretProps
+    ) -> None:
+        super().__init__(scope, id_)
+        validation.non_empty_text("secret name", name, max_length=512)
+        self.name = name
+        self.kms_key = kms_key
+        self.secret = SecretsmanagerSecret(
+            self,
+            "Secret",
+            name=name,
+            description=description,
+            kms_key_id=kms_key.arn,
+            recovery_window_in_days=props.recovery_window_days,
+            tags={"Name": name},
+        )
+        self.arn = self.secret.arn
+
+    def write_only(self, value: str, *, version: str | int) -> SecretsmanagerSecretVersion:
+        """Write ``value`` (an HCL expression, without ``${}``) whenever ``version`` (an HCL number) changes."""
+        return SecretsmanagerSecretVersion(
+            self,
+            "Value",
+            secret_id=self.secret.id,
+            secret_string_wo=f"${{{value}}}",
+            secret_string_wo_version=version if isinstance(version, int) else Token.as_number(f"${{{version}}}"),
+        )
+
+    def key(self, json_key: str | None = None) -> SecretReference:
+        """A reference to the whole value or to one key of its JSON, for containers."""
+        return SecretReference(self, json_key)
+
+    def read_statements(self) -> list[Statement]:
+        """What a role needs to read this secret's value."""
+        return [
+            Statement(actions=["secretsmanager:GetSecretValue"], resources=[self.arn]),
+            self.kms_key.decrypt_statement("secretsmanager"),
+        ]

@@ -1,0 +1,78 @@
+"""ReplayDash: the API on Fargate behind an HTTPS ALB, PostgreSQL, Redis, session storage, dashboard and alerts."""
+
+from __future__ import annotations
+
+from constructs import Construct
+
+from infra.config.replaydash import ReplayDashSettings
+from infra.constructs.aws_context import account_id
+from infra.constructs.container_platform import ContainerPlatform
+from infra.constructs.dashboard import ServiceDashboard
+from infra.constructs.outputs import output
+from infra.constructs.private_bucket import PrivateBucket
+from infra.constructs.ssm_parameters import SsmParameters
+from infra.stacks.base import SystemStack
+
+
+class ReplayDashStack(SystemStack):
+    """One ReplayDash environment (``replaydash-<environment>-*``).
+
+    The database URL is in the secret ``replaydash-<env>/database`` (JSON with
+    ``url``, host, port, username, dbname; the migration step reads ``.url``),
+    written through write-only arguments from the password generated at apply
+    time, so neither ``cdktf.out/`` nor the state holds it. Non-secret settings
+    (Redis URL, session bucket) are SSM parameters under ``/replaydash/<env>/``.
+    """
+
+    def __init__(self, scope: Construct, stack_id: str, *, settings: ReplayDashSettings) -> None:
+        super().__init__(scope, stack_id, settings=settings)
+        prefix = settings.name_prefix
+        platform = ContainerPlatform(
+            self, "Platform", prefix=prefix, repository_name=settings.repository_name, props=settings
+        )
+        sessions = PrivateBucket(
+            self, "Sessions", bucket_name=f"{prefix}-sessions-{account_id(self)}", props=settings.sessions
+        )
+        database_secret = platform.secret(
+            "DatabaseSecret", name=f"{prefix}/database", description="Database URL and parts, written by Terraform"
+        )
+        platform.database.write_connection_secret(database_secret)
+        cache = platform.cache
+        parameters = SsmParameters(
+            self,
+            "Parameters",
+            path=f"/{settings.system}/{settings.environment}",
+            description=f"{prefix} settings",
+            values={
+                "redis-url": f"rediss://{cache.primary_endpoint}:{cache.port}",
+                "sessions-bucket": sessions.name,
+            },
+        )
+        api = platform.add_service(
+            "Api",
+            container_name="api",
+            log_group_name=f"/ecs/{prefix}-api",
+            secrets={
+                "DATABASE_URL": database_secret.key("url"),
+                "REDIS_URL": parameters.reference("redis-url"),
+                "SESSION_BUCKET": parameters.reference("sessions-bucket"),
+            },
+            props=settings.api,
+            public=True,
+        )
+        sessions.grant_read_write(api.task_role)
+        assert platform.load_balancer.target is not None
+        dashboard = ServiceDashboard(
+            self,
+            "Dashboard",
+            name=prefix,
+            services=[api],
+            target=platform.load_balancer.target,
+            database=platform.database,
+            cache=cache,
+        )
+
+        output(self, "database_secret_arn", database_secret.arn, "Secret with the database URL (key url)")
+        output(self, "cloudwatch_dashboard_url", dashboard.url, "CloudWatch dashboard of this environment")
+        output(self, "ecs_service_name", api.service_name, "ECS service of the API")
+        output(self, "sessions_bucket_name", sessions.name, "S3 bucket for session data")

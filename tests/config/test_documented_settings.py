@@ -1,0 +1,98 @@
+"""Settings of the systems without stacks yet mirror their documents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from infra import config
+from infra.config.link import LinkSettings
+from infra.config.luneo import EksNodeGroupSettings, LuneoSettings
+from infra.config.solobase import CustomerInstance, SolobaseSettings
+from infra.validation import ConfigError
+
+NONE = Path("/nonexistent")
+
+
+def test_solobase_shared_rds_per_environment() -> None:
+    prod = config.load("solobase", "prod", NONE)
+    dev = config.load("solobase", "dev", NONE)
+    assert isinstance(prod, SolobaseSettings) and isinstance(dev, SolobaseSettings)
+    assert prod.shared_database_identifier == "solobase-shared-prod-01"
+    db = prod.shared_database
+    assert (db.instance_class, db.engine_version, db.multi_az, db.performance_insights) == (
+        "db.t3.medium",
+        "15.4",
+        True,
+        True,
+    )
+    assert (db.allocated_storage_gb, db.max_allocated_storage_gb, db.max_connections) == (100, 500, 300)
+    assert (dev.shared_database.instance_class, dev.shared_database.multi_az) == ("db.t3.small", False)
+    assert (dev.customer_lambda.memory_mb, prod.customer_lambda.memory_mb) == (256, 512)
+    assert (dev.customer_lambda.log_retention_days, prod.customer_lambda.log_retention_days) == (3, 30)
+    assert prod.customer_lambda.reserved_concurrency == {"hobby": 5, "starter": 10, "professional": 25}
+    assert prod.network.cidr_block == "10.0.0.0/16"
+    assert prod.monitoring.alert_email == "alerts@solobase.dev"
+    assert (prod.monitoring.database_connections, prod.monitoring.database_free_storage_gb) == (250, 10)
+    assert prod.alert_topic_name == "solobase-infrastructure-alerts"
+
+
+def test_solobase_customer_instances_are_validated() -> None:
+    CustomerInstance(instance_id="a1b2c3d4-e5f6-7890-abcd-ef1234567890", subdomain="myapp")
+    with pytest.raises(ConfigError, match="instance_id must be a lower-case UUID"):
+        CustomerInstance(instance_id="abc", subdomain="myapp")
+
+
+def test_luneo_regions_sizes_and_names() -> None:
+    prod = config.load("luneo", "prod", NONE)
+    staging = config.load("luneo", "staging", NONE)
+    assert isinstance(prod, LuneoSettings) and isinstance(staging, LuneoSettings)
+    assert (prod.primary.region, prod.secondary.region) == ("eu-west-1", "us-east-1")
+    assert prod.primary.eks_cluster_name == "luneo-prod-eks-primary"
+    assert (prod.database.instance_class, prod.database.allocated_storage_gb) == ("db.r6g.large", 100)
+    assert (prod.database.database_name, prod.database.master_username) == ("luneo", "luneo_admin")
+    assert prod.database.backup_window == "04:00-05:00"
+    assert (prod.redis.node_type, prod.redis.num_cache_clusters, prod.redis.multi_az) == ("cache.r6g.large", 2, True)
+    assert (staging.database.instance_class, staging.redis.node_type) == ("db.t3.medium", "cache.t3.micro")
+    assert prod.repositories == ("luneo-worker-ia", "luneo-usdz-converter")
+    assert prod.primary.nodes.capacity_type == "SPOT"
+    assert (prod.monthly_cost_target_usd, staging.monthly_cost_target_usd) == (800, 225)
+
+
+def test_luneo_rejects_overlapping_regions_and_bad_node_counts(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match="desired_size must be an integer from 1 to 4; got 9"):
+        EksNodeGroupSettings(desired_size=9, max_size=4)
+    path = tmp_path / "luneo" / "prod.toml"
+    path.parent.mkdir(parents=True)
+    path.write_text(
+        '[secondary.network]\ncidr_block = "10.10.0.0/16"\n'
+        'public_subnet_cidrs = ["10.10.0.0/24", "10.10.1.0/24", "10.10.2.0/24"]\n'
+        'private_subnet_cidrs = ["10.10.16.0/20", "10.10.32.0/20", "10.10.48.0/20"]\n'
+        'database_subnet_cidrs = ["10.10.100.0/24", "10.10.101.0/24", "10.10.102.0/24"]\n'
+    )
+    with pytest.raises(
+        ConfigError, match=r"luneo\.prod\.primary and secondary networks must be CIDR blocks that do not overlap"
+    ):
+        config.load("luneo", "prod", tmp_path)
+
+
+def test_link_databases_per_service() -> None:
+    settings = config.load("link", "development", NONE)
+    assert isinstance(settings, LinkSettings)
+    assert [settings.database_of(s) for s in settings.services] == [
+        "link_users",
+        "link_chat",
+        "link_ai",
+        "link_search",
+        "link_discovery",
+    ]
+    assert settings.user_of("chat") == "link_chat_user"
+    assert (settings.database_connection_limit, settings.user_connection_limit) == (100, 50)
+    assert (settings.pgbouncer.pool_mode, settings.pgbouncer.default_pool_size, settings.pgbouncer.max_client_conn) == (
+        "session",
+        10,
+        100,
+    )
+    assert settings.extensions == ("uuid-ossp", "vector")
+    assert (settings.backup_retention_days, settings.postgres_host) == (30, "localhost")

@@ -1,0 +1,170 @@
+"""PostgresInstance, RedisReplicationGroup and the connection secrets they write."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+
+import pytest
+
+from infra.constructs.kms_key import KmsKey
+from infra.constructs.postgres_instance import MasterPassword, PostgresInstance, PostgresInstanceProps
+from infra.constructs.redis_replication_group import RedisProps, RedisReplicationGroup
+from infra.constructs.secret import Secret, SecretProps
+from infra.constructs.security_group import SecurityGroup
+from infra.validation import ConfigError
+from tests.support.synth import only, resources, synth
+
+DB = PostgresInstanceProps(
+    instance_class="db.t3.small", engine_version="15.10", database_name="arrakis", master_username="arrakis"
+)
+
+
+def database(props: PostgresInstanceProps = DB, *, with_secret: bool = True) -> dict:
+    def make(stack):
+        key = KmsKey(stack, "Key", alias="demo", description="demo")
+        db = PostgresInstance(
+            stack,
+            "Db",
+            identifier="demo-postgres",
+            vpc_id="vpc-1",
+            subnet_ids=["subnet-1", "subnet-2"],
+            storage_key=key,
+            secret_key=key,
+            props=props,
+        )
+        app = SecurityGroup(stack, "App", name="app", description="app", vpc_id="vpc-1")
+        db.allow_from(app, label="PostgreSQL from app")
+        if with_secret:
+            secret = Secret(
+                stack, "Url", name="demo/db-credentials", description="url", kms_key=key, props=SecretProps()
+            )
+            db.write_connection_secret(secret)
+
+    return synth(make)
+
+
+def test_instance_is_private_encrypted_tls_only_and_backed_up() -> None:
+    stack = database()
+    db = only(stack, "aws_db_instance")
+    assert db["publicly_accessible"] is False
+    assert db["storage_encrypted"] is True and db["storage_type"] == "gp3"
+    assert (db["instance_class"], db["engine_version"], db["allocated_storage"]) == ("db.t3.small", "15.10", 20)
+    assert db["backup_retention_period"] == 7
+    assert db["deletion_protection"] is True
+    assert db["skip_final_snapshot"] is False and db["final_snapshot_identifier"] == "demo-postgres-final"
+    assert db["enabled_cloudwatch_logs_exports"] == ["postgresql", "upgrade"]
+    parameters = only(stack, "aws_db_parameter_group")["parameter"]
+    assert {"name": "rds.force_ssl", "value": "1"} in parameters
+    assert only(stack, "aws_db_parameter_group")["family"] == "postgres15"
+    groups = {g["name"]: g["retention_in_days"] for g in resources(stack, "aws_cloudwatch_log_group")}
+    assert groups == {"/aws/rds/instance/demo-postgres/postgresql": 30, "/aws/rds/instance/demo-postgres/upgrade": 30}
+
+
+def test_rds_manages_the_master_password() -> None:
+    db = only(database(), "aws_db_instance")
+    assert db["manage_master_user_password"] is True
+    assert "password" not in db and "password_wo" not in db
+
+
+def test_only_allowed_groups_reach_the_port() -> None:
+    stack = database()
+    (rule,) = resources(stack, "aws_vpc_security_group_ingress_rule")
+    assert rule["from_port"] == rule["to_port"] == 5432
+    assert rule["referenced_security_group_id"].startswith("${aws_security_group.App_")
+
+
+def test_managed_password_url_is_written_from_an_ephemeral_read() -> None:
+    stack = database()
+    assert "aws_secretsmanager_secret_version" in stack["ephemeral"]
+    version = only(stack, "aws_secretsmanager_secret_version")
+    assert "secret_string" not in version
+    value = version["secret_string_wo"]
+    assert value.startswith('${jsonencode({url = format("postgresql://%s:%s@%s:%d/%s?sslmode=require"')
+    assert "ephemeral.aws_secretsmanager_secret_version." in value
+    assert "AWSCURRENT" in version["secret_string_wo_version"]
+
+
+def test_write_only_password_feeds_the_instance_and_the_url_with_one_version() -> None:
+    stack = database(dataclasses.replace(DB, master_password=MasterPassword.WRITE_ONLY, password_version=3))
+    db = only(stack, "aws_db_instance")
+    (name,) = stack["ephemeral"]["aws_secretsmanager_random_password"]
+    assert db["password_wo"] == f"${{ephemeral.aws_secretsmanager_random_password.{name}.random_password}}"
+    assert db["password_wo_version"] == 3
+    assert "manage_master_user_password" not in db
+    version = only(stack, "aws_secretsmanager_secret_version")
+    assert f"ephemeral.aws_secretsmanager_random_password.{name}.random_password" in version["secret_string_wo"]
+    assert '"3"' in version["secret_string_wo_version"]
+    assert "resource_id" in version["secret_string_wo_version"]
+
+
+def test_no_literal_password_anywhere() -> None:
+    text = json.dumps(database(dataclasses.replace(DB, master_password=MasterPassword.WRITE_ONLY)))
+    assert '"password"' not in text
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"instance_class": "db.x9.huge"}, "instance_class must be one of ('db.t3.micro'"),
+        ({"engine_version": "9.6"}, "engine_version must be <major>[.<minor>] with major in (13, 14, 15, 16, 17)"),
+        ({"backup_retention_days": 40}, "backup_retention_days must be an integer from 0 to 35; got 40"),
+        ({"allocated_storage_gb": 10}, "allocated_storage_gb must be an integer from 20 to 65536; got 10"),
+        ({"max_allocated_storage_gb": 20}, "max_allocated_storage_gb must be an integer from 21 to 65536"),
+        ({"master_username": "postgres"}, "master_username must be a lower-case identifier other than postgres"),
+        ({"performance_insights": True}, "performance_insights must be false on micro and small classes"),
+        ({"log_retention_days": 2}, "log_retention_days must be one of"),
+        ({"backup_window": "3am"}, "backup_window must be hh:mm-hh:mm (UTC)"),
+    ],
+)
+def test_invalid_database_props(change: dict, message: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        dataclasses.replace(DB, **change)
+    assert message in str(raised.value)
+
+
+REDIS = RedisProps(node_type="cache.t3.micro")
+
+
+def cache(props: RedisProps = REDIS) -> dict:
+    def make(stack):
+        key = KmsKey(stack, "Key", alias="demo", description="demo")
+        redis = RedisReplicationGroup(
+            stack, "Cache", name="demo-redis", vpc_id="vpc-1", subnet_ids=["subnet-1"], kms_key=key, props=props
+        )
+        app = SecurityGroup(stack, "App", name="app", description="app", vpc_id="vpc-1")
+        redis.allow_from(app, label="Redis from app")
+        secret = Secret(
+            stack, "Url", name="demo/redis-credentials", description="url", kms_key=key, props=SecretProps()
+        )
+        redis.write_connection_secret(secret)
+
+    return synth(make)
+
+
+def test_redis_is_encrypted_at_rest_and_in_transit() -> None:
+    stack = cache()
+    group = only(stack, "aws_elasticache_replication_group")
+    assert group["node_type"] == "cache.t3.micro"
+    assert group["at_rest_encryption_enabled"] == "true"
+    assert group["transit_encryption_enabled"] is True
+    assert group["kms_key_id"].startswith("${aws_kms_key.")
+    assert "auth_token" not in group
+    (rule,) = resources(stack, "aws_vpc_security_group_ingress_rule")
+    assert rule["from_port"] == 6379 and "referenced_security_group_id" in rule
+    url = only(stack, "aws_secretsmanager_secret_version")["secret_string_wo"]
+    assert 'format("rediss://%s:%d"' in url
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"node_type": "cache.x1.huge"}, "node_type must be one of"),
+        ({"automatic_failover": True}, "automatic_failover must be false when num_cache_clusters is 1"),
+        ({"num_cache_clusters": 2, "multi_az": True}, "multi_az must be false unless automatic_failover is on"),
+    ],
+)
+def test_invalid_redis_props(change: dict, message: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        dataclasses.replace(REDIS, **change)
+    assert message in str(raised.value)

@@ -1,0 +1,118 @@
+"""LoadBalancer: the only public entry, HTTPS with a validated certificate, HTTP redirected."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from infra.constructs.load_balancer import LoadBalancer, LoadBalancerProps
+from infra.validation import ConfigError
+from tests.support.synth import only, policy, resources, synth
+
+PROPS = LoadBalancerProps(domain_name="api.example.com")
+
+
+def balancer(props: LoadBalancerProps = PROPS, *, forward: bool = True) -> dict:
+    def make(stack):
+        lb = LoadBalancer(
+            stack, "Lb", name="demo-alb", vpc_id="vpc-1", public_subnet_ids=["subnet-a", "subnet-b"], props=props
+        )
+        if forward:
+            lb.forward_to(name="demo-api", port=8080, health_check_path="/health")
+
+    return synth(make)
+
+
+def listeners(stack: dict) -> dict[int, dict]:
+    return {listener["port"]: listener for listener in resources(stack, "aws_lb_listener")}
+
+
+def test_internet_facing_with_invalid_headers_dropped_and_deletion_protection() -> None:
+    lb = only(balancer(), "aws_lb")
+    assert lb["internal"] is False and lb["load_balancer_type"] == "application"
+    assert lb["drop_invalid_header_fields"] is True
+    assert lb["enable_deletion_protection"] is True
+    assert lb["subnets"] == ["subnet-a", "subnet-b"]
+    assert lb["access_logs"]["enabled"] is True
+
+
+def test_http_redirects_to_https_with_a_modern_policy() -> None:
+    by_port = listeners(balancer())
+    redirect = by_port[80]["default_action"][0]
+    assert redirect["type"] == "redirect"
+    assert redirect["redirect"] == {"port": "443", "protocol": "HTTPS", "status_code": "HTTP_301"}
+    https = by_port[443]
+    assert https["protocol"] == "HTTPS"
+    assert https["ssl_policy"] == "ELBSecurityPolicy-TLS13-1-2-2021-06"
+    assert https["default_action"][0]["type"] == "forward"
+
+
+def test_https_waits_for_the_dns_validated_certificate() -> None:
+    stack = balancer()
+    certificate = only(stack, "aws_acm_certificate")
+    assert certificate["domain_name"] == "api.example.com" and certificate["validation_method"] == "DNS"
+    validation = only(stack, "aws_acm_certificate_validation")
+    assert "validation_record_fqdns" not in validation
+    assert listeners(stack)[443]["certificate_arn"].startswith("${aws_acm_certificate_validation.")
+    assert "certificate_validation_records" in stack["output"]
+
+
+def test_hosted_zone_gets_the_validation_records() -> None:
+    stack = balancer(dataclasses.replace(PROPS, hosted_zone_id="Z123"))
+    record = only(stack, "aws_route53_record")
+    assert record["zone_id"] == "Z123" and "for_each" in record
+    assert "fqdn" in only(stack, "aws_acm_certificate_validation")["validation_record_fqdns"]
+
+
+def test_existing_certificate_is_used_as_is() -> None:
+    arn = "arn:aws:acm:us-east-1:123456789012:certificate/abc"
+    stack = balancer(LoadBalancerProps(certificate_arn=arn))
+    assert "aws_acm_certificate" not in stack["resource"]
+    assert listeners(stack)[443]["certificate_arn"] == arn
+
+
+def test_its_security_group_is_open_to_the_internet_on_80_and_443_only() -> None:
+    rules = resources(balancer(), "aws_vpc_security_group_ingress_rule")
+    assert sorted((r["from_port"], r["cidr_ipv4"]) for r in rules) == [(80, "0.0.0.0/0"), (443, "0.0.0.0/0")]
+
+
+def test_access_logs_bucket_lets_only_elb_write_under_its_prefix() -> None:
+    stack = balancer()
+    bucket_policy = policy(only(stack, "aws_s3_bucket_policy")["policy"])
+    (deny, elb) = bucket_policy["Statement"]
+    assert deny["Effect"] == "Deny"
+    assert elb["Action"] == "s3:PutObject" and "/demo-alb/AWSLogs/" in elb["Resource"]
+    rule = only(stack, "aws_s3_bucket_server_side_encryption_configuration")["rule"][0]
+    assert rule["apply_server_side_encryption_by_default"]["sse_algorithm"] == "AES256"
+
+
+def test_target_group_health_checks_the_service() -> None:
+    group = only(balancer(), "aws_lb_target_group")
+    assert group["target_type"] == "ip" and group["port"] == 8080
+    assert group["health_check"]["path"] == "/health"
+
+
+def test_a_second_forward_is_refused() -> None:
+    def make(stack):
+        lb = LoadBalancer(stack, "Lb", name="demo-alb", vpc_id="vpc-1", public_subnet_ids=["a"], props=PROPS)
+        lb.forward_to(name="one", port=80, health_check_path="/")
+        lb.forward_to(name="two", port=80, health_check_path="/")
+
+    with pytest.raises(ConfigError, match="a single forward_to"):
+        synth(make)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({}, "domain_name must be set, or certificate_arn set instead"),
+        ({"domain_name": "api.example.com", "certificate_arn": "arn:aws:acm:x"}, "exactly one of them"),
+        ({"domain_name": "Not A Domain"}, "domain_name must be a lower-case fully qualified domain name"),
+        ({"domain_name": "api.example.com", "ssl_policy": "ELBSecurityPolicy-2016-08"}, "ssl_policy must be one of"),
+    ],
+)
+def test_invalid_load_balancer_props(kwargs: dict, message: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        LoadBalancerProps(**kwargs)
+    assert message in str(raised.value)

@@ -1,0 +1,80 @@
+"""ContainerRegistry, EcsCluster, KmsKey, Secret and EphemeralPassword."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from infra.constructs.container_registry import ContainerRegistry, ContainerRegistryProps
+from infra.constructs.ecs_cluster import EcsCluster, EcsClusterProps
+from infra.constructs.ephemeral_password import EphemeralPassword
+from infra.constructs.kms_key import KmsKey, KmsKeyProps
+from infra.constructs.secret import Secret, SecretProps
+from infra.validation import ConfigError
+from tests.support.synth import only, policy, synth
+
+
+def test_registry_scans_on_push_encrypts_and_keeps_ten_images() -> None:
+    stack = synth(lambda s: ContainerRegistry(s, "Registry", name="arrakis-api", props=ContainerRegistryProps()))
+    repository = only(stack, "aws_ecr_repository")
+    assert repository["name"] == "arrakis-api"
+    assert repository["image_scanning_configuration"] == {"scan_on_push": True}
+    assert repository["encryption_configuration"] == [{"encryption_type": "KMS"}]
+    assert repository["image_tag_mutability"] == "IMMUTABLE"
+    (rule,) = json.loads(only(stack, "aws_ecr_lifecycle_policy")["policy"])["rules"]
+    assert rule["selection"] == {"tagStatus": "any", "countType": "imageCountMoreThan", "countNumber": 10}
+    assert rule["action"] == {"type": "expire"}
+
+
+def test_registry_name_and_retention_are_checked() -> None:
+    with pytest.raises(ConfigError, match="keep_images must be an integer from 1 to 1000; got 0"):
+        ContainerRegistryProps(keep_images=0)
+    with pytest.raises(ConfigError, match="repository name must be"):
+        synth(lambda s: ContainerRegistry(s, "R", name="Bad Name", props=ContainerRegistryProps()))
+
+
+def test_cluster_offers_fargate_and_spot_with_container_insights() -> None:
+    stack = synth(lambda s: EcsCluster(s, "Cluster", name="arrakis-production-cluster", props=EcsClusterProps()))
+    cluster = only(stack, "aws_ecs_cluster")
+    assert cluster["name"] == "arrakis-production-cluster"
+    assert cluster["setting"] == [{"name": "containerInsights", "value": "enabled"}]
+    providers = only(stack, "aws_ecs_cluster_capacity_providers")
+    assert providers["capacity_providers"] == ["FARGATE", "FARGATE_SPOT"]
+
+
+def test_key_rotates_and_lets_only_named_services_use_it() -> None:
+    stack = synth(
+        lambda s: KmsKey(
+            s, "Key", alias="demo-alerts", description="alerts", allowed_services=("cloudwatch.amazonaws.com",)
+        )
+    )
+    key = only(stack, "aws_kms_key")
+    assert key["enable_key_rotation"] is True and key["deletion_window_in_days"] == 30
+    statements = policy(key["policy"])["Statement"]
+    assert statements[1]["Principal"] == {"Service": ["cloudwatch.amazonaws.com"]}
+    assert "aws:SourceAccount" in statements[1]["Condition"]["StringEquals"]
+    assert only(stack, "aws_kms_alias")["name"] == "alias/demo-alerts"
+    with pytest.raises(ConfigError, match="deletion_window_days must be an integer from 7 to 30"):
+        KmsKeyProps(deletion_window_days=3)
+
+
+def test_secret_is_encrypted_and_written_only_through_write_only_arguments() -> None:
+    def make(stack):
+        key = KmsKey(stack, "Key", alias="demo", description="demo")
+        secret = Secret(stack, "S", name="demo/app-config", description="d", kms_key=key, props=SecretProps())
+        password = EphemeralPassword(stack, "Password")
+        secret.write_only(f"jsonencode({{password = {password.value}}})", version=2)
+
+    stack = synth(make)
+    secret = only(stack, "aws_secretsmanager_secret")
+    assert secret["kms_key_id"].startswith("${aws_kms_key.") and secret["recovery_window_in_days"] == 30
+    version = only(stack, "aws_secretsmanager_secret_version")
+    assert "secret_string" not in version and version["secret_string_wo_version"] == 2
+    assert stack["ephemeral"]["aws_secretsmanager_random_password"]["Password"] == {
+        "password_length": 32,
+        "exclude_punctuation": True,
+        "require_each_included_type": True,
+    }
+    with pytest.raises(ConfigError, match="recovery_window_days must be an integer from 7 to 30"):
+        SecretProps(recovery_window_days=0)

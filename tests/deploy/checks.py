@@ -1,0 +1,60 @@
+"""Checks run on a deployed stack, per system, before it is torn down."""
+
+from __future__ import annotations
+
+import json
+import urllib.parse
+from collections.abc import Callable
+
+from tests.support.deploy import DeployCycle, DeployResult
+from tests.support.documented import FREESIDE_OUTPUTS, REPLAYDASH_OUTPUTS
+from tests.support.terraform import Terraform
+
+Check = Callable[[DeployCycle, Terraform, DeployResult], None]
+
+
+def _secret_json(cycle: DeployCycle, name: str) -> dict[str, object]:
+    client = cycle.emulator.client("secretsmanager", cycle.account, cycle.plan.region)
+    value: dict[str, object] = json.loads(client.get_secret_value(SecretId=name)["SecretString"])
+    return value
+
+
+def _assert_url_secret_kept_out_of_state(cycle: DeployCycle, result: DeployResult, secret_name: str) -> None:
+    """The secret holds a URL with a password; neither the password nor the URL is in state."""
+    value = _secret_json(cycle, secret_name)
+    url = urllib.parse.urlsplit(str(value["url"]))
+    assert url.scheme == "postgresql" and url.password, f"{secret_name} has no URL with a password"
+    password = urllib.parse.unquote(url.password)
+    assert value["host"] == url.hostname and value["username"] == urllib.parse.unquote(url.username or "")
+    assert password not in result.state_text, "the database password reached the Terraform state"
+    assert str(value["url"]) not in result.state_text
+    state = json.loads(result.state_text)
+    for resource in state["resources"]:
+        for instance in resource["instances"]:
+            attributes = instance["attributes"]
+            for key in ("password", "password_wo", "secret_string", "secret_string_wo"):
+                assert not attributes.get(key), f"{resource['type']}.{resource['name']} keeps {key} in state"
+
+
+def replaydash(cycle: DeployCycle, tf: Terraform, result: DeployResult) -> None:
+    environment = cycle.plan.environments[0]
+    _assert_url_secret_kept_out_of_state(cycle, result, f"replaydash-{environment}/database")
+    for name in REPLAYDASH_OUTPUTS:
+        assert result.outputs.get(name, {}).get("value") not in (None, "", []), f"output {name} is empty"
+    assert result.outputs["database_secret_arn"]["value"].startswith("arn:aws:secretsmanager:")
+    assert "#dashboards:name=replaydash-" in result.outputs["cloudwatch_dashboard_url"]["value"]
+    ssm = cycle.emulator.client("ssm", cycle.account, cycle.plan.region)
+    redis_url = ssm.get_parameter(Name=f"/replaydash/{environment}/redis-url")["Parameter"]["Value"]
+    assert redis_url.startswith("rediss://") and redis_url.endswith(":6379")
+
+
+def freeside(cycle: DeployCycle, tf: Terraform, result: DeployResult) -> None:
+    environment = cycle.plan.environments[0]
+    _assert_url_secret_kept_out_of_state(cycle, result, f"arrakis-{environment}/db-credentials")
+    redis = _secret_json(cycle, f"arrakis-{environment}/redis-credentials")
+    assert str(redis["url"]).startswith("rediss://") and str(redis["url"]).endswith(":6379")
+    for name in FREESIDE_OUTPUTS:
+        assert result.outputs.get(name, {}).get("value") not in (None, ""), f"output {name} is empty"
+
+
+BY_SYSTEM: dict[str, Check] = {"replaydash": replaydash, "freeside": freeside}
