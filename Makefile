@@ -36,8 +36,9 @@ CDKTF := npx --no-install cdktf
 PIPENV := $(TOOLS_VENV)/bin/pipenv
 RUN := $(PIPENV) run
 APPROVE_FLAG := $(if $(filter 1 true yes,$(AUTO_APPROVE)),--auto-approve,)
-# Deploy tests mostly wait on Terraform and the emulator, so more workers than cores pays off.
-PYTEST_ARGS ?= -n 4 --dist worksteal
+# Deploy tests mostly wait on Terraform and the emulator, so more workers than cores pays off;
+# loadgroup hands each deploy to its own worker first (tests/conftest.py).
+PYTEST_ARGS ?= -n 4 --dist loadgroup
 
 .PHONY: help deps synth diff deploy output destroy bootstrap stacks emulator scan lint test bench clean
 

@@ -86,6 +86,20 @@ def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
     running.stop()
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Emulator deploys first, one per worker: they are the long poles of the run.
+
+    Under ``--dist loadgroup`` each deploy is a group of its own, and groups are
+    handed to workers one at a time in collection order (before xdist reads the
+    marks, hence tryfirst).
+    """
+    items.sort(key=lambda item: item.get_closest_marker("deploy") is None)
+    for item in items:
+        if item.get_closest_marker("deploy"):
+            item.add_marker(pytest.mark.xdist_group(name=f"deploy-{item.name}"))
+
+
 def pytest_configure(config: pytest.Config) -> None:
     # The controller (not an xdist worker) owns the directory where deploy tests record drift.
     if not hasattr(config, "workerinput") and RECORDS_ENV not in os.environ:

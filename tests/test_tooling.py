@@ -1,0 +1,69 @@
+"""The project's entry points stay what the README promises."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def makefile_targets() -> list[str]:
+    return re.findall(r"^([a-z][a-z-]*):.*## ", (ROOT / "Makefile").read_text(), flags=re.MULTILINE)
+
+
+def test_every_make_target_is_in_the_readme() -> None:
+    readme = (ROOT / "README.md").read_text()
+    missing = [t for t in makefile_targets() if f"`make {t}" not in readme and t not in ("help", "deps")]
+    assert not missing, f"make targets without a README line: {missing}"
+
+
+def test_ci_runs_make_test() -> None:
+    assert "make test" in (ROOT / ".ci" / "run").read_text()
+
+
+def test_nothing_disables_or_wipes_the_jsii_package_cache() -> None:
+    for path in (ROOT / "Makefile", ROOT / ".ci" / "run", ROOT / "tools" / "bench.py", ROOT / "tests" / "conftest.py"):
+        text = path.read_text()
+        assert "JSII_RUNTIME_PACKAGE_CACHE=disabled" not in text, path
+        assert "package-cache" not in text, path
+
+
+def test_terraform_cli_config_uses_a_given_mirror_and_nothing_without_one(tmp_path: Path) -> None:
+    mirror = tmp_path / "mirror" / "registry.terraform.io" / "hashicorp" / "aws" / "5.100.0" / "linux_amd64"
+    mirror.mkdir(parents=True)
+    target = tmp_path / "terraformrc"
+    script = str(ROOT / "tools" / "terraform_cli_config.py")
+    env = {"TF_PROVIDER_MIRROR": str(tmp_path / "mirror"), "PATH": "/usr/bin:/bin"}
+    written = subprocess.run([sys.executable, script, str(target)], env=env, capture_output=True, text=True, check=True)
+    assert written.stdout.strip() == str(target.resolve())
+    text = target.read_text()
+    assert f'path    = "{tmp_path / "mirror"}"' in text
+    assert 'include = ["registry.terraform.io/hashicorp/aws"]' in text
+    assert 'exclude = ["registry.terraform.io/hashicorp/aws"]' in text
+
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    refused = subprocess.run(
+        [sys.executable, script, str(target)],
+        env={**env, "TF_PROVIDER_MIRROR": str(empty)},
+        capture_output=True,
+        text=True,
+    )
+    assert refused.returncode != 0 and "holds no provider" in refused.stderr
+
+
+def test_without_a_mirror_terraform_uses_the_registry(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    spec = importlib.util.spec_from_file_location("terraform_cli_config", ROOT / "tools" / "terraform_cli_config.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    monkeypatch.delenv("TF_PROVIDER_MIRROR", raising=False)
+    monkeypatch.setattr(module, "KNOWN_MIRRORS", (str(tmp_path / "absent"),))
+    target = tmp_path / "terraformrc"
+    target.write_text("stale")
+    assert module.main(["terraform_cli_config.py", str(target)]) == 0
+    assert not target.exists(), "a stale mirror config would keep Terraform off the registry"
