@@ -22,9 +22,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from infra import validation
-from infra.config.model import StateBackendSettings, SystemSettings
-from infra.constructs.container_platform import ContainerPlatformProps
+from infra.config.container_platform import ContainerPlatformSettings
+from infra.config.model import StateBackendSettings
 from infra.constructs.fargate_service import FargateServiceProps
 from infra.constructs.kms_key import KmsKeyProps
 from infra.constructs.load_balancer import LoadBalancerProps
@@ -40,20 +39,14 @@ ACCOUNT_ID = "891376933289"
 
 
 @dataclass(frozen=True, kw_only=True)
-class FreesideSettings(SystemSettings, ContainerPlatformProps):
-    """One Freeside environment: the container platform plus its two services."""
+class FreesideSettings(ContainerPlatformSettings):
+    """One Freeside environment (``arrakis-<environment>-*``): the container platform plus its two services.
 
-    name_prefix: str
-    """Every resource name starts with it: ``arrakis-<environment>``."""
-    repository_name: str
-    """ECR repository of the API image (the worker runs it too)."""
+    The worker runs the API's image (``repository_name``).
+    """
+
     api: FargateServiceProps
     worker: FargateServiceProps
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        validation.resource_name("name_prefix", self.name_prefix, max_length=24)
-        validation.resource_name("repository_name", self.repository_name, max_length=64)
 
 
 def _network(second_octet: int, flow_log_retention_days: int) -> NetworkProps:

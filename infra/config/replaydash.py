@@ -30,9 +30,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from infra import validation
-from infra.config.model import StateBackendSettings, SystemSettings
-from infra.constructs.container_platform import ContainerPlatformProps
+from infra.config.container_platform import ContainerPlatformSettings
+from infra.config.model import StateBackendSettings
 from infra.constructs.container_registry import ContainerRegistryProps
 from infra.constructs.fargate_service import FargateServiceProps
 from infra.constructs.load_balancer import LoadBalancerProps
@@ -47,21 +46,12 @@ ENVIRONMENTS = ("staging", "production")
 
 
 @dataclass(frozen=True, kw_only=True)
-class ReplayDashSettings(SystemSettings, ContainerPlatformProps):
-    """One ReplayDash environment: the container platform, the API and its session storage."""
+class ReplayDashSettings(ContainerPlatformSettings):
+    """One ReplayDash environment (``replaydash-<environment>-*``): the platform, the API and session storage."""
 
-    name_prefix: str
-    """Every resource name starts with it: ``replaydash-<environment>``."""
-    repository_name: str
-    """ECR repository of the API image."""
     api: FargateServiceProps
     sessions: PrivateBucketProps
     """Session-data bucket: lifecycle tiers and version retention."""
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        validation.resource_name("name_prefix", self.name_prefix, max_length=24)
-        validation.resource_name("repository_name", self.repository_name, max_length=64)
 
 
 def defaults(environment: str) -> ReplayDashSettings:

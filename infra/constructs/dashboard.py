@@ -44,7 +44,7 @@ class ServiceDashboard(Construct):
         self.region = region_name(self)
         lb = {"LoadBalancer": target.load_balancer.arn_suffix}
         db = ["DBInstanceIdentifier", database.identifier]
-        nodes = [f"{cache.name}-{index:03d}" for index in range(1, cache.props.num_cache_clusters + 1)]
+        nodes = cache.member_cluster_ids
         widgets = [
             self._widget(
                 "ECS CPU (%)",

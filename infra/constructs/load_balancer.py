@@ -109,7 +109,7 @@ class LoadBalancer(Construct):
         self.props = props
         self.vpc_id = vpc_id
         self.security_group = SecurityGroup(
-            self, "SecurityGroup", name=f"{name}", description=f"Internet to {name} on 80 and 443", vpc_id=vpc_id
+            self, "SecurityGroup", name=name, description=f"Internet to {name} on 80 and 443", vpc_id=vpc_id
         )
         self.security_group.allow_from_cidr(ANY_IPV4, 443, label="HTTPS from the internet")
         self.security_group.allow_from_cidr(ANY_IPV4, 80, label="HTTP from the internet, redirected")

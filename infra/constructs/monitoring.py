@@ -242,8 +242,7 @@ class Monitoring(Construct):
     def watch_redis(self, redis: RedisReplicationGroup) -> None:
         """Engine CPU and memory of every node of a replication group."""
         props = self.props
-        for index in range(1, redis.props.num_cache_clusters + 1):
-            node = f"{redis.name}-{index:03d}"
+        for index, node in enumerate(redis.member_cluster_ids, start=1):
             for short, description, metric, threshold in (
                 (
                     "Cpu",

@@ -20,7 +20,7 @@ from infra.constructs.ephemeral_password import EphemeralPassword
 from infra.constructs.iam import ServiceRole
 from infra.constructs.kms_key import KmsKey
 from infra.constructs.private_data_store import PrivateDataStore
-from infra.constructs.secret import Secret
+from infra.constructs.secret import Secret, version_from
 from infra.validation import ConfigError
 
 _SIZES = ("micro", "small", "medium", "large", "xlarge", "2xlarge")
@@ -308,4 +308,4 @@ class PostgresInstance(PrivateDataStore):
             f"jsonencode({{url = {url}, host = {host}, port = {props.port}, username = {username}, "
             f'dbname = "{props.database_name}"}})'
         )
-        secret.write_only(value, version=f"parseint(substr(sha256({version_source}), 0, 12), 16)")
+        secret.write_only(value, version=version_from(version_source))

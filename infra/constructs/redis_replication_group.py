@@ -12,7 +12,7 @@ from constructs import Construct
 from infra import validation
 from infra.constructs.kms_key import KmsKey
 from infra.constructs.private_data_store import PrivateDataStore
-from infra.constructs.secret import Secret
+from infra.constructs.secret import Secret, version_from
 from infra.validation import ConfigError
 
 _SIZES = ("micro", "small", "medium")
@@ -109,6 +109,13 @@ class RedisReplicationGroup(PrivateDataStore):
             tags={"Name": name},
         )
         self.primary_endpoint = self.group.primary_endpoint_address
+        # ElastiCache names a group's nodes <group id>-001, -002, ...: the CacheClusterId of their metrics.
+        self.member_cluster_ids = tuple(f"{name}-{index:03d}" for index in range(1, props.num_cache_clusters + 1))
+
+    @property
+    def url(self) -> str:
+        """``rediss://<primary endpoint>:<port>`` (TLS, no AUTH token), as :meth:`write_connection_secret` writes it."""
+        return f"rediss://{self.primary_endpoint}:{self.port}"
 
     def write_connection_secret(self, secret: Secret) -> None:
         """Write ``{"url", "host", "port"}``; rewritten whenever the endpoint changes."""
@@ -116,4 +123,4 @@ class RedisReplicationGroup(PrivateDataStore):
         value = (
             f'jsonencode({{url = format("rediss://%s:%d", {host}, {self.port}), host = {host}, port = {self.port}}})'
         )
-        secret.write_only(value, version=f'parseint(substr(sha256(join(":", [{host}, "{self.port}"])), 0, 12), 16)')
+        secret.write_only(value, version=version_from(f'join(":", [{host}, "{self.port}"])'))

@@ -26,6 +26,15 @@ class SecretProps:
         validation.int_between("recovery_window_days", self.recovery_window_days, 7, 30)
 
 
+def version_from(source: str) -> str:
+    """An HCL number for ``*_wo_version`` that changes exactly when the HCL string ``source`` changes.
+
+    Write-only values are sent only when their version changes; deriving it
+    from what the value is made of rewrites the value when (and only when) that changes.
+    """
+    return f"parseint(substr(sha256({source}), 0, 12), 16)"
+
+
 class ContainerSecretSource(Protocol):
     """Anything ECS can inject into a container's environment at start (Secrets Manager or SSM)."""
 
@@ -83,7 +92,10 @@ class Secret(Construct):
         self.arn = self.secret.arn
 
     def write_only(self, value: str, *, version: str | int) -> SecretsmanagerSecretVersion:
-        """Write ``value`` (an HCL expression, without ``${}``) whenever ``version`` (an HCL number) changes."""
+        """Write ``value`` (an HCL expression, without ``${}``) whenever ``version`` changes.
+
+        ``version`` is a number or an HCL number expression, usually :func:`version_from`.
+        """
         return SecretsmanagerSecretVersion(
             self,
             "Value",

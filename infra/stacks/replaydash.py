@@ -37,14 +37,13 @@ class ReplayDashStack(SystemStack):
             "DatabaseSecret", name=f"{prefix}/database", description="Database URL and parts, written by Terraform"
         )
         platform.database.write_connection_secret(database_secret)
-        cache = platform.cache
         parameters = SsmParameters(
             self,
             "Parameters",
             path=f"/{settings.system}/{settings.environment}",
             description=f"{prefix} settings",
             values={
-                "redis-url": f"rediss://{cache.primary_endpoint}:{cache.port}",
+                "redis-url": platform.cache.url,
                 "sessions-bucket": sessions.name,
             },
         )
@@ -69,7 +68,7 @@ class ReplayDashStack(SystemStack):
             services=[api],
             target=platform.load_balancer.target,
             database=platform.database,
-            cache=cache,
+            cache=platform.cache,
         )
 
         output(self, "database_secret_arn", database_secret.arn, "Secret with the database URL (key url)")

@@ -120,7 +120,7 @@ class DeployCycle:
         return account_of(self.plan)
 
     def run(self) -> DeployResult:
-        account = account_of(self.plan)
+        account = self.account
         region = self.plan.region
         env = {**self.base_env, **self.emulator.environment(account, region)}
         stack_json = _stack_json(self.synth_dir, self.plan.stack_id)
