@@ -1,18 +1,32 @@
-"""Small queries the Makefile needs: ``python -m infra.cli stacks`` and ``bootstrap-stack SYSTEM ENV``."""
+"""Queries the Makefile needs: ``python -m infra.cli stacks [PATTERN]`` and ``bootstrap-stack SYSTEM ENV``."""
 
 from __future__ import annotations
 
 import sys
 
 from infra import config
-from infra.app import plans
-from infra.stacks.bootstrap import bootstrap_stack_id
+from infra.registry import bootstrap_stack_id, select
 from infra.validation import ConfigError
 
+COLUMNS = ("STACK", "KIND", "SYSTEM", "ENVIRONMENTS", "REGIONS", "PROVIDERS", "BACKEND")
 
-def _stacks() -> int:
-    for plan in plans(config.load_all()):
-        print(f"{plan.stack_id}\t{plan.kind}\t{plan.system}\t{','.join(plan.environments)}\t{plan.region}")
+
+def _stacks(pattern: str | None) -> int:
+    rows = [
+        (
+            spec.stack_id,
+            spec.kind,
+            spec.system,
+            ",".join(spec.environments),
+            ",".join(spec.regions),
+            ",".join(spec.providers),
+            spec.backend,
+        )
+        for spec in select(config.stack_specs(), pattern)
+    ]
+    widths = [max(len(row[i]) for row in [COLUMNS, *rows]) for i in range(len(COLUMNS))]
+    for row in [COLUMNS, *rows]:
+        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)).rstrip())
     return 0
 
 
@@ -24,14 +38,14 @@ def _bootstrap_stack(system: str, environment: str) -> int:
 
 def main(argv: list[str]) -> int:
     try:
-        if argv[1:] == ["stacks"]:
-            return _stacks()
+        if argv[1:2] == ["stacks"] and len(argv) <= 3:
+            return _stacks(argv[2] if len(argv) == 3 else None)
         if len(argv) == 4 and argv[1] == "bootstrap-stack":
             return _bootstrap_stack(argv[2], argv[3])
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
-    print("usage: python -m infra.cli stacks | bootstrap-stack SYSTEM ENV", file=sys.stderr)
+    print("usage: python -m infra.cli stacks [PATTERN] | bootstrap-stack SYSTEM ENV", file=sys.stderr)
     return 2
 
 

@@ -53,6 +53,10 @@ LOG_RETENTION_DAYS = (
 )
 
 _NAME_PATTERN = re.compile(r"^[a-z0-9]([a-z0-9-]*[a-z0-9])?$")
+_BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_TABLE_NAME = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
+_HOSTNAME = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
 
 
 def one_of(field: str, value: object, allowed: Collection[object]) -> None:
@@ -144,3 +148,27 @@ def unique(field: str, values: Sequence[object]) -> None:
     repeated = sorted({str(v) for v in values if values.count(v) > 1})
     if repeated:
         raise ConfigError(field, "distinct values", tuple(repeated))
+
+
+def bucket_name(field: str, value: object) -> None:
+    """S3's naming rules: 3-63 characters, lower case, digits, dots and hyphens."""
+    if not isinstance(value, str) or not _BUCKET_NAME.match(value) or ".." in value:
+        raise ConfigError(field, "an S3 bucket name (3-63 lower-case letters, digits, '.' or '-')", value)
+
+
+def table_name(field: str, value: object) -> None:
+    """DynamoDB's naming rules."""
+    if not isinstance(value, str) or not _TABLE_NAME.match(value):
+        raise ConfigError(field, "a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)", value)
+
+
+def hostname(field: str, value: object) -> None:
+    """A lower-case fully qualified domain name (``api.example.com``)."""
+    if not isinstance(value, str) or not _HOSTNAME.match(value):
+        raise ConfigError(field, "a lower-case fully qualified domain name", value)
+
+
+def email(field: str, value: object) -> None:
+    """An e-mail address (the shape only: SNS asks the address to confirm)."""
+    if not isinstance(value, str) or not _EMAIL.match(value):
+        raise ConfigError(field, "an e-mail address", value)

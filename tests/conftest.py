@@ -19,7 +19,7 @@ os.environ.pop("INFRA_CONFIG_DIR", None)
 os.environ.pop("INFRA_LOCAL_STATE_DIR", None)
 
 from infra import app, config
-from infra.app import StackPlan
+from infra.registry import StackSpec
 from tests.emulator.allowlist import stale as stale_entries
 from tests.support.emulator import Emulator
 from tests.support.teardown import write_overrides
@@ -29,24 +29,30 @@ RECORDS_ENV = "INFRA_TEST_DEPLOY_RECORDS"
 
 
 @functools.cache
-def stack_plans() -> tuple[StackPlan, ...]:
+def stack_specs() -> tuple[StackSpec, ...]:
     """Every stack the app defines (for parametrizing)."""
-    return tuple(app.plans(config.load_all()))
+    return tuple(config.stack_specs())
 
 
-def plan_of(stack_id: str) -> StackPlan:
-    return next(p for p in stack_plans() if p.stack_id == stack_id)
+def spec_of(stack_id: str) -> StackSpec:
+    return next(s for s in stack_specs() if s.stack_id == stack_id)
 
 
-def bootstrap_of(plan: StackPlan) -> StackPlan:
-    from infra.stacks.bootstrap import bootstrap_stack_id
-
-    settings = config.load(plan.system, plan.environments[0])
-    return plan_of(bootstrap_stack_id(settings.state))
+def bootstrap_of(spec: StackSpec) -> StackSpec:
+    """The bootstrap stack that creates the state bucket ``spec`` keeps its state in."""
+    if spec.state is None:
+        raise LookupError(f"{spec.stack_id} keeps local state")
+    bucket = spec.state.bucket
+    return next(s for s in stack_specs() if s.kind == "bootstrap" and s.arguments["state"].bucket == bucket)
 
 
 def stack_ids(kind: str | None = None) -> list[str]:
-    return [p.stack_id for p in stack_plans() if kind is None or p.kind == kind]
+    return [s.stack_id for s in stack_specs() if kind is None or s.kind == kind]
+
+
+def emulator_stack_ids() -> list[str]:
+    """Every stack but bootstrap ones that uses AWS alone: each is deployed on the emulator."""
+    return [s.stack_id for s in stack_specs() if s.kind != "bootstrap" and s.deploys_on_emulator]
 
 
 @pytest.fixture(scope="session")
@@ -118,7 +124,7 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         return
     directory = Path(os.environ[RECORDS_ENV])
     records = {p.stem: {(t, a) for t, a in json.loads(p.read_text())} for p in directory.glob("*.json")}
-    stale = stale_entries(records, set(stack_ids("system")))
+    stale = stale_entries(records, set(emulator_stack_ids()))
     if stale:
         reporter = session.config.pluginmanager.get_plugin("terminalreporter")
         message = "stale emulator allowlist entries (no deploy met them; remove them):\n" + "\n".join(

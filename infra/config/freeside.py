@@ -20,17 +20,19 @@ Choices where the document is silent (each production-safe):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from infra.config.container_platform import ContainerPlatformSettings
-from infra.config.model import StateBackendSettings
-from infra.constructs.fargate_service import FargateServiceProps
-from infra.constructs.kms_key import KmsKeyProps
-from infra.constructs.load_balancer import LoadBalancerProps
-from infra.constructs.network import InterfaceEndpoint, NatGateways, NetworkProps
-from infra.constructs.postgres_instance import MasterPassword, PostgresInstanceProps
-from infra.constructs.redis_replication_group import RedisProps
-from infra.constructs.secret import SecretProps
+from infra.config.model import ContainerPlatformSettings, StateBackendSettings
+from infra.config.sections import (
+    DatabaseSettings,
+    KeySettings,
+    LoadBalancerSettings,
+    NetworkSettings,
+    RedisSettings,
+    SecretSettings,
+    ServiceSettings,
+)
+from infra.registry import StackSpec, System, platform_stack
 
 ENVIRONMENTS = ("production", "staging")
 
@@ -45,18 +47,18 @@ class FreesideSettings(ContainerPlatformSettings):
     The worker runs the API's image (``repository_name``).
     """
 
-    api: FargateServiceProps
-    worker: FargateServiceProps
+    api: ServiceSettings = field(default_factory=ServiceSettings)
+    worker: ServiceSettings = field(default_factory=ServiceSettings)
 
 
-def _network(second_octet: int, flow_log_retention_days: int) -> NetworkProps:
-    return NetworkProps(
+def _network(second_octet: int, flow_log_retention_days: int) -> NetworkSettings:
+    return NetworkSettings(
         cidr_block=f"10.{second_octet}.0.0/16",
         availability_zones=("us-east-1a", "us-east-1b"),
         private_subnet_cidrs=(f"10.{second_octet}.1.0/24", f"10.{second_octet}.2.0/24"),
         public_subnet_cidrs=(f"10.{second_octet}.101.0/24", f"10.{second_octet}.102.0/24"),
-        nat_gateways=NatGateways.SINGLE,
-        interface_endpoints=(InterfaceEndpoint.ECR_API, InterfaceEndpoint.ECR_DKR, InterfaceEndpoint.LOGS),
+        nat_gateways="single",
+        interface_endpoints=("ecr.api", "ecr.dkr", "logs"),
         flow_log_retention_days=flow_log_retention_days,
     )
 
@@ -80,7 +82,7 @@ def defaults(environment: str) -> FreesideSettings:
         repository_name="arrakis-api" if production else "arrakis-staging-api",
         # Staging gets its own range (10.1/16), so the two VPCs can be peered later.
         network=_network(0 if production else 1, log_days),
-        api=FargateServiceProps(
+        api=ServiceSettings(
             cpu=512,
             memory=1024,
             desired_count=2 if production else 1,
@@ -92,7 +94,7 @@ def defaults(environment: str) -> FreesideSettings:
             log_retention_days=log_days,
         ),
         # Background jobs are the document's "non-critical tasks" for Fargate Spot.
-        worker=FargateServiceProps(
+        worker=ServiceSettings(
             cpu=256,
             memory=512,
             desired_count=1,
@@ -102,24 +104,31 @@ def defaults(environment: str) -> FreesideSettings:
             on_demand_weight=0,
             log_retention_days=log_days,
         ),
-        load_balancer=LoadBalancerProps(
+        load_balancer=LoadBalancerSettings(
             domain_name="api.arrakis.example.com" if production else "api.staging.arrakis.example.com",
             deletion_protection=production,
         ),
-        database=PostgresInstanceProps(
+        database=DatabaseSettings(
             instance_class="db.t3.small" if production else "db.t3.micro",
             engine_version="15.10",
             allocated_storage_gb=20,
             max_allocated_storage_gb=100 if production else None,
             database_name="arrakis",
             master_username="arrakis",
-            master_password=MasterPassword.RDS_MANAGED,
+            master_password="rds_managed",
             backup_retention_days=7 if production else 1,
             deletion_protection=production,
             final_snapshot=production,
             log_retention_days=log_days,
         ),
-        cache=RedisProps(node_type="cache.t3.micro", snapshot_retention_days=1 if production else 0),
-        secrets=SecretProps() if production else SecretProps(recovery_window_days=7),
-        keys=KmsKeyProps() if production else KmsKeyProps(deletion_window_days=7),
+        cache=RedisSettings(node_type="cache.t3.micro", snapshot_retention_days=1 if production else 0),
+        secrets=SecretSettings() if production else SecretSettings(recovery_window_days=7),
+        keys=KeySettings() if production else KeySettings(deletion_window_days=7),
     )
+
+
+def stacks(settings: FreesideSettings) -> list[StackSpec]:
+    return [platform_stack(settings, "infra.stacks.freeside:FreesideStack")]
+
+
+SYSTEM = System(name="freeside", environments=ENVIRONMENTS, defaults=defaults, stacks=stacks)

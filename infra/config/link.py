@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from infra import validation
 from infra.config.model import StateBackendSettings, SystemSettings
+from infra.registry import StackSpec, System
 from infra.validation import ConfigError
 
 ENVIRONMENTS = ("development", "staging", "production")
@@ -105,3 +106,11 @@ def defaults(environment: str) -> LinkSettings:
         ),
         postgres_host="localhost" if environment == "development" else f"postgres.{environment}.link.internal",
     )
+
+
+def stacks(settings: LinkSettings) -> list[StackSpec]:
+    """None yet: the PostgreSQL-provider stacks come with the Link issue (state store only)."""
+    return []
+
+
+SYSTEM = System(name="link", environments=ENVIRONMENTS, defaults=defaults, stacks=stacks)

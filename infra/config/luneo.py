@@ -30,10 +30,8 @@ from dataclasses import dataclass, field
 
 from infra import validation
 from infra.config.model import REGIONS, StateBackendSettings, SystemSettings
-from infra.constructs.container_registry import ContainerRegistryProps
-from infra.constructs.network import InterfaceEndpoint, NatGateways, NetworkProps
-from infra.constructs.postgres_instance import MasterPassword, PostgresInstanceProps
-from infra.constructs.redis_replication_group import RedisProps
+from infra.config.sections import DatabaseSettings, NetworkSettings, RedisSettings, RegistrySettings
+from infra.registry import StackSpec, System
 from infra.validation import ConfigError
 
 ENVIRONMENTS = ("staging", "prod")
@@ -71,7 +69,7 @@ class RegionSettings:
     """What Luneo runs in one region."""
 
     region: str
-    network: NetworkProps
+    network: NetworkSettings
     eks_cluster_name: str
     nodes: EksNodeGroupSettings
 
@@ -89,14 +87,14 @@ class LuneoSettings(SystemSettings):
     kubernetes_version: str = "1.31"
     database_name: str
     """The document's RDS module ``name`` (``luneo-<env>-db``)."""
-    database: PostgresInstanceProps
+    database: DatabaseSettings
     enable_aurora_global: bool = False
     """Aurora Global Database instead of RDS with cross-region replicas."""
     redis_name: str
-    redis: RedisProps
+    redis: RedisSettings
     assets_bucket: str
     repositories: tuple[str, ...] = ("luneo-worker-ia", "luneo-usdz-converter")
-    registry: ContainerRegistryProps = field(default_factory=ContainerRegistryProps)
+    registry: RegistrySettings = field(default_factory=RegistrySettings)
     kms_key_purposes: tuple[str, ...] = ("rds", "redis", "s3", "secrets")
     """One customer key per purpose, as the document's security section asks."""
     domain_name: str | None = None
@@ -134,14 +132,14 @@ def _region(
     zones = (f"{region}a", f"{region}b", f"{region}c")
     return RegionSettings(
         region=region,
-        network=NetworkProps(
+        network=NetworkSettings(
             cidr_block=f"10.{octet}.0.0/16",
             availability_zones=zones,
             public_subnet_cidrs=tuple(f"10.{octet}.{i}.0/24" for i in range(3)),
             private_subnet_cidrs=tuple(f"10.{octet}.{16 + i * 16}.0/20" for i in range(3)),
             database_subnet_cidrs=tuple(f"10.{octet}.{100 + i}.0/24" for i in range(3)),
-            nat_gateways=NatGateways.PER_AZ if prod else NatGateways.SINGLE,
-            interface_endpoints=(InterfaceEndpoint.ECR_API, InterfaceEndpoint.ECR_DKR, InterfaceEndpoint.STS),
+            nat_gateways="per_az" if prod else "single",
+            interface_endpoints=("ecr.api", "ecr.dkr", "sts"),
         ),
         eks_cluster_name=f"luneo-{environment}-eks-{role}",
         nodes=nodes,
@@ -168,7 +166,7 @@ def defaults(environment: str) -> LuneoSettings:
         primary=_region("eu-west-1", base, environment, "primary", nodes, prod),
         secondary=_region("us-east-1", base + 1, environment, "secondary", nodes, prod),
         database_name=f"luneo-{environment}-db",
-        database=PostgresInstanceProps(
+        database=DatabaseSettings(
             instance_class="db.r6g.large" if prod else "db.t3.medium",
             engine_version="15.10",
             allocated_storage_gb=100,
@@ -180,14 +178,22 @@ def defaults(environment: str) -> LuneoSettings:
             maintenance_window="sun:05:30-sun:06:30",
             log_exports=("postgresql", "upgrade"),
             performance_insights=prod,
-            master_password=MasterPassword.WRITE_ONLY,
+            master_password="write_only",
             deletion_protection=prod,
             final_snapshot=prod,
         ),
         redis_name=f"luneo-{environment}-redis",
-        redis=RedisProps(node_type="cache.r6g.large", num_cache_clusters=2, automatic_failover=True, multi_az=True)
+        redis=RedisSettings(node_type="cache.r6g.large", num_cache_clusters=2, automatic_failover=True, multi_az=True)
         if prod
-        else RedisProps(node_type="cache.t3.micro"),
+        else RedisSettings(node_type="cache.t3.micro"),
         assets_bucket=f"luneo-{environment}-assets",
         monthly_cost_target_usd=800 if prod else 225,
     )
+
+
+def stacks(settings: LuneoSettings) -> list[StackSpec]:
+    """None yet: the two-region stack comes with the Luneo issue (state store only)."""
+    return []
+
+
+SYSTEM = System(name="luneo", environments=ENVIRONMENTS, defaults=defaults, stacks=stacks)

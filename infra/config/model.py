@@ -1,14 +1,30 @@
-"""Settings shared by every system: where it runs, where its state lives, how it is tagged."""
+"""Settings shared by every system: where it runs, where its state lives, how it is tagged.
+
+Settings are data: they import no construct. Each stack class maps them onto
+its constructs' props (``configure``), so the TOML schema users write stays
+the same when a construct's props change.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from infra import validation
-from infra.constructs.private_bucket import validate_bucket_name
-from infra.constructs.state_store import TerraformStateStoreProps, validate_table_name
+from infra.config.sections import (
+    ClusterSettings,
+    DatabaseSettings,
+    KeySettings,
+    LoadBalancerSettings,
+    MonitoringSettings,
+    NetworkSettings,
+    RedisSettings,
+    RegistrySettings,
+    SecretSettings,
+    StateStoreSettings,
+)
 from infra.validation import ConfigError
 
 REGIONS = (
@@ -44,7 +60,7 @@ class StateBackendSettings:
     key: str
     region: str
     lock_table: str
-    store: TerraformStateStoreProps = field(default_factory=TerraformStateStoreProps)
+    store: StateStoreSettings = field(default_factory=StateStoreSettings)
     """How the bootstrap stack builds the bucket and table."""
 
     @classmethod
@@ -55,12 +71,16 @@ class StateBackendSettings:
         return cls(bucket=bucket, key=f"{environment}/{key}", region=region, lock_table=lock_table)
 
     def __post_init__(self) -> None:
-        validate_bucket_name("bucket", self.bucket)
+        validation.bucket_name("bucket", self.bucket)
         validation.non_empty_text("key", self.key, max_length=1024)
         if self.key.startswith("/") or not self.key.endswith(".tfstate"):
             raise ConfigError("key", "a relative object key ending in .tfstate", self.key)
         validation.one_of("region", self.region, REGIONS)
-        validate_table_name("lock_table", self.lock_table)
+        validation.table_name("lock_table", self.lock_table)
+
+    def with_key(self, key: str) -> StateBackendSettings:
+        """The same bucket and lock table, another object key (a second stack of the environment)."""
+        return dataclasses.replace(self, key=key)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -98,3 +118,27 @@ class SystemSettings:
             "ManagedBy": "cdktf",
             **self.tags,
         }
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContainerPlatformSettings(SystemSettings):
+    """An environment of a system built on the container platform (Freeside, ReplayDash)."""
+
+    name_prefix: str
+    """Every resource name starts with it (``<prefix>-cluster``, ``<prefix>-postgres``, ...)."""
+    repository_name: str
+    """ECR repository the services' images come from."""
+    network: NetworkSettings
+    load_balancer: LoadBalancerSettings
+    database: DatabaseSettings
+    cache: RedisSettings
+    cluster: ClusterSettings = field(default_factory=ClusterSettings)
+    registry: RegistrySettings = field(default_factory=RegistrySettings)
+    secrets: SecretSettings = field(default_factory=SecretSettings)
+    keys: KeySettings = field(default_factory=KeySettings)
+    monitoring: MonitoringSettings = field(default_factory=MonitoringSettings)
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        validation.resource_name("name_prefix", self.name_prefix, max_length=24)
+        validation.resource_name("repository_name", self.repository_name, max_length=64)

@@ -28,19 +28,22 @@ Choices where the document is silent:
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
-from infra.config.container_platform import ContainerPlatformSettings
-from infra.config.model import StateBackendSettings
-from infra.constructs.container_registry import ContainerRegistryProps
-from infra.constructs.fargate_service import FargateServiceProps
-from infra.constructs.load_balancer import LoadBalancerProps
-from infra.constructs.network import InterfaceEndpoint, NatGateways, NetworkProps
-from infra.constructs.postgres_instance import MasterPassword, PostgresInstanceProps
-from infra.constructs.private_bucket import PrivateBucketProps, Transition
-from infra.constructs.redis_replication_group import RedisProps
-from infra.constructs.secret import SecretProps
-from infra.constructs.service_autoscaling import ServiceAutoscalingProps
+from infra.config.model import ContainerPlatformSettings, StateBackendSettings
+from infra.config.sections import (
+    AutoscalingSettings,
+    BucketSettings,
+    DatabaseSettings,
+    LoadBalancerSettings,
+    NetworkSettings,
+    RedisSettings,
+    RegistrySettings,
+    SecretSettings,
+    ServiceSettings,
+    TransitionSettings,
+)
+from infra.registry import StackSpec, System, platform_stack
 
 ENVIRONMENTS = ("staging", "production")
 
@@ -49,8 +52,8 @@ ENVIRONMENTS = ("staging", "production")
 class ReplayDashSettings(ContainerPlatformSettings):
     """One ReplayDash environment (``replaydash-<environment>-*``): the platform, the API and session storage."""
 
-    api: FargateServiceProps
-    sessions: PrivateBucketProps
+    api: ServiceSettings = field(default_factory=ServiceSettings)
+    sessions: BucketSettings = field(default_factory=BucketSettings)
     """Session-data bucket: lifecycle tiers and version retention."""
 
 
@@ -71,41 +74,34 @@ def defaults(environment: str) -> ReplayDashSettings:
         ),
         name_prefix=prefix,
         repository_name=f"{prefix}-api",
-        network=NetworkProps(
+        network=NetworkSettings(
             cidr_block=f"10.{octet}.0.0/16",
             availability_zones=("us-east-1a", "us-east-1b"),
             public_subnet_cidrs=(f"10.{octet}.0.0/24", f"10.{octet}.1.0/24"),
             private_subnet_cidrs=(f"10.{octet}.10.0/24", f"10.{octet}.11.0/24"),
-            nat_gateways=NatGateways.SINGLE,
+            nat_gateways="single",
             # What the tasks call: image pulls, logs, secrets, parameters, ECS Exec sessions.
-            interface_endpoints=(
-                InterfaceEndpoint.ECR_API,
-                InterfaceEndpoint.ECR_DKR,
-                InterfaceEndpoint.LOGS,
-                InterfaceEndpoint.SECRETS_MANAGER,
-                InterfaceEndpoint.SSM,
-                InterfaceEndpoint.SSM_MESSAGES,
-            ),
+            interface_endpoints=("ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssm", "ssmmessages"),
             flow_log_retention_days=log_days,
         ),
-        registry=ContainerRegistryProps(immutable_tags=False),
-        api=FargateServiceProps(
+        registry=RegistrySettings(immutable_tags=False),
+        api=ServiceSettings(
             cpu=512,
             memory=1024,
             desired_count=2 if production else 1,
             image_tag="latest",
             container_port=3000,
             enable_execute_command=True,
-            autoscaling=ServiceAutoscalingProps(min_tasks=1, max_tasks=4),
+            autoscaling=AutoscalingSettings(min_tasks=1, max_tasks=4, cpu_target_percent=70, memory_target_percent=80),
             spot_weight=0 if production else 1,
             on_demand_weight=1 if production else 0,
             log_retention_days=log_days,
         ),
-        load_balancer=LoadBalancerProps(
+        load_balancer=LoadBalancerSettings(
             domain_name="api.replaydash.com" if production else "api.staging.replaydash.com",
             deletion_protection=production,
         ),
-        database=PostgresInstanceProps(
+        database=DatabaseSettings(
             instance_class="db.t4g.medium",
             engine_version="16.4",
             allocated_storage_gb=20,
@@ -116,16 +112,23 @@ def defaults(environment: str) -> ReplayDashSettings:
             backup_retention_days=7,
             deletion_protection=production,
             final_snapshot=production,
-            master_password=MasterPassword.WRITE_ONLY,
+            master_password="write_only",
             log_retention_days=log_days,
         ),
-        cache=RedisProps(node_type="cache.t4g.micro", snapshot_retention_days=1 if production else 0),
-        sessions=PrivateBucketProps(
+        cache=RedisSettings(node_type="cache.t4g.micro", snapshot_retention_days=1 if production else 0),
+        sessions=BucketSettings(
             transitions=(
-                Transition(days=30, storage_class="INTELLIGENT_TIERING"),
-                Transition(days=180, storage_class="GLACIER"),
+                TransitionSettings(days=30, storage_class="INTELLIGENT_TIERING"),
+                TransitionSettings(days=180, storage_class="GLACIER"),
             ),
             noncurrent_version_expiration_days=30,
         ),
-        secrets=SecretProps() if production else SecretProps(recovery_window_days=7),
+        secrets=SecretSettings() if production else SecretSettings(recovery_window_days=7),
     )
+
+
+def stacks(settings: ReplayDashSettings) -> list[StackSpec]:
+    return [platform_stack(settings, "infra.stacks.replaydash:ReplayDashStack")]
+
+
+SYSTEM = System(name="replaydash", environments=ENVIRONMENTS, defaults=defaults, stacks=stacks)

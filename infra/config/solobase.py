@@ -30,9 +30,8 @@ from enum import StrEnum
 
 from infra import validation
 from infra.config.model import StateBackendSettings, SystemSettings
-from infra.constructs.monitoring import MonitoringProps
-from infra.constructs.network import InterfaceEndpoint, NatGateways, NetworkProps
-from infra.constructs.postgres_instance import MasterPassword, PostgresInstanceProps
+from infra.config.sections import DatabaseSettings, MonitoringSettings, NetworkSettings
+from infra.registry import StackSpec, System
 from infra.validation import ConfigError
 
 ENVIRONMENTS = ("dev", "staging", "prod")
@@ -99,12 +98,12 @@ class CustomerInstance:
 class SolobaseSettings(SystemSettings):
     """One Solobase environment."""
 
-    network: NetworkProps
+    network: NetworkSettings
     shared_database_identifier: str
     """The document's ``solobase-shared-<env>-01``: new shared instances get -02, -03..."""
-    shared_database: PostgresInstanceProps
+    shared_database: DatabaseSettings
     customer_lambda: CustomerLambdaDefaults
-    monitoring: MonitoringProps
+    monitoring: MonitoringSettings
     alert_topic_name: str = "solobase-infrastructure-alerts"
     customers: tuple[CustomerInstance, ...] = ()
     """Customer instances of this environment (added as customers sign up)."""
@@ -130,18 +129,18 @@ def defaults(environment: str) -> SolobaseSettings:
             region="us-east-1",
             environment=environment,
         ),
-        network=NetworkProps(
+        network=NetworkSettings(
             cidr_block=f"10.{octet}.0.0/16",
             availability_zones=("us-east-1a", "us-east-1b"),
             public_subnet_cidrs=(f"10.{octet}.0.0/24", f"10.{octet}.1.0/24"),
             private_subnet_cidrs=(f"10.{octet}.10.0/24", f"10.{octet}.11.0/24"),
             database_subnet_cidrs=(f"10.{octet}.20.0/24", f"10.{octet}.21.0/24"),
-            nat_gateways=NatGateways.PER_AZ if prod else NatGateways.SINGLE,
-            interface_endpoints=(InterfaceEndpoint.SECRETS_MANAGER, InterfaceEndpoint.LOGS),
+            nat_gateways="per_az" if prod else "single",
+            interface_endpoints=("secretsmanager", "logs"),
             flow_log_retention_days=30 if prod else 3 if environment == "dev" else 14,
         ),
         shared_database_identifier=f"solobase-shared-{environment}-01",
-        shared_database=PostgresInstanceProps(
+        shared_database=DatabaseSettings(
             instance_class="db.t3.medium" if prod else "db.t3.small",
             engine_version="15.4",
             allocated_storage_gb=100,
@@ -152,7 +151,7 @@ def defaults(environment: str) -> SolobaseSettings:
             backup_retention_days=30 if prod else 7,
             performance_insights=prod,
             max_connections=300,
-            master_password=MasterPassword.RDS_MANAGED,
+            master_password="rds_managed",
             deletion_protection=environment != "dev",
             final_snapshot=environment != "dev",
             log_retention_days=30 if prod else 3 if environment == "dev" else 14,
@@ -161,10 +160,18 @@ def defaults(environment: str) -> SolobaseSettings:
             memory_mb=512 if environment != "dev" else 256,
             log_retention_days=30 if prod else 3 if environment == "dev" else 14,
         ),
-        monitoring=MonitoringProps(
+        monitoring=MonitoringSettings(
             alert_email="alerts@solobase.dev",
             database_cpu_percent=80,
             database_connections=250,
             database_free_storage_gb=10,
         ),
     )
+
+
+def stacks(settings: SolobaseSettings) -> list[StackSpec]:
+    """None yet: the platform, tenant and shard stacks come with the Solobase issue (state store only)."""
+    return []
+
+
+SYSTEM = System(name="solobase", environments=ENVIRONMENTS, defaults=defaults, stacks=stacks)

@@ -1,36 +1,121 @@
-"""Account, region and partition of the stack's default provider, looked up once per stack."""
+"""Which AWS provider a construct is created under, and what it answers for region, account and partition.
+
+A stack has a default AWS provider. :class:`RegionScope` holds an aliased one
+(named by purpose: ``secondary``, ``backup``, ``edge``...): every AWS resource
+and data source created anywhere below it uses that provider, unless it names
+one itself. Lookups follow the same rule: :func:`region_name`,
+:func:`account_id` and :func:`partition` answer for the provider ``scope`` is
+under, never for the stack's default, so endpoint service names, log
+regions, dashboard regions, ARNs and key policies are right in every region.
+"""
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import Any
 
-from cdktf import TerraformStack
+import jsii
+from cdktf import Aspects, IAspect, TerraformDataSource, TerraformResource, TerraformStack, Token
 from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
 from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
 from cdktf_cdktf_provider_aws.data_aws_region import DataAwsRegion
-from constructs import Construct
+from cdktf_cdktf_provider_aws.provider import AwsProvider
+from constructs import Construct, IConstruct
 
-_T = TypeVar("_T", DataAwsCallerIdentity, DataAwsRegion, DataAwsPartition)
+from infra import validation
 
 
-def _singleton(scope: Construct, kind: type[_T], id_: str) -> _T:
+class RegionScope(Construct):
+    """A subtree whose AWS resources use ``provider`` (an aliased AwsProvider)."""
+
+    def __init__(self, scope: Construct, id_: str, *, provider: AwsProvider) -> None:
+        super().__init__(scope, id_)
+        if not provider.alias:
+            raise validation.ConfigError("region scope provider", "an aliased AWS provider", provider.node.id)
+        self.provider = provider
+        self.purpose = provider.alias
+        Aspects.of(self).add(_UseScopeProvider())
+
+
+def _nearest_scope(scope: IConstruct) -> RegionScope | None:
+    node: Any = scope
+    while node is not None:
+        if isinstance(node, RegionScope):
+            return node
+        if isinstance(node, TerraformStack):
+            return None
+        node = node.node.scope
+    return None
+
+
+@jsii.implements(IAspect)
+class _UseScopeProvider:
+    """Sets the nearest RegionScope's provider on AWS resources and data sources that name none."""
+
+    def visit(self, node: IConstruct) -> None:
+        if not isinstance(node, (TerraformResource, TerraformDataSource)) or node.provider is not None:
+            return
+        if not node.terraform_resource_type.startswith("aws_"):
+            return
+        region_scope = _nearest_scope(node)
+        if region_scope is not None:
+            node.provider = region_scope.provider
+
+
+def provider_of(scope: IConstruct) -> AwsProvider | None:
+    """The AWS provider resources created under ``scope`` use: a RegionScope's, else the stack's default."""
+    region_scope = _nearest_scope(scope)
+    if region_scope is not None:
+        return region_scope.provider
     stack = TerraformStack.of(scope)
-    found = stack.node.try_find_child(id_)
+    for child in stack.node.children:
+        if isinstance(child, AwsProvider) and not child.alias:
+            return child
+    return None
+
+
+def provider_reference(scope: IConstruct) -> str | None:
+    """``aws.<alias>`` for blocks added by override (ephemeral resources) under a RegionScope, else None."""
+    region_scope = _nearest_scope(scope)
+    return f"aws.{region_scope.purpose}" if region_scope is not None else None
+
+
+def _lookup_home(scope: IConstruct) -> Construct:
+    region_scope = _nearest_scope(scope)
+    return region_scope if region_scope is not None else TerraformStack.of(scope)
+
+
+def _singleton(scope: IConstruct, kind: type[Any], id_: str) -> Any:
+    home = _lookup_home(scope)
+    found = home.node.try_find_child(id_)
     if isinstance(found, kind):
         return found
-    return kind(stack, id_)
+    return kind(home, id_)
 
 
-def account_id(scope: Construct) -> str:
-    """The AWS account id Terraform runs in."""
-    return _singleton(scope, DataAwsCallerIdentity, "CallerIdentity").account_id
+def region_name(scope: IConstruct) -> str:
+    """The region of the provider ``scope`` is under (its literal name when configured, else a lookup)."""
+    provider = provider_of(scope)
+    region = provider.region if provider is not None else None
+    if isinstance(region, str) and region and not Token.is_unresolved(region):
+        return region
+    name: str = _singleton(scope, DataAwsRegion, "Region").name
+    return name
 
 
-def region_name(scope: Construct) -> str:
-    """The provider's region, e.g. us-east-1."""
-    return _singleton(scope, DataAwsRegion, "Region").name
+def account_id(scope: IConstruct) -> str:
+    """The AWS account id Terraform runs in, as seen by the provider ``scope`` is under."""
+    account: str = _singleton(scope, DataAwsCallerIdentity, "CallerIdentity").account_id
+    return account
 
 
-def partition(scope: Construct) -> str:
-    """The ARN partition (aws, aws-cn, aws-us-gov)."""
-    return _singleton(scope, DataAwsPartition, "Partition").partition
+def partition(scope: IConstruct) -> str:
+    """The ARN partition of the provider's region (aws, aws-cn, aws-us-gov)."""
+    region = region_name(scope)
+    if Token.is_unresolved(region):
+        looked_up: str = _singleton(scope, DataAwsPartition, "Partition").partition
+        return looked_up
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"

@@ -1,10 +1,11 @@
-"""The shape Freeside and ReplayDash share: containers on Fargate behind an ALB, with PostgreSQL and Redis.
+"""The shape Freeside and ReplayDash share, composed of the parts any stack can use on its own.
 
-One VPC, three customer keys (secrets, data at rest, alerts), a PostgreSQL
-instance and a Redis group reachable only from the services, an ECS cluster,
-an ECR repository, an internet-facing load balancer and the alerting topic.
-Services are added with :meth:`ContainerPlatform.add_service`, which wires
-their network access and alarms; secrets with :meth:`ContainerPlatform.secret`.
+Network, three customer keys (secrets, data at rest, alerts), a data tier
+(PostgreSQL and Redis reachable only from the services), a service host (ECS
+cluster and internet-facing load balancer), an ECR repository and the
+alerting topic. Services join with :meth:`ContainerPlatform.add_service`,
+which wires their access to the data tier and their alarms; secrets come from
+:meth:`ContainerPlatform.secret`.
 """
 
 from __future__ import annotations
@@ -15,22 +16,23 @@ from dataclasses import dataclass, field
 from constructs import Construct
 
 from infra.constructs.container_registry import ContainerRegistry, ContainerRegistryProps
-from infra.constructs.ecs_cluster import EcsCluster, EcsClusterProps
+from infra.constructs.data_tier import DataTier, DataTierProps
+from infra.constructs.ecs_cluster import EcsClusterProps
 from infra.constructs.fargate_service import FargateService, FargateServiceProps
 from infra.constructs.kms_key import KmsKey, KmsKeyProps
-from infra.constructs.load_balancer import LoadBalancer, LoadBalancerProps, LoadBalancerTarget
+from infra.constructs.load_balancer import LoadBalancer, LoadBalancerProps, Route
 from infra.constructs.monitoring import Monitoring, MonitoringProps
 from infra.constructs.network import Network, NetworkProps
 from infra.constructs.outputs import output
 from infra.constructs.postgres_instance import PostgresInstance, PostgresInstanceProps
 from infra.constructs.redis_replication_group import RedisProps, RedisReplicationGroup
 from infra.constructs.secret import ContainerSecretSource, Secret, SecretProps
-from infra.validation import ConfigError
+from infra.constructs.service_host import ServiceHost, ServiceHostProps
 
 
 @dataclass(frozen=True, kw_only=True)
 class ContainerPlatformProps:
-    """Settings of every part of the platform (system settings extend this)."""
+    """Settings of every part of the platform."""
 
     network: NetworkProps
     load_balancer: LoadBalancerProps
@@ -56,7 +58,7 @@ class ContainerPlatform(Construct):
         self.secrets_key = KmsKey(
             self, "SecretsKey", alias=f"{prefix}-secrets", description=f"Secrets of {prefix}", props=props.keys
         )
-        self.data_key = KmsKey(
+        data_key = KmsKey(
             self,
             "DataKey",
             alias=f"{prefix}-data",
@@ -71,45 +73,47 @@ class ContainerPlatform(Construct):
             allowed_services=("cloudwatch.amazonaws.com",),
             props=props.keys,
         )
-        vpc_id, private_subnets = self.network.vpc_id, self.network.private_subnet_ids
-        self.database = PostgresInstance(
+        self.data = DataTier(
             self,
-            "Database",
-            identifier=f"{prefix}-postgres",
-            vpc_id=vpc_id,
-            subnet_ids=private_subnets,
-            storage_key=self.data_key,
+            "Data",
+            network=self.network,
+            database_identifier=f"{prefix}-postgres",
+            cache_name=f"{prefix}-redis",
+            storage_key=data_key,
             secret_key=self.secrets_key,
-            props=props.database,
+            props=DataTierProps(database=props.database, cache=props.cache),
         )
-        self.cache = RedisReplicationGroup(
+        self.host = ServiceHost(
             self,
-            "Cache",
-            name=f"{prefix}-redis",
-            vpc_id=vpc_id,
-            subnet_ids=private_subnets,
-            kms_key=self.data_key,
-            props=props.cache,
+            "Host",
+            name=prefix,
+            network=self.network,
+            props=ServiceHostProps(cluster=props.cluster, load_balancer=props.load_balancer),
         )
-        self.cluster = EcsCluster(self, "Cluster", name=f"{prefix}-cluster", props=props.cluster)
         self.registry = ContainerRegistry(self, "Registry", name=repository_name, props=props.registry)
-        self.load_balancer = LoadBalancer(
-            self,
-            "LoadBalancer",
-            name=f"{prefix}-alb",
-            vpc_id=self.network.vpc_id,
-            public_subnet_ids=self.network.public_subnet_ids,
-            props=props.load_balancer,
-        )
         self.monitoring = Monitoring(self, "Monitoring", name=prefix, kms_key=alerts_key, props=props.monitoring)
-        self.monitoring.watch_database(self.database)
-        self.monitoring.watch_redis(self.cache)
-        self.services: dict[str, FargateService] = {}
+        self.data.watch(self.monitoring)
+        self.monitoring.watch_load_balancer(self.load_balancer.reference)
 
-        output(self, "ecr_repository_url", self.registry.url, "Push the service images here")
-        output(self, "ecs_cluster_name", self.cluster.name, "ECS cluster of the services")
-        output(self, "database_endpoint", self.database.endpoint, "PostgreSQL endpoint (host:port), private")
-        output(self, "redis_endpoint", self.cache.primary_endpoint, "Redis primary endpoint (TLS), private")
+    @property
+    def database(self) -> PostgresInstance:
+        return self.data.database
+
+    @property
+    def cache(self) -> RedisReplicationGroup:
+        if self.data.cache is None:  # the platform always has one; this narrows the type
+            raise LookupError("container platform without a cache")
+        return self.data.cache
+
+    @property
+    def load_balancer(self) -> LoadBalancer:
+        if self.host.load_balancer is None:  # the platform always has one; this narrows the type
+            raise LookupError("container platform without a load balancer")
+        return self.host.load_balancer
+
+    @property
+    def services(self) -> dict[str, FargateService]:
+        return self.host.services
 
     def secret(self, id_: str, *, name: str, description: str) -> Secret:
         """A secret encrypted with the platform's secrets key."""
@@ -123,41 +127,33 @@ class ContainerPlatform(Construct):
         log_group_name: str,
         secrets: Mapping[str, ContainerSecretSource],
         props: FargateServiceProps,
-        public: bool,
+        route: Route | None = None,
     ) -> FargateService:
-        """Service ``<prefix>-<container_name>``; ``public`` puts it behind the load balancer (once).
+        """Service ``<prefix>-<container_name>``; ``route`` puts it behind the load balancer.
 
-        It may reach the database and the cache, and its CPU and memory are
-        alarmed (with the load balancer's error rate and unhealthy targets when public).
+        It may reach the database and the cache; its CPU and memory are
+        alarmed, and its unhealthy targets when it is behind the load balancer.
         """
-        if key in self.services:
-            raise ConfigError("service key", "unique within the platform", key)
-        name = f"{self.prefix}-{container_name}"
-        target: LoadBalancerTarget | None = None
-        if public:
-            if props.container_port is None:
-                raise ConfigError(f"{container_name}.container_port", "set for a public service", None)
-            target = self.load_balancer.forward_to(
-                name=name, port=props.container_port, health_check_path=props.health_check_path
-            )
-        service = FargateService(
-            self,
-            f"{key}Service",
-            name=name,
+        service = self.host.add_service(
+            key,
+            name=f"{self.prefix}-{container_name}",
             container_name=container_name,
-            cluster=self.cluster,
-            vpc_id=self.network.vpc_id,
-            subnet_ids=self.network.private_subnet_ids,
             repository=self.registry,
             log_group_name=log_group_name,
             secrets=secrets,
             props=props,
-            target=target,
+            route=route,
         )
-        self.database.allow_from(service.security_group, label=f"PostgreSQL from {container_name}")
-        self.cache.allow_from(service.security_group, label=f"Redis from {container_name}")
+        self.data.allow_from(service.security_group, label=container_name)
         self.monitoring.watch_service(service, key=key)
-        if target is not None:
-            self.monitoring.watch_load_balancer(target)
-        self.services[key] = service
+        if service.target is not None:
+            self.monitoring.watch_target(service.target, key=key)
         return service
+
+    def declare_outputs(self) -> None:
+        """The platform's outputs, under the names the READMEs use."""
+        self.network.declare_outputs()
+        self.host.declare_outputs()
+        self.data.declare_outputs()
+        output(self, "ecr_repository_url", self.registry.url, "Push the service images here")
+        output(self, "sns_topic_arn", self.monitoring.topic_arn, "SNS topic that receives every alarm")

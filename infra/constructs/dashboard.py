@@ -12,7 +12,7 @@ from constructs import Construct
 from infra import validation
 from infra.constructs.aws_context import region_name
 from infra.constructs.fargate_service import FargateService
-from infra.constructs.load_balancer import LoadBalancerTarget
+from infra.constructs.load_balancer import ListenerReference
 from infra.constructs.postgres_instance import PostgresInstance
 from infra.constructs.redis_replication_group import RedisReplicationGroup
 
@@ -35,14 +35,14 @@ class ServiceDashboard(Construct):
         *,
         name: str,
         services: Sequence[FargateService],
-        target: LoadBalancerTarget,
+        load_balancer: ListenerReference,
         database: PostgresInstance,
         cache: RedisReplicationGroup,
     ) -> None:
         super().__init__(scope, id_)
         validation.resource_name("dashboard name", name, max_length=255)
         self.region = region_name(self)
-        lb = {"LoadBalancer": target.load_balancer.arn_suffix}
+        lb = {"LoadBalancer": load_balancer.arn_suffix}
         db = ["DBInstanceIdentifier", database.identifier]
         nodes = cache.member_cluster_ids
         widgets = [

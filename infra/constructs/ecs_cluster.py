@@ -40,7 +40,9 @@ class EcsCluster(Construct):
             ],
             tags={"Name": name},
         )
-        EcsClusterCapacityProviders(
+        # Services must depend on this association: ECS refuses a strategy naming a provider
+        # the cluster does not have, and refuses removing a provider a service still uses.
+        self.capacity_providers = EcsClusterCapacityProviders(
             self,
             "CapacityProviders",
             cluster_name=self.cluster.name,

@@ -20,6 +20,7 @@ from cdktf import TerraformStack
 from constructs import Construct
 
 from infra import validation
+from infra.constructs.aws_context import provider_reference
 
 EPHEMERAL_TYPE = "aws_secretsmanager_random_password"
 
@@ -34,10 +35,14 @@ class EphemeralPassword(Construct):
         path = self.node.path.split("/", 1)[1] if "/" in self.node.path else self.node.path
         self.logical_id = re.sub(r"[^A-Za-z0-9_]", "_", path)
         # Punctuation excluded: RDS refuses some of it and URLs would need escaping.
-        stack.add_override(
-            f"ephemeral.{EPHEMERAL_TYPE}.{self.logical_id}",
-            {"password_length": length, "exclude_punctuation": True, "require_each_included_type": True},
-        )
+        block: dict[str, object] = {
+            "password_length": length,
+            "exclude_punctuation": True,
+            "require_each_included_type": True,
+        }
+        if (provider := provider_reference(self)) is not None:
+            block["provider"] = provider
+        stack.add_override(f"ephemeral.{EPHEMERAL_TYPE}.{self.logical_id}", block)
 
     @property
     def value(self) -> str:

@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from cdktf import ITerraformDependable
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
 from cdktf_cdktf_provider_aws.ecs_service import (
     EcsService,
@@ -29,7 +30,7 @@ from infra.constructs.aws_context import account_id, region_name
 from infra.constructs.container_registry import ContainerRegistry
 from infra.constructs.ecs_cluster import EcsCluster
 from infra.constructs.iam import ServiceRole, Statement
-from infra.constructs.load_balancer import LoadBalancerTarget
+from infra.constructs.load_balancer import ListenerTarget
 from infra.constructs.secret import ContainerSecretSource
 from infra.constructs.security_group import ANY_IPV4, SecurityGroup
 from infra.constructs.service_autoscaling import ServiceAutoscaling, ServiceAutoscalingProps
@@ -135,6 +136,9 @@ class FargateService(Construct):
       healthy is rolled back, not left half-deployed.
     - With ``target``, tasks register with the load balancer and accept traffic
       only from its security group.
+    - The service depends on the cluster's capacity-provider association (and
+      on its listener rule): ECS refuses a strategy naming a provider the
+      cluster does not have yet, and refuses removing one a service uses.
     """
 
     def __init__(
@@ -151,7 +155,7 @@ class FargateService(Construct):
         log_group_name: str,
         secrets: Mapping[str, ContainerSecretSource],
         props: FargateServiceProps,
-        target: LoadBalancerTarget | None = None,
+        target: ListenerTarget | None = None,
     ) -> None:
         super().__init__(scope, id_)
         validation.resource_name("service name", name, max_length=255)
@@ -164,6 +168,7 @@ class FargateService(Construct):
         self.name = name
         self.cluster = cluster
         self.props = props
+        self.target = target
 
         self.log_group = CloudwatchLogGroup(
             self, "LogGroup", name=log_group_name, retention_in_days=props.log_retention_days
@@ -216,12 +221,13 @@ class FargateService(Construct):
             )
 
         load_balancer = None
-        if target is not None:
-            assert props.container_port is not None
-            target.load_balancer.security_group.allow_to(self.security_group, props.container_port, label=f"To {name}")
+        depends_on: list[ITerraformDependable] = [cluster.capacity_providers]
+        if target is not None and props.container_port is not None:
+            target.listener.security_group.allow_to(self.security_group, props.container_port, label=f"To {name}")
             self.security_group.allow_from(
-                target.load_balancer.security_group, props.container_port, label="From the load balancer"
+                target.listener.security_group, props.container_port, label="From the load balancer"
             )
+            depends_on += target.dependencies
             load_balancer = [
                 EcsServiceLoadBalancer(
                     container_name=container_name,
@@ -253,7 +259,7 @@ class FargateService(Construct):
             wait_for_steady_state=False,
             # The autoscaler owns the task count once it exists.
             lifecycle={"ignore_changes": ["desired_count"]} if props.autoscaling else None,
-            depends_on=[target.listener] if target else None,
+            depends_on=depends_on,
             tags={"Name": name},
         )
         self.service_name = self.service.name

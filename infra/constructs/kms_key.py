@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
 from cdktf_cdktf_provider_aws.kms_alias import KmsAlias
 from cdktf_cdktf_provider_aws.kms_key import KmsKey as AwsKmsKey
@@ -11,6 +12,7 @@ from constructs import Construct
 from infra import validation
 from infra.constructs.aws_context import account_id, partition
 from infra.constructs.iam import Statement, policy_document
+from infra.validation import ConfigError
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -24,6 +26,37 @@ class KmsKeyProps:
 
     def __post_init__(self) -> None:
         validation.int_between("deletion_window_days", self.deletion_window_days, 7, 30)
+
+
+class KeyLike(Protocol):
+    """A KMS key constructs can encrypt with: one created here (KmsKey) or one made elsewhere (ExistingKmsKey)."""
+
+    @property
+    def arn(self) -> str: ...
+
+    def decrypt_statement(self, via_service: str) -> Statement: ...
+
+
+def _decrypt_statement(arn: str, via_service: str) -> Statement:
+    return Statement(
+        actions=["kms:Decrypt"],
+        resources=[arn],
+        conditions={"StringLike": {"kms:ViaService": f"{via_service}.*.amazonaws.com"}},
+    )
+
+
+@dataclass(frozen=True)
+class ExistingKmsKey:
+    """A key made elsewhere, by ARN: used, never managed (its policy must let this account's roles use it)."""
+
+    arn: str
+
+    def __post_init__(self) -> None:
+        if not self.arn.startswith("arn:aws") or ":kms:" not in self.arn:
+            raise ConfigError("kms key arn", "a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)", self.arn)
+
+    def decrypt_statement(self, via_service: str) -> Statement:
+        return _decrypt_statement(self.arn, via_service)
 
 
 class KmsKey(Construct):
@@ -81,8 +114,4 @@ class KmsKey(Construct):
 
     def decrypt_statement(self, via_service: str) -> Statement:
         """What a role needs to read data this key protects through ``via_service`` (e.g. secretsmanager)."""
-        return Statement(
-            actions=["kms:Decrypt"],
-            resources=[self.arn],
-            conditions={"StringLike": {"kms:ViaService": f"{via_service}.*.amazonaws.com"}},
-        )
+        return _decrypt_statement(self.arn, via_service)

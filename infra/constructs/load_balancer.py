@@ -1,11 +1,18 @@
-"""An internet-facing Application Load Balancer: HTTPS with a DNS-validated certificate, HTTP redirected."""
+"""An internet-facing Application Load Balancer: HTTPS with a DNS-validated certificate, HTTP redirected.
+
+Several services share one load balancer: each is a :class:`ListenerTarget`
+(a target group, and a listener rule routing by host name or path unless it
+is the default target). A target can also attach to a load balancer made in
+another stack, through a :class:`ListenerReference`.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cdktf import TerraformIterator, Token
+from cdktf import ITerraformDependable, TerraformIterator, Token
 from cdktf_cdktf_provider_aws.acm_certificate import AcmCertificate
 from cdktf_cdktf_provider_aws.acm_certificate_validation import AcmCertificateValidation
 from cdktf_cdktf_provider_aws.data_aws_elb_service_account import DataAwsElbServiceAccount
@@ -13,7 +20,15 @@ from cdktf_cdktf_provider_aws.lb import Lb, LbAccessLogs
 from cdktf_cdktf_provider_aws.lb_listener import (
     LbListener,
     LbListenerDefaultAction,
+    LbListenerDefaultActionFixedResponse,
     LbListenerDefaultActionRedirect,
+)
+from cdktf_cdktf_provider_aws.lb_listener_rule import (
+    LbListenerRule,
+    LbListenerRuleAction,
+    LbListenerRuleCondition,
+    LbListenerRuleConditionHostHeader,
+    LbListenerRuleConditionPathPattern,
 )
 from cdktf_cdktf_provider_aws.lb_target_group import LbTargetGroup, LbTargetGroupHealthCheck
 from cdktf_cdktf_provider_aws.route53_record import Route53Record
@@ -32,7 +47,7 @@ SSL_POLICIES = (
     "ELBSecurityPolicy-TLS13-1-2-Res-2021-06",
     "ELBSecurityPolicy-TLS13-1-3-2021-06",
 )
-_DOMAIN = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+_PATH_PATTERN = re.compile(r"^/[A-Za-z0-9_\-.$/~\"'@:+*?&=]{0,127}$")
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -41,6 +56,8 @@ class LoadBalancerProps:
 
     domain_name: str | None = None
     """Create and DNS-validate a certificate for this name (give this or certificate_arn)."""
+    subject_alternative_names: tuple[str, ...] = ()
+    """More names on that certificate (``*.example.com`` for one target per customer host)."""
     certificate_arn: str | None = None
     """Use an existing issued ACM certificate instead of creating one."""
     hosted_zone_id: str | None = None
@@ -60,8 +77,16 @@ class LoadBalancerProps:
             raise ConfigError(
                 "domain_name", "set, or certificate_arn set instead (exactly one of them)", self.domain_name
             )
-        if self.domain_name is not None and not _DOMAIN.match(self.domain_name):
-            raise ConfigError("domain_name", "a lower-case fully qualified domain name", self.domain_name)
+        if self.domain_name is not None:
+            validation.hostname("domain_name", self.domain_name)
+        for index, name in enumerate(self.subject_alternative_names):
+            validation.hostname(f"subject_alternative_names[{index}]", name.removeprefix("*."))
+        if self.subject_alternative_names and self.domain_name is None:
+            raise ConfigError(
+                "subject_alternative_names",
+                "empty when an existing certificate is used",
+                self.subject_alternative_names,
+            )
         if self.certificate_arn is not None and not self.certificate_arn.startswith("arn:aws"):
             raise ConfigError("certificate_arn", "an ACM certificate ARN", self.certificate_arn)
         if self.hosted_zone_id is not None and self.domain_name is None:
@@ -71,14 +96,138 @@ class LoadBalancerProps:
         validation.int_between("access_log_retention_days", self.access_log_retention_days, 1, 3650)
 
 
-@dataclass(frozen=True)
-class LoadBalancerTarget:
-    """Where a service registers its tasks."""
+@dataclass(frozen=True, kw_only=True)
+class ListenerReference:
+    """The HTTPS listener targets attach to: a LoadBalancer of this stack or one another stack made.
 
-    target_group: LbTargetGroup
-    listener: LbListener
-    port: int
-    load_balancer: LoadBalancer
+    For another stack's, build it from that stack's outputs or data sources
+    (listener ARN, the load balancer's ARN suffix and security group id, the VPC).
+    """
+
+    name: str
+    """The load balancer's name (alarm names start with it)."""
+    listener_arn: str
+    arn_suffix: str
+    """``app/<name>/<id>``: the LoadBalancer dimension of its metrics."""
+    security_group: SecurityGroup
+    vpc_id: str
+    listener: LbListener | None = None
+    """The listener resource when it is in this stack (targets wait for it)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class Route:
+    """Which requests a target receives: host names and/or path patterns (both must match when both are set).
+
+    A route with neither is the listener's default: requests no rule matches.
+    """
+
+    hosts: tuple[str, ...] = ()
+    """Host headers, e.g. ``("acme.solobase.app",)``; ``*`` wildcards allowed."""
+    paths: tuple[str, ...] = ()
+    """Path patterns, e.g. ``("/api/*",)``."""
+    priority: int | None = None
+    """Rule priority (1-50000, lower first); required unless this is the default route."""
+
+    def __post_init__(self) -> None:
+        if len(self.hosts) + len(self.paths) > 5:
+            raise ConfigError("route", "at most 5 host and path values (an ALB rule's limit)", self.hosts + self.paths)
+        for index, host in enumerate(self.hosts):
+            validation.hostname(f"route.hosts[{index}]", host.replace("*", "wildcard"))
+        for index, path in enumerate(self.paths):
+            if not _PATH_PATTERN.match(path):
+                raise ConfigError(f"route.paths[{index}]", "a path pattern starting with / (at most 128)", path)
+        if self.is_default:
+            if self.priority is not None:
+                raise ConfigError("route.priority", "unset for the default route (no hosts, no paths)", self.priority)
+        elif self.priority is None:
+            raise ConfigError("route.priority", "an integer from 1 to 50000 for a host or path route", None)
+        else:
+            validation.int_between("route.priority", self.priority, 1, 50000)
+
+    @property
+    def is_default(self) -> bool:
+        return not self.hosts and not self.paths
+
+
+DEFAULT_ROUTE = Route()
+
+
+class ListenerTarget(Construct):
+    """A target group (IP targets, HTTP health checks) receiving what ``route`` sends it from ``listener``.
+
+    A host or path route is a listener rule; the default route becomes the
+    listener's default action (LoadBalancer.add_target does that, once).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        listener: ListenerReference,
+        name: str,
+        port: int,
+        health_check_path: str,
+        route: Route = DEFAULT_ROUTE,
+    ) -> None:
+        super().__init__(scope, id_)
+        validation.resource_name("target group name", name, max_length=32)
+        validation.int_between("target port", port, 1, 65535)
+        if not health_check_path.startswith("/"):
+            raise ConfigError("health_check_path", "a path starting with /", health_check_path)
+        self.name = name
+        self.listener = listener
+        self.port = port
+        self.route = route
+        self.target_group = LbTargetGroup(
+            self,
+            "TargetGroup",
+            name=name,
+            port=port,
+            protocol="HTTP",
+            target_type="ip",
+            vpc_id=listener.vpc_id,
+            deregistration_delay="30",
+            health_check=LbTargetGroupHealthCheck(
+                enabled=True,
+                path=health_check_path,
+                protocol="HTTP",
+                matcher="200-399",
+                interval=30,
+                timeout=5,
+                healthy_threshold=2,
+                unhealthy_threshold=3,
+            ),
+            tags={"Name": name},
+        )
+        self.rule: LbListenerRule | None = None
+        if not route.is_default:
+            conditions = []
+            if route.hosts:
+                conditions.append(
+                    LbListenerRuleCondition(host_header=LbListenerRuleConditionHostHeader(values=list(route.hosts)))
+                )
+            if route.paths:
+                conditions.append(
+                    LbListenerRuleCondition(path_pattern=LbListenerRuleConditionPathPattern(values=list(route.paths)))
+                )
+            self.rule = LbListenerRule(
+                self,
+                "Rule",
+                listener_arn=listener.listener_arn,
+                priority=route.priority,
+                action=[LbListenerRuleAction(type="forward", target_group_arn=self.target_group.arn)],
+                condition=conditions,
+                tags={"Name": name},
+            )
+
+    @property
+    def dependencies(self) -> list[ITerraformDependable]:
+        """What a service registering here must wait for: ECS refuses a target group no listener uses."""
+        if self.rule is not None:
+            return [self.rule]
+        return [self.listener.listener] if self.listener.listener is not None else []
 
 
 class LoadBalancer(Construct):
@@ -89,8 +238,9 @@ class LoadBalancer(Construct):
     ``hosted_zone_id`` the validation records are created, otherwise the apply
     waits until someone creates the records shown by
     ``aws acm describe-certificate`` (also the output ``certificate_validation_records``).
-    Invalid header fields are dropped. Call :meth:`forward_to` once for the
-    target that HTTPS traffic goes to.
+    Invalid header fields are dropped. Requests that no target's route
+    matches get a plain 404 unless a target takes the default route.
+    Add targets with :meth:`add_target`; other stacks attach through :attr:`reference`.
     """
 
     def __init__(
@@ -100,7 +250,7 @@ class LoadBalancer(Construct):
         *,
         name: str,
         vpc_id: str,
-        public_subnet_ids: list[str],
+        public_subnet_ids: Sequence[str],
         props: LoadBalancerProps,
     ) -> None:
         super().__init__(scope, id_)
@@ -127,7 +277,7 @@ class LoadBalancer(Construct):
             internal=False,
             load_balancer_type="application",
             security_groups=[self.security_group.id],
-            subnets=public_subnet_ids,
+            subnets=list(public_subnet_ids),
             drop_invalid_header_fields=True,
             enable_deletion_protection=props.deletion_protection,
             idle_timeout=props.idle_timeout_seconds,
@@ -138,6 +288,7 @@ class LoadBalancer(Construct):
         self.dns_name = self.lb.dns_name
         self.zone_id = self.lb.zone_id
         self.arn_suffix = self.lb.arn_suffix
+        self._validation_records: object = None
         self.certificate_arn = self._certificate()
         LbListener(
             self,
@@ -152,9 +303,33 @@ class LoadBalancer(Construct):
                 )
             ],
         )
-        self.target: LoadBalancerTarget | None = None
-        output(self, "alb_dns_name", self.lb.dns_name, "DNS name of the load balancer (point the API's DNS alias here)")
-        output(self, "alb_zone_id", self.lb.zone_id, "Route53 zone id of the load balancer, for alias records")
+        self.https_listener = LbListener(
+            self,
+            "HttpsListener",
+            load_balancer_arn=self.lb.arn,
+            port=443,
+            protocol="HTTPS",
+            ssl_policy=props.ssl_policy,
+            certificate_arn=self.certificate_arn,
+            default_action=[
+                LbListenerDefaultAction(
+                    type="fixed-response",
+                    fixed_response=LbListenerDefaultActionFixedResponse(
+                        content_type="text/plain", message_body="Not found", status_code="404"
+                    ),
+                )
+            ],
+        )
+        self.reference = ListenerReference(
+            name=name,
+            listener_arn=self.https_listener.arn,
+            arn_suffix=self.lb.arn_suffix,
+            security_group=self.security_group,
+            vpc_id=vpc_id,
+            listener=self.https_listener,
+        )
+        self.targets: dict[str, ListenerTarget] = {}
+        self.default_target: ListenerTarget | None = None
 
     def _access_log_bucket(self) -> PrivateBucket:
         account = account_id(self)
@@ -187,16 +362,12 @@ class LoadBalancer(Construct):
             self,
             "Certificate",
             domain_name=props.domain_name,
+            subject_alternative_names=list(props.subject_alternative_names) or None,
             validation_method="DNS",
             lifecycle={"create_before_destroy": True},
             tags={"Name": props.domain_name or ""},
         )
-        output(
-            self,
-            "certificate_validation_records",
-            certificate.domain_validation_options,
-            "DNS records (CNAME) that validate the certificate: create them unless a hosted zone is configured",
-        )
+        self._validation_records = certificate.domain_validation_options
         fqdns = None
         if props.hosted_zone_id is not None:
             options = TerraformIterator.from_complex_list(certificate.domain_validation_options, "domain_name")
@@ -217,44 +388,47 @@ class LoadBalancer(Construct):
         )
         return validated.certificate_arn
 
-    def forward_to(self, *, name: str, port: int, health_check_path: str) -> LoadBalancerTarget:
-        """Create the target group (IP targets) and the HTTPS listener that forwards to it."""
-        if self.target is not None:
-            raise ConfigError(f"{self.name} target", "a single forward_to() per load balancer", name)
-        validation.resource_name("target group name", name, max_length=32)
-        validation.int_between("target port", port, 1, 65535)
-        if not health_check_path.startswith("/"):
-            raise ConfigError("health_check_path", "a path starting with /", health_check_path)
-        target_group = LbTargetGroup(
+    def add_target(
+        self, key: str, *, name: str, port: int, health_check_path: str, route: Route = DEFAULT_ROUTE
+    ) -> ListenerTarget:
+        """A target group behind the HTTPS listener; the default route (at most one) becomes its default action."""
+        if key in self.targets:
+            raise ConfigError(f"{self.name} target", "a key not used before on this load balancer", key)
+        if route.is_default and self.default_target is not None:
+            raise ConfigError(
+                f"{self.name} default route", f"taken once (by {self.default_target.name})", name
+            )
+        target = ListenerTarget(
             self,
-            "TargetGroup",
+            f"{key}Target",
+            listener=self.reference,
             name=name,
             port=port,
-            protocol="HTTP",
-            target_type="ip",
-            vpc_id=self.vpc_id,
-            deregistration_delay="30",
-            health_check=LbTargetGroupHealthCheck(
-                enabled=True,
-                path=health_check_path,
-                protocol="HTTP",
-                matcher="200-399",
-                interval=30,
-                timeout=5,
-                healthy_threshold=2,
-                unhealthy_threshold=3,
-            ),
-            tags={"Name": name},
+            health_check_path=health_check_path,
+            route=route,
         )
-        listener = LbListener(
+        if route.is_default:
+            self.https_listener.put_default_action(
+                [LbListenerDefaultAction(type="forward", target_group_arn=target.target_group.arn)]
+            )
+            self.default_target = target
+        self.targets[key] = target
+        return target
+
+    def declare_outputs(self, prefix: str = "") -> None:
+        """``<prefix>alb_dns_name``, ``alb_zone_id``, ``alb_https_listener_arn`` and the validation records."""
+        output(self, f"{prefix}alb_dns_name", self.dns_name, f"DNS name of {self.name} (point the DNS alias here)")
+        output(self, f"{prefix}alb_zone_id", self.zone_id, f"Route53 zone id of {self.name}, for alias records")
+        output(
             self,
-            "HttpsListener",
-            load_balancer_arn=self.lb.arn,
-            port=443,
-            protocol="HTTPS",
-            ssl_policy=self.props.ssl_policy,
-            certificate_arn=self.certificate_arn,
-            default_action=[LbListenerDefaultAction(type="forward", target_group_arn=target_group.arn)],
+            f"{prefix}alb_https_listener_arn",
+            self.https_listener.arn,
+            f"HTTPS listener of {self.name}: other stacks attach host rules to it",
         )
-        self.target = LoadBalancerTarget(target_group, listener, port, self)
-        return self.target
+        if self._validation_records is not None:
+            output(
+                self,
+                f"{prefix}certificate_validation_records",
+                self._validation_records,
+                "DNS records (CNAME) that validate the certificate: create them unless a hosted zone is configured",
+            )

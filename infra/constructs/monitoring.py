@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -16,17 +15,14 @@ from cdktf_cdktf_provider_aws.sns_topic_subscription import SnsTopicSubscription
 from constructs import Construct
 
 from infra import validation
-from infra.constructs.kms_key import KmsKey
-from infra.constructs.outputs import output
-from infra.validation import ConfigError
+from infra.constructs.kms_key import KeyLike
 
 if TYPE_CHECKING:
     from infra.constructs.fargate_service import FargateService
-    from infra.constructs.load_balancer import LoadBalancerTarget
+    from infra.constructs.load_balancer import ListenerReference, ListenerTarget
     from infra.constructs.postgres_instance import PostgresInstance
     from infra.constructs.redis_replication_group import RedisReplicationGroup
 
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
 GIB = 1024**3
 
 
@@ -57,8 +53,8 @@ class MonitoringProps:
     """...and two bad ones in a row raise the alarm."""
 
     def __post_init__(self) -> None:
-        if self.alert_email is not None and not _EMAIL.match(self.alert_email):
-            raise ConfigError("alert_email", "an e-mail address", self.alert_email)
+        if self.alert_email is not None:
+            validation.email("alert_email", self.alert_email)
         for name in (
             "service_cpu_percent",
             "service_memory_percent",
@@ -75,27 +71,35 @@ class MonitoringProps:
 
 
 class Monitoring(Construct):
-    """Topic ``<name>-alerts`` (KMS-encrypted; CloudWatch may use the key) and ``watch_*`` methods.
+    """Topic ``<name>-alerts`` or ``topic_name`` (KMS-encrypted; CloudWatch may use the key) and ``watch_*`` methods.
 
     Every alarm notifies the topic when it fires and when it recovers.
     Missing data is not treated as breaching: a service scaled to zero or a
     quiet load balancer is not an incident.
     """
 
-    def __init__(self, scope: Construct, id_: str, *, name: str, kms_key: KmsKey, props: MonitoringProps) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        name: str,
+        kms_key: KeyLike,
+        props: MonitoringProps,
+        topic_name: str | None = None,
+    ) -> None:
         super().__init__(scope, id_)
         validation.resource_name("monitoring name", name, max_length=200)
+        topic_name = topic_name or f"{name}-alerts"
+        validation.resource_name("topic name", topic_name, max_length=256)
         self.name = name
         self.props = props
-        self.topic = SnsTopic(
-            self, "Topic", name=f"{name}-alerts", kms_master_key_id=kms_key.arn, tags={"Name": f"{name}-alerts"}
-        )
+        self.topic = SnsTopic(self, "Topic", name=topic_name, kms_master_key_id=kms_key.arn, tags={"Name": topic_name})
         self.topic_arn = self.topic.arn
         if props.alert_email:
             SnsTopicSubscription(
                 self, "EmailSubscription", topic_arn=self.topic.arn, protocol="email", endpoint=props.alert_email
             )
-        output(self, "sns_topic_arn", self.topic.arn, "SNS topic that receives every alarm")
         self.alarms: list[CloudwatchMetricAlarm] = []
 
     def _alarm(
@@ -151,10 +155,9 @@ class Monitoring(Construct):
                 dimensions=dimensions,
             )
 
-    def watch_load_balancer(self, target: LoadBalancerTarget) -> None:
-        """5xx error rate of the load balancer and unhealthy targets behind it."""
-        lb = target.load_balancer
-        elb = {"LoadBalancer": lb.arn_suffix}
+    def watch_load_balancer(self, load_balancer: ListenerReference, *, key: str = "Alb") -> None:
+        """5xx error rate of a load balancer (answers from its targets and from itself)."""
+        elb = {"LoadBalancer": load_balancer.arn_suffix}
         period = self.props.period_seconds
 
         def count(query_id: str, metric: str) -> CloudwatchMetricAlarmMetricQuery:
@@ -167,9 +170,9 @@ class Monitoring(Construct):
             )
 
         self._alarm(
-            "Alb5xxRate",
-            f"{lb.name}-5xx-rate",
-            f"More than {self.props.alb_5xx_percent}% of requests to {lb.name} answered 5xx",
+            f"{key}5xxRate",
+            f"{load_balancer.name}-5xx-rate",
+            f"More than {self.props.alb_5xx_percent}% of requests to {load_balancer.name} answered 5xx",
             threshold=self.props.alb_5xx_percent,
             metric_query=[
                 CloudwatchMetricAlarmMetricQuery(
@@ -183,24 +186,28 @@ class Monitoring(Construct):
                 count("elb5xx", "HTTPCode_ELB_5XX_Count"),
             ],
         )
+
+    def watch_target(self, target: ListenerTarget, *, key: str) -> None:
+        """Targets of one target group failing their health checks (``key`` names the alarm id, e.g. Api)."""
+        name = target.name
         self._alarm(
-            "AlbUnhealthyTargets",
-            f"{lb.name}-unhealthy-targets",
-            f"Targets of {lb.name} failing health checks",
+            f"{key}UnhealthyTargets",
+            f"{name}-unhealthy-targets",
+            f"Targets of {name} behind {target.listener.name} failing health checks",
             threshold=0,
             namespace="AWS/ApplicationELB",
             metric_name="UnHealthyHostCount",
-            dimensions={**elb, "TargetGroup": target.target_group.arn_suffix},
+            dimensions={"LoadBalancer": target.listener.arn_suffix, "TargetGroup": target.target_group.arn_suffix},
             statistic="Maximum",
         )
 
-    def watch_database(self, database: PostgresInstance) -> None:
-        """CPU, free storage and connections of an RDS instance."""
+    def watch_database(self, database: PostgresInstance, *, key: str = "Database") -> None:
+        """CPU, free storage and connections of an RDS instance (``key`` starts the alarms' ids)."""
         props = self.props
         name = database.identifier
         for id_, suffix, description, metric, threshold, comparison, statistic in (
             (
-                "DatabaseCpuHigh",
+                f"{key}CpuHigh",
                 "cpu-high",
                 f"CPU above {props.database_cpu_percent}%",
                 "CPUUtilization",
@@ -209,7 +216,7 @@ class Monitoring(Construct):
                 "Average",
             ),
             (
-                "DatabaseFreeStorageLow",
+                f"{key}FreeStorageLow",
                 "free-storage-low",
                 f"less than {props.database_free_storage_gb} GB free",
                 "FreeStorageSpace",
@@ -218,7 +225,7 @@ class Monitoring(Construct):
                 "Minimum",
             ),
             (
-                "DatabaseConnectionsHigh",
+                f"{key}ConnectionsHigh",
                 "connections-high",
                 f"more than {props.database_connections} connections",
                 "DatabaseConnections",
@@ -239,8 +246,8 @@ class Monitoring(Construct):
                 statistic=statistic,
             )
 
-    def watch_redis(self, redis: RedisReplicationGroup) -> None:
-        """Engine CPU and memory of every node of a replication group."""
+    def watch_redis(self, redis: RedisReplicationGroup, *, key: str = "Redis") -> None:
+        """Engine CPU and memory of every node of a replication group (``key`` starts the alarms' ids)."""
         props = self.props
         for index, node in enumerate(redis.member_cluster_ids, start=1):
             for short, description, metric, threshold in (
@@ -258,7 +265,7 @@ class Monitoring(Construct):
                 ),
             ):
                 self._alarm(
-                    f"Redis{short}High{index}",
+                    f"{key}{short}High{index}",
                     f"{node}-{short.lower()}-high",
                     f"{node}: {description}",
                     threshold=threshold,

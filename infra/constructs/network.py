@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Protocol
 
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
+from cdktf_cdktf_provider_aws.data_aws_vpc import DataAwsVpc
 from cdktf_cdktf_provider_aws.default_security_group import DefaultSecurityGroup
 from cdktf_cdktf_provider_aws.eip import Eip
 from cdktf_cdktf_provider_aws.flow_log import FlowLog
@@ -112,6 +115,65 @@ class NetworkProps:
         validation.one_of("flow_log_traffic_type", self.flow_log_traffic_type, ("ALL", "ACCEPT", "REJECT"))
 
 
+class NetworkLike(Protocol):
+    """What constructs need of a network: a Network made here or an ExistingNetwork."""
+
+    @property
+    def vpc_id(self) -> str: ...
+
+    @property
+    def cidr_block(self) -> str: ...
+
+    @property
+    def public_subnet_ids(self) -> Sequence[str]: ...
+
+    @property
+    def private_subnet_ids(self) -> Sequence[str]: ...
+
+    @property
+    def database_subnet_ids(self) -> Sequence[str]:
+        """Empty when the network has no isolated tier."""
+        ...
+
+
+@dataclass(frozen=True, kw_only=True)
+class ExistingNetworkProps:
+    """A VPC and subnets made elsewhere (another stack, another team), by id."""
+
+    vpc_id: str
+    public_subnet_ids: tuple[str, ...] = ()
+    """Where load balancers go; empty when nothing here is public."""
+    private_subnet_ids: tuple[str, ...] = ()
+    """Where workloads go."""
+    database_subnet_ids: tuple[str, ...] = ()
+    """Isolated subnets for databases and caches; empty to use the private ones."""
+
+    def __post_init__(self) -> None:
+        if not re.match(r"^vpc-[0-9a-f]{8,17}$", self.vpc_id):
+            raise ConfigError("vpc_id", "a VPC id such as vpc-0123456789abcdef0", self.vpc_id)
+        for tier in ("public_subnet_ids", "private_subnet_ids", "database_subnet_ids"):
+            for index, subnet in enumerate(getattr(self, tier)):
+                if not re.match(r"^subnet-[0-9a-f]{8,17}$", subnet):
+                    raise ConfigError(f"{tier}[{index}]", "a subnet id such as subnet-0123456789abcdef0", subnet)
+            validation.unique(tier, getattr(self, tier))
+        if not self.private_subnet_ids:
+            raise ConfigError("private_subnet_ids", "at least one private subnet id", self.private_subnet_ids)
+
+
+class ExistingNetwork(Construct):
+    """A network made elsewhere: nothing is created or changed; its CIDR block is looked up (``data.aws_vpc``)."""
+
+    def __init__(self, scope: Construct, id_: str, *, props: ExistingNetworkProps) -> None:
+        super().__init__(scope, id_)
+        self.props = props
+        self.vpc = DataAwsVpc(self, "Vpc", id=props.vpc_id)
+        self.vpc_id = props.vpc_id
+        self.cidr_block = self.vpc.cidr_block
+        self.public_subnet_ids = list(props.public_subnet_ids)
+        self.private_subnet_ids = list(props.private_subnet_ids)
+        self.database_subnet_ids = list(props.database_subnet_ids or props.private_subnet_ids)
+
+
 def _pascal(text: str) -> str:
     return "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", text) if part)
 
@@ -129,7 +191,7 @@ class Network(Construct):
     - The default security group is stripped of every rule so nothing can use it by accident.
     """
 
-    def __init__(self, scope: Construct, id_: str, *, name: str, props: NetworkProps, output_prefix: str = "") -> None:
+    def __init__(self, scope: Construct, id_: str, *, name: str, props: NetworkProps) -> None:
         super().__init__(scope, id_)
         validation.resource_name("network name", name, max_length=48)
         self.name = name
@@ -145,6 +207,7 @@ class Network(Construct):
             tags={"Name": f"{name}-vpc"},
         )
         self.vpc_id = self.vpc.id
+        self.cidr_block = props.cidr_block
         DefaultSecurityGroup(self, "DefaultSecurityGroup", vpc_id=self.vpc.id, tags={"Name": f"{name}-default-unused"})
 
         igw = InternetGateway(self, "InternetGateway", vpc_id=self.vpc.id, tags={"Name": f"{name}-igw"})
@@ -251,7 +314,6 @@ class Network(Construct):
         self.public_subnet_ids = [s.id for s in self.public_subnets]
         self.private_subnet_ids = [s.id for s in self.private_subnets]
         self.database_subnet_ids = [s.id for s in self.database_subnets]
-        self._outputs(output_prefix)
 
     def _subnets(self, kind: str, cidrs: tuple[str, ...], tier: str) -> list[Subnet]:
         zones = self.props.availability_zones
@@ -302,7 +364,8 @@ class Network(Construct):
         )
         self.flow_log_group = group
 
-    def _outputs(self, prefix: str) -> None:
+    def declare_outputs(self, prefix: str = "") -> None:
+        """``<prefix>vpc_id``, ``vpc_cidr_block``, the subnet ids per tier and the NAT gateway ids."""
         values = {
             "vpc_id": (self.vpc.id, "ID of the VPC"),
             "vpc_cidr_block": (self.vpc.cidr_block, "CIDR block of the VPC"),

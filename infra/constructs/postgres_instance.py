@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -16,9 +17,10 @@ from cdktf_cdktf_provider_aws.db_subnet_group import DbSubnetGroup
 from constructs import Construct
 
 from infra import validation
+from infra.constructs.aws_context import provider_reference
 from infra.constructs.ephemeral_password import EphemeralPassword
 from infra.constructs.iam import ServiceRole
-from infra.constructs.kms_key import KmsKey
+from infra.constructs.kms_key import KeyLike
 from infra.constructs.private_data_store import PrivateDataStore
 from infra.constructs.secret import Secret, version_from
 from infra.validation import ConfigError
@@ -91,6 +93,11 @@ class PostgresInstanceProps:
     master_password: MasterPassword = MasterPassword.RDS_MANAGED
     password_version: int = 1
     """WRITE_ONLY only: change it to rotate the password (and the URL secret with it)."""
+    existing_subnet_group_name: str | None = None
+    """Use a DB subnet group made elsewhere instead of creating ``<identifier>``."""
+    existing_parameter_group_name: str | None = None
+    """Use a parameter group made elsewhere; it must set ``rds.force_ssl`` itself (force_ssl and
+    max_connections then do not apply here)."""
 
     def __post_init__(self) -> None:
         validation.one_of("instance_class", self.instance_class, ALLOWED_INSTANCE_CLASSES)
@@ -131,6 +138,10 @@ class PostgresInstanceProps:
             validation.int_between("max_connections", self.max_connections, 10, 262143)
         validation.one_of("master_password", self.master_password, tuple(MasterPassword))
         validation.int_between("password_version", self.password_version, 1, 1_000_000)
+        for name in ("existing_subnet_group_name", "existing_parameter_group_name"):
+            value = getattr(self, name)
+            if value is not None and not re.match(r"^[a-zA-Z][a-zA-Z0-9-]{0,254}$", value):
+                raise ConfigError(name, "an RDS group name (letters, digits, hyphens)", value)
 
     @property
     def major_version(self) -> int:
@@ -157,35 +168,53 @@ class PostgresInstance(PrivateDataStore):
         *,
         identifier: str,
         vpc_id: str,
-        subnet_ids: list[str],
-        storage_key: KmsKey | None,
-        secret_key: KmsKey | None,
+        subnet_ids: Sequence[str],
+        storage_key: KeyLike | None,
+        secret_key: KeyLike | None,
         props: PostgresInstanceProps,
+        existing_security_group_id: str | None = None,
     ) -> None:
         validation.resource_name("database identifier", identifier, max_length=63)
         super().__init__(
-            scope, id_, name=identifier, kind="PostgreSQL", port=props.port, group_suffix="db", vpc_id=vpc_id
+            scope,
+            id_,
+            name=identifier,
+            kind="PostgreSQL",
+            port=props.port,
+            group_suffix="db",
+            vpc_id=vpc_id,
+            existing_security_group_id=existing_security_group_id,
         )
         self.identifier = identifier
         self.props = props
-        subnet_group = DbSubnetGroup(
-            self, "SubnetGroup", name=identifier, subnet_ids=subnet_ids, description=f"Private subnets of {identifier}"
-        )
-        parameters = [DbParameterGroupParameter(name="rds.force_ssl", value="1" if props.force_ssl else "0")]
-        if props.max_connections is not None:
-            parameters.append(
-                DbParameterGroupParameter(
-                    name="max_connections", value=str(props.max_connections), apply_method="pending-reboot"
+        subnet_group_name = props.existing_subnet_group_name
+        if subnet_group_name is None:
+            if not subnet_ids:
+                raise ConfigError(f"{identifier} subnet_ids", "subnets, or existing_subnet_group_name", subnet_ids)
+            subnet_group_name = DbSubnetGroup(
+                self,
+                "SubnetGroup",
+                name=identifier,
+                subnet_ids=list(subnet_ids),
+                description=f"Private subnets of {identifier}",
+            ).name
+        parameter_group_name = props.existing_parameter_group_name
+        if parameter_group_name is None:
+            parameters = [DbParameterGroupParameter(name="rds.force_ssl", value="1" if props.force_ssl else "0")]
+            if props.max_connections is not None:
+                parameters.append(
+                    DbParameterGroupParameter(
+                        name="max_connections", value=str(props.max_connections), apply_method="pending-reboot"
+                    )
                 )
-            )
-        parameter_group = DbParameterGroup(
-            self,
-            "ParameterGroup",
-            name=f"{identifier}-postgres{props.major_version}",
-            family=f"postgres{props.major_version}",
-            description=f"Parameters of {identifier}",
-            parameter=parameters,
-        )
+            parameter_group_name = DbParameterGroup(
+                self,
+                "ParameterGroup",
+                name=f"{identifier}-postgres{props.major_version}",
+                family=f"postgres{props.major_version}",
+                description=f"Parameters of {identifier}",
+                parameter=parameters,
+            ).name
         log_groups = [
             CloudwatchLogGroup(
                 self,
@@ -235,9 +264,9 @@ class PostgresInstance(PrivateDataStore):
             db_name=props.database_name,
             username=props.master_username,
             port=props.port,
-            db_subnet_group_name=subnet_group.name,
+            db_subnet_group_name=subnet_group_name,
             vpc_security_group_ids=[self.security_group.id],
-            parameter_group_name=parameter_group.name,
+            parameter_group_name=parameter_group_name,
             publicly_accessible=False,
             multi_az=props.multi_az,
             backup_retention_period=props.backup_retention_days,
@@ -288,9 +317,10 @@ class PostgresInstance(PrivateDataStore):
             version_source = f'join(":", [{self.instance.resource_id}, "{props.password_version}"])'
         else:
             reader = f"{self.identifier.replace('-', '_')}_master_secret"
-            stack.add_override(
-                f"ephemeral.aws_secretsmanager_secret_version.{reader}", {"secret_id": self.master_secret_arn}
-            )
+            block: dict[str, str] = {"secret_id": self.master_secret_arn}
+            if (provider := provider_reference(self)) is not None:
+                block["provider"] = provider
+            stack.add_override(f"ephemeral.aws_secretsmanager_secret_version.{reader}", block)
             versions = DataAwsSecretsmanagerSecretVersions(
                 self, "MasterSecretVersions", secret_id=self.master_secret_arn
             )

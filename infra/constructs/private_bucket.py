@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -47,14 +46,6 @@ STORAGE_CLASS_MINIMUM_DAYS = {
     "GLACIER": 0,
     "DEEP_ARCHIVE": 0,
 }
-
-_BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
-
-
-def validate_bucket_name(field: str, name: object) -> None:
-    """S3's naming rules: 3-63 characters, lower case, digits, dots and hyphens."""
-    if not isinstance(name, str) or not _BUCKET_NAME.match(name) or ".." in name:
-        raise ConfigError(field, "an S3 bucket name (3-63 lower-case letters, digits, '.' or '-')", name)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -123,7 +114,7 @@ class PrivateBucket(Construct):
     ) -> None:
         super().__init__(scope, id_)
         if not Token.is_unresolved(bucket_name):
-            validate_bucket_name("bucket_name", bucket_name)
+            validation.bucket_name("bucket_name", bucket_name)
         self.bucket = S3Bucket(self, "Bucket", bucket=bucket_name, force_destroy=False, tags={"Name": bucket_name})
         self.name = self.bucket.bucket
         self.arn = self.bucket.arn

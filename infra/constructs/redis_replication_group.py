@@ -10,7 +10,7 @@ from cdktf_cdktf_provider_aws.elasticache_subnet_group import ElasticacheSubnetG
 from constructs import Construct
 
 from infra import validation
-from infra.constructs.kms_key import KmsKey
+from infra.constructs.kms_key import KeyLike
 from infra.constructs.private_data_store import PrivateDataStore
 from infra.constructs.secret import Secret, version_from
 from infra.validation import ConfigError
@@ -74,7 +74,7 @@ class RedisReplicationGroup(PrivateDataStore):
         name: str,
         vpc_id: str,
         subnet_ids: list[str],
-        kms_key: KmsKey | None,
+        kms_key: KeyLike | None,
         props: RedisProps,
     ) -> None:
         validation.resource_name("replication group name", name, max_length=40)

@@ -12,7 +12,7 @@ from constructs import Construct
 
 from infra import validation
 from infra.constructs.iam import Statement
-from infra.constructs.kms_key import KmsKey
+from infra.constructs.kms_key import KeyLike
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -74,7 +74,7 @@ class Secret(Construct):
     """
 
     def __init__(
-        self, scope: Construct, id_: str, *, name: str, description: str, kms_key: KmsKey, props: SecretProps
+        self, scope: Construct, id_: str, *, name: str, description: str, kms_key: KeyLike, props: SecretProps
     ) -> None:
         super().__init__(scope, id_)
         validation.non_empty_text("secret name", name, max_length=512)

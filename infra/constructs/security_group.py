@@ -20,7 +20,7 @@ def _rule_id(text: str) -> str:
 
 
 class SecurityGroup(Construct):
-    """A VPC security group with no inline rules.
+    """A VPC security group with no inline rules (or, with ``existing_id``, rules added to a group made elsewhere).
 
     Rules are ``aws_vpc_security_group_*_rule`` resources (``label`` is the rule's
     description and, PascalCased, its construct id): each is a separate
@@ -30,21 +30,40 @@ class SecurityGroup(Construct):
     The group starts with no egress at all; callers open what they need.
     """
 
-    def __init__(self, scope: Construct, id_: str, *, name: str, description: str, vpc_id: str) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        name: str,
+        description: str,
+        vpc_id: str,
+        existing_id: str | None = None,
+    ) -> None:
         super().__init__(scope, id_)
         non_empty_text("security group description", description, max_length=255)
         self.name = name
-        self.resource = AwsSecurityGroup(
-            self,
-            "Group",
-            name=name,
-            description=description,
-            vpc_id=vpc_id,
-            revoke_rules_on_delete=True,
-            tags={"Name": name},
-        )
-        self.id = self.resource.id
+        self.resource: AwsSecurityGroup | None = None
+        if existing_id is not None:
+            non_empty_text("existing security group id", existing_id, max_length=255)
+            self.id = existing_id
+        else:
+            self.resource = AwsSecurityGroup(
+                self,
+                "Group",
+                name=name,
+                description=description,
+                vpc_id=vpc_id,
+                revoke_rules_on_delete=True,
+                tags={"Name": name},
+            )
+            self.id = self.resource.id
         self._rule_ids: set[str] = set()
+
+    @classmethod
+    def existing(cls, scope: Construct, id_: str, *, group_id: str, name: str) -> SecurityGroup:
+        """A group made elsewhere: methods add rules to it, nothing else about it is managed here."""
+        return cls(scope, id_, name=name, description=f"existing group {name}", vpc_id="", existing_id=group_id)
 
     def _check_ports(self, port: int, to_port: int | None) -> int:
         int_between(f"{self.name} port", port, 0, 65535)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from cdktf_cdktf_provider_aws.dynamodb_table import (
@@ -13,17 +12,9 @@ from cdktf_cdktf_provider_aws.dynamodb_table import (
 )
 from constructs import Construct
 
+from infra import validation
 from infra.constructs.outputs import output
-from infra.constructs.private_bucket import PrivateBucket, PrivateBucketProps, validate_bucket_name
-from infra.validation import ConfigError
-
-_TABLE_NAME = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
-
-
-def validate_table_name(field: str, name: object) -> None:
-    """DynamoDB's naming rules."""
-    if not isinstance(name, str) or not _TABLE_NAME.match(name):
-        raise ConfigError(field, "a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)", name)
+from infra.constructs.private_bucket import PrivateBucket, PrivateBucketProps
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -48,8 +39,8 @@ class TerraformStateStore(Construct):
         self, scope: Construct, id_: str, *, bucket_name: str, lock_table_name: str, props: TerraformStateStoreProps
     ) -> None:
         super().__init__(scope, id_)
-        validate_bucket_name("bucket_name", bucket_name)
-        validate_table_name("lock_table_name", lock_table_name)
+        validation.bucket_name("bucket_name", bucket_name)
+        validation.table_name("lock_table_name", lock_table_name)
         self.bucket = PrivateBucket(
             self,
             "StateBucket",
@@ -68,5 +59,8 @@ class TerraformStateStore(Construct):
             deletion_protection_enabled=props.enable_lock_table_deletion_protection,
             tags={"Name": lock_table_name},
         )
-        output(self, "state_bucket_name", self.bucket.name, "S3 bucket holding Terraform state")
-        output(self, "lock_table_name", self.lock_table.name, "DynamoDB table holding Terraform locks")
+
+    def declare_outputs(self, prefix: str = "") -> None:
+        """``<prefix>state_bucket_name`` and ``<prefix>lock_table_name``."""
+        output(self, f"{prefix}state_bucket_name", self.bucket.name, "S3 bucket holding Terraform state")
+        output(self, f"{prefix}lock_table_name", self.lock_table.name, "DynamoDB table holding Terraform locks")

@@ -5,13 +5,14 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from cdktf import TerraformStack
 from constructs import Construct
 
 from infra.config import REPOSITORY_ROOT
+from infra.config.mapping import to_props
 from infra.config.model import StateBackendSettings
-from infra.constructs.state_store import TerraformStateStore
-from infra.stacks.base import aws_provider, local_backend
+from infra.constructs.state_store import TerraformStateStore, TerraformStateStoreProps
+from infra.registry import StackSpec
+from infra.stacks.base import AwsStack, local_backend
 
 LOCAL_STATE_DIR_ENV = "INFRA_LOCAL_STATE_DIR"
 
@@ -24,12 +25,7 @@ def local_state_dir() -> Path:
     return Path(os.environ.get(LOCAL_STATE_DIR_ENV) or REPOSITORY_ROOT)
 
 
-def bootstrap_stack_id(state: StateBackendSettings) -> str:
-    """One bootstrap stack per state bucket: bucket names are global, so this never collides."""
-    return f"bootstrap-{state.bucket}"
-
-
-class StateBootstrapStack(TerraformStack):
+class StateBootstrapStack(AwsStack):
     """Creates what the S3 backend of a system's stacks needs.
 
     Its own state is local: ``terraform.<stack id>.tfstate`` at the repository
@@ -37,13 +33,16 @@ class StateBootstrapStack(TerraformStack):
     no secrets.
     """
 
-    def __init__(
-        self, scope: Construct, stack_id: str, *, state: StateBackendSettings, system: str, account_id: str | None
-    ) -> None:
-        super().__init__(scope, stack_id)
-        tags = {"Project": system, "Environment": "shared", "ManagedBy": "cdktf", "Purpose": "terraform-state"}
-        aws_provider(self, region=state.region, tags=tags, account_id=account_id)
-        local_backend(self, str(local_state_dir() / f"terraform.{stack_id}.tfstate"))
+    @classmethod
+    def configure(cls, spec: StackSpec) -> TerraformStateStoreProps:
+        state: StateBackendSettings = spec.arguments["state"]
+        return to_props(TerraformStateStoreProps, state.store, f"{spec.system}.state.store")
+
+    def __init__(self, scope: Construct, spec: StackSpec, props: TerraformStateStoreProps) -> None:
+        super().__init__(scope, spec, tags={"Environment": "shared", "Purpose": "terraform-state"})
+        state: StateBackendSettings = spec.arguments["state"]
+        local_backend(self, str(local_state_dir() / f"terraform.{spec.stack_id}.tfstate"))
         self.store = TerraformStateStore(
-            self, "StateStore", bucket_name=state.bucket, lock_table_name=state.lock_table, props=state.store
+            self, "StateStore", bucket_name=state.bucket, lock_table_name=state.lock_table, props=props
         )
+        self.store.declare_outputs()

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from constructs import Construct
 
 from infra.config.freeside import FreesideSettings
-from infra.constructs.container_platform import ContainerPlatform
+from infra.config.mapping import to_props
+from infra.constructs.container_platform import ContainerPlatform, ContainerPlatformProps
+from infra.constructs.fargate_service import FargateServiceProps
+from infra.constructs.load_balancer import DEFAULT_ROUTE
 from infra.constructs.outputs import output
-from infra.stacks.base import SystemStack
+from infra.registry import StackSpec
+from infra.stacks.base import AwsStack
+from infra.stacks.container_platform import platform_props, settings_path
 
 # The document's secrets: (construct id, name under arrakis-<env>/, description).
 SECRETS = (
@@ -18,21 +25,44 @@ SECRETS = (
 )
 
 
-class FreesideStack(SystemStack):
+@dataclass(frozen=True, kw_only=True)
+class FreesideProps:
+    """Everything a Freeside environment builds."""
+
+    prefix: str
+    repository_name: str
+    platform: ContainerPlatformProps
+    api: FargateServiceProps
+    worker: FargateServiceProps
+
+
+class FreesideStack(AwsStack):
     """One Freeside environment, named ``arrakis-<environment>-*`` as in the document.
 
     Secrets ``arrakis-<env>/db-credentials`` and ``/redis-credentials`` are
     written by the stack (URLs, through write-only arguments); ``/app-config``
     and ``/vault-token`` are created empty and filled by operators (README).
     Both services get all four, by ARN, as DATABASE_URL, REDIS_URL,
-    APP_CONFIG and VAULT_TOKEN.
+    APP_CONFIG and VAULT_TOKEN. The API takes the load balancer's default route.
     """
 
-    def __init__(self, scope: Construct, stack_id: str, *, settings: FreesideSettings) -> None:
-        super().__init__(scope, stack_id, settings=settings)
-        prefix = settings.name_prefix
+    @classmethod
+    def configure(cls, spec: StackSpec) -> FreesideProps:
+        settings = spec.settings_of(FreesideSettings)
+        path = settings_path(settings)
+        return FreesideProps(
+            prefix=settings.name_prefix,
+            repository_name=settings.repository_name,
+            platform=platform_props(settings),
+            api=to_props(FargateServiceProps, settings.api, f"{path}.api"),
+            worker=to_props(FargateServiceProps, settings.worker, f"{path}.worker"),
+        )
+
+    def __init__(self, scope: Construct, spec: StackSpec, props: FreesideProps) -> None:
+        super().__init__(scope, spec)
+        prefix = props.prefix
         platform = ContainerPlatform(
-            self, "Platform", prefix=prefix, repository_name=settings.repository_name, props=settings
+            self, "Platform", prefix=prefix, repository_name=props.repository_name, props=props.platform
         )
         secrets = {
             name: platform.secret(key, name=f"{prefix}/{name}", description=description)
@@ -46,21 +76,25 @@ class FreesideStack(SystemStack):
             "APP_CONFIG": secrets["app-config"].key(),
             "VAULT_TOKEN": secrets["vault-token"].key(),
         }
-        for key, container, props, public in (
-            ("Api", "api", settings.api, True),
-            ("Worker", "worker", settings.worker, False),
-        ):
-            platform.add_service(
-                key,
-                container_name=container,
-                log_group_name=f"/ecs/{prefix}/{container}",
-                secrets=environment,
-                props=props,
-                public=public,
-            )
+        api = platform.add_service(
+            "Api",
+            container_name="api",
+            log_group_name=f"/ecs/{prefix}/api",
+            secrets=environment,
+            props=props.api,
+            route=DEFAULT_ROUTE,
+        )
+        worker = platform.add_service(
+            "Worker",
+            container_name="worker",
+            log_group_name=f"/ecs/{prefix}/worker",
+            secrets=environment,
+            props=props.worker,
+        )
 
-        output(self, "api_service_name", platform.services["Api"].service_name, "ECS service of the API")
-        output(self, "worker_service_name", platform.services["Worker"].service_name, "ECS service of the worker")
+        platform.declare_outputs()
+        output(self, "api_service_name", api.service_name, "ECS service of the API")
+        output(self, "worker_service_name", worker.service_name, "ECS service of the worker")
         output(
             self,
             "database_master_secret_arn",

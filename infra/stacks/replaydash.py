@@ -2,19 +2,38 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from constructs import Construct
 
+from infra.config.mapping import to_props
 from infra.config.replaydash import ReplayDashSettings
 from infra.constructs.aws_context import account_id
-from infra.constructs.container_platform import ContainerPlatform
+from infra.constructs.container_platform import ContainerPlatform, ContainerPlatformProps
 from infra.constructs.dashboard import ServiceDashboard
+from infra.constructs.fargate_service import FargateServiceProps
+from infra.constructs.load_balancer import DEFAULT_ROUTE
 from infra.constructs.outputs import output
-from infra.constructs.private_bucket import PrivateBucket
+from infra.constructs.private_bucket import PrivateBucket, PrivateBucketProps
 from infra.constructs.ssm_parameters import SsmParameters
-from infra.stacks.base import SystemStack
+from infra.registry import StackSpec
+from infra.stacks.base import AwsStack
+from infra.stacks.container_platform import platform_props, settings_path
 
 
-class ReplayDashStack(SystemStack):
+@dataclass(frozen=True, kw_only=True)
+class ReplayDashProps:
+    """Everything a ReplayDash environment builds."""
+
+    prefix: str
+    repository_name: str
+    parameter_path: str
+    platform: ContainerPlatformProps
+    api: FargateServiceProps
+    sessions: PrivateBucketProps
+
+
+class ReplayDashStack(AwsStack):
     """One ReplayDash environment (``replaydash-<environment>-*``).
 
     The database URL is in the secret ``replaydash-<env>/database`` (JSON with
@@ -24,14 +43,27 @@ class ReplayDashStack(SystemStack):
     (Redis URL, session bucket) are SSM parameters under ``/replaydash/<env>/``.
     """
 
-    def __init__(self, scope: Construct, stack_id: str, *, settings: ReplayDashSettings) -> None:
-        super().__init__(scope, stack_id, settings=settings)
-        prefix = settings.name_prefix
+    @classmethod
+    def configure(cls, spec: StackSpec) -> ReplayDashProps:
+        settings = spec.settings_of(ReplayDashSettings)
+        path = settings_path(settings)
+        return ReplayDashProps(
+            prefix=settings.name_prefix,
+            repository_name=settings.repository_name,
+            parameter_path=f"/{settings.system}/{settings.environment}",
+            platform=platform_props(settings),
+            api=to_props(FargateServiceProps, settings.api, f"{path}.api"),
+            sessions=to_props(PrivateBucketProps, settings.sessions, f"{path}.sessions"),
+        )
+
+    def __init__(self, scope: Construct, spec: StackSpec, props: ReplayDashProps) -> None:
+        super().__init__(scope, spec)
+        prefix = props.prefix
         platform = ContainerPlatform(
-            self, "Platform", prefix=prefix, repository_name=settings.repository_name, props=settings
+            self, "Platform", prefix=prefix, repository_name=props.repository_name, props=props.platform
         )
         sessions = PrivateBucket(
-            self, "Sessions", bucket_name=f"{prefix}-sessions-{account_id(self)}", props=settings.sessions
+            self, "Sessions", bucket_name=f"{prefix}-sessions-{account_id(self)}", props=props.sessions
         )
         database_secret = platform.secret(
             "DatabaseSecret", name=f"{prefix}/database", description="Database URL and parts, written by Terraform"
@@ -40,12 +72,9 @@ class ReplayDashStack(SystemStack):
         parameters = SsmParameters(
             self,
             "Parameters",
-            path=f"/{settings.system}/{settings.environment}",
+            path=props.parameter_path,
             description=f"{prefix} settings",
-            values={
-                "redis-url": platform.cache.url,
-                "sessions-bucket": sessions.name,
-            },
+            values={"redis-url": platform.cache.url, "sessions-bucket": sessions.name},
         )
         api = platform.add_service(
             "Api",
@@ -56,21 +85,21 @@ class ReplayDashStack(SystemStack):
                 "REDIS_URL": parameters.reference("redis-url"),
                 "SESSION_BUCKET": parameters.reference("sessions-bucket"),
             },
-            props=settings.api,
-            public=True,
+            props=props.api,
+            route=DEFAULT_ROUTE,
         )
         sessions.grant_read_write(api.task_role)
-        assert platform.load_balancer.target is not None
         dashboard = ServiceDashboard(
             self,
             "Dashboard",
             name=prefix,
             services=[api],
-            target=platform.load_balancer.target,
+            load_balancer=platform.load_balancer.reference,
             database=platform.database,
             cache=platform.cache,
         )
 
+        platform.declare_outputs()
         output(self, "database_secret_arn", database_secret.arn, "Secret with the database URL (key url)")
         output(self, "cloudwatch_dashboard_url", dashboard.url, "CloudWatch dashboard of this environment")
         output(self, "ecs_service_name", api.service_name, "ECS service of the API")

@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 
 from infra import config
-from infra.app import plans, select
+from infra.app import configure
+from infra.registry import select, systems
 from infra.validation import ConfigError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -32,7 +33,7 @@ def test_every_documented_environment_has_settings() -> None:
         "freeside": ("production", "staging"),
         "link": ("development", "staging", "production"),
     }
-    assert {system: config.environments(system) for system in config.SYSTEMS} == expected
+    assert {name: config.environments(name) for name in systems()} == expected
     loaded = config.load_all(Path("/nonexistent"))
     assert len(loaded) == 12
 
@@ -187,7 +188,14 @@ BAD_OVERRIDES = [
         "freeside",
         "production",
         "[network]\nnat_gateways = 1",
-        "freeside.production.network.nat_gateways must be one of ('none', 'single', 'per_az'); got 1",
+        "freeside.production.network.nat_gateways must be a string; got 1",
+    ),
+    (
+        "value outside the allowed ones",
+        "freeside",
+        "production",
+        '[network]\nnat_gateways = "two"',
+        "freeside.production.network.nat_gateways must be one of ('none', 'single', 'per_az'); got 'two'",
     ),
     (
         "region outside the list",
@@ -215,7 +223,7 @@ def test_bad_override_names_field_allowed_values_and_given(
 ) -> None:
     write(tmp_path, system, environment, text)
     with pytest.raises(ConfigError) as raised:
-        config.load_all(tmp_path)
+        configure(config.stack_specs(tmp_path))
     assert message in str(raised.value)
     assert "\n" not in str(raised.value)
     assert "hunter2" not in str(raised.value) and "s3cret" not in str(raised.value)
@@ -223,14 +231,14 @@ def test_bad_override_names_field_allowed_values_and_given(
 
 def test_environments_sharing_a_bucket_must_agree_on_it(tmp_path: Path) -> None:
     write(tmp_path, "freeside", "staging", '[state]\nlock_table = "other-locks"\n')
-    shared = r"must be the same region, lock_table and store as freeside\.production\.state"
+    shared = r"freeside\.staging\.state must be the same region, lock_table and store as freeside\.production\.state"
     with pytest.raises(ConfigError, match=shared):
-        config.load_all(tmp_path)
+        config.stack_specs(tmp_path)
 
 
 def test_unknown_stack_id_is_refused() -> None:
-    with pytest.raises(ConfigError, match=r"INFRA_STACKS must be stack ids from .*; got 'freeside-prod'"):
-        select(plans(config.load_all(Path("/nonexistent"))), "freeside-prod")
+    with pytest.raises(ConfigError, match=r"INFRA_STACKS must be an id of a stack \(see make stacks\); got 'freeside-prod'"):
+        select(config.stack_specs(Path("/nonexistent")), "freeside-prod")
 
 
 def run_app(tmp_path: Path, config_dir: Path, stacks: str = "") -> subprocess.CompletedProcess[str]:
@@ -247,7 +255,8 @@ def _files(directory: Path) -> dict[str, bytes]:
     ("text", "stacks", "message"),
     [
         ('[network]\ncidr_block = "10.0.0.0/99"', "", "error: freeside.production.network.cidr_block must be"),
-        ("", "freeside-prod", "error: INFRA_STACKS must be stack ids from"),
+        ("", "freeside-prod", "error: INFRA_STACKS must be an id of a stack"),
+        ("", "solobase-nope-*", "error: INFRA_STACKS must be a pattern matching a stack"),
     ],
 )
 def test_bad_input_exits_nonzero_with_one_line_and_writes_nothing(

@@ -10,7 +10,7 @@ from cdktf import TerraformOutput
 from infra.constructs.container_platform import ContainerPlatform, ContainerPlatformProps
 from infra.constructs.dashboard import ServiceDashboard
 from infra.constructs.fargate_service import FargateServiceProps
-from infra.constructs.load_balancer import LoadBalancerProps
+from infra.constructs.load_balancer import DEFAULT_ROUTE, LoadBalancerProps
 from infra.constructs.network import NetworkProps
 from infra.constructs.postgres_instance import PostgresInstanceProps
 from infra.constructs.redis_replication_group import RedisProps
@@ -39,16 +39,15 @@ def dashboard() -> dict:
             container_name="api",
             log_group_name="/ecs/demo-api",
             secrets={},
-            public=True,
+            route=DEFAULT_ROUTE,
             props=FargateServiceProps(cpu=256, memory=512, desired_count=1, image_tag="1", container_port=3000),
         )
-        assert platform.load_balancer.target is not None
         ServiceDashboard(
             stack,
             "Dashboard",
             name="demo",
             services=[api],
-            target=platform.load_balancer.target,
+            load_balancer=platform.load_balancer.reference,
             database=platform.database,
             cache=platform.cache,
         )

@@ -36,7 +36,7 @@ def build(props: FargateServiceProps = API, *, behind_load_balancer: bool = True
                 public_subnet_ids=["subnet-a", "subnet-b"],
                 props=LoadBalancerProps(domain_name="api.example.com"),
             )
-            target = lb.forward_to(name="demo-api", port=8080, health_check_path="/health")
+            target = lb.add_target("Api", name="demo-api", port=8080, health_check_path="/health")
         FargateService(
             stack,
             "Api",

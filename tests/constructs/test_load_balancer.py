@@ -6,7 +6,8 @@ import dataclasses
 
 import pytest
 
-from infra.constructs.load_balancer import LoadBalancer, LoadBalancerProps
+from infra.constructs.load_balancer import ListenerReference, ListenerTarget, LoadBalancer, LoadBalancerProps, Route
+from infra.constructs.security_group import SecurityGroup
 from infra.validation import ConfigError
 from tests.support.synth import only, policy, resources, synth
 
@@ -19,7 +20,8 @@ def balancer(props: LoadBalancerProps = PROPS, *, forward: bool = True) -> dict:
             stack, "Lb", name="demo-alb", vpc_id="vpc-1", public_subnet_ids=["subnet-a", "subnet-b"], props=props
         )
         if forward:
-            lb.forward_to(name="demo-api", port=8080, health_check_path="/health")
+            lb.add_target("Api", name="demo-api", port=8080, health_check_path="/health")
+        lb.declare_outputs()
 
     return synth(make)
 
@@ -93,14 +95,83 @@ def test_target_group_health_checks_the_service() -> None:
     assert group["health_check"]["path"] == "/health"
 
 
-def test_a_second_forward_is_refused() -> None:
+def test_a_second_default_route_is_refused() -> None:
     def make(stack):
         lb = LoadBalancer(stack, "Lb", name="demo-alb", vpc_id="vpc-1", public_subnet_ids=["a"], props=PROPS)
-        lb.forward_to(name="one", port=80, health_check_path="/")
-        lb.forward_to(name="two", port=80, health_check_path="/")
+        lb.add_target("One", name="one", port=80, health_check_path="/")
+        lb.add_target("Two", name="two", port=80, health_check_path="/")
 
-    with pytest.raises(ConfigError, match="a single forward_to"):
+    with pytest.raises(ConfigError, match=r"demo-alb default route must be taken once \(by one\); got 'two'"):
         synth(make)
+
+
+def test_without_a_default_target_unmatched_requests_get_404() -> None:
+    https = listeners(balancer(forward=False))[443]
+    (action,) = https["default_action"]
+    assert action["type"] == "fixed-response" and action["fixed_response"]["status_code"] == "404"
+
+
+def test_several_services_share_it_by_host_and_path() -> None:
+    def make(stack):
+        lb = LoadBalancer(stack, "Lb", name="demo-alb", vpc_id="vpc-1", public_subnet_ids=["a"], props=PROPS)
+        lb.add_target("Platform", name="platform", port=8080, health_check_path="/health")
+        lb.add_target(
+            "Acme", name="acme", port=8080, health_check_path="/health", route=Route(hosts=("acme.example.com",), priority=10)
+        )
+        lb.add_target("Docs", name="docs", port=80, health_check_path="/", route=Route(paths=("/docs/*",), priority=20))
+
+    stack = synth(make)
+    groups = {g["name"]: g for g in resources(stack, "aws_lb_target_group")}
+    assert set(groups) == {"platform", "acme", "docs"}
+    rules = {r["priority"]: r for r in resources(stack, "aws_lb_listener_rule")}
+    assert set(rules) == {10, 20}
+    assert rules[10]["condition"] == [{"host_header": {"values": ["acme.example.com"]}}]
+    assert rules[20]["condition"] == [{"path_pattern": {"values": ["/docs/*"]}}]
+    for rule in rules.values():
+        assert rule["listener_arn"].startswith("${aws_lb_listener.") and rule["action"][0]["type"] == "forward"
+    https = listeners(stack)[443]
+    assert https["default_action"][0]["target_group_arn"].startswith("${aws_lb_target_group.")
+
+
+def test_a_target_can_attach_to_a_listener_of_another_stack() -> None:
+    def make(stack):
+        group = SecurityGroup.existing(stack, "AlbGroup", group_id="sg-0123456789abcdef0", name="shared-alb")
+        listener = ListenerReference(
+            name="shared-alb",
+            listener_arn="arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/app/shared-alb/1/2",
+            arn_suffix="app/shared-alb/1",
+            security_group=group,
+            vpc_id="vpc-1",
+        )
+        ListenerTarget(
+            stack,
+            "Tenant",
+            listener=listener,
+            name="tenant-acme",
+            port=8080,
+            health_check_path="/health",
+            route=Route(hosts=("acme.example.com",), priority=100),
+        )
+
+    stack = synth(make)
+    assert "aws_security_group" not in stack["resource"], "the other stack's group is only referenced"
+    rule = only(stack, "aws_lb_listener_rule")
+    assert rule["listener_arn"].endswith("listener/app/shared-alb/1/2")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"hosts": ("acme.example.com",)}, "route.priority must be an integer from 1 to 50000"),
+        ({"priority": 3}, "route.priority must be unset for the default route"),
+        ({"paths": ("docs",), "priority": 1}, "route.paths[0] must be a path pattern starting with /"),
+        ({"hosts": ("Not A Host",), "priority": 1}, "route.hosts[0] must be a lower-case fully qualified domain name"),
+    ],
+)
+def test_invalid_routes(kwargs: dict, message: str) -> None:
+    with pytest.raises(ConfigError) as raised:
+        Route(**kwargs)
+    assert message in str(raised.value)
 
 
 @pytest.mark.parametrize(

@@ -32,7 +32,7 @@ def watched(props: MonitoringProps | None = None) -> dict:
             public_subnet_ids=["a"],
             props=LoadBalancerProps(domain_name="api.example.com"),
         )
-        target = lb.forward_to(name="demo-api", port=80, health_check_path="/")
+        target = lb.add_target("Api", name="demo-api", port=80, health_check_path="/")
         service = FargateService(
             stack,
             "Api",
@@ -67,7 +67,8 @@ def watched(props: MonitoringProps | None = None) -> dict:
             props=RedisProps(node_type="cache.t3.micro", num_cache_clusters=2, automatic_failover=True),
         )
         monitoring.watch_service(service, key="Api")
-        monitoring.watch_load_balancer(target)
+        monitoring.watch_load_balancer(lb.reference)
+        monitoring.watch_target(target, key="Api")
         monitoring.watch_database(db)
         monitoring.watch_redis(redis)
 
@@ -89,9 +90,9 @@ def test_alarm_set_covers_service_alb_database_and_each_redis_node() -> None:
     names = sorted(a["alarm_name"] for a in resources(watched(), "aws_cloudwatch_metric_alarm"))
     assert names == [
         "demo-alb-5xx-rate",
-        "demo-alb-unhealthy-targets",
         "demo-api-cpu-high",
         "demo-api-memory-high",
+        "demo-api-unhealthy-targets",
         "demo-postgres-connections-high",
         "demo-postgres-cpu-high",
         "demo-postgres-free-storage-low",

@@ -18,7 +18,7 @@ def store(props: TerraformStateStoreProps | None = None) -> dict:
             bucket_name="solobase-terraform-state",
             lock_table_name="solobase-terraform-locks",
             props=props or TerraformStateStoreProps(),
-        )
+        ).declare_outputs()
     )
 
 

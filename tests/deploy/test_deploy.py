@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import bootstrap_of, plan_of, record_deploy, stack_ids
+from tests.conftest import bootstrap_of, emulator_stack_ids, record_deploy, spec_of
 from tests.deploy.checks import BY_SYSTEM, Check
 from tests.support.cli import CdktfCli
 from tests.support.deploy import DeployCycle, DeployResult
@@ -35,7 +35,7 @@ def _cycle(
     extra_check: Check | None = None,
     cli: CdktfCli | None = None,
 ) -> DeployResult:
-    plan = plan_of(stack_id)
+    plan = spec_of(stack_id)
     checks = [check for check in (BY_SYSTEM.get(plan.system), extra_check) if check is not None]
     cycle = DeployCycle(
         plan=plan,
@@ -54,7 +54,7 @@ def _cycle(
 
 
 @pytest.mark.deploy
-@pytest.mark.parametrize("stack_id", [s for s in stack_ids("system") if s not in (CLI_STACK, LOCK_STACK)])
+@pytest.mark.parametrize("stack_id", [s for s in emulator_stack_ids() if s not in (CLI_STACK, LOCK_STACK)])
 def test_deploy_cycle(
     stack_id: str,
     synth_dir: Path,

@@ -45,7 +45,7 @@ def test_network_table(production: SynthesizedStack) -> None:
         "10.0.102.0/24": "public",
     }
     assert len(production.all("aws_nat_gateway")) == 1, "single NAT (cost-optimized)"
-    services = {e["service_name"].split("}.")[-1] for e in production.all("aws_vpc_endpoint")}
+    services = {e["service_name"].removeprefix("com.amazonaws.us-east-1.") for e in production.all("aws_vpc_endpoint")}
     assert services == {"ecr.api", "ecr.dkr", "s3", "logs"}
     assert production.one("aws_flow_log")["traffic_type"] == "ALL"
 
@@ -148,7 +148,7 @@ def test_monitoring_alarms_notify_the_topic(production: SynthesizedStack) -> Non
         "arrakis-production-worker-cpu-high",
         "arrakis-production-worker-memory-high",
         "arrakis-production-alb-5xx-rate",
-        "arrakis-production-alb-unhealthy-targets",
+        "arrakis-production-api-unhealthy-targets",
         "arrakis-production-postgres-cpu-high",
         "arrakis-production-postgres-free-storage-low",
         "arrakis-production-postgres-connections-high",

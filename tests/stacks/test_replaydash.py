@@ -44,7 +44,7 @@ def test_network_two_azs_single_nat_and_endpoints(stack: tuple[str, SynthesizedS
     _, s = stack
     assert sorted({sub["availability_zone"] for sub in s.all("aws_subnet")}) == ["us-east-1a", "us-east-1b"]
     assert len(s.all("aws_nat_gateway")) == 1
-    services = {e["service_name"].split("}.")[-1] for e in s.all("aws_vpc_endpoint")}
+    services = {e["service_name"].removeprefix("com.amazonaws.us-east-1.") for e in s.all("aws_vpc_endpoint")}
     assert services == {"s3", "ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssm", "ssmmessages"}
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from infra.app import StackPlan
+from infra.registry import StackSpec
 from infra.stacks.bootstrap import LOCAL_STATE_DIR_ENV
 from tests.emulator.allowlist import EmulatorDrift, allowed
 from tests.emulator.launcher import DEFAULT_ACCOUNT
@@ -73,7 +73,7 @@ def plan_changes(plan: dict[str, Any]) -> list[Change]:
     return changes
 
 
-def account_of(plan: StackPlan) -> str:
+def account_of(plan: StackSpec) -> str:
     return plan.account_id or DEFAULT_ACCOUNT
 
 
@@ -103,8 +103,8 @@ def empty_bucket(emulator: Emulator, account: str, region: str, bucket: str) -> 
 class DeployCycle:
     """Everything one stack's deploy check needs."""
 
-    plan: StackPlan
-    bootstrap: StackPlan
+    plan: StackSpec
+    bootstrap: StackSpec
     synth_dir: Path
     teardown_synth_dir: Path
     emulator: Emulator
@@ -125,7 +125,7 @@ class DeployCycle:
         env = {**self.base_env, **self.emulator.environment(account, region)}
         stack_json = _stack_json(self.synth_dir, self.plan.stack_id)
         backend = stack_json["terraform"]["backend"]["s3"]
-        regions = sorted({region, backend["region"]})
+        regions = sorted({*self.plan.regions, backend["region"]})
         for name in regions:
             self.emulator.warm_up(account, name)
 

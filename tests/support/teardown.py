@@ -3,7 +3,8 @@
 An operator destroys a protected environment by turning its protections off in
 ``config/<system>/<environment>.toml``, applying, then destroying. The tests do
 the same, with overrides derived from the settings themselves: every boolean
-setting named ``deletion_protection``/``enable_*deletion_protection`` that is on.
+setting named ``deletion_protection``/``enable_*deletion_protection`` that is on
+or left to its construct's default (which may be on).
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ def protection_overrides(settings: object) -> dict[str, Any]:
         return table
     for field in dataclasses.fields(settings):
         value = getattr(settings, field.name)
-        if isinstance(value, bool) and value and _PROTECTION.match(field.name):
+        if _PROTECTION.match(field.name) and value is not False:
             table[field.name] = False
         elif dataclasses.is_dataclass(value):
             nested = protection_overrides(value)

@@ -1,0 +1,236 @@
+"""The one registry of systems, and the stacks each yields.
+
+A system is declared once, in its settings module (``infra/config/<system>.py``),
+as a :class:`System`: its environments, its defaults, and ``stacks(settings)``,
+the list of :class:`StackSpec` an environment yields (a platform stack, one
+per customer, one per database shard, ...). Specs are plain data: listing
+every stack of every system costs no construct, so ``INFRA_STACKS`` selection
+builds only what it names whatever the number of customer stacks.
+
+A spec names its stack class as ``"module:Class"``; the class is imported and
+built only when the spec is selected. Every state bucket also yields a
+bootstrap stack (``bootstrap-<bucket>``) that creates it, on local state.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import functools
+import importlib
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+
+from infra import validation
+from infra.validation import ConfigError
+
+if TYPE_CHECKING:
+    from cdktf import App, TerraformStack
+
+    from infra.config.model import StateBackendSettings, SystemSettings
+
+STACKS_ENV = "INFRA_STACKS"
+
+KINDS = ("platform", "tenant", "databases", "bootstrap")
+"""platform: a system environment's own stack; tenant: one customer's; databases: objects inside a
+database server (PostgreSQL provider); bootstrap: the state store a system's stacks use."""
+
+PROVIDERS = ("aws", "postgresql")
+
+
+S = TypeVar("S", bound="SystemSettings")
+
+
+class ConfiguredStack(Protocol):
+    """What a stack class offers the app: props from its spec first, the stack from both second."""
+
+    @classmethod
+    def configure(cls, spec: StackSpec) -> object: ...
+
+    def __call__(self, scope: App, spec: StackSpec, props: Any) -> TerraformStack: ...
+
+
+@dataclass(frozen=True, kw_only=True)
+class StackSpec:
+    """One stack: its id, what it is, where its state lives, and how to build it."""
+
+    stack_id: str
+    kind: str
+    system: str
+    environments: tuple[str, ...]
+    regions: tuple[str, ...]
+    """Every AWS region it touches, its default provider's first."""
+    state: StateBackendSettings | None
+    """S3 backend; None for bootstrap stacks (local state)."""
+    factory: str
+    """``module:Class`` of the stack class (imported only when built)."""
+    settings: SystemSettings | None = None
+    """The environment's settings (bootstrap stacks: those of the system's first environment)."""
+    providers: tuple[str, ...] = ("aws",)
+    """Terraform providers it uses. Only stacks using AWS alone deploy on the emulator."""
+    account_id: str | None = None
+    arguments: Mapping[str, Any] = field(default_factory=dict)
+    """What else the stack class needs (a tenant, a shard), as data."""
+
+    def __post_init__(self) -> None:
+        if not self.stack_id or len(self.stack_id) > 128:
+            raise ConfigError("stack id", "1 to 128 characters", self.stack_id)
+        validation.resource_name("stack id", self.stack_id.replace(".", "-"), max_length=128)
+        validation.one_of(f"{self.stack_id} kind", self.kind, KINDS)
+        for provider in self.providers:
+            validation.one_of(f"{self.stack_id} providers", provider, PROVIDERS)
+
+    @property
+    def backend(self) -> str:
+        """Where its state lives: ``s3://<bucket>/<key>`` or ``local``."""
+        return f"s3://{self.state.bucket}/{self.state.key}" if self.state else "local"
+
+    @property
+    def region(self) -> str:
+        """Region of its default AWS provider."""
+        return self.regions[0]
+
+    @property
+    def deploys_on_emulator(self) -> bool:
+        """Only stacks whose every provider is AWS: no other provider can be installed offline."""
+        return set(self.providers) == {"aws"}
+
+    def settings_of(self, kind: type[S]) -> S:
+        """The spec's settings, which the stack class needs to be of ``kind``."""
+        if not isinstance(self.settings, kind):
+            raise TypeError(
+                f"{self.stack_id}: {self.factory} needs {kind.__name__}, got {type(self.settings).__name__}"
+            )
+        return self.settings
+
+    def stack_class(self) -> ConfiguredStack:
+        module_name, class_name = self.factory.split(":")
+        stack_class: ConfiguredStack = getattr(importlib.import_module(module_name), class_name)
+        return stack_class
+
+
+@dataclass(frozen=True)
+class System(Generic[S]):
+    """A documented system: its environments, its settings, the stacks an environment yields."""
+
+    name: str
+    environments: tuple[str, ...]
+    defaults: Callable[[str], S]
+    stacks: Callable[[S], list[StackSpec]]
+
+
+@functools.cache
+def systems() -> dict[str, System[Any]]:
+    """Every system, by name, in the order of the source documents: the one registry."""
+    from infra.config import freeside, link, luneo, replaydash, solobase
+
+    declared = (solobase.SYSTEM, luneo.SYSTEM, replaydash.SYSTEM, freeside.SYSTEM, link.SYSTEM)
+    return {item.name: item for item in declared}
+
+
+def platform_stack(settings: SystemSettings, factory: str, *, regions: Sequence[str] = ()) -> StackSpec:
+    """The usual single stack of an environment: ``<system>-<environment>``, state at the settings' key."""
+    return StackSpec(
+        stack_id=f"{settings.system}-{settings.environment}",
+        kind="platform",
+        system=settings.system,
+        environments=(settings.environment,),
+        regions=(settings.region, *[r for r in regions if r != settings.region]),
+        state=settings.state,
+        factory=factory,
+        settings=settings,
+        account_id=settings.account_id,
+    )
+
+
+def bootstrap_stack_id(state: StateBackendSettings) -> str:
+    """One bootstrap stack per state bucket: bucket names are global, so this never collides."""
+    return f"bootstrap-{state.bucket}"
+
+
+def bootstrap_specs(all_settings: Sequence[SystemSettings], specs: Sequence[StackSpec]) -> list[StackSpec]:
+    """A bootstrap stack per state bucket, naming every environment whose state it keeps.
+
+    Environments and stacks sharing a bucket must agree on its region, lock
+    table and store settings: one bootstrap stack creates it for all of them.
+    """
+    groups: dict[str, list[SystemSettings]] = {}
+    for settings in all_settings:
+        groups.setdefault(settings.state.bucket, []).append(settings)
+    result = []
+    for bucket, group in groups.items():
+        first = group[0]
+        state = first.state
+        users = [(f"{s.system}.{s.environment}.state", s.state) for s in group[1:]]
+        users += [
+            (f"{spec.stack_id} state", spec.state) for spec in specs if spec.state and spec.state.bucket == bucket
+        ]
+        for name, other in users:
+            if (other.region, other.lock_table, other.store) != (state.region, state.lock_table, state.store):
+                raise ConfigError(
+                    name,
+                    f"the same region, lock_table and store as {first.system}.{first.environment}.state "
+                    f"(same bucket {bucket})",
+                    (other.region, other.lock_table),
+                )
+        result.append(
+            StackSpec(
+                stack_id=bootstrap_stack_id(state),
+                kind="bootstrap",
+                system=first.system,
+                environments=tuple(dict.fromkeys(s.environment for s in group)),
+                regions=(state.region,),
+                state=None,
+                factory="infra.stacks.bootstrap:StateBootstrapStack",
+                settings=first,
+                account_id=first.account_id,
+                arguments={"state": state},
+            )
+        )
+    for spec in specs:
+        if spec.state is not None and spec.state.bucket not in groups:
+            raise ConfigError(
+                f"{spec.stack_id} state bucket", f"one of the systems' buckets {tuple(groups)!r}", spec.state.bucket
+            )
+    return result
+
+
+def check_unique(specs: Sequence[StackSpec]) -> None:
+    """Stack ids and state keys are unique: two stacks on one key would overwrite each other's state."""
+    ids: dict[str, StackSpec] = {}
+    keys: dict[tuple[str, str], StackSpec] = {}
+    for spec in specs:
+        if spec.stack_id in ids:
+            raise ConfigError("stack id", "unique across systems", spec.stack_id)
+        ids[spec.stack_id] = spec
+        if spec.state is not None:
+            where = (spec.state.bucket, spec.state.key)
+            if where in keys:
+                raise ConfigError(
+                    f"{spec.stack_id} state key",
+                    f"a key no other stack uses in bucket {spec.state.bucket} ({keys[where].stack_id} uses it)",
+                    spec.state.key,
+                )
+            keys[where] = spec
+
+
+def select(available: Sequence[StackSpec], requested: str | None) -> list[StackSpec]:
+    """The specs ``requested`` names (comma-separated ids or shell patterns); all when it is empty.
+
+    An id that names no stack, or a pattern that matches none, is refused.
+    """
+    if not requested or not requested.strip():
+        return list(available)
+    chosen: dict[str, StackSpec] = {}
+    ids = [spec.stack_id for spec in available]
+    by_id = {spec.stack_id: spec for spec in available}
+    for item in (part.strip() for part in requested.split(",")):
+        if not item:
+            continue
+        matches = fnmatch.filter(ids, item) if any(c in item for c in "*?[") else [item] if item in by_id else []
+        if not matches:
+            kind = "a pattern matching" if any(c in item for c in "*?[") else "an id of"
+            raise ConfigError(STACKS_ENV, f"{kind} a stack (see make stacks)", item)
+        for stack_id in matches:
+            chosen.setdefault(stack_id, by_id[stack_id])
+    return list(chosen.values())

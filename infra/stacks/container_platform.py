@@ -1,0 +1,37 @@
+"""Settings of a container-platform system (Freeside, ReplayDash) onto the platform's props."""
+
+from __future__ import annotations
+
+from infra.config.mapping import to_props
+from infra.config.model import ContainerPlatformSettings
+from infra.constructs.container_platform import ContainerPlatformProps
+from infra.constructs.container_registry import ContainerRegistryProps
+from infra.constructs.ecs_cluster import EcsClusterProps
+from infra.constructs.kms_key import KmsKeyProps
+from infra.constructs.load_balancer import LoadBalancerProps
+from infra.constructs.monitoring import MonitoringProps
+from infra.constructs.network import NetworkProps
+from infra.constructs.postgres_instance import PostgresInstanceProps
+from infra.constructs.redis_replication_group import RedisProps
+from infra.constructs.secret import SecretProps
+
+
+def settings_path(settings: ContainerPlatformSettings) -> str:
+    """``<system>.<environment>``: where errors say the bad value is."""
+    return f"{settings.system}.{settings.environment}"
+
+
+def platform_props(settings: ContainerPlatformSettings) -> ContainerPlatformProps:
+    """The platform's props from the ``[network]``, ``[database]``, ... sections of ``settings``."""
+    path = settings_path(settings)
+    return ContainerPlatformProps(
+        network=to_props(NetworkProps, settings.network, f"{path}.network"),
+        load_balancer=to_props(LoadBalancerProps, settings.load_balancer, f"{path}.load_balancer"),
+        database=to_props(PostgresInstanceProps, settings.database, f"{path}.database"),
+        cache=to_props(RedisProps, settings.cache, f"{path}.cache"),
+        cluster=to_props(EcsClusterProps, settings.cluster, f"{path}.cluster"),
+        registry=to_props(ContainerRegistryProps, settings.registry, f"{path}.registry"),
+        secrets=to_props(SecretProps, settings.secrets, f"{path}.secrets"),
+        keys=to_props(KmsKeyProps, settings.keys, f"{path}.keys"),
+        monitoring=to_props(MonitoringProps, settings.monitoring, f"{path}.monitoring"),
+    )
