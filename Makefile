@@ -64,11 +64,11 @@ $(CHECKOV_VENV)/.synced: tools/checkov-requirements.txt
 
 deps: .venv/.synced node_modules/.synced ## Install the locked Python packages and the pinned cdktf CLI
 
-synth: deps ## Synthesize every stack (or STACKS=a,b) into cdktf.out/stacks/
+synth: deps ## Synthesize every stack (or STACKS=a,b-*: ids or patterns) into cdktf.out/stacks/
 	INFRA_STACKS="$(STACKS)" $(CDKTF) synth
 
-stacks: .venv/.synced ## List the stacks: id, kind, system, environments, region
-	@$(RUN) python -m infra.cli stacks
+stacks: .venv/.synced ## List the stacks (PATTERN=x-* filters): id, kind, system, environments, regions, backend
+	@$(RUN) python -m infra.cli stacks $(if $(PATTERN),"$(PATTERN)",)
 
 define require_stack
 	@test -n "$(STACK)" || { echo "usage: make $@ STACK=<stack id> (see make stacks)" >&2; exit 2; }

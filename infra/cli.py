@@ -45,6 +45,9 @@ def main(argv: list[str]) -> int:
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+    except BrokenPipeError:  # `make stacks | head`: the reader has what it wanted
+        sys.stderr.close()
+        return 0
     print("usage: python -m infra.cli stacks [PATTERN] | bootstrap-stack SYSTEM ENV", file=sys.stderr)
     return 2
 

@@ -22,7 +22,7 @@ from infra.constructs.fargate_service import FargateService, FargateServiceProps
 from infra.constructs.kms_key import KmsKey, KmsKeyProps
 from infra.constructs.load_balancer import LoadBalancer, LoadBalancerProps, Route
 from infra.constructs.monitoring import Monitoring, MonitoringProps
-from infra.constructs.network import Network, NetworkProps
+from infra.constructs.network import ExistingNetworkProps, NetworkProps, network_from
 from infra.constructs.outputs import output
 from infra.constructs.postgres_instance import PostgresInstance, PostgresInstanceProps
 from infra.constructs.redis_replication_group import RedisProps, RedisReplicationGroup
@@ -34,7 +34,8 @@ from infra.constructs.service_host import ServiceHost, ServiceHostProps
 class ContainerPlatformProps:
     """Settings of every part of the platform."""
 
-    network: NetworkProps
+    network: NetworkProps | ExistingNetworkProps
+    """A VPC to create, or one made elsewhere."""
     load_balancer: LoadBalancerProps
     database: PostgresInstanceProps
     cache: RedisProps
@@ -54,7 +55,7 @@ class ContainerPlatform(Construct):
         super().__init__(scope, id_)
         self.prefix = prefix
         self.props = props
-        self.network = Network(self, "Network", name=prefix, props=props.network)
+        self.network = network_from(self, "Network", name=prefix, props=props.network)
         self.secrets_key = KmsKey(
             self, "SecretsKey", alias=f"{prefix}-secrets", description=f"Secrets of {prefix}", props=props.keys
         )

@@ -395,9 +395,7 @@ class LoadBalancer(Construct):
         if key in self.targets:
             raise ConfigError(f"{self.name} target", "a key not used before on this load balancer", key)
         if route.is_default and self.default_target is not None:
-            raise ConfigError(
-                f"{self.name} default route", f"taken once (by {self.default_target.name})", name
-            )
+            raise ConfigError(f"{self.name} default route", f"taken once (by {self.default_target.name})", name)
         target = ListenerTarget(
             self,
             f"{key}Target",

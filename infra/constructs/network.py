@@ -173,6 +173,22 @@ class ExistingNetwork(Construct):
         self.private_subnet_ids = list(props.private_subnet_ids)
         self.database_subnet_ids = list(props.database_subnet_ids or props.private_subnet_ids)
 
+    def declare_outputs(self, prefix: str = "") -> None:
+        """``<prefix>vpc_id`` and the subnet ids, as a Network declares them."""
+        output(self, f"{prefix}vpc_id", self.vpc_id, "ID of the (existing) VPC")
+        output(self, f"{prefix}vpc_cidr_block", self.cidr_block, "CIDR block of the (existing) VPC")
+        output(self, f"{prefix}public_subnet_ids", self.public_subnet_ids, "IDs of the public subnets")
+        output(self, f"{prefix}private_subnet_ids", self.private_subnet_ids, "IDs of the private subnets")
+
+
+def network_from(
+    scope: Construct, id_: str, *, name: str, props: NetworkProps | ExistingNetworkProps
+) -> Network | ExistingNetwork:
+    """A Network made here, or the existing one ``props`` names."""
+    if isinstance(props, ExistingNetworkProps):
+        return ExistingNetwork(scope, id_, props=props)
+    return Network(scope, id_, name=name, props=props)
+
 
 def _pascal(text: str) -> str:
     return "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", text) if part)

@@ -14,7 +14,7 @@ from infra.constructs.load_balancer import DEFAULT_ROUTE
 from infra.constructs.outputs import output
 from infra.registry import StackSpec
 from infra.stacks.base import AwsStack
-from infra.stacks.container_platform import platform_props, settings_path
+from infra.stacks.props import platform_props, settings_path
 
 # The document's secrets: (construct id, name under arrakis-<env>/, description).
 SECRETS = (

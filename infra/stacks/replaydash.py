@@ -18,7 +18,7 @@ from infra.constructs.private_bucket import PrivateBucket, PrivateBucketProps
 from infra.constructs.ssm_parameters import SsmParameters
 from infra.registry import StackSpec
 from infra.stacks.base import AwsStack
-from infra.stacks.container_platform import platform_props, settings_path
+from infra.stacks.props import platform_props, settings_path
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from infra import config
+from infra.app import chosen as app_chosen
 from infra.app import configure
 from infra.registry import select, systems
 from infra.validation import ConfigError
@@ -237,7 +238,9 @@ def test_environments_sharing_a_bucket_must_agree_on_it(tmp_path: Path) -> None:
 
 
 def test_unknown_stack_id_is_refused() -> None:
-    with pytest.raises(ConfigError, match=r"INFRA_STACKS must be an id of a stack \(see make stacks\); got 'freeside-prod'"):
+    with pytest.raises(
+        ConfigError, match=r"INFRA_STACKS must be an id of a stack \(see make stacks\); got 'freeside-prod'"
+    ):
         select(config.stack_specs(Path("/nonexistent")), "freeside-prod")
 
 
@@ -280,3 +283,16 @@ def test_selected_stacks_only_are_written(tmp_path: Path) -> None:
     completed = run_app(tmp_path, tmp_path / "no-config", "freeside-staging")
     assert completed.returncode == 0, completed.stderr
     assert sorted(p.name for p in (tmp_path / "out" / "stacks").iterdir()) == ["freeside-staging"]
+
+
+def test_an_existing_vpc_is_a_settings_table(tmp_path: Path) -> None:
+    write(
+        tmp_path,
+        "freeside",
+        "staging",
+        '[network.existing]\nvpc_id = "vpc-0123456789abcdef0"\n'
+        'public_subnet_ids = ["subnet-00000000000000001", "subnet-00000000000000002"]\n'
+        'private_subnet_ids = ["subnet-00000000000000003", "subnet-00000000000000004"]\n',
+    )
+    ((_, props),) = configure(app_chosen("freeside-staging", tmp_path))
+    assert props.platform.network.vpc_id == "vpc-0123456789abcdef0"  # type: ignore[attr-defined]

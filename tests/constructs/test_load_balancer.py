@@ -116,7 +116,11 @@ def test_several_services_share_it_by_host_and_path() -> None:
         lb = LoadBalancer(stack, "Lb", name="demo-alb", vpc_id="vpc-1", public_subnet_ids=["a"], props=PROPS)
         lb.add_target("Platform", name="platform", port=8080, health_check_path="/health")
         lb.add_target(
-            "Acme", name="acme", port=8080, health_check_path="/health", route=Route(hosts=("acme.example.com",), priority=10)
+            "Acme",
+            name="acme",
+            port=8080,
+            health_check_path="/health",
+            route=Route(hosts=("acme.example.com",), priority=10),
         )
         lb.add_target("Docs", name="docs", port=80, health_check_path="/", route=Route(paths=("/docs/*",), priority=20))
 

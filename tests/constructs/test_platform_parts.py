@@ -78,3 +78,32 @@ def test_secret_is_encrypted_and_written_only_through_write_only_arguments() -> 
     }
     with pytest.raises(ConfigError, match="recovery_window_days must be an integer from 7 to 30"):
         SecretProps(recovery_window_days=0)
+
+
+def test_services_wait_for_the_capacity_provider_association() -> None:
+    """ECS refuses a strategy naming a provider the cluster lacks, and removing one a service uses."""
+    from infra.constructs.fargate_service import FargateService, FargateServiceProps
+
+    def make(stack):
+        cluster = EcsCluster(stack, "Cluster", name="demo", props=EcsClusterProps())
+        registry = ContainerRegistry(stack, "Registry", name="demo", props=ContainerRegistryProps())
+        FargateService(
+            stack,
+            "Worker",
+            name="demo-worker",
+            container_name="worker",
+            cluster=cluster,
+            vpc_id="vpc-1",
+            subnet_ids=["subnet-1"],
+            repository=registry,
+            log_group_name="/ecs/demo/worker",
+            secrets={},
+            props=FargateServiceProps(cpu=256, memory=512, desired_count=1, image_tag="1", spot_weight=1),
+        )
+
+    stack = synth(make)
+    (association,) = stack["resource"]["aws_ecs_cluster_capacity_providers"]
+    service = only(stack, "aws_ecs_service")
+    assert service["depends_on"] == [f"aws_ecs_cluster_capacity_providers.{association}"]
+    strategy = {s["capacity_provider"] for s in service["capacity_provider_strategy"]}
+    assert strategy <= set(only(stack, "aws_ecs_cluster_capacity_providers")["capacity_providers"])

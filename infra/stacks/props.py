@@ -1,16 +1,17 @@
-"""Settings of a container-platform system (Freeside, ReplayDash) onto the platform's props."""
+"""Settings sections onto construct props: the mappings several systems share ([network], the container platform)."""
 
 from __future__ import annotations
 
 from infra.config.mapping import to_props
 from infra.config.model import ContainerPlatformSettings
+from infra.config.sections import NetworkSettings
 from infra.constructs.container_platform import ContainerPlatformProps
 from infra.constructs.container_registry import ContainerRegistryProps
 from infra.constructs.ecs_cluster import EcsClusterProps
 from infra.constructs.kms_key import KmsKeyProps
 from infra.constructs.load_balancer import LoadBalancerProps
 from infra.constructs.monitoring import MonitoringProps
-from infra.constructs.network import NetworkProps
+from infra.constructs.network import ExistingNetworkProps, NetworkProps
 from infra.constructs.postgres_instance import PostgresInstanceProps
 from infra.constructs.redis_replication_group import RedisProps
 from infra.constructs.secret import SecretProps
@@ -21,11 +22,18 @@ def settings_path(settings: ContainerPlatformSettings) -> str:
     return f"{settings.system}.{settings.environment}"
 
 
+def network_props(section: NetworkSettings, path: str) -> NetworkProps | ExistingNetworkProps:
+    """``[network]``, or ``[network.existing]`` when a VPC made elsewhere is to be used."""
+    if section.existing is not None:
+        return to_props(ExistingNetworkProps, section.existing, f"{path}.existing")
+    return to_props(NetworkProps, section, path)
+
+
 def platform_props(settings: ContainerPlatformSettings) -> ContainerPlatformProps:
     """The platform's props from the ``[network]``, ``[database]``, ... sections of ``settings``."""
     path = settings_path(settings)
     return ContainerPlatformProps(
-        network=to_props(NetworkProps, settings.network, f"{path}.network"),
+        network=network_props(settings.network, f"{path}.network"),
         load_balancer=to_props(LoadBalancerProps, settings.load_balancer, f"{path}.load_balancer"),
         database=to_props(PostgresInstanceProps, settings.database, f"{path}.database"),
         cache=to_props(RedisProps, settings.cache, f"{path}.cache"),
