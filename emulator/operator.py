@@ -7,11 +7,21 @@ operator: while it runs it creates, for every certificate pending DNS validation
 in an account, the records DescribeCertificate asks for, in a public hosted
 zone of the emulator's Route 53, exactly as a user would with
 ``aws route53 create-hosted-zone`` and ``aws route53 change-resource-record-sets``.
+
+The deploy tests run one around every deploy (tests/support/deploy.py). Users of
+``make emulator`` can run it in a shell holding the printed environment:
+
+    python -m emulator.operator --account 891376933289 [--region us-east-1 ...]
+
+It creates records until interrupted, then removes what it created.
 """
 
 from __future__ import annotations
 
+import argparse
 import contextlib
+import os
+import sys
 import threading
 import uuid
 from collections.abc import Iterable
@@ -153,3 +163,45 @@ def _change(action: str, name: str, value: str) -> dict[str, Any]:
 
 def _all_zones(route53: Any) -> list[dict[str, Any]]:
     return [zone for page in route53.get_paginator("list_hosted_zones").paginate() for zone in page["HostedZones"]]
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(
+        prog="python -m emulator.operator",
+        description="Create the DNS validation records of pending certificates in the running emulator "
+        "(AWS_ENDPOINT_URL, AWS_CA_BUNDLE) until interrupted.",
+    )
+    parser.add_argument("--account", required=True, help="account whose certificates to validate")
+    parser.add_argument(
+        "--region", action="append", help="region of the certificates (repeatable; default: $AWS_REGION or us-east-1)"
+    )
+    args = parser.parse_args(argv)
+    endpoint, ca_bundle = os.environ.get("AWS_ENDPOINT_URL", ""), os.environ.get("AWS_CA_BUNDLE", "")
+    try:
+        emulator = Emulator.attach(endpoint, ca_bundle)
+    except (ValueError, RuntimeError) as error:
+        print(f"{error}; paste the environment `make emulator` printed first", file=sys.stderr)
+        return 2
+    regions = args.region or [os.environ.get("AWS_REGION") or "us-east-1"]
+    validator = DnsValidator(emulator, args.account, regions)
+    print(f"Validating certificates of {args.account} in {', '.join(regions)}; Ctrl-C stops.", flush=True)
+    reported: list[ValidationRecord] = []
+
+    def report() -> None:
+        for record in [r for r in validator.created_records if r not in reported]:
+            print(f"created CNAME {record.name} -> {record.value} in {record.zone_id}", flush=True)
+            reported.append(record)
+
+    with validator:
+        try:
+            while True:
+                report()
+                threading.Event().wait(0.5)
+        except KeyboardInterrupt:
+            report()
+            print("stopping; removing the records and zones created", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

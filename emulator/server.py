@@ -49,12 +49,12 @@ _WARM_UP: tuple[tuple[Any, ...], ...] = (
 
 @dataclass
 class Emulator:
-    """One moto server process on loopback."""
+    """One moto server process on loopback: started here (``start``) or already running (``attach``)."""
 
     port: int
     ca_bundle: str
-    process: subprocess.Popen[str]
-    log_path: Path
+    process: subprocess.Popen[str] | None
+    log_path: Path | None
 
     @property
     def endpoint(self) -> str:
@@ -85,6 +85,19 @@ class Emulator:
         emulator._wait_ready()
         return emulator
 
+    @classmethod
+    def attach(cls, endpoint: str, ca_bundle: str) -> Emulator:
+        """An emulator someone else started (``make emulator``), from the endpoint and CA it printed.
+
+        Only ``https://127.0.0.1:<port>`` is accepted: nothing here may talk to anything but the emulator.
+        """
+        prefix = "https://127.0.0.1:"
+        if not endpoint.startswith(prefix) or not endpoint.removeprefix(prefix).rstrip("/").isdigit():
+            raise ValueError(f"not the local emulator's endpoint (https://127.0.0.1:<port>): {endpoint!r}")
+        emulator = cls(int(endpoint.removeprefix(prefix).rstrip("/")), ca_bundle, None, None)
+        emulator._wait_ready(timeout=5)
+        return emulator
+
     def _wait_ready(self, timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -93,12 +106,15 @@ class Emulator:
                     return
             except OSError:
                 time.sleep(0.2)
-        raise RuntimeError(f"emulator on port {self.port} not ready; see {self.log_path}")
+        raise RuntimeError(f"emulator on port {self.port} not ready; see {self.log_path or 'its own output'}")
 
     def _tls(self) -> ssl.SSLContext:
         return ssl.create_default_context(cafile=self.ca_bundle)
 
     def stop(self) -> None:
+        """Stop the server this object started (an attached one is left running)."""
+        if self.process is None:
+            return
         self.process.terminate()
         try:
             self.process.wait(timeout=10)

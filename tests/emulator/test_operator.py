@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
 import time
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -11,6 +16,7 @@ from emulator.operator import DnsValidator, zone_name_for
 from emulator.server import Emulator
 
 ACCOUNT = "210000000030"
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize(
@@ -90,3 +96,46 @@ def test_dns_validator_leaves_other_accounts_alone(emulator: Emulator) -> None:
     assert validator.validate_pending() == []
     assert _status(other, arn) == "PENDING_VALIDATION"
     other.delete_certificate(CertificateArn=arn)
+
+
+def test_python_m_emulator_operator_validates_until_interrupted(emulator: Emulator) -> None:
+    """What a `make emulator` user runs in a shell holding the printed environment."""
+    account = "210000000032"
+    acm = emulator.client("acm", account)
+    route53 = emulator.client("route53", account)
+    env = {**os.environ, **emulator.environment(account)}
+    operator = subprocess.Popen(
+        [sys.executable, "-m", "emulator.operator", "--account", account],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        arn = acm.request_certificate(DomainName="api.cli.example.com", ValidationMethod="DNS")["CertificateArn"]
+        deadline = time.monotonic() + 30
+        while _status(acm, arn) != "ISSUED" and time.monotonic() < deadline and operator.poll() is None:
+            time.sleep(0.3)
+        assert _status(acm, arn) == "ISSUED"
+    finally:
+        operator.send_signal(signal.SIGINT)
+        output, _ = operator.communicate(timeout=30)
+    assert operator.returncode == 0, output
+    assert "created CNAME _" in output
+    assert route53.list_hosted_zones()["HostedZones"] == []
+    acm.delete_certificate(CertificateArn=arn)
+
+
+def test_python_m_emulator_operator_talks_to_the_local_emulator_only() -> None:
+    env = {**os.environ, "AWS_ENDPOINT_URL": "https://acm.us-east-1.amazonaws.com", "AWS_CA_BUNDLE": ""}
+    refused = subprocess.run(
+        [sys.executable, "-m", "emulator.operator", "--account", ACCOUNT],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert refused.returncode == 2
+    assert "not the local emulator's endpoint" in refused.stderr
