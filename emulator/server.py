@@ -95,14 +95,14 @@ class Emulator:
         if not endpoint.startswith(prefix) or not endpoint.removeprefix(prefix).rstrip("/").isdigit():
             raise ValueError(f"not the local emulator's endpoint (https://127.0.0.1:<port>): {endpoint!r}")
         emulator = cls(int(endpoint.removeprefix(prefix).rstrip("/")), ca_bundle, None, None)
-        emulator._wait_ready(timeout=5)
+        emulator._wait_ready()
         return emulator
 
     def _wait_ready(self, timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(f"{self.endpoint}/moto-api/data.json", timeout=2, context=self._tls()):
+                with urllib.request.urlopen(f"{self.endpoint}/moto-api/config", timeout=2, context=self._tls()):
                     return
             except OSError:
                 time.sleep(0.2)
