@@ -61,7 +61,8 @@ class DnsValidator:
     emulator: Emulator
     account: str
     regions: Iterable[str] = ("us-east-1",)
-    interval: float = 0.5
+    interval: float = 2.0
+    """Seconds between passes: well inside ACM's grace period, and light on a busy emulator."""
     created_zones: list[str] = field(default_factory=list)
     """Ids of the hosted zones this validator created."""
     created_records: list[ValidationRecord] = field(default_factory=list)
