@@ -100,15 +100,15 @@ bootstrap: deps ## Create the state bucket and lock table for SYSTEM and ENV
 	INFRA_STACKS="$$stack" $(CDKTF) deploy "$$stack" $(PROVIDER_LOCK_FLAG) $(APPROVE_FLAG)
 
 emulator: .venv/.synced ## Start the local AWS emulator (moto) and print the environment to use it
-	$(RUN) python -m tests.emulator $(if $(PORT),--port $(PORT),) $(if $(ACCOUNT),--account $(ACCOUNT),)
+	$(RUN) python -m emulator $(if $(PORT),--port $(PORT),) $(if $(ACCOUNT),--account $(ACCOUNT),)
 
 scan: deps $(CHECKOV_VENV)/.synced ## Synthesize, then run checkov over every stack; unwaived findings fail
 	$(RUN) python tools/scan.py --checkov $(CHECKOV_VENV)/bin/checkov --synth
 
-lint: .venv/.synced ## ruff, and mypy --strict on infra/
+lint: .venv/.synced ## ruff, and mypy --strict on infra/ and emulator/
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
-	$(RUN) mypy --strict infra
+	$(RUN) mypy --strict infra emulator
 
 test: deps $(CHECKOV_VENV)/.synced ## Run the whole suite: unit, conformance, snapshots, validate, scan, emulator deploys
 	$(RUN) pytest $(PYTEST_ARGS)

@@ -18,10 +18,10 @@ os.environ.pop("INFRA_STACKS", None)
 os.environ.pop("INFRA_CONFIG_DIR", None)
 os.environ.pop("INFRA_LOCAL_STATE_DIR", None)
 
+from emulator.allowlist import stale as stale_entries
+from emulator.server import Emulator
 from infra import app, config
 from infra.registry import StackSpec
-from tests.emulator.allowlist import stale as stale_entries
-from tests.support.emulator import Emulator
 from tests.support.teardown import write_overrides
 from tests.support.terraform import base_environment, cli_config
 

@@ -13,11 +13,11 @@ from pathlib import Path
 
 import pytest
 
+from emulator.server import Emulator
 from tests.conftest import bootstrap_of, emulator_stack_ids, record_deploy, spec_of
 from tests.deploy.checks import BY_SYSTEM, Check
 from tests.support.cli import CdktfCli
 from tests.support.deploy import DeployCycle, DeployResult
-from tests.support.emulator import Emulator
 from tests.support.terraform import Terraform
 
 CLI_STACK = "freeside-production"

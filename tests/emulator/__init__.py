@@ -1,1 +1,1 @@
-"""The local AWS emulator (moto's server) used by deploy tests and ``make emulator``."""
+"""Tests of the emulator package (emulator/), mirroring its layout."""

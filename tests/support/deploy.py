@@ -19,12 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from emulator.allowlist import EmulatorDrift, allowed
+from emulator.dns_validator import DnsValidator
+from emulator.launcher import DEFAULT_ACCOUNT
+from emulator.server import Emulator
 from infra.registry import StackSpec
 from infra.stacks.bootstrap import LOCAL_STATE_DIR_ENV
-from tests.emulator.allowlist import EmulatorDrift, allowed
-from tests.emulator.launcher import DEFAULT_ACCOUNT
 from tests.support.cli import CdktfCli
-from tests.support.emulator import Emulator
 from tests.support.terraform import Terraform
 
 
@@ -120,6 +121,12 @@ class DeployCycle:
         return account_of(self.plan)
 
     def run(self) -> DeployResult:
+        # The README's operator: creates the DNS records that certificates without a hosted zone wait for.
+        backend_region = _stack_json(self.synth_dir, self.plan.stack_id)["terraform"]["backend"]["s3"]["region"]
+        with DnsValidator(self.emulator, self.account, sorted({*self.plan.regions, backend_region})):
+            return self._run()
+
+    def _run(self) -> DeployResult:
         account = self.account
         region = self.plan.region
         env = {**self.base_env, **self.emulator.environment(account, region)}

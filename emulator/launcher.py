@@ -1,11 +1,12 @@
-"""Start moto's server on https://127.0.0.1 with the emulator's known gaps filled.
+"""Start moto's server on https://127.0.0.1 with the emulator's fills installed.
 
-    python -m tests.emulator [--port N] [--account 123456789012] [--tls-dir DIR]
+    python -m emulator [--port N] [--account 123456789012] [--tls-dir DIR] [--acm-validation-grace S]
+    python -m emulator --list-fills
 
 Binds to loopback only and serves HTTPS with a throwaway CA (see tls), because
 the stacks' bucket policies refuse plain HTTP. Prints the environment that
 points Terraform, the AWS CLI and boto3 at it, then serves until interrupted.
-The access key printed selects the account (``<account>EMULATOR``, a gap fill).
+The access key printed selects the account (``<account>EMULATOR``, see fills.iam).
 """
 
 from __future__ import annotations
@@ -17,10 +18,12 @@ import sys
 import tempfile
 from pathlib import Path
 
-from tests.emulator import gaps
-from tests.emulator.tls import write_certificates
+from emulator import fills
+from emulator.accounts import DEFAULT_ACCOUNT, SECRET_ACCESS_KEY, access_key_for
+from emulator.fills.acm import GRACE_ENV
+from emulator.tls import write_certificates
 
-DEFAULT_ACCOUNT = "123456789012"
+__all__ = ["DEFAULT_ACCOUNT", "client_environment", "free_port", "list_fills", "main"]
 
 
 def free_port() -> int:
@@ -35,8 +38,8 @@ def client_environment(endpoint: str, ca_bundle: str, account: str, region: str 
     return {
         "AWS_ENDPOINT_URL": endpoint,
         "AWS_CA_BUNDLE": ca_bundle,
-        "AWS_ACCESS_KEY_ID": gaps.access_key_for(account),
-        "AWS_SECRET_ACCESS_KEY": "emulator",
+        "AWS_ACCESS_KEY_ID": access_key_for(account),
+        "AWS_SECRET_ACCESS_KEY": SECRET_ACCESS_KEY,
         "AWS_REGION": region,
         "AWS_DEFAULT_REGION": region,
         "AWS_EC2_METADATA_DISABLED": "true",
@@ -44,30 +47,49 @@ def client_environment(endpoint: str, ca_bundle: str, account: str, region: str 
     }
 
 
-def main(argv: list[str]) -> int:
-    parser = argparse.ArgumentParser(prog="python -m tests.emulator", description=__doc__.splitlines()[0])
+def list_fills() -> str:
+    """One Markdown line per fill: name, the AWS behaviour it reproduces, the reference it follows."""
+    return "\n".join(f"- `{f.name}`: {f.behaviour} <{f.reference}>" for f in fills.registered())
+
+
+def _parser() -> argparse.ArgumentParser:
+    doc = __doc__ or ""
+    parser = argparse.ArgumentParser(prog="python -m emulator", description=doc.splitlines()[0])
     parser.add_argument("--port", type=int, default=0, help="port on 127.0.0.1 (default: a free one)")
     parser.add_argument("--account", default=DEFAULT_ACCOUNT, help="account id the printed access key selects")
     parser.add_argument(
         "--tls-dir", type=Path, help="where to write the CA, certificate and state (default: a temp dir)"
     )
+    parser.add_argument(
+        "--acm-validation-grace",
+        type=float,
+        help="seconds a DNS-validated certificate waits for its validation record before "
+        f"VALIDATION_TIMED_OUT (default: ${GRACE_ENV} or 120; see fills.acm)",
+    )
+    parser.add_argument("--list-fills", action="store_true", help="list the filled behaviours and exit")
     parser.add_argument("--quiet", action="store_true", help="print only '<port> <ca bundle>' (for test fixtures)")
-    args = parser.parse_args(argv)
+    return parser
+
+
+def main(argv: list[str]) -> int:
+    args = _parser().parse_args(argv)
+    if args.list_fills:
+        print(list_fills())
+        return 0
     port = args.port or free_port()
     workdir = args.tls_dir or Path(tempfile.mkdtemp(prefix="aws-emulator-"))
     bundle, cert, key = write_certificates(workdir)
 
     os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
-    # moto issues a DNS-validated certificate this many seconds after the request, standing in
-    # for the validation records being in place (its default of 60 s only slows deploys down).
-    os.environ.setdefault("MOTO_ACM_VALIDATION_WAIT", "3")
-    gaps.install()
+    if args.acm_validation_grace is not None:
+        os.environ[GRACE_ENV] = str(args.acm_validation_grace)
+    fills.install()
 
     endpoint = f"https://127.0.0.1:{port}"
     if args.quiet:
         print(port, bundle, flush=True)
     else:
-        print("# AWS emulator (moto) with gap fills:", ", ".join(gaps.names()))
+        print("# AWS emulator (moto) with fills:", ", ".join(fills.names()))
         print("# Paste into another shell; stop the emulator with Ctrl-C (its state is in memory only).")
         for name, value in client_environment(endpoint, str(bundle), args.account).items():
             print(f"export {name}={value}")

@@ -1,4 +1,9 @@
-"""A moto server started by the tests on 127.0.0.1, and what the tests ask of it."""
+"""A running emulator seen from outside: start it, point clients at it, take stock of an account.
+
+Used by the deploy tests (one per test worker) and meant for anything else that
+needs a throwaway emulator in a process of its own. The server process is
+``python -m emulator --quiet`` (see launcher).
+"""
 
 from __future__ import annotations
 
@@ -14,10 +19,10 @@ from typing import Any
 
 import boto3
 
-from tests.emulator.gaps import access_key_for
-from tests.emulator.launcher import client_environment
+from emulator.accounts import SECRET_ACCESS_KEY, access_key_for
+from emulator.launcher import client_environment
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 
 # Calls that make moto create an account's lazily-built defaults (default VPC and the like),
 # so that an inventory taken before a deploy already holds them.
@@ -44,22 +49,28 @@ _WARM_UP: tuple[tuple[Any, ...], ...] = (
 
 @dataclass
 class Emulator:
-    """One moto server process on loopback."""
+    """One moto server process on loopback: started here (``start``) or already running (``attach``)."""
 
     port: int
     ca_bundle: str
-    process: subprocess.Popen[str]
-    log_path: Path
+    process: subprocess.Popen[str] | None
+    log_path: Path | None
 
     @property
     def endpoint(self) -> str:
         return f"https://127.0.0.1:{self.port}"
 
     @classmethod
-    def start(cls, log_path: Path) -> Emulator:
+    def start(cls, log_path: Path, *, acm_validation_grace: float | None = None) -> Emulator:
+        """Start a server on a free port; its log goes to ``log_path``.
+
+        ``acm_validation_grace``: seconds before a DNS-validated certificate without its
+        validation records times out (see fills.acm; default: the launcher's).
+        """
         log = log_path.open("w")
+        grace = [] if acm_validation_grace is None else ["--acm-validation-grace", str(acm_validation_grace)]
         process = subprocess.Popen(
-            [sys.executable, "-m", "tests.emulator", "--quiet"],
+            [sys.executable, "-m", "emulator", "--quiet", *grace],
             cwd=ROOT,
             stdout=subprocess.PIPE,
             stderr=log,
@@ -74,20 +85,36 @@ class Emulator:
         emulator._wait_ready()
         return emulator
 
+    @classmethod
+    def attach(cls, endpoint: str, ca_bundle: str) -> Emulator:
+        """An emulator someone else started (``make emulator``), from the endpoint and CA it printed.
+
+        Only ``https://127.0.0.1:<port>`` is accepted: nothing here may talk to anything but the emulator.
+        """
+        prefix = "https://127.0.0.1:"
+        if not endpoint.startswith(prefix) or not endpoint.removeprefix(prefix).rstrip("/").isdigit():
+            raise ValueError(f"not the local emulator's endpoint (https://127.0.0.1:<port>): {endpoint!r}")
+        emulator = cls(int(endpoint.removeprefix(prefix).rstrip("/")), ca_bundle, None, None)
+        emulator._wait_ready()
+        return emulator
+
     def _wait_ready(self, timeout: float = 30) -> None:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             try:
-                with urllib.request.urlopen(f"{self.endpoint}/moto-api/data.json", timeout=2, context=self._tls()):
+                with urllib.request.urlopen(f"{self.endpoint}/moto-api/config", timeout=2, context=self._tls()):
                     return
             except OSError:
                 time.sleep(0.2)
-        raise RuntimeError(f"emulator on port {self.port} not ready; see {self.log_path}")
+        raise RuntimeError(f"emulator on port {self.port} not ready; see {self.log_path or 'its own output'}")
 
     def _tls(self) -> ssl.SSLContext:
         return ssl.create_default_context(cafile=self.ca_bundle)
 
     def stop(self) -> None:
+        """Stop the server this object started (an attached one is left running)."""
+        if self.process is None:
+            return
         self.process.terminate()
         try:
             self.process.wait(timeout=10)
@@ -97,13 +124,16 @@ class Emulator:
     def environment(self, account: str, region: str = "us-east-1") -> dict[str, str]:
         return client_environment(self.endpoint, self.ca_bundle, account, region)
 
-    def client(self, service: str, account: str, region: str = "us-east-1") -> Any:
-        return boto3.client(
+    def client(
+        self, service: str, account: str, region: str = "us-east-1", session: boto3.session.Session | None = None
+    ) -> Any:
+        """A boto3 client acting in ``account``; pass a ``session`` of its own from another thread."""
+        return (session or boto3).client(
             service,
             endpoint_url=self.endpoint,
             region_name=region,
             aws_access_key_id=access_key_for(account),
-            aws_secret_access_key="emulator",
+            aws_secret_access_key=SECRET_ACCESS_KEY,
             verify=self.ca_bundle,
         )
 

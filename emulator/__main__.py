@@ -1,5 +1,5 @@
 import sys
 
-from tests.emulator.launcher import main
+from emulator.launcher import main
 
 sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,112 @@
+"""S3: bucket policies."""
+
+from __future__ import annotations
+
+from emulator.fills import fill
+
+# What the emulator knows about every S3 request it serves: the launcher serves HTTPS only.
+REQUEST_CONTEXT = {"aws:securetransport": "true"}
+# Condition operators the emulator evaluates; anything else in a statement that applies is refused.
+EVALUATED_OPERATORS = ("Bool",)
+
+
+class ConditionNotEvaluable(Exception):
+    """A policy statement that applies to a request has a condition the emulator cannot decide."""
+
+    def __init__(self, operator: str, key: str) -> None:
+        self.operator, self.key = operator, key
+        super().__init__(
+            f"The emulator cannot evaluate condition key {key} (operator {operator}) of this bucket policy, "
+            "so it refuses the request instead of guessing what AWS would decide. "
+            f"It evaluates only {', '.join(EVALUATED_OPERATORS)} on {', '.join(sorted(REQUEST_CONTEXT))}."
+        )
+
+
+def conditions_hold(conditions: dict[str, dict[str, object]]) -> bool:
+    """Whether every condition of a statement holds for an emulator request; refuses what it cannot evaluate.
+
+    Follows the IAM condition rules: every operator block must hold, every key in
+    a block must hold, and a key holds when the request's value matches any of
+    the values listed. ``Bool`` compares case-insensitively, as AWS does.
+    """
+    verdict = True
+    for operator, block in conditions.items():
+        for key, expected in block.items():
+            if operator not in EVALUATED_OPERATORS or key.lower() not in REQUEST_CONTEXT:
+                raise ConditionNotEvaluable(operator, key)
+            options = expected if isinstance(expected, list) else [expected]
+            actual = REQUEST_CONTEXT[key.lower()]
+            verdict = verdict and actual in [str(option).lower() for option in options]
+    return verdict
+
+
+@fill(
+    behaviour="A bucket policy statement applies only when its conditions hold (aws:SecureTransport is "
+    "true over TLS); a condition the emulator cannot evaluate is refused with AccessDenied.",
+    reference="https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_condition-keys.html#condition-keys-securetransport",
+)
+def bucket_policy_secure_transport_condition() -> None:
+    """Bucket policies conditioned on ``aws:SecureTransport`` decide as on AWS; other conditions are refused.
+
+    moto 5.2.5 skips condition operators it does not know (``Bool`` among
+    them), treating the condition as met, and answers DENIED for a statement
+    whose condition is not met. Together, a policy that denies requests
+    *without* TLS denied every request. Here S3 requests carry
+    ``aws:SecureTransport = true`` (the launcher serves HTTPS only), ``Bool`` is
+    evaluated, and a statement whose condition is not met does not apply.
+
+    Fail closed: the emulator knows nothing else about a request (source IP,
+    VPC endpoint, principal's organisation, object ACL headers, ...). A
+    statement that applies to the request (its action, resource and principal
+    match) and has a condition on any other key, or with any other operator
+    (``StringEquals``, ``IpAddress``, ``...IfExists``, ``ForAnyValue:``, ``Null``,
+    ...), makes the request fail with AccessDenied naming the key, rather than
+    be treated as met or not met. Statements that do not apply are not
+    evaluated, as on AWS.
+    """
+    import json
+    from typing import Any
+
+    from moto.iam.access_control import IAMPolicyStatement, PermissionResult
+    from moto.s3.exceptions import S3ClientError
+    from moto.s3.models import FakeBucket
+
+    class ConditionNotEvaluableError(S3ClientError):
+        code = "AccessDenied"
+
+    def applies(statement: IAMPolicyStatement, action: str, resource: str) -> bool:
+        """Whether moto would let this statement decide the request if it had no condition."""
+        unconditional = {k: v for k, v in statement._statement.items() if k != "Condition"}
+        return IAMPolicyStatement(unconditional).is_action_permitted(action, resource) != PermissionResult.NEUTRAL
+
+    def decide(raw: dict[str, Any], action: str, resource: str) -> PermissionResult:
+        statement = IAMPolicyStatement(raw)
+        conditions = raw.get("Condition")
+        if not conditions:
+            result: PermissionResult = statement.is_action_permitted(action, resource)
+            return result
+        if not applies(statement, action, resource):
+            return PermissionResult.NEUTRAL
+        try:
+            holds = conditions_hold(conditions)
+        except ConditionNotEvaluable as refused:
+            raise ConditionNotEvaluableError("AccessDenied", str(refused)) from refused
+        if not holds:
+            return PermissionResult.NEUTRAL
+        unconditional = {k: v for k, v in raw.items() if k != "Condition"}
+        decided: PermissionResult = IAMPolicyStatement(unconditional).is_action_permitted(action, resource)
+        return decided
+
+    def get_permission(self: FakeBucket, action: str, resource: str) -> PermissionResult:
+        if self.policy is None:
+            return PermissionResult.NEUTRAL
+        statements = json.loads(self.policy.decode())["Statement"]
+        permitted = False
+        for raw in statements if isinstance(statements, list) else [statements]:
+            result = decide(raw, action, resource)
+            if result == PermissionResult.DENIED:
+                return result
+            permitted = permitted or result == PermissionResult.PERMITTED
+        return PermissionResult.PERMITTED if permitted else PermissionResult.NEUTRAL
+
+    FakeBucket.get_permission = get_permission  # type: ignore[method-assign]

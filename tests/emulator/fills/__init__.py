@@ -1,0 +1,1 @@
+"""Each fill of emulator/fills/, per AWS service, against a live emulator."""

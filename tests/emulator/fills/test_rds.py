@@ -1,0 +1,116 @@
+"""The RDS fills (emulator/fills/rds.py) against a live emulator, and what they must not accept."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from botocore.exceptions import ClientError
+
+from emulator.server import Emulator
+
+
+def test_db_instance_resource_id_unique(emulator: Emulator) -> None:
+    rds = emulator.client("rds", "210000000005")
+    database = {
+        "DBInstanceClass": "db.t3.micro",
+        "Engine": "postgres",
+        "MasterUsername": "app",
+        "MasterUserPassword": "not-a-real-password",
+        "AllocatedStorage": 20,
+    }
+    for name in ("first-db", "second-db"):
+        rds.create_db_instance(DBInstanceIdentifier=name, **database)
+    rds.create_db_instance_read_replica(DBInstanceIdentifier="first-db-replica", SourceDBInstanceIdentifier="first-db")
+
+    def resource_ids() -> dict[str, str]:
+        return {d["DBInstanceIdentifier"]: d["DbiResourceId"] for d in rds.describe_db_instances()["DBInstances"]}
+
+    ids = resource_ids()
+    assert len(set(ids.values())) == 3
+    assert all(re.fullmatch(r"db-[A-Z0-9]{26}", value) for value in ids.values())
+    by_id = rds.describe_db_instances(Filters=[{"Name": "dbi-resource-id", "Values": [ids["second-db"]]}])
+    assert [d["DBInstanceIdentifier"] for d in by_id["DBInstances"]] == ["second-db"]
+
+    # Not over-filled: an instance keeps its id.
+    rds.modify_db_instance(DBInstanceIdentifier="second-db", AllocatedStorage=30, ApplyImmediately=True)
+    assert resource_ids() == ids
+
+    for name in ("first-db-replica", "first-db", "second-db"):
+        rds.delete_db_instance(DBInstanceIdentifier=name, SkipFinalSnapshot=True)
+
+
+def test_db_instance_performance_insights(emulator: Emulator) -> None:
+    account = "210000000007"
+    rds = emulator.client("rds", account)
+    key = emulator.client("kms", account).create_key(Description="performance insights")["KeyMetadata"]
+    database = {
+        "DBInstanceClass": "db.t4g.medium",
+        "Engine": "postgres",
+        "MasterUsername": "app",
+        "MasterUserPassword": "not-a-real-password",
+        "AllocatedStorage": 20,
+    }
+
+    def insights(name: str) -> tuple[object, object, object]:
+        (instance,) = rds.describe_db_instances(DBInstanceIdentifier=name)["DBInstances"]
+        return (
+            instance["PerformanceInsightsEnabled"],
+            instance.get("PerformanceInsightsKMSKeyId"),
+            instance.get("PerformanceInsightsRetentionPeriod"),
+        )
+
+    created = rds.create_db_instance(
+        DBInstanceIdentifier="insights-db",
+        EnablePerformanceInsights=True,
+        PerformanceInsightsKMSKeyId=key["KeyId"],
+        PerformanceInsightsRetentionPeriod=7,
+        **database,
+    )["DBInstance"]
+    assert created["PerformanceInsightsKMSKeyId"] == key["Arn"]
+    assert insights("insights-db") == (True, key["Arn"], 7)
+    rds.modify_db_instance(
+        DBInstanceIdentifier="insights-db", PerformanceInsightsRetentionPeriod=31, ApplyImmediately=True
+    )
+    assert insights("insights-db") == (True, key["Arn"], 31)
+
+    # Enabled with nothing else: 7 days and the account's aws/rds key, as on AWS.
+    rds.create_db_instance(DBInstanceIdentifier="default-insights-db", EnablePerformanceInsights=True, **database)
+    enabled, default_key, period = insights("default-insights-db")
+    assert (enabled, period) == (True, 7)
+    assert re.fullmatch(rf"arn:aws:kms:us-east-1:{account}:key/[-0-9a-f]{{36}}", str(default_key))
+
+    # Not over-filled: off unless asked for; turning it off clears the rest; an unknown key fails and changes nothing.
+    rds.create_db_instance(DBInstanceIdentifier="plain-db", **database)
+    assert insights("plain-db") == (False, None, None)
+    rds.modify_db_instance(DBInstanceIdentifier="insights-db", EnablePerformanceInsights=False, ApplyImmediately=True)
+    assert insights("insights-db") == (False, None, None)
+    with pytest.raises(ClientError, match="KMSKeyNotAccessibleFault"):
+        rds.modify_db_instance(
+            DBInstanceIdentifier="plain-db",
+            EnablePerformanceInsights=True,
+            PerformanceInsightsKMSKeyId="no-such-key",
+            ApplyImmediately=True,
+        )
+    assert insights("plain-db") == (False, None, None)
+
+    for name in ("insights-db", "default-insights-db", "plain-db"):
+        rds.delete_db_instance(DBInstanceIdentifier=name, SkipFinalSnapshot=True)
+
+
+def test_db_parameters_report_their_source(emulator: Emulator) -> None:
+    rds = emulator.client("rds", "555566667777")
+    rds.create_db_parameter_group(
+        DBParameterGroupName="tls-only", DBParameterGroupFamily="postgres15", Description="TLS only"
+    )
+    rds.modify_db_parameter_group(
+        DBParameterGroupName="tls-only",
+        Parameters=[{"ParameterName": "rds.force_ssl", "ParameterValue": "1", "ApplyMethod": "immediate"}],
+    )
+    (parameter,) = rds.describe_db_parameters(DBParameterGroupName="tls-only")["Parameters"]
+    assert (parameter["ParameterName"], parameter["ParameterValue"], parameter["Source"]) == (
+        "rds.force_ssl",
+        "1",
+        "user",
+    )
+    rds.delete_db_parameter_group(DBParameterGroupName="tls-only")

@@ -1,0 +1,37 @@
+"""The command line: ``python -m emulator`` and what it prints."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from emulator import fills
+from emulator.launcher import client_environment, list_fills
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_list_fills_prints_name_behaviour_and_reference() -> None:
+    completed = subprocess.run(
+        [sys.executable, "-m", "emulator", "--list-fills"], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    lines = completed.stdout.splitlines()
+    assert len(lines) == len(fills.registered())
+    for entry, line in zip(fills.registered(), lines, strict=True):
+        assert line == f"- `{entry.name}`: {entry.behaviour} <{entry.reference}>"
+
+
+def test_the_readme_lists_every_filled_behaviour() -> None:
+    readme = (ROOT / "README.md").read_text()
+    missing = [line for line in list_fills().splitlines() if line not in readme]
+    assert not missing, "README is out of date; paste `python -m emulator --list-fills`:\n" + "\n".join(missing)
+
+
+def test_client_environment_points_at_the_emulator_only() -> None:
+    env = client_environment("https://127.0.0.1:4566", "/tmp/ca.pem", "891376933289", "eu-west-1")
+    assert env["AWS_ENDPOINT_URL"] == "https://127.0.0.1:4566"
+    assert env["AWS_ACCESS_KEY_ID"] == "891376933289EMULATOR"
+    assert env["AWS_REGION"] == env["AWS_DEFAULT_REGION"] == "eu-west-1"
+    assert env["AWS_CA_BUNDLE"] == "/tmp/ca.pem"
+    assert env["AWS_EC2_METADATA_DISABLED"] == "true"
