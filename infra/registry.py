@@ -71,6 +71,9 @@ class StackSpec:
     account_id: str | None = None
     arguments: Mapping[str, Any] = field(default_factory=dict)
     """What else the stack class needs (a tenant, a shard), as data."""
+    depends_on: tuple[str, ...] = ()
+    """Stacks deployed before this one (it looks their resources up), destroyed after it.
+    Every stack with S3 state also needs its bootstrap stack first; that is implied."""
 
     def __post_init__(self) -> None:
         if not self.stack_id or len(self.stack_id) > 128:
@@ -196,10 +199,15 @@ def bootstrap_specs(all_settings: Sequence[SystemSettings], specs: Sequence[Stac
 
 
 def check_unique(specs: Sequence[StackSpec]) -> None:
-    """Stack ids and state keys are unique: two stacks on one key would overwrite each other's state."""
+    """Stack ids and state keys are unique (two stacks on one key would overwrite each other's state),
+    and every stack a spec depends on exists."""
     ids: dict[str, StackSpec] = {}
     keys: dict[tuple[str, str], StackSpec] = {}
+    known = {spec.stack_id for spec in specs}
     for spec in specs:
+        for needed in spec.depends_on:
+            if needed not in known or needed == spec.stack_id:
+                raise ConfigError(f"{spec.stack_id} depends_on", "ids of other stacks (see make stacks)", needed)
         if spec.stack_id in ids:
             raise ConfigError("stack id", "unique across systems", spec.stack_id)
         ids[spec.stack_id] = spec

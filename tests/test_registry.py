@@ -91,6 +91,12 @@ def test_two_stacks_on_one_state_key_are_refused() -> None:
         check_unique([spec("demo-prod"), spec("demo-prod")])
 
 
+def test_dependencies_name_other_existing_stacks() -> None:
+    check_unique([spec("demo-prod"), replace(spec("demo-prod-tenant-a"), depends_on=("demo-prod",))])
+    with pytest.raises(ConfigError, match="demo-prod-tenant-a depends_on must be ids of other stacks"):
+        check_unique([replace(spec("demo-prod-tenant-a"), depends_on=("demo-nope",))])
+
+
 def test_a_stack_in_a_bucket_no_system_bootstraps_is_refused() -> None:
     settings = config.load("freeside", "production", NONE)
     stray = replace(spec("freeside-production-x", key="x.tfstate"))
