@@ -85,6 +85,8 @@ class ServiceRole(Construct):
         self.arn = self.role.arn
         self.name = self.role.name
         self._policies: set[str] = set()
+        self.policies: list[IamRolePolicy] = []
+        """Inline policies attached so far: what a resource using the role's rights at creation waits for."""
 
     def attach_managed_policy(self, name: str) -> None:
         """Attach an AWS-managed policy by its name under ``arn:<partition>:iam::aws:policy/``."""
@@ -100,10 +102,12 @@ class ServiceRole(Construct):
         if policy_id in self._policies:
             raise ValueError(f"policy {policy_id} already attached")
         self._policies.add(policy_id)
-        IamRolePolicy(
-            self,
-            policy_id,
-            name=policy_id,
-            role=self.role.id,
-            policy=policy_document(*statements),
+        self.policies.append(
+            IamRolePolicy(
+                self,
+                policy_id,
+                name=policy_id,
+                role=self.role.id,
+                policy=policy_document(*statements),
+            )
         )
