@@ -44,6 +44,9 @@ _WARM_UP: tuple[tuple[Any, ...], ...] = (
     ("application-autoscaling", "describe_scalable_targets", {"ServiceNamespace": "ecs"}),
     ("iam", "list_roles"),
     ("s3", "list_buckets"),
+    ("lambda", "list_functions"),
+    ("cloudfront", "list_distributions"),
+    ("cloudtrail", "describe_trails"),
 )
 
 
@@ -160,6 +163,33 @@ class Emulator:
                     if keep(item):
                         found.add(f"{kind}:{item[key] if isinstance(item, dict) else item}")
         found -= {f"ecs-cluster:{arn}" for arn in self._inactive_clusters(account, region)}
+        found |= self._ecs_services(account, region)
+        found |= self._listener_rules(account, region)
+        return found
+
+    def _ecs_services(self, account: str, region: str) -> set[str]:
+        """Services of every cluster: one stack's service can live on another stack's cluster.
+
+        Deleted services linger as INACTIVE (on AWS too, for a while): gone for our purposes.
+        """
+        ecs = self.client("ecs", account, region)
+        found = set()
+        for cluster in ecs.list_clusters()["clusterArns"]:
+            for page in ecs.get_paginator("list_services").paginate(cluster=cluster):
+                if not page["serviceArns"]:
+                    continue
+                described = ecs.describe_services(cluster=cluster, services=page["serviceArns"])["services"]
+                found |= {f"ecs-service:{s['serviceArn']}" for s in described if s["status"] != "INACTIVE"}
+        return found
+
+    def _listener_rules(self, account: str, region: str) -> set[str]:
+        """Rules of every listener but their default ones: one stack's rule can sit on another's listener."""
+        elb = self.client("elbv2", account, region)
+        found = set()
+        for balancer in elb.describe_load_balancers()["LoadBalancers"]:
+            for listener in elb.describe_listeners(LoadBalancerArn=balancer["LoadBalancerArn"])["Listeners"]:
+                rules = elb.describe_rules(ListenerArn=listener["ListenerArn"])["Rules"]
+                found |= {f"listener-rule:{r['RuleArn']}" for r in rules if not r.get("IsDefault")}
         return found
 
     def _inactive_clusters(self, account: str, region: str) -> list[str]:
@@ -203,6 +233,15 @@ _INVENTORY: tuple[tuple[str, str, str, dict[str, Any], str, str, Callable[[Any],
         "SecurityGroups",
         "GroupId",
         lambda g: g["GroupName"] != "default",
+    ),
+    (
+        "security-group-rule",
+        "ec2",
+        "describe_security_group_rules",
+        {},
+        "SecurityGroupRules",
+        "SecurityGroupRuleId",
+        _always,
     ),
     (
         "route-table",
@@ -283,6 +322,27 @@ _INVENTORY: tuple[tuple[str, str, str, dict[str, Any], str, str, Callable[[Any],
     ("dashboard", "cloudwatch", "list_dashboards", {}, "DashboardEntries", "DashboardName", _always),
     ("certificate", "acm", "list_certificates", {}, "CertificateSummaryList", "CertificateArn", _always),
     ("ssm-parameter", "ssm", "describe_parameters", {}, "Parameters", "Name", _always),
+    ("lambda-function", "lambda", "list_functions", {}, "Functions", "FunctionName", _always),
+    (
+        "cloudfront-distribution",
+        "cloudfront",
+        "list_distributions",
+        {},
+        "DistributionList.Items",
+        "Id",
+        _always,
+    ),
+    (
+        "origin-access-control",
+        "cloudfront",
+        "list_origin_access_controls",
+        {},
+        "OriginAccessControlList.Items",
+        "Id",
+        _always,
+    ),
+    ("trail", "cloudtrail", "describe_trails", {"includeShadowTrails": False}, "trailList", "TrailARN", _always),
+    ("metric-filter", "logs", "describe_metric_filters", {}, "metricFilters", "filterName", _always),
     (
         "scalable-target",
         "application-autoscaling",

@@ -13,7 +13,6 @@ from cdktf_cdktf_provider_aws.lambda_function import (
 )
 from cdktf_cdktf_provider_aws.lambda_function import (
     LambdaFunctionEnvironment,
-    LambdaFunctionLoggingConfig,
     LambdaFunctionVpcConfig,
 )
 from cdktf_cdktf_provider_aws.lambda_function_url import LambdaFunctionUrl
@@ -192,7 +191,6 @@ class LambdaFunction(Construct):
             environment=LambdaFunctionEnvironment(variables=environment) if environment else None,
             kms_key_arn=kms_key.arn if kms_key is not None else None,
             vpc_config=vpc_config,
-            logging_config=LambdaFunctionLoggingConfig(log_format="Text", log_group=self.log_group.name),
             tags={"Name": name},
             # The log group first (or Lambda makes one without retention), and the role's rights before use.
             depends_on=[self.log_group, *self.role.policies],

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import urllib.parse
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
-from tests.support.deploy import DeployCycle, DeployResult
+from tests.deploy import solobase
+from tests.support.deploy import DeployCycle, DeployResult, Fixture
 from tests.support.documented import FREESIDE_OUTPUTS, REPLAYDASH_OUTPUTS
 from tests.support.terraform import Terraform
 
@@ -57,4 +58,13 @@ def freeside(cycle: DeployCycle, tf: Terraform, result: DeployResult) -> None:
         assert result.outputs.get(name, {}).get("value") not in (None, ""), f"output {name} is empty"
 
 
-BY_SYSTEM: dict[str, Check] = {"replaydash": replaydash, "freeside": freeside}
+BY_SYSTEM: dict[str, Check] = {"replaydash": replaydash, "freeside": freeside, "solobase": solobase.check}
+
+FIXTURES: dict[str, Sequence[Callable[[], Fixture]]] = {"solobase": (solobase.BinariesPackage,)}
+"""What an operator puts into the account before deploying a system's stacks."""
+
+LEFT_OUT: dict[str, str] = {
+    "databases": "it runs on the PostgreSQL provider, which cannot be installed here (it is synthesized and "
+    "checked for content in tests/stacks); the deployed stack names that stack's secret without looking it up",
+}
+"""Why a deploy may go without a stack it depends on, by that stack's kind (a kind missing here fails the test)."""

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from emulator.server import Emulator
-from tests.conftest import bootstrap_of, emulator_stack_ids, record_deploy, spec_of
-from tests.deploy.checks import BY_SYSTEM, Check
+from tests.conftest import bootstrap_of, emulator_deploys, emulator_stack_ids, record_deploy, spec_of
+from tests.deploy.checks import BY_SYSTEM, FIXTURES, LEFT_OUT, Check
 from tests.support.cli import CdktfCli
 from tests.support.deploy import DeployCycle, DeployResult
 from tests.support.terraform import Terraform
@@ -37,6 +37,11 @@ def _cycle(
 ) -> DeployResult:
     plan = spec_of(stack_id)
     checks = [check for check in (BY_SYSTEM.get(plan.system), extra_check) if check is not None]
+    prerequisites = [spec_of(needed) for needed in emulator_deploys()[stack_id]]
+    for needed in plan.depends_on:
+        if needed not in emulator_deploys()[stack_id]:
+            # Never silently: say which stack the deploy goes without, and why that is sound.
+            print(f"{stack_id}: deployed without {needed}: {LEFT_OUT[spec_of(needed).kind]}")
     cycle = DeployCycle(
         plan=plan,
         bootstrap=bootstrap_of(plan),
@@ -47,6 +52,8 @@ def _cycle(
         base_env=base_env,
         after_apply=checks,
         cli=cli,
+        prerequisites=prerequisites,
+        fixtures=[make() for make in FIXTURES.get(plan.system, ())],
     )
     result = cycle.run()
     record_deploy(stack_id, result.observed_drift)

@@ -1,14 +1,20 @@
 """The deploy check every stack goes through on the emulator.
 
 1. bootstrap: the stack's bootstrap stack is applied on local state;
-2. apply: the stack is applied on the S3 backend (DynamoDB + S3 lock file) inside the emulator;
-3. the state object is in the bucket;
-4. a second ``plan -detailed-exitcode`` shows no change but allowlisted emulator drift;
-5. teardown: protections (deletion protection and the like) are switched off
+2. fixtures: what an operator puts into the account by hand before a deploy
+   (an uploaded package, say) is put there;
+3. prerequisites: the stacks it needs (its platform, for a customer stack) are
+   deployed first, in order, each through steps 4 to 6 and destroyed after it (step 7);
+4. apply: the stack is applied on the S3 backend (DynamoDB + S3 lock file) inside the emulator;
+5. the state object is in the bucket;
+6. a second ``plan -detailed-exitcode`` shows no change but allowlisted emulator drift;
+7. teardown: protections (deletion protection and the like) are switched off
    through config overrides and applied, as an operator would, then destroy;
-   the emulator then holds exactly what it held before, apart from the leftovers
-   a destroy is meant to leave (final database snapshots), which are checked and removed;
-6. the bootstrap stack is emptied and destroyed the same way.
+   the emulator then holds exactly what it held before that stack's apply, apart
+   from the leftovers a destroy is meant to leave (final database snapshots),
+   which are checked and removed;
+8. fixtures are removed, the bootstrap stack is emptied and destroyed the same
+   way, and the emulator holds what it held before the cycle.
 """
 
 from __future__ import annotations
@@ -17,7 +23,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from emulator.allowlist import EmulatorDrift, allowed
 from emulator.dns_validator import DnsValidator
@@ -100,6 +106,14 @@ def empty_bucket(emulator: Emulator, account: str, region: str, bucket: str) -> 
             s3.delete_object(Bucket=bucket, Key=item["Key"], VersionId=item["VersionId"])
 
 
+class Fixture(Protocol):
+    """Something an operator puts into the account before a deploy and removes after it."""
+
+    def set_up(self, cycle: DeployCycle) -> None: ...
+
+    def tear_down(self, cycle: DeployCycle) -> None: ...
+
+
 @dataclass
 class DeployCycle:
     """Everything one stack's deploy check needs."""
@@ -115,16 +129,40 @@ class DeployCycle:
     """Stack-specific checks on the applied stack (outputs, state contents, lock contest)."""
     cli: CdktfCli | None = None
     """Deploy through ``cdktf deploy`` (then ``cdktf diff``) instead of raw Terraform."""
+    prerequisites: Sequence[StackSpec] = ()
+    """Stacks ``plan`` needs deployed (it looks their resources up), in deploy order: each goes through the
+    same checks, before ``plan``, and is destroyed after it. They share its account and state bucket."""
+    fixtures: Sequence[Fixture] = ()
+    """Set up after the bootstrap, before any stack; torn down after every stack is destroyed."""
+    prerequisite_results: dict[str, DeployResult] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for spec in self.prerequisites:
+            assert spec.stack_id in self.plan.depends_on or any(
+                spec.stack_id in other.depends_on for other in self.prerequisites
+            ), f"{spec.stack_id} is not a stack {self.plan.stack_id} depends on"
+            assert account_of(spec) == self.account, f"{spec.stack_id} is in another account"
+            assert spec.state and self.plan.state and spec.state.bucket == self.plan.state.bucket
 
     @property
     def account(self) -> str:
         return account_of(self.plan)
 
+    @property
+    def stacks(self) -> list[StackSpec]:
+        return [*self.prerequisites, self.plan]
+
     def run(self) -> DeployResult:
         # The README's operator: creates the DNS records that certificates without a hosted zone wait for.
-        backend_region = _stack_json(self.synth_dir, self.plan.stack_id)["terraform"]["backend"]["s3"]["region"]
-        with DnsValidator(self.emulator, self.account, sorted({*self.plan.regions, backend_region})):
+        with DnsValidator(self.emulator, self.account, self._regions()):
             return self._run()
+
+    def _regions(self) -> list[str]:
+        regions = set()
+        for spec in self.stacks:
+            backend = _stack_json(self.synth_dir, spec.stack_id)["terraform"]["backend"]["s3"]
+            regions |= {*spec.regions, backend["region"]}
+        return sorted(regions)
 
     def _run(self) -> DeployResult:
         account = self.account
@@ -132,7 +170,7 @@ class DeployCycle:
         env = {**self.base_env, **self.emulator.environment(account, region)}
         stack_json = _stack_json(self.synth_dir, self.plan.stack_id)
         backend = stack_json["terraform"]["backend"]["s3"]
-        regions = sorted({*self.plan.regions, backend["region"]})
+        regions = self._regions()
         for name in regions:
             self.emulator.warm_up(account, name)
 
@@ -141,6 +179,17 @@ class DeployCycle:
 
         clean = inventory()
         boot = self._bootstrap(env)
+        for fixture in self.fixtures:
+            fixture.set_up(self)
+        before_prerequisites = inventory()
+        deployed: list[tuple[StackSpec, Terraform, set[str]]] = []
+        for spec in self.prerequisites:
+            before = inventory()
+            tf = Terraform.for_stack(self.synth_dir / "stacks" / spec.stack_id, self.workroot / spec.stack_id, env)
+            tf.init()
+            tf.apply()
+            self.prerequisite_results[spec.stack_id] = self._check_applied(spec, tf)
+            deployed.append((spec, tf, before))
         before_stack = inventory()
 
         result = DeployResult(self.plan.stack_id, set(stack_json.get("resource", {})))
@@ -148,8 +197,8 @@ class DeployCycle:
             tf = self.cli.deploy(env, self.plan.stack_id)
             diff = self.cli.diff(env, self.plan.stack_id)
             assert "No changes" in diff, f"cdktf diff after deploy is not empty:\n{diff[-3000:]}"
-            deployed = (tf.workdir / "cdk.tf.json").read_text()
-            assert deployed == (self.synth_dir / "stacks" / self.plan.stack_id / "cdk.tf.json").read_text()
+            written = (tf.workdir / "cdk.tf.json").read_text()
+            assert written == (self.synth_dir / "stacks" / self.plan.stack_id / "cdk.tf.json").read_text()
         else:
             tf = Terraform.for_stack(
                 self.synth_dir / "stacks" / self.plan.stack_id, self.workroot / self.plan.stack_id, env
@@ -157,26 +206,42 @@ class DeployCycle:
             tf.init()
             tf.apply()
 
-        s3 = self.emulator.client("s3", account, backend["region"])
-        assert s3.head_object(Bucket=backend["bucket"], Key=backend["key"])["ContentLength"] > 0, "state object missing"
+        self._check_applied(self.plan, tf, result)
+        deployed.append((self.plan, tf, before_stack))
 
-        self._assert_clean_second_plan(tf, result)
-        result.outputs = tf.outputs()
-        result.state_text = tf.pulled_state()
-        for check in self.after_apply:
-            check(self, tf, result)
-
-        self._teardown(tf, self.plan.stack_id)
-        assert tf.state_resources() == [], "destroy left resources in state"
-        self._remove_final_snapshots(stack_json, account, region)
-        leftovers = inventory() - before_stack
-        assert not leftovers, f"destroy of {self.plan.stack_id} left objects in the emulator: {sorted(leftovers)}"
+        for spec, applied, before in reversed(deployed):
+            self._teardown(applied, spec.stack_id)
+            assert applied.state_resources() == [], f"destroy of {spec.stack_id} left resources in state"
+            self._remove_final_snapshots(_stack_json(self.synth_dir, spec.stack_id), account, spec.region)
+            leftovers = inventory() - before
+            assert not leftovers, f"destroy of {spec.stack_id} left objects in the emulator: {sorted(leftovers)}"
+        assert inventory() == before_prerequisites
+        for fixture in reversed(self.fixtures):
+            fixture.tear_down(self)
+        for other in self.prerequisite_results.values():
+            result.observed_drift |= other.observed_drift
 
         empty_bucket(self.emulator, account, backend["region"], backend["bucket"])
         self._teardown(boot, self.bootstrap.stack_id)
         remaining = inventory() - clean
         assert not remaining, f"bootstrap destroy left objects in the emulator: {sorted(remaining)}"
-        print("\n".join([*boot.log, *tf.log]))
+        print("\n".join([*boot.log, *(line for _, applied, _ in deployed for line in applied.log)]))
+        return result
+
+    def _check_applied(self, spec: StackSpec, tf: Terraform, result: DeployResult | None = None) -> DeployResult:
+        """Steps 5 and 6, then the stack-specific checks, on an applied stack."""
+        stack_json = _stack_json(self.synth_dir, spec.stack_id)
+        backend = stack_json["terraform"]["backend"]["s3"]
+        result = result or DeployResult(spec.stack_id, set(stack_json.get("resource", {})))
+        s3 = self.emulator.client("s3", self.account, backend["region"])
+        assert s3.head_object(Bucket=backend["bucket"], Key=backend["key"])["ContentLength"] > 0, (
+            f"state object of {spec.stack_id} missing"
+        )
+        self._assert_clean_second_plan(tf, result)
+        result.outputs = tf.outputs()
+        result.state_text = tf.pulled_state()
+        for check in self.after_apply:
+            check(self, tf, result)
         return result
 
     def _bootstrap(self, env: dict[str, str]) -> Terraform:
