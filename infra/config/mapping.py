@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import dataclasses
 import enum
-import re
 import types
 import typing
 from typing import Any, TypeVar
 
+from infra import validation
 from infra.validation import ConfigError
 
 T = TypeVar("T")
@@ -80,10 +80,4 @@ def to_props(cls: type[T], section: object | None, path: str, /, **given: Any) -
             raise MappingDrift(f"{path}.{name}: {cls.__name__} has no field {name!r}; map it explicitly")
         kwargs[name] = _convert(hints[name], value, f"{path}.{name}")
     kwargs.update(given)
-    try:
-        return cls(**kwargs)
-    except ConfigError as error:
-        raise error.within(path) from None
-    except TypeError as error:
-        missing = re.findall(r"'(\w+)'", str(error))
-        raise ConfigError(path, f"a complete {cls.__name__} (missing {', '.join(missing)})", sorted(kwargs)) from None
+    return validation.build(cls, path, kwargs)
