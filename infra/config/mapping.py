@@ -87,3 +87,21 @@ def to_props(cls: type[T], section: object | None, path: str, /, **given: Any) -
     except TypeError as error:
         missing = re.findall(r"'(\w+)'", str(error))
         raise ConfigError(path, f"a complete {cls.__name__} (missing {', '.join(missing)})", sorted(kwargs)) from None
+
+
+def fields_to_props(cls: type[T], settings: object, path: str, /, fields: dict[str, str], **given: Any) -> T:
+    """``cls`` from settings fields named differently from its own (``{props field: setting field}``).
+
+    For flat settings named as a document names them (``user_connection_limit``
+    -> ``LoginRoleProps.connection_limit``). A setting left at None takes the
+    props' default; an error names the setting, not the props field.
+    """
+    values = {name: getattr(settings, setting) for name, setting in fields.items()}
+    kwargs = {name: value for name, value in values.items() if value is not None}
+    kwargs.update(given)
+    try:
+        return cls(**kwargs)
+    except ConfigError as error:
+        head = re.split(r"[.\[]", error.field, maxsplit=1)[0]
+        setting = fields.get(head, head) + error.field[len(head) :]
+        raise ConfigError(f"{path}.{setting}", error.allowed, error.given) from None
