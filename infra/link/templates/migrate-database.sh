@@ -63,10 +63,10 @@ if [ "${#missing[@]}" -gt 0 ]; then
   # Created as the service's role, so it owns what it gets.
   if ! { printf 'SET ROLE %s;\n' "${TARGET_ROLE}" && cat "${dump_file}"; } |
     psql --no-psqlrc --quiet --single-transaction -v ON_ERROR_STOP=1 --dbname="${TARGET_DATABASE}" >/dev/null; then
-    log "FAILED: copying ${missing[*]#--table=} into ${TARGET_DATABASE}; nothing copied"
+    log "FAILED: copying ${missing[*]#--table=public.} into ${TARGET_DATABASE}; nothing copied"
     exit 1
   fi
-  log "copied ${missing[*]#--table=} into ${TARGET_DATABASE}"
+  log "copied ${missing[*]#--table=public.} into ${TARGET_DATABASE}"
 fi
 
 status=0
