@@ -24,7 +24,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from tests.support.link import ENVIRONMENT, LinkEnvironment, leaked
+from tests.support.link import LinkEnvironment, leaked
 from tests.support.postgresql_provider_double import Applied, PostgresqlProviderDouble
 from tests.support.servers import (
     LOOPBACK,
@@ -97,14 +97,7 @@ def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployed]:
         )
         link.write_config()
         stack = link.synthesize()
-        variables = link.deploy_variables()
-        double = PostgresqlProviderDouble(
-            stack,
-            {
-                "role_passwords": _json(variables["TF_VAR_role_passwords"]),
-                "role_password_versions": _json(variables["TF_VAR_role_password_versions"]),
-            },
-        )
+        double = PostgresqlProviderDouble(stack, link.variable_values())
         with link.active():
             applied = double.apply(unavailable_extensions=frozenset({"vector"}))
         files = link.render_files()
@@ -117,13 +110,6 @@ def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployed]:
             pgbouncer.stop()
         shutil.rmtree(pgbouncer_root, ignore_errors=True)
         server.stop()
-
-
-def _json(text: str) -> dict[str, str]:
-    import json
-
-    result: dict[str, str] = json.loads(text)
-    return result
 
 
 def test_the_double_applied_exactly_what_the_stack_declares(deployed: Deployed) -> None:

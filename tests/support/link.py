@@ -103,6 +103,10 @@ class LinkEnvironment:
             spec = next(s for s in config.stack_specs() if s.stack_id == STACK_ID)
             return terraform_environment(spec)
 
+    def variable_values(self) -> dict[str, dict[str, str]]:
+        """The Terraform variables as Terraform reads them from ``TF_VAR_*`` (JSON is valid HCL)."""
+        return {name.removeprefix("TF_VAR_"): json.loads(value) for name, value in self.deploy_variables().items()}
+
     def credentials(self) -> dict[str, Credential]:
         with self.active():
             return PasswordStore("link", ENVIRONMENT).read()

@@ -1,4 +1,4 @@
-"""A test double for the cyrilgdn/postgresql Terraform provider: a synthesized stack's ``postgresql_*`` resources, as SQL.
+"""A test double for the cyrilgdn/postgresql provider: a synthesized stack's ``postgresql_*`` resources, as SQL.
 
 The provider binary cannot be installed on this machine, so the tests on real
 servers create what a stack declares through this double. It reads the
