@@ -43,6 +43,7 @@ AUTH_TYPES = ("scram-sha-256", "md5", "plain")
 SECRET_MODE = 0o600
 PUBLIC_MODE = 0o644
 SCRIPT_MODE = 0o755
+MARKER = ".link-files"
 _ABSOLUTE_PATH = re.compile(r"^/[A-Za-z0-9_./-]*$")
 _NAMESPACE = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
 _TABLE_GLOB = re.compile(r"^[a-z_*?][a-z0-9_*?]{0,62}$")
@@ -526,9 +527,16 @@ def _refuse_tracked_location(out: Path) -> None:
         raise ConfigError("OUT", f"a directory outside the repository or under {GENERATED_DIR.name}/", str(relative))
 
 
+def _refuse_foreign_directory(out: Path) -> None:
+    """``out`` is replaced as a whole: only ever one this renderer wrote, or an empty one."""
+    if out.exists() and not (out / MARKER).is_file() and (not out.is_dir() or any(out.iterdir())):
+        raise ConfigError("OUT", f"a new or empty directory, or one `make link-files` wrote ({MARKER} in it)", str(out))
+
+
 def write(files: list[GeneratedFile], out: Path) -> None:
     """Replace ``out`` with exactly ``files``: built beside it, then swapped in."""
     _refuse_tracked_location(out)
+    _refuse_foreign_directory(out)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
     try:
@@ -541,6 +549,7 @@ def write(files: list[GeneratedFile], out: Path) -> None:
                 os.write(descriptor, item.content.encode())
             finally:
                 os.close(descriptor)
+        (staging / MARKER).write_text("Written by `make link-files`; the whole directory is replaced on each run.\n")
         for directory in [staging, *(p for p in staging.rglob("*") if p.is_dir())]:
             directory.chmod(0o700)
         previous = out.with_name(f".{out.name}.previous")
