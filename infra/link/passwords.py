@@ -96,6 +96,7 @@ class PasswordStore:
 
     def require(self, roles: Iterable[str]) -> dict[str, Credential]:
         """The credentials of ``roles``; every one must be there (a deploy puts them there)."""
+        roles = list(roles)
         stored = self.read()
         missing = [role for role in roles if role not in stored]
         if missing:
@@ -107,6 +108,7 @@ class PasswordStore:
 
     def ensure(self, roles: Iterable[str]) -> tuple[dict[str, Credential], list[str]]:
         """The credentials of ``roles``, generating those missing; returns them and the roles generated."""
+        roles = list(roles)
         stored = self.read()
         created = [role for role in roles if role not in stored]
         if created:
