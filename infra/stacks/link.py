@@ -31,8 +31,12 @@ class LinkProps:
         self.files.check_services(self.databases.services)
 
 
-def _sslmode(enable_ssl: bool | None) -> dict[str, str]:
-    return {} if enable_ssl is None else {"sslmode": "require" if enable_ssl else "disable"}
+def _sslmode(enable_ssl: bool | None) -> str | None:
+    return None if enable_ssl is None else "require" if enable_ssl else "disable"
+
+
+def _vector(services: tuple[str, ...] | None) -> dict[str, tuple[str, ...]] | None:
+    return None if services is None else {service: ("vector",) for service in services}
 
 
 def _given(**values: object) -> dict[str, object]:
@@ -55,7 +59,7 @@ class LinkStack(ExternalProviderStack):
             settings,
             path,
             {"host": "postgres_host", "port": "postgres_port", "username": "admin_user", "database": "admin_database"},
-            **_sslmode(settings.enable_ssl),
+            derived={"sslmode": ("enable_ssl", _sslmode(settings.enable_ssl))},
         )
         databases = fields_to_props(
             PostgresDatabasesProps,
@@ -70,7 +74,7 @@ class LinkStack(ExternalProviderStack):
                 {"connection_limit": "database_connection_limit", "extensions": "extensions"},
             ),
             role=fields_to_props(LoginRoleProps, settings, path, {"connection_limit": "user_connection_limit"}),
-            **_given(service_extensions={s: ("vector",) for s in settings.vector_services or ()} or None),
+            derived={"service_extensions": ("vector_services", _vector(settings.vector_services))},
         )
         files = fields_to_props(
             LinkFilesProps,
