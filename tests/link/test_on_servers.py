@@ -24,6 +24,7 @@ from typing import Any
 import psycopg
 import pytest
 
+from infra.config import REPOSITORY_ROOT
 from tests.support.link import LinkEnvironment, leaked
 from tests.support.postgresql_provider_double import Applied, PostgresqlProviderDouble
 from tests.support.servers import (
@@ -361,7 +362,7 @@ def test_a_migration_copies_a_services_tables_with_their_rows_and_a_second_run_c
         assert _fingerprint(service, tables) == after_first
 
 
-def test_no_password_reaches_a_log_cdktf_out_or_a_command_output(deployed: Deployed) -> None:
+def test_no_password_reaches_a_log_cdktf_out_a_command_output_or_git(deployed: Deployed) -> None:
     secrets = deployed.link.secrets()
     assert len(secrets) == 7
     texts = {
@@ -375,5 +376,15 @@ def test_no_password_reaches_a_log_cdktf_out_or_a_command_output(deployed: Deplo
         },
         **{f"backups/{p.name}": p.read_text() for p in (deployed.link.root / "backups").glob("*.log")},
     }
+    # git: every tracked file, and every untracked one git would pick up.
+    listed = subprocess.run(
+        ["git", "-C", str(REPOSITORY_ROOT), "ls-files", "-z", "--cached", "--others", "--exclude-standard"],
+        capture_output=True,
+        check=True,
+    ).stdout.decode()
+    for name in filter(None, listed.split("\0")):
+        path = REPOSITORY_ROOT / name
+        if path.is_file() and not path.is_symlink():
+            texts[f"git:{name}"] = path.read_text(errors="replace")
     assert "CREATE ROLE" in texts["postgresql.log (every statement logged)"], "statements must be logged to be checked"
     assert leaked(texts, secrets) == []
