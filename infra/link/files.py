@@ -321,14 +321,20 @@ def _template(name: str, values: Mapping[str, str]) -> str:
 
 
 def _connection_values(site: LinkSite) -> dict[str, str]:
+    """Every script connects the same way: libpq's variables, defaulting to the stack's admin connection."""
     connection = site.connection
+    defaults = {
+        "PGHOST": _plain(connection.host),
+        "PGPORT": str(connection.port),
+        "PGUSER": connection.username,
+        "PGSSLMODE": connection.sslmode,
+    }
     return {
         "title": site.title,
-        "host": _plain(connection.host),
-        "port": str(connection.port),
-        "admin_user": connection.username,
+        "connection": "\n".join(f'export {name}="${{{name}:-{value}}}"' for name, value in defaults.items()),
+        "connection_note": "# Connects with libpq's PGHOST, PGPORT, PGUSER, PGSSLMODE (defaults below) and the\n"
+        "# password from PGPASSWORD or ~/.pgpass.",
         "admin_database": connection.database,
-        "sslmode": connection.sslmode,
     }
 
 
@@ -517,13 +523,19 @@ def _refuse_tracked_location(out: Path) -> None:
     resolved = out.resolve()
     if resolved != REPOSITORY_ROOT and REPOSITORY_ROOT not in resolved.parents:
         return
-    ignored = subprocess.run(
-        ["git", "-C", str(REPOSITORY_ROOT), "check-ignore", "-q", "--no-index", str(resolved / ".env")],
-        capture_output=True,
-        check=False,
-    )
     relative = resolved.relative_to(REPOSITORY_ROOT)
-    if ignored.returncode != 0 or relative.parts[:1] == ("cdktf.out",):
+    try:
+        ignored = (
+            subprocess.run(
+                ["git", "-C", str(REPOSITORY_ROOT), "check-ignore", "-q", "--no-index", str(resolved / ".env")],
+                capture_output=True,
+                check=False,
+            ).returncode
+            == 0
+        )
+    except FileNotFoundError:  # no git: only the directory .gitignore names will do
+        ignored = relative.parts[:1] == (GENERATED_DIR.name,)
+    if not ignored or relative.parts[:1] == ("cdktf.out",):
         raise ConfigError("OUT", f"a directory outside the repository or under {GENERATED_DIR.name}/", str(relative))
 
 
