@@ -14,6 +14,7 @@ import pytest
 
 from infra import config
 from infra.config import REPOSITORY_ROOT
+from infra.link import __main__ as link_cli
 from infra.link.passwords import PASSWORD_LENGTH, PasswordStore, PasswordStoreError, terraform_environment, variables
 from infra.validation import ConfigError
 
@@ -116,29 +117,37 @@ def filled_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return directory
 
 
-def test_the_documents_outputs_come_from_the_store(filled_store: Path) -> None:
+def _output(
+    store: Path, environment: str, name: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> tuple[int, str, str]:
+    """``make link-output ENV=… NAME=…`` (it runs ``python -m infra.link output``), in this process."""
+    monkeypatch.setenv("LINK_PASSWORD_STORE", str(store))
+    code = link_cli.main(["infra.link", "output", environment, name])
+    captured = capsys.readouterr()
+    return code, captured.out, captured.err
+
+
+def test_the_documents_outputs_come_from_the_store(
+    filled_store: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     stored = PasswordStore("link", "development", filled_store).read()
-    passwords = _run(["-m", "infra.link", "output", "development", "service_passwords"], filled_store)
-    assert passwords.returncode == 0, passwords.stderr
-    assert json.loads(passwords.stdout) == {
+    code, out, _ = _output(filled_store, "development", "service_passwords", monkeypatch, capsys)
+    assert code == 0
+    assert json.loads(out) == {
         s: stored[f"link_{s}_user"].password for s in ("users", "chat", "ai", "search", "discovery")
     }
-    monitoring = _run(["-m", "infra.link", "output", "development", "monitoring_user"], filled_store)
-    assert json.loads(monitoring.stdout) == {
-        "username": "link_monitoring_user",
-        "password": stored["link_monitoring_user"].password,
-    }
+    code, out, _ = _output(filled_store, "development", "monitoring_user", monkeypatch, capsys)
+    assert json.loads(out) == {"username": "link_monitoring_user", "password": stored["link_monitoring_user"].password}
 
 
-def test_the_output_command_refuses_unknown_names_and_missing_stores(filled_store: Path, tmp_path: Path) -> None:
-    unknown = _run(["-m", "infra.link", "output", "development", "passwords"], filled_store)
-    assert unknown.returncode == 2
-    assert unknown.stderr.strip() == (
-        "error: NAME must be one of ('service_passwords', 'monitoring_user'); got 'passwords'"
-    )
-    missing = _run(["-m", "infra.link", "output", "staging", "service_passwords"], tmp_path)
-    assert missing.returncode == 2 and "has no password for link_users_user" in missing.stderr
-    assert missing.stdout == ""
+def test_the_output_command_refuses_unknown_names_and_missing_stores(
+    filled_store: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = _output(filled_store, "development", "passwords", monkeypatch, capsys)
+    assert (code, out) == (2, "")
+    assert err.strip() == "error: NAME must be one of ('service_passwords', 'monitoring_user'); got 'passwords'"
+    code, out, err = _output(tmp_path, "staging", "service_passwords", monkeypatch, capsys)
+    assert (code, out) == (2, "") and "has no password for link_users_user" in err
 
 
 def test_make_deploy_runs_terraform_with_the_role_passwords(filled_store: Path) -> None:
