@@ -298,3 +298,8 @@ def test_every_link_setting_reaches_the_props() -> None:
     for name, change in changed:
         variant = dataclasses.replace(spec, settings=dataclasses.replace(settings, **change))
         assert LinkStack.configure(variant) != baseline, f"{name} does not reach the props"
+
+
+def test_link_settings_are_data_that_import_no_construct() -> None:
+    text = (REPOSITORY_ROOT / "infra" / "config" / "link.py").read_text()
+    assert "infra.constructs" not in text and "infra.stacks" not in text and "cdktf" not in text
