@@ -28,6 +28,10 @@ class ConfigError(ValueError):
         return ConfigError(f"{prefix}.{self.field}", self.allowed, self.given)
 
 
+class OperatorError(RuntimeError):
+    """Something the operator must fix before a command can run (a missing password store entry, say)."""
+
+
 # Values CloudWatch Logs accepts for retention_in_days (0 would mean "never expire",
 # which we do not allow: unbounded log storage is an unbounded bill).
 LOG_RETENTION_DAYS = (
