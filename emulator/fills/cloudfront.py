@@ -39,7 +39,10 @@ def _check_viewer_certificate(backend: Any, config: dict[str, Any]) -> None:
     certificate = config.get("ViewerCertificate") or {}
     arn = certificate.get("ACMCertificateArn")
     aliases = (config.get("Aliases") or {}).get("Items") or []
-    invalid = "The specified SSL certificate doesn't exist, isn't in us-east-1 region, isn't valid, or doesn't include a valid certificate chain."
+    invalid = (
+        "The specified SSL certificate doesn't exist, isn't in us-east-1 region, isn't valid, "
+        "or doesn't include a valid certificate chain."
+    )
     if arn:
         parts = arn.split(":")
         if len(parts) < 6 or parts[3] != CERTIFICATE_REGION or parts[4] != backend.account_id:
@@ -56,7 +59,8 @@ def _check_viewer_certificate(backend: Any, config: dict[str, Any]) -> None:
             if not covers(names, alias):
                 raise CloudFrontException(
                     "InvalidViewerCertificate",
-                    f"The certificate that is attached to your distribution doesn't cover the alternate domain name (CNAME) that you're trying to add: {alias}.",
+                    "The certificate that is attached to your distribution doesn't cover the alternate domain "
+                    f"name (CNAME) that you're trying to add: {alias}.",
                 )
     elif aliases:
         raise CloudFrontException(
@@ -98,7 +102,8 @@ def _check_configs(check: Check) -> None:
 
 
 @fill(
-    behaviour="An origin keeps the origin access control it is given; one naming no origin access control of the account is refused.",
+    behaviour="An origin keeps the origin access control it is given; one naming no origin access control "
+    "of the account is refused.",
     reference="https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_Origin.html",
 )
 def origin_access_control_on_origins() -> None:
@@ -116,7 +121,7 @@ def origin_access_control_on_origins() -> None:
 
     def __init__(self: Origin, origin: dict[str, Any]) -> None:
         original_init(self, origin)
-        self.origin_access_control_id = origin.get("OriginAccessControlId") or ""
+        self.origin_access_control_id = origin.get("OriginAccessControlId") or ""  # type: ignore[attr-defined]
 
     Origin.__init__ = __init__  # type: ignore[method-assign]
     _check_configs(_check_origin_access_controls)
@@ -158,7 +163,8 @@ def cache_policy_replaces_forwarded_values() -> None:
 
 
 @fill(
-    behaviour="A distribution serves with the ACM certificate it is given, which must be issued, in us-east-1 and cover every alternate domain name; aliases need such a certificate.",
+    behaviour="A distribution serves with the ACM certificate it is given, which must be issued, in us-east-1 "
+    "and cover every alternate domain name; aliases need such a certificate.",
     reference="https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ViewerCertificate.html",
 )
 def viewer_certificate_from_acm() -> None:

@@ -6,7 +6,8 @@ from emulator.fills import fill
 
 
 @fill(
-    behaviour="DeleteTrail deletes the trail its Name gives, as a name or an ARN; a trail that does not exist is refused.",
+    behaviour="DeleteTrail deletes the trail its Name gives, as a name or an ARN; a trail that does not exist "
+    "is refused.",
     reference="https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_DeleteTrail.html",
 )
 def delete_trail_by_name_or_arn() -> None:

@@ -6,7 +6,8 @@ from emulator.fills import fill
 
 
 @fill(
-    behaviour="RotateSecret with RotateImmediately false only sets the rotation schedule: the secret keeps its current version until the scheduled rotation.",
+    behaviour="RotateSecret with RotateImmediately false only sets the rotation schedule: the secret keeps its "
+    "current version until the scheduled rotation.",
     reference="https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_RotateSecret.html",
 )
 def rotate_later_keeps_the_current_version() -> None:
@@ -47,14 +48,20 @@ def rotate_later_keeps_the_current_version() -> None:
         rotate_immediately: bool = True,
     ) -> str:
         if rotate_immediately or rotation_lambda_arn:
-            return original(self, secret_id, client_request_token, rotation_lambda_arn, rotation_rules, rotate_immediately)
+            return original(
+                self, secret_id, client_request_token, rotation_lambda_arn, rotation_rules, rotate_immediately
+            )
         if not self._is_valid_identifier(secret_id):
             raise SecretNotFoundException()
         secret = self.secrets[secret_id]
         if not isinstance(secret, FakeSecret) or secret.rotation_lambda_arn:
-            return original(self, secret_id, client_request_token, rotation_lambda_arn, rotation_rules, rotate_immediately)
+            return original(
+                self, secret_id, client_request_token, rotation_lambda_arn, rotation_rules, rotate_immediately
+            )
         if secret.is_deleted():
-            raise InvalidRequestException("You tried to perform the operation on a secret that's currently marked deleted.")
+            raise InvalidRequestException(
+                "You tried to perform the operation on a secret that's currently marked deleted."
+            )
         if secret.owning_service is None:
             raise InvalidRequestException(
                 "No Lambda rotation function ARN is associated with this secret, and no service manages it."
@@ -76,7 +83,8 @@ def rotate_later_keeps_the_current_version() -> None:
 
 
 @fill(
-    behaviour="CancelRotateSecret turns off the rotation of a secret another service manages, which has no rotation function of its own.",
+    behaviour="CancelRotateSecret turns off the rotation of a secret another service manages, which has no "
+    "rotation function of its own.",
     reference="https://docs.aws.amazon.com/secretsmanager/latest/apireference/API_CancelRotateSecret.html",
 )
 def cancel_rotation_of_a_managed_secret() -> None:
@@ -102,7 +110,9 @@ def cancel_rotation_of_a_managed_secret() -> None:
             result: str = original(self, secret_id)
             return result
         if secret.is_deleted():
-            raise InvalidRequestException("You tried to perform the operation on a secret that's currently marked deleted.")
+            raise InvalidRequestException(
+                "You tried to perform the operation on a secret that's currently marked deleted."
+            )
         secret.rotation_enabled = False
         short: str = secret.to_short_dict()
         return short

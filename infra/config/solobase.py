@@ -103,7 +103,9 @@ class B2Settings:
             raise ConfigError("endpoint", "an https:// URL", self.endpoint)
         validation.hostname("endpoint", self.endpoint.removeprefix("https://").rstrip("/"))
         if "{id8}" not in self.bucket_name_pattern and "{instance_id}" not in self.bucket_name_pattern:
-            raise ConfigError("bucket_name_pattern", "a name with {id8} or {instance_id} in it", self.bucket_name_pattern)
+            raise ConfigError(
+                "bucket_name_pattern", "a name with {id8} or {instance_id} in it", self.bucket_name_pattern
+            )
         validation.bucket_name("bucket_name_pattern", self.bucket_name("a1b2c3d4-e5f6-7890-abcd-ef1234567890"))
 
     def bucket_name(self, instance_id: str) -> str:
@@ -252,7 +254,12 @@ def defaults(environment: str) -> SolobaseSettings:
                 log_retention_days=log_days,
             ),
             container=ServiceSettings(
-                cpu=256, memory=512, desired_count=1, image_tag="0.1.0", container_port=8080, log_retention_days=log_days
+                cpu=256,
+                memory=512,
+                desired_count=1,
+                image_tag="0.1.0",
+                container_port=8080,
+                log_retention_days=log_days,
             ),
             dedicated_database=DatabaseSettings(
                 instance_class="db.t3.medium" if prod else "db.t3.small",

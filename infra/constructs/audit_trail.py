@@ -49,7 +49,8 @@ FINDINGS = (
         "{ ($.eventName = DeleteGroupPolicy) || ($.eventName = DeleteRolePolicy) || ($.eventName = DeleteUserPolicy)"
         " || ($.eventName = PutGroupPolicy) || ($.eventName = PutRolePolicy) || ($.eventName = PutUserPolicy)"
         " || ($.eventName = CreatePolicy) || ($.eventName = DeletePolicy) || ($.eventName = CreatePolicyVersion)"
-        " || ($.eventName = DeletePolicyVersion) || ($.eventName = AttachRolePolicy) || ($.eventName = DetachRolePolicy)"
+        " || ($.eventName = DeletePolicyVersion) || ($.eventName = AttachRolePolicy)"
+        " || ($.eventName = DetachRolePolicy)"
         " || ($.eventName = AttachUserPolicy) || ($.eventName = DetachUserPolicy) || ($.eventName = AttachGroupPolicy)"
         " || ($.eventName = DetachGroupPolicy) }",
         "an IAM policy was created, changed, attached or removed",
@@ -96,7 +97,9 @@ class AuditTrail(Construct):
         validation.resource_name("trail name", name, max_length=64)
         if not props.include_global_service_events:
             # Root use and IAM changes are global-service events: the alarms would never fire.
-            raise ConfigError("include_global_service_events", "true (root use and IAM changes are global events)", False)
+            raise ConfigError(
+                "include_global_service_events", "true (root use and IAM changes are global events)", False
+            )
         self.name = name
         self.props = props
         self.findings = FINDINGS

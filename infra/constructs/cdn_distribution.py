@@ -123,7 +123,9 @@ class CdnDistribution(Construct):
         for index, alias in enumerate(aliases):
             validation.hostname(f"aliases[{index}]", alias)
         if bool(aliases) != (certificate_arn is not None):
-            raise ConfigError("certificate_arn", "set exactly when aliases are (a certificate covering them)", certificate_arn)
+            raise ConfigError(
+                "certificate_arn", "set exactly when aliases are (a certificate covering them)", certificate_arn
+            )
         access_control = None
         if origin.origin_type in (OriginType.LAMBDA, OriginType.S3):
             access_control = CloudfrontOriginAccessControl(

@@ -75,10 +75,7 @@ class ServiceDashboard(Construct):
         return [
             self._widget(
                 f"ECS {title}",
-                [
-                    ["AWS/ECS", metric, "ClusterName", s.cluster.name, "ServiceName", s.service_name]
-                    for s in services
-                ],
+                [["AWS/ECS", metric, "ClusterName", s.cluster.name, "ServiceName", s.service_name] for s in services],
             )
             for title, metric in (("CPU (%)", "CPUUtilization"), ("memory (%)", "MemoryUtilization"))
         ]
@@ -112,7 +109,9 @@ class ServiceDashboard(Construct):
                 [["AWS/RDS", "CPUUtilization", *db] for db in dbs]
                 + [["AWS/RDS", "DatabaseConnections", *db, {"yAxis": "right"}] for db in dbs],
             ),
-            self._widget("RDS free storage (bytes)", [["AWS/RDS", "FreeStorageSpace", *db] for db in dbs], stat="Minimum"),
+            self._widget(
+                "RDS free storage (bytes)", [["AWS/RDS", "FreeStorageSpace", *db] for db in dbs], stat="Minimum"
+            ),
             self._widget(
                 "RDS latency (s)",
                 [["AWS/RDS", metric, *db] for db in dbs for metric in ("ReadLatency", "WriteLatency")],
@@ -142,7 +141,9 @@ class ServiceDashboard(Construct):
     def _lambda_widgets(self) -> list[dict[str, Any]]:
         return [
             self._widget("Lambda invocations", [["AWS/Lambda", "Invocations"]], stat="Sum"),
-            self._widget("Lambda errors and throttles", [["AWS/Lambda", "Errors"], ["AWS/Lambda", "Throttles"]], stat="Sum"),
+            self._widget(
+                "Lambda errors and throttles", [["AWS/Lambda", "Errors"], ["AWS/Lambda", "Throttles"]], stat="Sum"
+            ),
             self._widget(
                 "Lambda duration (ms)",
                 [["AWS/Lambda", "Duration", {"stat": stat, "label": stat}] for stat in ("Average", "p99")],

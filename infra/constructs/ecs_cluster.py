@@ -6,7 +6,6 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from cdktf import ITerraformDependable
-
 from cdktf_cdktf_provider_aws.data_aws_ecs_cluster import DataAwsEcsCluster
 from cdktf_cdktf_provider_aws.ecs_cluster import EcsCluster as AwsEcsCluster
 from cdktf_cdktf_provider_aws.ecs_cluster import EcsClusterSetting

@@ -268,9 +268,7 @@ class FargateService(Construct):
                 self, "Autoscaling", cluster_name=cluster.name, service_name=self.service.name, props=props.autoscaling
             )
 
-    def _execution_role(
-        self, repository: RegistryLike, secrets: Mapping[str, ContainerSecretSource]
-    ) -> ServiceRole:
+    def _execution_role(self, repository: RegistryLike, secrets: Mapping[str, ContainerSecretSource]) -> ServiceRole:
         role = ServiceRole(
             self,
             "ExecutionRole",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from cdktf import Fn
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
@@ -212,7 +212,10 @@ class LambdaFunction(Construct):
 
     def allow_invoke_through(self, distribution_arn: str) -> None:
         """Let one CloudFront distribution call the function URL (both rights a URL call needs since 2025)."""
-        for id_, action in (("CloudFrontInvokeUrl", "lambda:InvokeFunctionUrl"), ("CloudFrontInvoke", "lambda:InvokeFunction")):
+        for id_, action in (
+            ("CloudFrontInvokeUrl", "lambda:InvokeFunctionUrl"),
+            ("CloudFrontInvoke", "lambda:InvokeFunction"),
+        ):
             LambdaPermission(
                 self,
                 id_,

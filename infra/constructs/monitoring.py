@@ -333,13 +333,20 @@ class Monitoring(Construct):
         duration_ms = function.props.timeout_seconds * 1000 * props.function_duration_percent / 100
         for short, metric, threshold, statistic, description in (
             ("Errors", "Errors", props.function_errors, "Sum", f"more than {props.function_errors} errors"),
-            ("Throttles", "Throttles", props.function_throttles, "Sum", f"more than {props.function_throttles} throttles"),
+            (
+                "Throttles",
+                "Throttles",
+                props.function_throttles,
+                "Sum",
+                f"more than {props.function_throttles} throttles",
+            ),
             (
                 "Duration",
                 "Duration",
                 duration_ms,
                 "Average",
-                f"average duration above {props.function_duration_percent:g}% of its {function.props.timeout_seconds} s timeout",
+                f"average duration above {props.function_duration_percent:g}% of its "
+                f"{function.props.timeout_seconds} s timeout",
             ),
         ):
             self._alarm(
@@ -362,7 +369,13 @@ class Monitoring(Construct):
         props = self.props
         threshold = concurrency_limit * props.account_concurrency_percent / 100
         for short, metric, value, statistic, description in (
-            ("Errors", "Errors", props.account_function_errors, "Sum", f"more than {props.account_function_errors} errors"),
+            (
+                "Errors",
+                "Errors",
+                props.account_function_errors,
+                "Sum",
+                f"more than {props.account_function_errors} errors",
+            ),
             (
                 "Throttles",
                 "Throttles",
@@ -375,12 +388,15 @@ class Monitoring(Construct):
                 "ConcurrentExecutions",
                 threshold,
                 "Maximum",
-                f"more than {threshold:g} concurrent executions ({props.account_concurrency_percent:g}% of {concurrency_limit})",
+                f"more than {threshold:g} concurrent executions "
+                f"({props.account_concurrency_percent:g}% of {concurrency_limit})",
             ),
         ):
             self._alarm(
                 f"{key}{short}",
-                f"{self.name}-lambda-{short.lower()}" if short != "ConcurrentExecutions" else f"{self.name}-lambda-concurrency",
+                f"{self.name}-lambda-{short.lower()}"
+                if short != "ConcurrentExecutions"
+                else f"{self.name}-lambda-concurrency",
                 f"Lambda functions of {self.name}: {description}",
                 threshold=value,
                 namespace="AWS/Lambda",

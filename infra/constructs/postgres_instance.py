@@ -319,7 +319,9 @@ class PostgresInstance(PrivateDataStore):
                 ),
             )
 
-    def replicate_backups(self, scope: Construct, id_: str, *, kms_key: KeyLike) -> DbInstanceAutomatedBackupsReplication:
+    def replicate_backups(
+        self, scope: Construct, id_: str, *, kms_key: KeyLike
+    ) -> DbInstanceAutomatedBackupsReplication:
         """Copy the automated backups (snapshots and logs) to the region ``scope`` is in, kept as long as here.
 
         ``scope`` is a RegionScope of another region; ``kms_key`` is a key of that region (the copies are

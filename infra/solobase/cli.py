@@ -1,4 +1,4 @@
-"""Tenant commands: ``python -m infra.solobase.cli tenant-add|tenant-move ...`` (``make tenant-add``, ``make tenant-move``).
+"""Tenant commands: ``python -m infra.solobase.cli tenant-add|tenant-move ...`` (``make tenant-add|tenant-move``).
 
 tenant-add places a new customer instance (see placement) and writes it into
 the environment's registry, then says what to deploy. tenant-move prints the
@@ -146,7 +146,9 @@ def tenant_move(environment: str, subdomain: str, write_registry: bool) -> int:
     tenants.check(registry, settings.tenancy, settings.max_connections)
     tenant = registry.find(subdomain)
     if Plan(tenant.plan).dedicated_database:
-        raise ConfigError(f"{registry.where} {subdomain}.plan", "a shared plan to move to a dedicated instance", str(tenant.plan))
+        raise ConfigError(
+            f"{registry.where} {subdomain}.plan", "a shared plan to move to a dedicated instance", str(tenant.plan)
+        )
     if not write_registry:
         print(runbook(settings, tenant), end="")
         return 0
@@ -159,7 +161,9 @@ def tenant_move(environment: str, subdomain: str, write_registry: bool) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m infra.solobase.cli", description=__doc__.splitlines()[0] if __doc__ else "")
+    parser = argparse.ArgumentParser(
+        prog="python -m infra.solobase.cli", description=__doc__.splitlines()[0] if __doc__ else ""
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     add = commands.add_parser("tenant-add", help="place a new customer instance and write it into the registry")
     add.add_argument("--env", required=True, choices=ENVIRONMENTS)
@@ -170,7 +174,9 @@ def _parser() -> argparse.ArgumentParser:
     move = commands.add_parser("tenant-move", help="print the runbook moving a shared instance to its own RDS instance")
     move.add_argument("--env", required=True, choices=ENVIRONMENTS)
     move.add_argument("--subdomain", required=True)
-    move.add_argument("--write-registry", action="store_true", help="step 3: make the instance business in the registry")
+    move.add_argument(
+        "--write-registry", action="store_true", help="step 3: make the instance business in the registry"
+    )
     return parser
 
 

@@ -80,7 +80,14 @@ class Placement:
             raise ConfigError("listener_priority", f"free below {MAX_LISTENER_PRIORITY}", priority)
         return priority
 
-    def add(self, *, subdomain: str, plan: Plan | str, runtime: Runtime | str = Runtime.LAMBDA, instance_id: str | None = None) -> Placed:
+    def add(
+        self,
+        *,
+        subdomain: str,
+        plan: Plan | str,
+        runtime: Runtime | str = Runtime.LAMBDA,
+        instance_id: str | None = None,
+    ) -> Placed:
         """Place one new instance; ``instance_id`` defaults to a new random UUID."""
         plan, runtime = Plan(plan), Runtime(runtime)
         instance_id = instance_id or self._new_id()
@@ -94,7 +101,10 @@ class Placement:
                 f"{where}.instance_id", "a first 8 characters no other entry has (they name resources)", instance_id
             )
         settings = self.tenancy.plans.of(plan)
-        if runtime is Runtime.LAMBDA and self.reserved + settings.reserved_concurrency > self.tenancy.reservable_concurrency:
+        if (
+            runtime is Runtime.LAMBDA
+            and self.reserved + settings.reserved_concurrency > self.tenancy.reservable_concurrency
+        ):
             raise ConfigError(
                 f"{where} reserved concurrency",
                 f"at most {self.tenancy.reservable_concurrency} in total, leaving "

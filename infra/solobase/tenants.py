@@ -173,13 +173,17 @@ class Tenant:
 
     def __post_init__(self) -> None:
         if not isinstance(self.instance_id, str) or not _UUID.match(self.instance_id):
-            raise ConfigError("instance_id", "a lower-case UUID such as a1b2c3d4-e5f6-7890-abcd-ef1234567890", self.instance_id)
+            raise ConfigError(
+                "instance_id", "a lower-case UUID such as a1b2c3d4-e5f6-7890-abcd-ef1234567890", self.instance_id
+            )
         if not isinstance(self.subdomain, str) or not _LABEL.match(self.subdomain):
             raise ConfigError(
                 "subdomain", "a DNS label (1-63 lower-case letters, digits and inner hyphens)", self.subdomain
             )
         if self.subdomain == MANAGEMENT_LABEL:
-            raise ConfigError("subdomain", f"a label other than {MANAGEMENT_LABEL!r} (the management host)", self.subdomain)
+            raise ConfigError(
+                "subdomain", f"a label other than {MANAGEMENT_LABEL!r} (the management host)", self.subdomain
+            )
         validation.one_of("plan", self.plan, tuple(p.value for p in Plan))
         validation.one_of("runtime", self.runtime, tuple(r.value for r in Runtime))
         plan, runtime = Plan(self.plan), Runtime(self.runtime)

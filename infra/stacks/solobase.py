@@ -27,10 +27,6 @@ from cdktf_cdktf_provider_aws.data_aws_db_instance import DataAwsDbInstance
 from cdktf_cdktf_provider_aws.data_aws_s3_bucket import DataAwsS3Bucket
 from cdktf_cdktf_provider_aws.data_aws_sns_topic import DataAwsSnsTopic
 from cdktf_cdktf_provider_aws.route53_record import Route53Record, Route53RecordAlias
-from cdktf_cdktf_provider_postgresql.database import Database
-from cdktf_cdktf_provider_postgresql.grant import Grant
-from cdktf_cdktf_provider_postgresql.provider import PostgresqlProvider
-from cdktf_cdktf_provider_postgresql.role import Role
 from constructs import Construct
 
 from infra.config.mapping import to_props
@@ -47,13 +43,17 @@ from infra.constructs.iam import Statement
 from infra.constructs.kms_key import KmsKey, KmsKeyLookup, KmsKeyProps
 from infra.constructs.lambda_function import FunctionCode, LambdaFunction, LambdaFunctionProps
 from infra.constructs.load_balancer import ListenerTarget, LoadBalancerLookup, Route
+from infra.constructs.login_role import LoginRole, LoginRoleProps
 from infra.constructs.monitoring import Monitoring, MonitoringProps
 from infra.constructs.network import NetworkLookup
 from infra.constructs.outputs import output
 from infra.constructs.postgres_instance import PostgresInstance, PostgresInstanceProps
+from infra.constructs.postgresql_connection import rds_postgresql_provider
 from infra.constructs.private_bucket import PrivateBucket, PrivateBucketProps
+from infra.constructs.role_passwords import WriteOnlyPassword
 from infra.constructs.secret import Secret, SecretByName, SecretProps, version_from
 from infra.constructs.security_group import ANY_IPV4
+from infra.constructs.service_database import ServiceDatabase, ServiceDatabaseProps
 from infra.registry import StackSpec
 from infra.solobase.tenants import Plan, PlansSettings, Runtime, Tenant
 from infra.stacks.base import AwsStack, ExternalProviderStack
@@ -323,7 +323,9 @@ class SolobaseTenantStack(AwsStack):
         )
         dedicated = None
         if Plan(tenant.plan).dedicated_database:
-            dedicated = to_props(PostgresInstanceProps, instances.dedicated_database, f"{path}.instances.dedicated_database")
+            dedicated = to_props(
+                PostgresInstanceProps, instances.dedicated_database, f"{path}.instances.dedicated_database"
+            )
         return SolobaseTenantProps(
             prefix=_prefix(settings),
             environment=settings.environment,
@@ -351,7 +353,9 @@ class SolobaseTenantStack(AwsStack):
         network = NetworkLookup(self, "Network", name=prefix)
         secrets_key = KmsKeyLookup(self, "SecretsKey", alias=f"{prefix}-secrets")
         topic = DataAwsSnsTopic(self, "AlertTopic", name=props.topic_name)
-        monitoring = Monitoring(self, "Monitoring", name=name, kms_key=None, props=props.monitoring, existing_topic_arn=topic.arn)
+        monitoring = Monitoring(
+            self, "Monitoring", name=name, kms_key=None, props=props.monitoring, existing_topic_arn=topic.arn
+        )
 
         b2 = Secret(
             self,
@@ -376,13 +380,20 @@ class SolobaseTenantStack(AwsStack):
             monitoring.watch_database(database)
             database_secret: str = database.master_secret_arn
             database_reads = database.master_secret_read_statements()
-            host, port, database_name = database.address, str(props.dedicated_database.port), props.dedicated_database.database_name
+            host, port, database_name = (
+                database.address,
+                str(props.dedicated_database.port),
+                props.dedicated_database.database_name,
+            )
         else:
             shard = DataAwsDbInstance(
                 self, "Shard", db_instance_identifier=f"solobase-shared-{props.environment}-{tenant.shard}"
             )
             credentials = SecretByName(
-                self, "DatabaseSecret", name=database_secret_name(props.environment, tenant.instance_id), kms_key=secrets_key
+                self,
+                "DatabaseSecret",
+                name=database_secret_name(props.environment, tenant.instance_id),
+                kms_key=secrets_key,
             )
             database_secret = credentials.name
             database_reads = credentials.read_statements()
@@ -558,56 +569,34 @@ class SolobaseShardDatabasesStack(ExternalProviderStack):
     def __init__(self, scope: Construct, spec: StackSpec, props: SolobaseShardProps) -> None:
         super().__init__(scope, spec)
         self.aws()
-        shard = DataAwsDbInstance(self, "Shard", db_instance_identifier=props.identifier)
-        master = "ephemeral.aws_secretsmanager_secret_version.master"
-        self.add_override(
-            "ephemeral.aws_secretsmanager_secret_version.master",
-            {"secret_id": shard.master_user_secret.get(0).secret_arn},
-        )
-        credentials = f"jsondecode({master}.secret_string)"
-        PostgresqlProvider(
-            self,
-            "Postgresql",
-            host=shard.address,
-            port=shard.port,
-            database=props.admin_database,
-            username=f"${{{credentials}.username}}",
-            password=f"${{{credentials}.password}}",
-            sslmode="require",
-            superuser=False,
-            connect_timeout=15,
+        shard = rds_postgresql_provider(
+            self, "Postgresql", instance_identifier=props.identifier, database=props.admin_database
         )
         secrets_key = KmsKeyLookup(self, "SecretsKey", alias=f"{props.prefix}-secrets")
-        names = []
         for tenant in props.tenants:
             self._instance(props, tenant, shard, secrets_key)
-            names.append(tenant.database_name)
         output(self, "shard_identifier", props.identifier, "The shared RDS instance these databases live on")
-        output(self, "instance_databases", names, "Databases of the instances on this shard")
+        output(
+            self,
+            "instance_databases",
+            [tenant.database_name for tenant in props.tenants],
+            "Databases of the instances on this shard",
+        )
 
     def _instance(self, props: SolobaseShardProps, tenant: Tenant, shard: DataAwsDbInstance, key: KmsKeyLookup) -> None:
         scope = Construct(self, f"Instance{tenant.id8.upper()}")
-        limit = props.plans.of(tenant.plan).connection_limit
+        limit = props.plans.of(tenant.plan).connection_limit or -1
         password = EphemeralPassword(scope, "Password")
-        role = Role(
+        role = LoginRole(
             scope,
             "Role",
             name=tenant.role_name,
-            login=True,
-            connection_limit=limit,
-            password_wo=f"${{{password.value}}}",
-            password_wo_version=str(tenant.password_version),
+            password=WriteOnlyPassword(value=f"${{{password.value}}}", version=str(tenant.password_version)),
+            props=LoginRoleProps(connection_limit=limit),
         )
-        database = Database(
-            scope,
-            "Database",
-            name=tenant.database_name,
-            owner=role.name,
-            connection_limit=limit,
-            allow_connections=True,
+        ServiceDatabase(
+            scope, "Database", name=tenant.database_name, owner=role, props=ServiceDatabaseProps(connection_limit=limit)
         )
-        # PUBLIC may CONNECT to a new database by default: only its owner may here.
-        Grant(scope, "NoPublicConnect", database=database.name, role="public", object_type="database", privileges=[])
         secret = Secret(
             scope,
             "Secret",
@@ -625,11 +614,10 @@ class SolobaseShardDatabasesStack(ExternalProviderStack):
             f"urlencode({password.value}), {host}, {port}, {dbname}), "
             f"host = {host}, port = {port}, username = {user}, password = {password.value}, dbname = {dbname}}})"
         )
-        version = secret.write_only(
-            value, version=version_from(f'"{tenant.instance_id}:{tenant.password_version}"')
-        )
+        version = secret.write_only(value, version=version_from(f'"{tenant.instance_id}:{tenant.password_version}"'))
         # A role made again gets a new password: the secret is written again with it. (An override:
         # cdktf renders replace_triggered_by as "${...}", which Terraform's JSON syntax refuses there.)
         version.add_override(
-            "lifecycle.replace_triggered_by", [f"{role.terraform_resource_type}.{role.friendly_unique_id}"]
+            "lifecycle.replace_triggered_by",
+            [f"{role.resource.terraform_resource_type}.{role.resource.friendly_unique_id}"],
         )

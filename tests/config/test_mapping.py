@@ -11,10 +11,13 @@ import pytest
 from infra.config import mapping, sections
 from infra.config.mapping import MappingDrift, to_props
 from infra.config.sections import AutoscalingSettings, NetworkSettings, ServiceSettings
+from infra.constructs.audit_trail import AuditTrailProps
+from infra.constructs.cdn_distribution import CdnDistributionProps
 from infra.constructs.container_registry import ContainerRegistryProps
 from infra.constructs.ecs_cluster import EcsClusterProps
 from infra.constructs.fargate_service import FargateServiceProps
 from infra.constructs.kms_key import KmsKeyProps
+from infra.constructs.lambda_function import LambdaFunctionProps
 from infra.constructs.load_balancer import LoadBalancerProps
 from infra.constructs.monitoring import MonitoringProps
 from infra.constructs.network import ExistingNetworkProps, InterfaceEndpoint, NatGateways, NetworkProps
@@ -43,6 +46,9 @@ PAIRS: list[tuple[type, type, set[str]]] = [
     (sections.RegistrySettings, ContainerRegistryProps, set()),
     (sections.ClusterSettings, EcsClusterProps, set()),
     (sections.StateStoreSettings, TerraformStateStoreProps, set()),
+    (sections.FunctionSettings, LambdaFunctionProps, set()),
+    (sections.CdnSettings, CdnDistributionProps, set()),
+    (sections.AuditTrailSettings, AuditTrailProps, set()),
 ]
 
 

@@ -87,12 +87,17 @@ def platform(cycle: DeployCycle, tf: Terraform, result: DeployResult) -> None:
     assert shard["StorageEncrypted"] and not shard["PubliclyAccessible"]
     assert shard["BackupRetentionPeriod"] == 7 and shard["DBInstanceClass"] == "db.t3.small"
     group = shard["DBParameterGroups"][0]["DBParameterGroupName"]
-    parameters = {p["ParameterName"]: p["ParameterValue"] for p in rds.describe_db_parameters(DBParameterGroupName=group)["Parameters"]}
+    parameters = {
+        p["ParameterName"]: p["ParameterValue"]
+        for p in rds.describe_db_parameters(DBParameterGroupName=group)["Parameters"]
+    }
     assert parameters["max_connections"] == "300" and parameters["rds.force_ssl"] == "1"
     ec2 = client("ec2", cycle.account, region)
     (vpc,) = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": [f"solobase-{env}-vpc"]}])["Vpcs"]
     shard_group = shard["VpcSecurityGroups"][0]["VpcSecurityGroupId"]
-    rules = ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [shard_group]}])["SecurityGroupRules"]
+    rules = ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [shard_group]}])[
+        "SecurityGroupRules"
+    ]
     ingress = [r for r in rules if not r["IsEgress"]]
     assert [(r["FromPort"], r.get("CidrIpv4")) for r in ingress] == [(5432, vpc["CidrBlock"])]
 
@@ -104,24 +109,34 @@ def platform(cycle: DeployCycle, tf: Terraform, result: DeployResult) -> None:
     _no_secret_values_in_state(result)
 
     sns = client("sns", cycle.account, region)
-    (topic,) = [t["TopicArn"] for t in sns.list_topics()["Topics"] if t["TopicArn"].endswith(":solobase-infrastructure-alerts")]
+    (topic,) = [
+        t["TopicArn"] for t in sns.list_topics()["Topics"] if t["TopicArn"].endswith(":solobase-infrastructure-alerts")
+    ]
     endpoints = [s["Endpoint"] for s in sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]]
     assert endpoints == ["alerts@solobase.dev"]
     alarms = {a["AlarmName"]: a for a in client("cloudwatch", cycle.account, region).describe_alarms()["MetricAlarms"]}
     for suffix, threshold in (("cpu-high", 80), ("connections-high", 250), ("free-storage-low", 10 * 1024**3)):
         alarm = alarms[f"solobase-shared-{env}-01-{suffix}"]
         assert alarm["Threshold"] == threshold and alarm["AlarmActions"] == [topic]
-    for name in (f"solobase-shared-{env}-01-read-latency-high", f"solobase-{env}-lambda-errors", f"solobase-{env}-trail-root-use"):
+    for name in (
+        f"solobase-shared-{env}-01-read-latency-high",
+        f"solobase-{env}-lambda-errors",
+        f"solobase-{env}-trail-root-use",
+    ):
         assert name in alarms, name
 
     (trail,) = client("cloudtrail", cycle.account, region).describe_trails()["trailList"]
     assert trail["IsMultiRegionTrail"] and trail["LogFileValidationEnabled"] and trail["KmsKeyId"]
     status = client("cloudtrail", cycle.account, region).get_trail_status(Name=trail["TrailARN"])
     assert status["IsLogging"]
-    filters = client("logs", cycle.account, region).describe_metric_filters(logGroupName=f"/aws/cloudtrail/{trail['Name']}")
+    filters = client("logs", cycle.account, region).describe_metric_filters(
+        logGroupName=f"/aws/cloudtrail/{trail['Name']}"
+    )
     assert len(filters["metricFilters"]) == 3
     service = result.outputs["management_service_name"]["value"]
-    described = client("ecs", cycle.account, region).describe_services(cluster=f"solobase-{env}-cluster", services=[service])
+    described = client("ecs", cycle.account, region).describe_services(
+        cluster=f"solobase-{env}-cluster", services=[service]
+    )
     assert described["services"][0]["status"] == "ACTIVE"
 
 
@@ -149,7 +164,9 @@ def tenant(cycle: DeployCycle, tf: Terraform, result: DeployResult) -> None:
         assert function["KMSKeyArn"] and function["VpcConfig"]["SubnetIds"]
         assert set(function["Environment"]["Variables"]) >= {"DATABASE_SECRET_ID", "B2_SECRET_ID", "B2_ENDPOINT"}
         concurrency = lambda_.get_function_concurrency(FunctionName=instance.function_name)
-        assert concurrency["ReservedConcurrentExecutions"] == settings.tenancy.plans.of(instance.plan).reserved_concurrency
+        assert (
+            concurrency["ReservedConcurrentExecutions"] == settings.tenancy.plans.of(instance.plan).reserved_concurrency
+        )
         assert lambda_.get_function_url_config(FunctionName=instance.function_name)["AuthType"] == "AWS_IAM"
         logs = client("logs", cycle.account, region)
         (group,) = logs.describe_log_groups(logGroupNamePrefix=f"/aws/lambda/{instance.function_name}")["logGroups"]
@@ -163,12 +180,16 @@ def tenant(cycle: DeployCycle, tf: Terraform, result: DeployResult) -> None:
         assert config["Origins"]["Items"][0]["OriginAccessControlId"]
     else:
         ecs = client("ecs", cycle.account, region)
-        service = ecs.describe_services(cluster=f"solobase-{settings.environment}-cluster", services=[instance.function_name])
+        service = ecs.describe_services(
+            cluster=f"solobase-{settings.environment}-cluster", services=[instance.function_name]
+        )
         assert service["services"][0]["status"] == "ACTIVE"
         elb = client("elbv2", cycle.account, region)
         (balancer,) = elb.describe_load_balancers(Names=[f"solobase-{settings.environment}-alb"])["LoadBalancers"]
         listener = next(
-            item for item in elb.describe_listeners(LoadBalancerArn=balancer["LoadBalancerArn"])["Listeners"] if item["Port"] == 443
+            item
+            for item in elb.describe_listeners(LoadBalancerArn=balancer["LoadBalancerArn"])["Listeners"]
+            if item["Port"] == 443
         )
         hosts = {
             tuple(condition.get("Values") or condition.get("HostHeaderConfig", {}).get("Values", [])): rule["Priority"]
