@@ -98,7 +98,9 @@ class Placement:
             raise ConfigError(f"{where}.instance_id", "unique in the environment (an entry has it)", instance_id)
         if instance_id[:8] in self.id8s:
             raise ConfigError(
-                f"{where}.instance_id", "a first 8 characters no other entry has (they name resources)", instance_id
+                f"{where}.instance_id",
+                "an id whose first 8 characters no other entry has (they name the instance's resources)",
+                instance_id,
             )
         settings = self.tenancy.plans.of(plan)
         if (

@@ -50,6 +50,17 @@ FIRST_TENANT_PRIORITY = 100
 MAX_LISTENER_PRIORITY = 50000
 
 
+class RegistryError(ConfigError):
+    """A bad registry: its field names the file and the entry, so enclosing settings paths are not prepended."""
+
+    def within(self, prefix: str) -> ConfigError:
+        return self
+
+    @classmethod
+    def at(cls, error: ConfigError, label: str) -> RegistryError:
+        return cls(f"{label}.{error.field}", error.allowed, error.given)
+
+
 class Plan(StrEnum):
     """Customer plans. Professional and up may run on ECS; Business gets a dedicated RDS instance."""
 
@@ -253,7 +264,9 @@ class TenantRegistry:
         for tenant in self.tenants:
             if tenant.subdomain == subdomain:
                 return tenant
-        raise ConfigError(f"{self.where} subdomain", f"one of {tuple(t.subdomain for t in self.tenants)!r}", subdomain)
+        raise RegistryError(
+            f"{self.where} subdomain", f"one of {tuple(t.subdomain for t in self.tenants)!r}", subdomain
+        )
 
     @property
     def where(self) -> str:
@@ -279,9 +292,9 @@ def reject_stray_files(directory: Path, environments: tuple[str, ...]) -> None:
     for path in sorted(p for p in directory.rglob("*") if p.is_file()):
         relative = path.relative_to(directory)
         if len(relative.parts) != 2 or relative.parts[0] != SYSTEM or path.suffix != ".toml":
-            raise ConfigError(f"tenant registry {relative}", f"{SYSTEM}/<environment>.toml", str(relative))
+            raise RegistryError(f"tenant registry {relative}", f"{SYSTEM}/<environment>.toml", str(relative))
         if path.stem not in environments:
-            raise ConfigError(f"tenant registry {relative}", f"an environment from {environments!r}", path.stem)
+            raise RegistryError(f"tenant registry {relative}", f"an environment from {environments!r}", path.stem)
 
 
 def _entry_label(index: int, raw: Mapping[str, Any]) -> str:
@@ -293,32 +306,35 @@ def parse(environment: str, data: Mapping[str, Any], source: str) -> TenantRegis
     """A registry from parsed TOML, each entry checked on its own (cross-entry checks: :func:`check`)."""
     for key in data:
         if key not in ("shards", "tenants"):
-            raise ConfigError(f"{source} {key}", "one of ('shards', 'tenants')", key)
+            raise RegistryError(f"{source} {key}", "one of ('shards', 'tenants')", key)
     shards_raw = data.get("shards", ["01"])
     if not isinstance(shards_raw, list) or not shards_raw:
-        raise ConfigError(f"{source} shards", "a non-empty list of two-digit shard ids such as ['01']", shards_raw)
+        raise RegistryError(f"{source} shards", "a non-empty list of two-digit shard ids such as ['01']", shards_raw)
     for index, shard in enumerate(shards_raw):
         if not isinstance(shard, str) or not _SHARD.match(shard):
-            raise ConfigError(f"{source} shards[{index}]", "two digits such as '01'", shard)
-    validation.unique(f"{source} shards", shards_raw)
+            raise RegistryError(f"{source} shards[{index}]", "two digits such as '01'", shard)
+    try:
+        validation.unique(f"{source} shards", shards_raw)
+    except ConfigError as error:
+        raise RegistryError(error.field, error.allowed, error.given) from None
     tenants_raw = data.get("tenants", [])
     if not isinstance(tenants_raw, list):
-        raise ConfigError(f"{source} tenants", "an array of tables ([[tenants]])", tenants_raw)
+        raise RegistryError(f"{source} tenants", "an array of tables ([[tenants]])", tenants_raw)
     tenants = []
     for index, raw in enumerate(tenants_raw):
         if not isinstance(raw, Mapping):
-            raise ConfigError(f"{source} tenants[{index}]", "a table ([[tenants]])", raw)
+            raise RegistryError(f"{source} tenants[{index}]", "a table ([[tenants]])", raw)
         label = f"{source} {_entry_label(index, raw)}"
         for key in raw:
             if key not in _TENANT_FIELDS:
-                raise ConfigError(f"{label}.{key}", f"one of the fields {_TENANT_FIELDS!r}", key)
+                raise RegistryError(f"{label}.{key}", f"one of the fields {_TENANT_FIELDS!r}", key)
         for key in ("instance_id", "subdomain", "plan"):
             if key not in raw:
-                raise ConfigError(f"{label}.{key}", "set", None)
+                raise RegistryError(f"{label}.{key}", "set", None)
         try:
             tenants.append(Tenant(**raw))
         except ConfigError as error:
-            raise error.within(label) from None
+            raise RegistryError.at(error, label) from None
     return TenantRegistry(environment, tuple(shards_raw), tuple(tenants), source)
 
 
@@ -333,7 +349,7 @@ def load(environment: str, directory: Path | None = None) -> TenantRegistry:
         with path.open("rb") as handle:
             data = tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
-        raise ConfigError(source, "valid TOML", str(error)) from None
+        raise RegistryError(source, "valid TOML", str(error)) from None
     return parse(environment, data, source)
 
 
@@ -370,7 +386,7 @@ def check_concurrency(registry: TenantRegistry, tenancy: TenancySettings, path: 
     total, per_plan = reserved_concurrency(registry, tenancy.plans)
     if total > tenancy.reservable_concurrency:
         parts = ", ".join(f"{plan} {amount}" for plan, amount in per_plan.items())
-        raise ConfigError(
+        raise RegistryError(
             f"{path} reserved concurrency",
             f"at most {tenancy.reservable_concurrency} in total, leaving {tenancy.min_unreserved_concurrency} of the "
             f"account limit {tenancy.account_concurrency_limit} unreserved (reserved: {parts})",
@@ -394,28 +410,27 @@ def check(registry: TenantRegistry, tenancy: TenancySettings, max_connections: i
             if value is None:
                 continue
             first = seen[key].setdefault(str(value), index)
-            if first != index:
-                field_name = "instance_id" if key == "id8" else key
-                what = "a first 8 characters" if key == "id8" else "a value"
-                raise ConfigError(
-                    f"{label}.{field_name}",
-                    f"{what} no other entry of the environment has (tenants[{first}] has it; it names resources)"
-                    if key == "id8"
-                    else f"unique in the environment (tenants[{first}] has it)",
-                    value,
+            if first != index and key == "id8":
+                raise RegistryError(
+                    f"{label}.instance_id",
+                    f"an id whose first 8 characters no other entry has (tenants[{first}] has {value}; "
+                    "they name the instance's resources)",
+                    tenant.instance_id,
                 )
+            if first != index:
+                raise RegistryError(f"{label}.{key}", f"unique in the environment (tenants[{first}] has it)", value)
         if tenant.shard is not None and tenant.shard not in registry.shards:
-            raise ConfigError(f"{label}.shard", f"one of the registry's shards {registry.shards!r}", tenant.shard)
+            raise RegistryError(f"{label}.shard", f"one of the registry's shards {registry.shards!r}", tenant.shard)
     budget = tenancy.connection_budget(max_connections)
     for shard, use in usage(registry, tenancy.plans).items():
         if use.databases > tenancy.max_databases_per_shard:
-            raise ConfigError(
+            raise RegistryError(
                 f"{where} shard {shard} databases",
                 f"at most {tenancy.max_databases_per_shard} (tenancy.max_databases_per_shard)",
                 use.databases,
             )
         if use.connections > budget:
-            raise ConfigError(
+            raise RegistryError(
                 f"{where} shard {shard} connection limits",
                 f"at most {budget} in total ({max_connections} max_connections - "
                 f"{tenancy.reserved_admin_connections} reserved for admin and monitoring)",
