@@ -1,4 +1,4 @@
-"""Which stacks the run deploys on the emulator is explicit: every deployable stack is deployed, or named with why not."""
+"""Which stacks the run deploys on the emulator is explicit: each deployable one is deployed, or named with why not."""
 
 from __future__ import annotations
 
