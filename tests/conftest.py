@@ -54,33 +54,32 @@ def stack_ids(kind: str | None = None) -> list[str]:
 
 
 # Which stacks the run deploys on the emulator. By default every stack but bootstrap ones that uses
-# AWS alone has a deploy test of its own. A stack that needs others deployed first names them here;
-# a stack that is deployed only as another's prerequisite, or not at all, is listed in NOT_DEPLOYED
-# with the reason (tests/deploy/test_selection.py keeps both lists exact).
-DEPLOY_PREREQUISITES: dict[str, tuple[str, ...]] = {
-    # One customer stack per runtime, each on its platform (deployed and checked as a prerequisite).
-    "solobase-dev-tenant-acme": ("solobase-dev",),
-    "solobase-dev-tenant-globex": ("solobase-dev",),
+# AWS alone has a deploy test of its own. Stacks deployed on top of another, in its deploy, are named
+# here (DEPLOYED_ON); a stack not deployed at all is listed in NOT_DEPLOYED with the reason
+# (tests/deploy/test_selection.py keeps both exact).
+DEPLOYED_ON: dict[str, tuple[str, ...]] = {
+    # The issue: solobase-dev plus two customer stacks, one per runtime (Lambda, ECS).
+    "solobase-dev": ("solobase-dev-tenant-acme", "solobase-dev-tenant-globex"),
 }
 NOT_DEPLOYED: dict[str, str] = {
-    "solobase-dev": "deployed, with every check, as the platform of each solobase-dev customer stack deploy",
     "solobase-staging": "the class solobase-dev deploys, with other sizes (conformance and snapshots cover them); "
     "CI's 20-minute budget on 2 cores has room for one Solobase environment",
     "solobase-prod": "the class solobase-dev deploys, with prod's sizes, Multi-AZ and backup replication "
     "(conformance and snapshots cover them); CI's 20-minute budget has room for one Solobase environment",
     "solobase-*-tenant-*": "customer stacks are one class: solobase-dev-tenant-acme (Lambda) and "
-    "solobase-dev-tenant-globex (ECS) deploy both runtimes; the others differ by registry data only",
+    "solobase-dev-tenant-globex (ECS), deployed on solobase-dev, cover both runtimes; the others differ by data only",
 }
 
 
 def _not_deployed(stack_id: str) -> bool:
-    return stack_id not in DEPLOY_PREREQUISITES and any(fnmatch.fnmatch(stack_id, p) for p in NOT_DEPLOYED)
+    on_top = {s for stacks in DEPLOYED_ON.values() for s in stacks}
+    return stack_id in on_top or any(fnmatch.fnmatch(stack_id, p) for p in NOT_DEPLOYED)
 
 
 def emulator_deploys() -> dict[str, tuple[str, ...]]:
-    """Each stack the run deploys on the emulator, with the stacks deployed (and checked) before it."""
+    """Each stack with a deploy test of its own, with the stacks deployed on top of it in that deploy."""
     return {
-        s.stack_id: DEPLOY_PREREQUISITES.get(s.stack_id, ())
+        s.stack_id: DEPLOYED_ON.get(s.stack_id, ())
         for s in stack_specs()
         if s.kind != "bootstrap" and s.deploys_on_emulator and not _not_deployed(s.stack_id)
     }

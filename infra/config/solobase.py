@@ -64,7 +64,7 @@ from infra.config.sections import (
 )
 from infra.registry import StackSpec, System, platform_stack
 from infra.solobase import tenants
-from infra.solobase.tenants import TenancySettings, TenantRegistry
+from infra.solobase.tenants import Plan, TenancySettings, TenantRegistry
 from infra.validation import ConfigError
 
 ENVIRONMENTS = ("dev", "staging", "prod")
@@ -160,6 +160,19 @@ class SolobaseSettings(ContainerPlatformSettings):
                 raise ConfigError("backup_region", f"a region other than {self.region}", self.backup_region)
         if self.shared_database.max_connections is None:
             raise ConfigError("shared_database.max_connections", "set (shards are planned on it)", None)
+        budget = self.tenancy.connection_budget(self.shared_database.max_connections)
+        largest = max(self.tenancy.plans.of(p).connection_limit or 0 for p in Plan)
+        if budget < largest:
+            raise ConfigError(
+                "tenancy.reserved_admin_connections",
+                f"small enough to leave a shard room for a role of {largest} connections "
+                f"(max_connections {self.shared_database.max_connections})",
+                self.tenancy.reserved_admin_connections,
+            )
+        if not self.load_balancer.domain_name:
+            raise ConfigError(
+                "load_balancer.domain_name", "set: the management host, on the certificate the instances share", None
+            )
         # CloudFront takes certificates from us-east-1 only: the platform's (its ALB's) must be there.
         if self.region != "us-east-1":
             raise ConfigError("region", "us-east-1 (CloudFront uses the platform's certificate)", self.region)

@@ -141,7 +141,7 @@ class SolobasePlatformStack(AwsStack):
             platform=platform_props(settings, subject_alternative_names=(f"*.{settings.instances.domain}",)),
             topic_name=settings.alert_topic_name,
             management=to_props(FargateServiceProps, settings.management, f"{path}.management"),
-            management_host=settings.load_balancer.domain_name or "",
+            management_host=str(settings.load_balancer.domain_name),
             shards=tuple((shard, settings.shard_identifier(shard)) for shard in shards),
             shard_database=to_props(PostgresInstanceProps, settings.shared_database, f"{path}.shared_database"),
             backup_region=settings.backup_region,
@@ -331,7 +331,7 @@ class SolobaseTenantStack(AwsStack):
             environment=settings.environment,
             tenant=tenant,
             host=f"{tenant.subdomain}.{instances.domain}",
-            management_host=settings.load_balancer.domain_name or "",
+            management_host=str(settings.load_balancer.domain_name),
             topic_name=settings.alert_topic_name,
             code=FunctionCode(s3_bucket=settings.binaries.bucket_name, s3_key=settings.binaries.package_key),
             function=function,
@@ -440,7 +440,8 @@ class SolobaseTenantStack(AwsStack):
             network=network,
         )
         group = function.security_group
-        assert group is not None  # in a network, it has one
+        if group is None:  # a function in a network has one; this narrows the type
+            raise LookupError(f"{tenant.function_name} has no security group")
         group.allow_egress_to_cidr(ANY_IPV4, 443, label="HTTPS to AWS APIs and Backblaze B2")
         group.allow_egress_to_cidr(network.cidr_block, 5432, label="PostgreSQL in the VPC")
         function.grant("ReadSecrets", reads)

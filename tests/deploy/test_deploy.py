@@ -37,11 +37,13 @@ def _cycle(
 ) -> DeployResult:
     plan = spec_of(stack_id)
     checks = [check for check in (BY_SYSTEM.get(plan.system), extra_check) if check is not None]
-    prerequisites = [spec_of(needed) for needed in emulator_deploys()[stack_id]]
-    for needed in plan.depends_on:
-        if needed not in emulator_deploys()[stack_id]:
-            # Never silently: say which stack the deploy goes without, and why that is sound.
-            print(f"{stack_id}: deployed without {needed}: {LEFT_OUT[spec_of(needed).kind]}")
+    dependents = [spec_of(on_top) for on_top in emulator_deploys()[stack_id]]
+    deployed = {plan.stack_id, *(s.stack_id for s in dependents)}
+    for spec in (plan, *dependents):
+        for needed in spec.depends_on:
+            if needed not in deployed:
+                # Never silently: say which stack the deploy goes without, and why that is sound.
+                print(f"{spec.stack_id}: deployed without {needed}: {LEFT_OUT[spec_of(needed).kind]}")
     cycle = DeployCycle(
         plan=plan,
         bootstrap=bootstrap_of(plan),
@@ -52,7 +54,7 @@ def _cycle(
         base_env=base_env,
         after_apply=checks,
         cli=cli,
-        prerequisites=prerequisites,
+        dependents=dependents,
         fixtures=[make() for make in FIXTURES.get(plan.system, ())],
     )
     result = cycle.run()

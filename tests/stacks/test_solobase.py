@@ -12,6 +12,7 @@ import pytest
 from infra import app, config
 from infra.registry import StackSpec
 from infra.solobase import tenants
+from infra.validation import ConfigError
 from tests.conftest import load_stack, spec_of, stack_specs
 from tests.support.stack import SynthesizedStack
 
@@ -588,3 +589,33 @@ def test_outputs_have_descriptions(synth_dir: Path) -> None:
     for stack_id in ("solobase-prod", "solobase-dev-tenant-acme", "solobase-dev-shard-01-databases"):
         outputs = load_stack(synth_dir, stack_id)["output"]
         assert outputs and all(o["description"] for o in outputs.values())
+
+
+def test_settings_and_the_registry_are_data_that_import_no_construct() -> None:
+    root = Path(__file__).resolve().parents[2]
+    for module in ("infra/config/solobase.py", "infra/solobase/tenants.py", "infra/solobase/placement.py"):
+        text = (root / module).read_text()
+        imports = re.findall(r"^\s*(?:from|import) ([\w.]+)", text, flags=re.MULTILINE)
+        assert imports and not [i for i in imports if i.startswith(("infra.constructs", "infra.stacks", "cdktf"))]
+
+
+@pytest.mark.parametrize(
+    ("override", "message"),
+    [
+        (
+            "[tenancy]\nreserved_admin_connections = 298\n",
+            "solobase.dev.tenancy.reserved_admin_connections must be small enough to leave a shard room for a role "
+            "of 5 connections",
+        ),
+        ("[tenancy.plans.hobby]\nreserved_concurrency = 0\n", "solobase.dev.tenancy.plans.hobby.reserved_concurrency"),
+        ('[instances]\ndomain = "Not A Domain"\n', "solobase.dev.instances.domain must be a lower-case"),
+        ('backup_region = "us-east-1"\n', "solobase.dev.backup_region must be a region other than us-east-1"),
+        ('[binaries]\npackage_key = "solobase.tar"\n', "solobase.dev.binaries.package_key must be the key of a .zip"),
+    ],
+)
+def test_bad_solobase_settings_are_refused_naming_the_setting(override: str, message: str, tmp_path: Path) -> None:
+    (tmp_path / "solobase").mkdir()
+    (tmp_path / "solobase" / "dev.toml").write_text(override)
+    with pytest.raises(ConfigError) as refused:
+        config.load("solobase", "dev", tmp_path)
+    assert message in str(refused.value)

@@ -3,16 +3,16 @@
 1. bootstrap: the stack's bootstrap stack is applied on local state;
 2. fixtures: what an operator puts into the account by hand before a deploy
    (an uploaded package, say) is put there;
-3. prerequisites: the stacks it needs (its platform, for a customer stack) are
-   deployed first, in order, each through steps 4 to 6 and destroyed after it (step 7);
-4. apply: the stack is applied on the S3 backend (DynamoDB + S3 lock file) inside the emulator;
-5. the state object is in the bucket;
-6. a second ``plan -detailed-exitcode`` shows no change but allowlisted emulator drift;
-7. teardown: protections (deletion protection and the like) are switched off
-   through config overrides and applied, as an operator would, then destroy;
-   the emulator then holds exactly what it held before that stack's apply, apart
-   from the leftovers a destroy is meant to leave (final database snapshots),
-   which are checked and removed;
+3. apply: the stack is applied on the S3 backend (DynamoDB + S3 lock file) inside the emulator;
+4. the state object is in the bucket;
+5. a second ``plan -detailed-exitcode`` shows no change but allowlisted emulator drift;
+6. dependents: stacks deployed on top of it (customer stacks on their platform)
+   go through steps 3 to 5 in order, and are destroyed before it (step 7);
+7. teardown, last deployed first: protections (deletion protection and the
+   like) are switched off through config overrides and applied, as an operator
+   would, then destroy; the emulator then holds exactly what it held before that
+   stack's apply, apart from the leftovers a destroy is meant to leave (final
+   database snapshots), which are checked and removed;
 8. fixtures are removed, the bootstrap stack is emptied and destroyed the same
    way, and the emulator holds what it held before the cycle.
 """
@@ -129,18 +129,18 @@ class DeployCycle:
     """Stack-specific checks on the applied stack (outputs, state contents, lock contest)."""
     cli: CdktfCli | None = None
     """Deploy through ``cdktf deploy`` (then ``cdktf diff``) instead of raw Terraform."""
-    prerequisites: Sequence[StackSpec] = ()
-    """Stacks ``plan`` needs deployed (it looks their resources up), in deploy order: each goes through the
-    same checks, before ``plan``, and is destroyed after it. They share its account and state bucket."""
+    dependents: Sequence[StackSpec] = ()
+    """Stacks deployed on top of ``plan`` (they look its resources up), in order, each checked like it and
+    destroyed before it. They share its account and state bucket."""
     fixtures: Sequence[Fixture] = ()
     """Set up after the bootstrap, before any stack; torn down after every stack is destroyed."""
-    prerequisite_results: dict[str, DeployResult] = field(default_factory=dict)
+    dependent_results: dict[str, DeployResult] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        for spec in self.prerequisites:
-            assert spec.stack_id in self.plan.depends_on or any(
-                spec.stack_id in other.depends_on for other in self.prerequisites
-            ), f"{spec.stack_id} is not a stack {self.plan.stack_id} depends on"
+        for index, spec in enumerate(self.dependents):
+            assert self.plan.stack_id in spec.depends_on, f"{spec.stack_id} does not depend on {self.plan.stack_id}"
+            later = {s.stack_id for s in self.dependents[index + 1 :]}
+            assert not later & set(spec.depends_on), f"{spec.stack_id} needs a stack deployed after it"
             assert account_of(spec) == self.account, f"{spec.stack_id} is in another account"
             assert spec.state and self.plan.state and spec.state.bucket == self.plan.state.bucket
 
@@ -150,7 +150,7 @@ class DeployCycle:
 
     @property
     def stacks(self) -> list[StackSpec]:
-        return [*self.prerequisites, self.plan]
+        return [self.plan, *self.dependents]
 
     def run(self) -> DeployResult:
         # The README's operator: creates the DNS records that certificates without a hosted zone wait for.
@@ -181,15 +181,6 @@ class DeployCycle:
         boot = self._bootstrap(env)
         for fixture in self.fixtures:
             fixture.set_up(self)
-        before_prerequisites = inventory()
-        deployed: list[tuple[StackSpec, Terraform, set[str]]] = []
-        for spec in self.prerequisites:
-            before = inventory()
-            tf = Terraform.for_stack(self.synth_dir / "stacks" / spec.stack_id, self.workroot / spec.stack_id, env)
-            tf.init()
-            tf.apply()
-            self.prerequisite_results[spec.stack_id] = self._check_applied(spec, tf)
-            deployed.append((spec, tf, before))
         before_stack = inventory()
 
         result = DeployResult(self.plan.stack_id, set(stack_json.get("resource", {})))
@@ -207,7 +198,14 @@ class DeployCycle:
             tf.apply()
 
         self._check_applied(self.plan, tf, result)
-        deployed.append((self.plan, tf, before_stack))
+        deployed: list[tuple[StackSpec, Terraform, set[str]]] = [(self.plan, tf, before_stack)]
+        for spec in self.dependents:
+            before = inventory()
+            on_top = Terraform.for_stack(self.synth_dir / "stacks" / spec.stack_id, self.workroot / spec.stack_id, env)
+            on_top.init()
+            on_top.apply()
+            self.dependent_results[spec.stack_id] = self._check_applied(spec, on_top)
+            deployed.append((spec, on_top, before))
 
         for spec, applied, before in reversed(deployed):
             self._teardown(applied, spec.stack_id)
@@ -215,10 +213,9 @@ class DeployCycle:
             self._remove_final_snapshots(_stack_json(self.synth_dir, spec.stack_id), account, spec.region)
             leftovers = inventory() - before
             assert not leftovers, f"destroy of {spec.stack_id} left objects in the emulator: {sorted(leftovers)}"
-        assert inventory() == before_prerequisites
         for fixture in reversed(self.fixtures):
             fixture.tear_down(self)
-        for other in self.prerequisite_results.values():
+        for other in self.dependent_results.values():
             result.observed_drift |= other.observed_drift
 
         empty_bucket(self.emulator, account, backend["region"], backend["bucket"])
@@ -229,7 +226,7 @@ class DeployCycle:
         return result
 
     def _check_applied(self, spec: StackSpec, tf: Terraform, result: DeployResult | None = None) -> DeployResult:
-        """Steps 5 and 6, then the stack-specific checks, on an applied stack."""
+        """Steps 4 and 5, then the stack-specific checks, on an applied stack."""
         stack_json = _stack_json(self.synth_dir, spec.stack_id)
         backend = stack_json["terraform"]["backend"]["s3"]
         result = result or DeployResult(spec.stack_id, set(stack_json.get("resource", {})))
