@@ -64,7 +64,7 @@ from infra.config.sections import (
 )
 from infra.registry import StackSpec, System, platform_stack
 from infra.solobase import tenants
-from infra.solobase.tenants import Plan, TenancySettings, TenantRegistry
+from infra.solobase.tenants import Plan, Runtime, TenancySettings, TenantRegistry
 from infra.validation import ConfigError
 
 ENVIRONMENTS = ("dev", "staging", "prod")
@@ -118,6 +118,9 @@ class InstanceSettings:
 
     domain: str
     """Instances answer at ``<subdomain>.<domain>`` (CloudFront alias or ALB host rule)."""
+    enable_custom_domains: bool = True
+    """Off: Lambda instances answer on their distribution's ``*.cloudfront.net`` name only (no alias, no
+    certificate), and the ECS runtime, which needs a host name, is refused."""
     function: FunctionSettings
     """The Lambda runtime's size and logs."""
     container: ServiceSettings
@@ -131,6 +134,8 @@ class InstanceSettings:
 
     def __post_init__(self) -> None:
         validation.hostname("domain", self.domain)
+        if self.hosted_zone_id is not None and not self.enable_custom_domains:
+            raise ConfigError("hosted_zone_id", "unset when enable_custom_domains is false", self.hosted_zone_id)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -328,6 +333,14 @@ def stacks(settings: SolobaseSettings) -> list[StackSpec]:
     """The platform, a databases stack per shard, a stack per customer instance (see infra.stacks.solobase)."""
     found = registry(settings)
     env = settings.environment
+    if not settings.instances.enable_custom_domains:
+        for index, tenant in enumerate(found.tenants):
+            if tenant.runtime is Runtime.ECS:
+                raise tenants.RegistryError(
+                    f"{found.where} tenants[{index}] ({tenant.subdomain}).runtime",
+                    "lambda while instances.enable_custom_domains is false (ECS instances are reached by host name)",
+                    "ecs",
+                )
     platform = platform_stack(settings, PLATFORM, regions=[settings.backup_region] if settings.backup_region else [])
     platform = dataclasses.replace(platform, arguments={"shards": found.shards})
     specs = [platform]

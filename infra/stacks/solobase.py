@@ -138,7 +138,12 @@ class SolobasePlatformStack(AwsStack):
         return SolobasePlatformProps(
             prefix=prefix,
             repository_name=settings.repository_name,
-            platform=platform_props(settings, subject_alternative_names=(f"*.{settings.instances.domain}",)),
+            platform=platform_props(
+                settings,
+                subject_alternative_names=(f"*.{settings.instances.domain}",)
+                if settings.instances.enable_custom_domains
+                else (),
+            ),
             topic_name=settings.alert_topic_name,
             management=to_props(FargateServiceProps, settings.management, f"{path}.management"),
             management_host=str(settings.load_balancer.domain_name),
@@ -272,7 +277,8 @@ class SolobaseTenantProps:
     prefix: str
     environment: str
     tenant: Tenant
-    host: str
+    host: str | None
+    """``<subdomain>.<domain>``; None when custom domains are off (the distribution's own name serves)."""
     management_host: str
     topic_name: str
     code: FunctionCode
@@ -330,7 +336,7 @@ class SolobaseTenantStack(AwsStack):
             prefix=_prefix(settings),
             environment=settings.environment,
             tenant=tenant,
-            host=f"{tenant.subdomain}.{instances.domain}",
+            host=f"{tenant.subdomain}.{instances.domain}" if instances.enable_custom_domains else None,
             management_host=str(settings.load_balancer.domain_name),
             topic_name=settings.alert_topic_name,
             code=FunctionCode(s3_bucket=settings.binaries.bucket_name, s3_key=settings.binaries.package_key),
@@ -400,7 +406,6 @@ class SolobaseTenantStack(AwsStack):
             host, port, database_name = shard.address, Token.as_string(shard.port), tenant.database_name
         environment = {
             "SOLOBASE_INSTANCE_ID": tenant.instance_id,
-            "SOLOBASE_URL": f"https://{props.host}",
             "DATABASE_HOST": host,
             "DATABASE_PORT": port,
             "DATABASE_NAME": database_name,
@@ -410,12 +415,14 @@ class SolobaseTenantStack(AwsStack):
             "B2_BUCKET_NAME": props.b2_bucket_name,
             "B2_ENDPOINT": props.b2_endpoint,
         }
+        if props.host is not None:
+            # Without a custom domain the URL is the distribution's, which depends on the function: not known here.
+            environment["SOLOBASE_URL"] = f"https://{props.host}"
         reads = [*database_reads, *b2.read_statements()]
         if Runtime(tenant.runtime) is Runtime.LAMBDA:
             self._lambda(props, network, environment, reads, monitoring)
         else:
             self._ecs(props, network, environment, reads, monitoring)
-        output(self, "instance_url", f"https://{props.host}", "Where the instance answers")
         output(self, "database_secret_id", database_secret, "Secret with the instance's database credentials")
         output(self, "b2_secret_arn", b2.arn, "Secret operators fill with the instance's Backblaze B2 keys")
 
@@ -446,22 +453,28 @@ class SolobaseTenantStack(AwsStack):
         group.allow_egress_to_cidr(network.cidr_block, 5432, label="PostgreSQL in the VPC")
         function.grant("ReadSecrets", reads)
         url = function.add_url()
-        certificate = DataAwsAcmCertificate(
-            self, "Certificate", domain=props.management_host, statuses=["ISSUED"], most_recent=True
-        )
+        aliases: tuple[str, ...] = ()
+        certificate_arn = None
+        if props.host is not None:
+            aliases = (props.host,)
+            certificate_arn = DataAwsAcmCertificate(
+                self, "Certificate", domain=props.management_host, statuses=["ISSUED"], most_recent=True
+            ).arn
         cdn = CdnDistribution(
             self,
             "Cdn",
             name=tenant.function_name,
             origin=CdnOrigin.lambda_url(url.domain_name),
             props=props.cdn,
-            aliases=(props.host,),
-            certificate_arn=certificate.arn,
+            aliases=aliases,
+            certificate_arn=certificate_arn,
         )
         function.allow_invoke_through(cdn.arn)
         monitoring.watch_function(function)
         if props.hosted_zone_id is not None:
             self._record(props, cdn.domain_name, cdn.hosted_zone_id)
+        url_host = props.host or cdn.domain_name
+        output(self, "instance_url", f"https://{url_host}", "Where the instance answers")
         output(self, "function_name", tenant.function_name, "Lambda function of the instance")
         output(self, "function_url", url.url, "Function URL (answers only requests signed by the distribution)")
         output(self, "cloudfront_domain_name", cdn.domain_name, "Point the instance's DNS name here (CNAME or alias)")
@@ -480,6 +493,8 @@ class SolobaseTenantStack(AwsStack):
         container = dataclasses.replace(props.container, environment={**props.container.environment, **environment})
         if container.container_port is None:
             raise ValueError("the ECS runtime needs instances.container.container_port")
+        if props.host is None:  # the registry check refuses this first; this narrows the type
+            raise ValueError(f"{tenant.subdomain}: the ECS runtime needs a custom domain")
         load_balancer = LoadBalancerLookup(self, "LoadBalancer", name=f"{prefix}-alb", vpc_id=network.vpc_id)
         target = ListenerTarget(
             self,
@@ -510,6 +525,7 @@ class SolobaseTenantStack(AwsStack):
         monitoring.watch_target(target, key="Service")
         if props.hosted_zone_id is not None:
             self._record(props, load_balancer.dns_name, load_balancer.zone_id)
+        output(self, "instance_url", f"https://{props.host}", "Where the instance answers")
         output(self, "ecs_service_name", service.service_name, "ECS service of the instance")
 
     def _record(self, props: SolobaseTenantProps, target: str, zone_id: str) -> None:
@@ -517,7 +533,7 @@ class SolobaseTenantStack(AwsStack):
             self,
             "Record",
             zone_id=props.hosted_zone_id or "",
-            name=props.host,
+            name=props.host or "",
             type="A",
             alias=Route53RecordAlias(name=target, zone_id=zone_id, evaluate_target_health=False),
         )

@@ -619,3 +619,33 @@ def test_bad_solobase_settings_are_refused_naming_the_setting(override: str, mes
     with pytest.raises(ConfigError) as refused:
         config.load("solobase", "dev", tmp_path)
     assert message in str(refused.value)
+
+
+def test_without_custom_domains_instances_serve_on_cloudfronts_name(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "config" / "solobase").mkdir(parents=True)
+    (tmp_path / "config" / "solobase" / "dev.toml").write_text("[instances]\nenable_custom_domains = false\n")
+    registry = tmp_path / "tenants" / "solobase" / "dev.toml"
+    registry.parent.mkdir(parents=True)
+    lambda_only = (Path(__file__).resolve().parents[2] / "tenants" / "solobase" / "dev.toml").read_text()
+    registry.write_text(lambda_only.split('\n[[tenants]]\ninstance_id = "5f3c9e2a')[0])
+    monkeypatch.setenv(tenants.TENANTS_DIR_ENV, str(tmp_path / "tenants"))
+    outdir = tmp_path / "out"
+    app.synth(outdir=str(outdir), requested="solobase-dev,solobase-dev-tenant-acme", config_dir=tmp_path / "config")
+    acme = SynthesizedStack(outdir, "solobase-dev-tenant-acme")
+    distribution = acme.one("aws_cloudfront_distribution")
+    assert "aliases" not in distribution
+    assert distribution["viewer_certificate"] == {"cloudfront_default_certificate": True}
+    assert "aws_acm_certificate" not in acme.json.get("data", {})
+    assert "SOLOBASE_URL" not in acme.one("aws_lambda_function")["environment"]["variables"]
+    assert acme.outputs["instance_url"]["value"].startswith("https://${aws_cloudfront_distribution.")
+    platform_stack = SynthesizedStack(outdir, "solobase-dev")
+    assert "subject_alternative_names" not in platform_stack.one("aws_acm_certificate")
+
+    registry.write_text(lambda_only)  # globex runs on ECS: it needs a host name
+    with pytest.raises(ConfigError) as refused:
+        app.synth(outdir=str(tmp_path / "out2"), requested="solobase-dev", config_dir=tmp_path / "config")
+    assert str(refused.value).startswith(
+        "tenants/solobase/dev.toml tenants[1] (globex).runtime must be lambda while instances.enable_custom_domains"
+    )
