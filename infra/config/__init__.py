@@ -16,15 +16,26 @@ from typing import Any
 from infra.config import overrides
 from infra.config.model import SystemSettings
 from infra.registry import StackSpec, System, bootstrap_specs, check_unique, systems
-from infra.validation import ConfigError
+from infra.validation import ConfigError, closest
 
 CONFIG_DIR_ENV = "INFRA_CONFIG_DIR"
 REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 
 
 def config_dir() -> Path:
-    """Where per-environment override files live."""
-    return Path(os.environ.get(CONFIG_DIR_ENV) or REPOSITORY_ROOT / "config")
+    """Where per-environment override files live: ``$INFRA_CONFIG_DIR``, which must exist, or ``config/``.
+
+    A directory named but missing would silently apply no override: it is refused.
+    """
+    configured = os.environ.get(CONFIG_DIR_ENV)
+    if not configured:
+        return REPOSITORY_ROOT / "config"
+    directory = Path(configured)
+    if not directory.is_dir():
+        raise ConfigError(
+            CONFIG_DIR_ENV, "an existing directory of config/<system>/<environment>.toml files", configured
+        )
+    return directory
 
 
 def system(name: str) -> System[Any]:
@@ -76,19 +87,38 @@ def stack_specs(directory: Path | None = None) -> list[StackSpec]:
     return everything
 
 
+def _ignored(relative: Path) -> bool:
+    """Hidden files (``.gitkeep``, editor swap files) and notes (``*.md``) are not config files."""
+    return any(part.startswith(".") for part in relative.parts) or relative.suffix.lower() == ".md"
+
+
 def _reject_stray_files(directory: Path) -> None:
-    """A typo in a file name would silently apply no override: refuse it instead."""
+    """A typo in a file name would silently apply no override: refuse it, naming the closest valid name.
+
+    Every file under the directory but hidden ones and ``*.md`` notes must be
+    ``<system>/<environment>.toml``: ``staging.tml``, ``Staging.toml`` and
+    ``freside/staging.toml`` are errors, not ignored.
+    """
     if not directory.is_dir():
         return
     known = systems()
-    for path in sorted(directory.rglob("*.toml")):
+    valid = [f"{name}/{env}.toml" for name, declared in known.items() for env in declared.environments]
+    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
         relative = path.relative_to(directory)
+        if _ignored(relative):
+            continue
         name = relative.parts[0] if len(relative.parts) == 2 else None
-        if name not in known:
+        if name not in known or path.suffix != ".toml":
             raise ConfigError(
                 f"config file {relative}",
                 f"config/<system>/<environment>.toml with a system from {tuple(known)!r}",
                 str(relative),
+                suggestion=closest(relative.as_posix(), valid),
             )
         if path.stem not in known[name].environments:
-            raise ConfigError(f"config file {relative}", f"an environment from {known[name].environments!r}", path.stem)
+            raise ConfigError(
+                f"config file {relative}",
+                f"an environment from {known[name].environments!r}",
+                path.stem,
+                suggestion=closest(path.stem, known[name].environments),
+            )

@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
-from infra.validation import ConfigError
+from infra.validation import ConfigError, closest
 
 T = TypeVar("T")
 
@@ -148,7 +148,9 @@ def _construct(cls: type[T], path: str, kwargs: dict[str, Any]) -> T:
 def _unknown(path: str, known: Mapping[str, Any], overrides: Mapping[str, Any]) -> None:
     for key in overrides:
         if key not in known:
-            raise ConfigError(path, f"a table with settings from {tuple(known)!r}", key)
+            raise ConfigError(
+                path, f"a table with settings from {tuple(known)!r}", key, suggestion=closest(str(key), known)
+            )
 
 
 def build(cls: type[T], values: Mapping[str, Any], path: str) -> T:
