@@ -10,11 +10,13 @@ system (see infra.registry), validated, before anything is built.
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 from infra.config import overrides
 from infra.config.model import SystemSettings
+from infra.config.teardown import Overlays
 from infra.registry import StackSpec, System, bootstrap_specs, check_unique, systems
 from infra.validation import ConfigError, closest
 
@@ -51,8 +53,11 @@ def environments(name: str) -> tuple[str, ...]:
     return system(name).environments
 
 
-def load(name: str, environment: str, directory: Path | None = None) -> SystemSettings:
-    """Validated settings of one system environment, overrides applied."""
+def load(
+    name: str, environment: str, directory: Path | None = None, overlay: Mapping[str, Any] | None = None
+) -> SystemSettings:
+    """Validated settings of one system environment, overrides applied (then ``overlay``, a table merged over
+    the file's, as for a teardown: see infra.config.teardown)."""
     declared = system(name)
     if environment not in declared.environments:
         raise ConfigError(f"{name} environment", f"one of {declared.environments!r}", environment)
@@ -63,20 +68,26 @@ def load(name: str, environment: str, directory: Path | None = None) -> SystemSe
         raise error.within(path) from None
     values = overrides.read(directory or config_dir(), name, environment)
     overrides.reject_secrets(path, values)
+    if overlay:
+        values = overrides.deep_merge(values, overlay)
     return overrides.merge(settings, values, path)
 
 
-def load_all(directory: Path | None = None) -> list[SystemSettings]:
+def load_all(directory: Path | None = None, overlays: Overlays | None = None) -> list[SystemSettings]:
     """Every system environment, after checking the override directory has no stray files."""
     directory = directory or config_dir()
     _reject_stray_files(directory)
-    return [load(name, env, directory) for name, declared in systems().items() for env in declared.environments]
+    return [
+        load(name, env, directory, (overlays or {}).get((name, env)))
+        for name, declared in systems().items()
+        for env in declared.environments
+    ]
 
 
-def stack_specs(directory: Path | None = None) -> list[StackSpec]:
+def stack_specs(directory: Path | None = None, overlays: Overlays | None = None) -> list[StackSpec]:
     """Every stack of every system: bootstrap stacks first, then each environment's, in a stable order."""
     specs: list[StackSpec] = []
-    loaded = load_all(directory)
+    loaded = load_all(directory, overlays)
     for settings in loaded:
         try:
             specs += system(settings.system).stacks(settings)

@@ -74,6 +74,17 @@ def read(config_dir: Path, system: str, environment: str) -> dict[str, Any]:
         raise ConfigError(str(path), "valid TOML", str(error)) from None
 
 
+def deep_merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    """``base`` with ``over`` merged in: tables merge key by key, anything else in ``over`` wins."""
+    merged = dict(base)
+    for key, value in over.items():
+        current = merged.get(key)
+        merged[key] = (
+            deep_merge(current, value) if isinstance(current, Mapping) and isinstance(value, Mapping) else value
+        )
+    return merged
+
+
 def _type_name(hint: Any) -> str:
     return getattr(hint, "__name__", None) or str(hint).replace("typing.", "")
 
