@@ -105,11 +105,13 @@ deploy: deps ## Deploy STACK (asks before applying; AUTO_APPROVE=1 does not)
 
 output: .venv/.synced ## Print a deployed STACK's outputs (NAME=x prints one, raw; FORMAT=json)
 	$(require_stack)
-	@$(RUN) python -m infra.deployed output "$(STACK)" $(if $(NAME),--name "$(NAME)",) $(if $(FORMAT),--format "$(FORMAT)",)
+	@$(RUN) python -m infra.deployed output "$(STACK)" $(if $(NAME),--name "$(NAME)",) $(if $(FORMAT),--format "$(FORMAT)",) \
+	  $(if $(OUTPUT_DIR),--dir "$(OUTPUT_DIR)",)
 
 database-url: .venv/.synced ## Print a deployed STACK's database URL: a secret, password included
 	$(require_stack)
-	@$(RUN) python -m infra.deployed database-url "$(STACK)" $(if $(NAME),--name "$(NAME)",)
+	@$(RUN) python -m infra.deployed database-url "$(STACK)" $(if $(NAME),--name "$(NAME)",) \
+	  $(if $(OUTPUT_DIR),--dir "$(OUTPUT_DIR)",)
 
 destroy: deps ## Destroy STACK (asks first; AUTO_APPROVE=1 does not)
 	$(require_stack)

@@ -79,9 +79,9 @@ def terraform_for(stack_id: str, root: Path | None = None) -> Terraform:
     return tf
 
 
-def deployed_outputs(stack_id: str) -> dict[str, Any]:
+def deployed_outputs(stack_id: str, root: Path | None = None) -> dict[str, Any]:
     """The stack's outputs; none means it is not deployed where these credentials point."""
-    outputs = terraform_for(stack_id).outputs()
+    outputs = terraform_for(stack_id, root).outputs()
     if not outputs:
         raise NotFound(
             f"{stack_id} has no outputs: it is not deployed, or this shell's credentials are for another "
@@ -155,15 +155,17 @@ def main(argv: list[str]) -> int:
     url = commands.add_parser("database-url")
     url.add_argument("stack")
     url.add_argument("--name", help="the *_secret_arn output naming the secret (default: the one holding a URL)")
+    for command in (output, url):
+        command.add_argument("--dir", type=Path, help="where to synthesize and init (default build/output)")
     args = parser.parse_args(argv)
     try:
         if args.command == "output":
             if args.format not in FORMATS:
                 raise ConfigError("FORMAT", f"one of {FORMATS!r}", args.format)
-            outputs = deployed_outputs(args.stack)
+            outputs = deployed_outputs(args.stack, args.dir)
             print(render(outputs, name=args.name, output_format=args.format, stack_id=args.stack))
         else:
-            outputs = deployed_outputs(args.stack)
+            outputs = deployed_outputs(args.stack, args.dir)
             value = database_url(args.stack, outputs, args.name)
             print(SECRET_WARNING.format(stack=args.stack), file=sys.stderr)
             print(value)

@@ -130,7 +130,7 @@ class StackRecord:
     outputs: list[dict[str, str]] = field(default_factory=list)
 
 
-def _alive(pid: int) -> bool:
+def alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -165,7 +165,7 @@ class Session:
     def attach(self) -> tuple[EmulatorRecord, Emulator] | None:
         """The running emulator of this directory, or None (never started, stopped, or its process died)."""
         record = self.record()
-        if record is None or not _alive(record.pid):
+        if record is None or not alive(record.pid):
             return None
         try:
             return record, Emulator.attach(record.endpoint, record.ca_bundle)
@@ -195,12 +195,12 @@ class Session:
         """Stop the recorded emulator; True when one was running."""
         record = self.record()
         stopped = False
-        if record is not None and _alive(record.pid):
+        if record is not None and alive(record.pid):
             os.kill(record.pid, signal.SIGTERM)
             deadline = time.monotonic() + timeout
-            while _alive(record.pid) and time.monotonic() < deadline:
+            while alive(record.pid) and time.monotonic() < deadline:
                 time.sleep(0.1)
-            if _alive(record.pid):
+            if alive(record.pid):
                 os.kill(record.pid, signal.SIGKILL)
             stopped = True
         self.layout.record.unlink(missing_ok=True)
