@@ -49,7 +49,7 @@ UP_CHOICE = $(if $(SYSTEMS),--systems "$(SYSTEMS)",) $(if $(ENVS),--envs "$(ENVS
 is_set = $(filter 1 true yes,$(1))
 
 .PHONY: help deps synth diff deploy output database-url destroy bootstrap stacks emulator emulator-env \
-	up down status scan lint test bench clean
+	up down status changed-stacks scan lint test bench clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-13s %s\n", $$1, $$2}'
@@ -125,8 +125,12 @@ bootstrap: deps ## Create the state bucket and lock table for SYSTEM and ENV
 emulator: .venv/.synced ## Start the local AWS emulator (moto) and print the environment to use it
 	$(RUN) python -m emulator $(if $(PORT),--port $(PORT),) $(if $(ACCOUNT),--account $(ACCOUNT),)
 
-scan: deps $(CHECKOV_VENV)/.synced ## Synthesize, then run checkov over every stack; unwaived findings fail
-	$(RUN) python tools/scan.py --checkov $(CHECKOV_VENV)/bin/checkov --synth
+scan: deps $(CHECKOV_VENV)/.synced ## Synthesize, then checkov over every stack; unwaived findings fail (SARIF=file)
+	$(RUN) python tools/scan.py --checkov $(CHECKOV_VENV)/bin/checkov --synth $(if $(SARIF),--sarif "$(SARIF)",)
+
+changed-stacks: .venv/.synced ## Print the stacks that differ from BASE (a git ref, e.g. origin/main): CI diffs them
+	@test -n "$(BASE)" || { echo "usage: make changed-stacks BASE=<git ref>" >&2; exit 2; }
+	@$(RUN) python tools/changed_stacks.py --base "$(BASE)"
 
 lint: .venv/.synced ## ruff, and mypy --strict on infra/ and emulator/
 	$(RUN) ruff check .
