@@ -26,6 +26,7 @@ from emulator.server import Emulator
 from infra.registry import StackSpec
 from infra.stacks.bootstrap import LOCAL_STATE_DIR_ENV
 from tests.support.cli import CdktfCli
+from tests.support.progress import phase
 from tests.support.terraform import Terraform
 
 
@@ -140,10 +141,12 @@ class DeployCycle:
             return set().union(*(self.emulator.inventory(account, name) for name in regions))
 
         clean = inventory()
+        phase(f"bootstrap {self.bootstrap.stack_id}")
         boot = self._bootstrap(env)
         before_stack = inventory()
 
         result = DeployResult(self.plan.stack_id, set(stack_json.get("resource", {})))
+        phase(f"apply {self.plan.stack_id}" + (" (cdktf deploy)" if self.cli else ""))
         if self.cli:
             tf = self.cli.deploy(env, self.plan.stack_id)
             diff = self.cli.diff(env, self.plan.stack_id)
@@ -160,12 +163,14 @@ class DeployCycle:
         s3 = self.emulator.client("s3", account, backend["region"])
         assert s3.head_object(Bucket=backend["bucket"], Key=backend["key"])["ContentLength"] > 0, "state object missing"
 
+        phase("second plan")
         self._assert_clean_second_plan(tf, result)
         result.outputs = tf.outputs()
         result.state_text = tf.pulled_state()
         for check in self.after_apply:
             check(self, tf, result)
 
+        phase(f"teardown {self.plan.stack_id}")
         self._teardown(tf, self.plan.stack_id)
         assert tf.state_resources() == [], "destroy left resources in state"
         self._remove_final_snapshots(stack_json, account, region)

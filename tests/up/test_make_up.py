@@ -24,6 +24,7 @@ import pytest
 from emulator.server import Emulator
 from infra.up.session import alive
 from infra.up.stacks import held_lock
+from tests.support.progress import phase
 
 ROOT = Path(__file__).resolve().parents[2]
 ACCOUNT = "891376933289"
@@ -83,6 +84,7 @@ def test_make_up_then_again_then_down(tmp_path: Path) -> None:
     up_dir = tmp_path / "up"
     choice = ("SYSTEMS=freeside", "ENVS=staging", f"UP_DIR={up_dir}")
     try:
+        phase("make up")
         first = make("up", *choice)
         assert first.returncode == 0, explain(first)
         for stack in STACKS:
@@ -120,6 +122,7 @@ def test_make_up_then_again_then_down(tmp_path: Path) -> None:
         assert password not in first.stdout and password not in (up_dir / "outputs.json").read_text()
 
         # Ctrl-C while Terraform holds the lock: it stops cleanly, and leaves no lock.
+        phase("Ctrl-C during make up")
         code, interrupted = interrupt_during_planning(up_dir)
         assert code != 0 and "interrupted" in interrupted, interrupted
         record = json.loads((up_dir / "emulator.json").read_text())
@@ -127,6 +130,7 @@ def test_make_up_then_again_then_down(tmp_path: Path) -> None:
         synthesized = json.loads((up_dir / "cdktf.out" / "stacks" / "freeside-staging" / "cdk.tf.json").read_text())
         assert held_lock(emulator, ACCOUNT, synthesized) is None, "an interrupted run left the state locked"
 
+        phase("make up again")
         again = make("up", *choice)
         assert again.returncode == 0, explain(again)
         for stack in STACKS:
@@ -137,6 +141,7 @@ def test_make_up_then_again_then_down(tmp_path: Path) -> None:
         assert status.returncode == 0
         assert re.search(r"^freeside-staging\s+up\s+no changes\s", status.stdout, re.MULTILINE), status.stdout
 
+        phase("make down")
         down = make("down", f"UP_DIR={up_dir}", "KEEP_EMULATOR=1")
         assert down.returncode == 0, explain(down)
         assert "the emulator holds nothing the stacks created" in down.stdout
