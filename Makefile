@@ -140,8 +140,8 @@ lint: .venv/.synced ## ruff, and mypy --strict on infra/ and emulator/
 test: deps $(CHECKOV_VENV)/.synced ## Run the whole suite: unit, conformance, snapshots, validate, scan, emulator deploys
 	$(RUN) pytest $(PYTEST_ARGS)
 
-bench: .venv/.synced ## Measure synth time and memory against the floor; writes bench/results.json
-	$(RUN) python tools/bench.py
+bench: .venv/.synced ## Synth time and memory against the floor (bench/results.json); UP=1: make up's times (bench/up.json)
+	$(RUN) python tools/bench.py $(if $(call is_set,$(UP)),--up --jobs "$(JOBS)",)
 
 clean: ## Remove synth output and build files, stopping make up's emulator (keeps tools and state files)
 	@if [ -f "$(UP_DIR)/emulator.json" ]; then $(UP) stop --dir "$(UP_DIR)"; fi
