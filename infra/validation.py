@@ -9,7 +9,10 @@ from __future__ import annotations
 import difflib
 import ipaddress
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 class ConfigError(ValueError):
@@ -41,6 +44,10 @@ def closest(given: str, known: Iterable[str]) -> str | None:
     if not scored or scored[0][0] < 0.6 or (len(scored) > 1 and scored[0][0] - scored[1][0] < 0.1):
         return None  # nothing close, or two about as close: a guess would mislead
     return scored[0][1]
+
+
+class OperatorError(RuntimeError):
+    """Something the operator must fix before a command can run (a missing password store entry, say)."""
 
 
 # Values CloudWatch Logs accepts for retention_in_days (0 would mean "never expire",
@@ -191,3 +198,15 @@ def email(field: str, value: object) -> None:
     """An e-mail address (the shape only: SNS asks the address to confirm)."""
     if not isinstance(value, str) or not _EMAIL.match(value):
         raise ConfigError(field, "an e-mail address", value)
+
+
+def build(cls: Callable[..., T], path: str, kwargs: Mapping[str, Any]) -> T:
+    """``cls(**kwargs)`` for settings at ``path``: its errors name the path; missing fields are listed by name."""
+    try:
+        return cls(**kwargs)
+    except ConfigError as error:
+        raise error.within(path) from None
+    except TypeError as error:
+        missing = re.findall(r"'(\w+)'", str(error))
+        name = getattr(cls, "__name__", str(cls))
+        raise ConfigError(path, f"a complete {name} (missing {', '.join(missing)})", sorted(kwargs)) from None
