@@ -99,6 +99,10 @@ class Heartbeat:
         while not self.stop.wait(self.every):
             text = self.line()
             if text and reporter is not None:
+                # Under xdist the dots do not tell the reporter a line is open: end it first.
+                writer = getattr(reporter, "_tw", None)
+                if getattr(writer, "width_of_current_line", 0):
+                    reporter.write("\n")
                 reporter.write_line(text)
 
 
