@@ -38,7 +38,7 @@ from infra.up import outputs, schedule, stacks
 from infra.up.progress import Progress, duration
 from infra.up.schedule import Outcome, Result
 from infra.up.selection import Selection, choose, not_on_emulator, requirements
-from infra.up.session import Session, access_keys, account_of
+from infra.up.session import Session, access_keys, account_of, default_root
 from infra.validation import ConfigError
 
 MAX_JOBS = 16
@@ -167,9 +167,13 @@ def up(options: Options, session: Session, out: TextIO) -> int:
     by_id = {spec.stack_id: spec for spec in specs}
     ids = selection.ids
     layout = session.layout
+    if not ids:
+        for stack_id, reason in selection.not_deployed.items():
+            print(f"not deployed: {stack_id}: {reason}", file=out)
+        print("nothing chosen runs on the emulator", file=out)
+        return 0
     with session.local_state_dir():
-        configured = app.configure(selection.stacks)  # every value checked before the emulator starts
-        del configured
+        app.configure(selection.stacks)  # every value checked before the emulator starts
         record, emulator, fresh = session.ensure_emulator()
         print(
             f"emulator {'started' if fresh else 'running'} at {record.endpoint} (pid {record.pid}; log {record.log})",
@@ -227,10 +231,18 @@ def _print_outputs(session: Session, selection: Selection, out: TextIO) -> None:
         not_deployed=selection.not_deployed,
     )
     session.layout.outputs.write_text(json.dumps(document, indent=2) + "\n")
-    print(f"\n{outputs.table(rows)}" if rows else "\nno stack is up", file=out)
+    print(
+        f"\n{outputs.table(rows)}" if rows else "\nno output of a stack up is something to open or connect to", file=out
+    )
     for stack_id, reason in selection.not_deployed.items():
         print(f"not deployed: {stack_id}: {reason}", file=out)
     print(f"(also in {session.layout.outputs})", file=out)
+
+
+def _dir_argument(session: Session) -> str:
+    """`` UP_DIR=...`` when the directory is not the default one, for commands printed to copy."""
+    default = Path(default_root()).resolve()
+    return "" if session.layout.root == default else f" UP_DIR={session.layout.root}"
 
 
 def _default_account(session: Session) -> str:
@@ -246,7 +258,7 @@ def _print_environment(session: Session, out: TextIO) -> None:
     print(session.exports(account), end="", file=out)
     if others:
         print(f"Other accounts (make emulator-env ACCOUNT=...):\n{access_keys(others)}", file=out)
-    print(f'Load them with: eval "$(make -s emulator-env)"  or  source {path}', file=out)
+    print(f'Load them with: eval "$(make -s emulator-env{_dir_argument(session)})"  or  source {path}', file=out)
 
 
 def _down_targets(options: Options, session: Session, by_id: dict[str, StackSpec]) -> list[str]:
@@ -358,7 +370,9 @@ def status(session: Session, out: TextIO) -> int:
             f"; log {record.log})",
             file=out,
         )
-        print(f'  eval "$(make -s emulator-env)"  or  source {session.layout.env_file}', file=out)
+        print(
+            f'  eval "$(make -s emulator-env{_dir_argument(session)})"  or  source {session.layout.env_file}', file=out
+        )
         if records:
             rows = [("STACK", "STATE", "LAST", "WHEN", "RESOURCES", "LOG")]
             for stack_id, stack in records.items():

@@ -124,9 +124,19 @@ def choose(
         if reason is not None:
             not_deployed[stack_id] = reason
 
+    # Keep what was chosen and can run, and what that needs: not what only an undeployable stack needed.
+    chosen_ids = {spec.stack_id for spec in chosen}
+    kept: set[str] = set()
+    pending = [i for i in included if i in chosen_ids and i not in not_deployed]
+    while pending:
+        stack_id = pending.pop()
+        if stack_id not in kept:
+            kept.add(stack_id)
+            pending.extend(requirements(included[stack_id]))
+
     # Registry order (bootstrap stacks first) wherever dependencies allow it.
     position = {spec.stack_id: index for index, spec in enumerate(specs)}
-    deployable = [s for s in included.values() if s.stack_id not in not_deployed]
+    deployable = [s for s in included.values() if s.stack_id in kept]
     ordered: list[StackSpec] = []
     placed: set[str] = set()
     remaining = sorted(deployable, key=lambda s: position[s.stack_id])
@@ -138,6 +148,6 @@ def choose(
     return Selection(
         stacks=ordered,
         needs={s.stack_id: requirements(s) for s in ordered},
-        added={k: v for k, v in added.items() if k not in not_deployed},
+        added={k: v for k, v in added.items() if k in kept and v in kept},
         not_deployed=not_deployed,
     )

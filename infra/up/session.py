@@ -233,7 +233,7 @@ class Session:
         lines = [f"# make up's emulator, as account {account} (the access key selects the account)"]
         lines += [f"export {name}={value}" for name, value in self.environment(account).items()]
         lines.append("unset AWS_PROFILE AWS_SESSION_TOKEN")
-        lines.append('# undo: eval "$(make -s emulator-env UNSET=1)"')
+        lines.append('# undo: eval "$(make -s emulator-env UNSET=1)" (or open a new shell)')
         return "\n".join(lines) + "\n"
 
     @staticmethod

@@ -95,6 +95,15 @@ def test_stacks_on_other_providers_and_what_needs_them_are_listed_with_the_reaso
     assert not_on_emulator(PLATFORM) is None
 
 
+def test_what_only_an_undeployable_stack_needs_stays_out() -> None:
+    selection = choose(DEMO, stacks="demo-prod-databases")
+    assert selection.ids == []
+    assert selection.added == {}
+    assert selection.not_deployed == {
+        "demo-prod-databases": "uses the postgresql provider; only stacks on AWS alone run on the emulator"
+    }
+
+
 def test_a_dependency_cycle_is_refused() -> None:
     first = spec("demo-a", depends_on=("demo-b",))
     second = spec("demo-b", depends_on=("demo-a",))
