@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 
 from emulator.server import Emulator
-from tests.support.deploy import empty_bucket
+from infra.up.stacks import empty_bucket
 from tests.support.terraform import Terraform
 
 STACK = "bootstrap-link-terraform-state"
@@ -52,7 +52,7 @@ def test_destroy_of_a_protected_stack_stops_before_touching_anything(
     relaxed["terraform"]["backend"] = json.loads((tf.workdir / "cdk.tf.json").read_text())["terraform"]["backend"]
     (tf.workdir / "cdk.tf.json").write_text(json.dumps(relaxed))
     tf.apply()
-    empty_bucket(emulator, ACCOUNT, region, tf.outputs()["state_bucket_name"]["value"])
+    empty_bucket(emulator, ACCOUNT, tf.outputs()["state_bucket_name"]["value"])
     tf.destroy()
     assert tf.state_resources() == []
     assert emulator.inventory(ACCOUNT, region) == clean

@@ -25,6 +25,7 @@ from emulator.launcher import DEFAULT_ACCOUNT
 from emulator.server import Emulator
 from infra.registry import StackSpec
 from infra.stacks.bootstrap import LOCAL_STATE_DIR_ENV
+from infra.up.stacks import empty_bucket
 from tests.support.cli import CdktfCli
 from tests.support.progress import phase
 from tests.support.terraform import Terraform
@@ -91,14 +92,6 @@ def expected_final_snapshots(stack: dict[str, Any]) -> list[str]:
         for db in stack.get("resource", {}).get("aws_db_instance", {}).values()
         if not db.get("skip_final_snapshot", False)
     ]
-
-
-def empty_bucket(emulator: Emulator, account: str, region: str, bucket: str) -> None:
-    """Delete every object version and delete marker, as the README's teardown says."""
-    s3 = emulator.client("s3", account, region)
-    for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket):
-        for item in page.get("Versions", []) + page.get("DeleteMarkers", []):
-            s3.delete_object(Bucket=bucket, Key=item["Key"], VersionId=item["VersionId"])
 
 
 @dataclass
@@ -177,7 +170,7 @@ class DeployCycle:
         leftovers = inventory() - before_stack
         assert not leftovers, f"destroy of {self.plan.stack_id} left objects in the emulator: {sorted(leftovers)}"
 
-        empty_bucket(self.emulator, account, backend["region"], backend["bucket"])
+        empty_bucket(self.emulator, account, backend["bucket"])
         self._teardown(boot, self.bootstrap.stack_id)
         remaining = inventory() - clean
         assert not remaining, f"bootstrap destroy left objects in the emulator: {sorted(remaining)}"
