@@ -86,6 +86,40 @@ class Emulator:
         return emulator
 
     @classmethod
+    def start_detached(cls, directory: Path, log_path: Path, *, timeout: float = 60) -> Emulator:
+        """Start a server that outlives this process (``make up``; ``make down`` stops it by pid).
+
+        It runs in a session of its own, so a Ctrl-C meant for the caller does not stop it;
+        its CA and certificates go to ``directory/tls``, its log to ``log_path``.
+        """
+        directory.mkdir(parents=True, exist_ok=True)
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        announced = directory / "emulator.out"
+        with announced.open("w") as stdout, log_path.open("a") as stderr:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "emulator", "--quiet", "--tls-dir", str(directory / "tls")],
+                cwd=ROOT,
+                stdin=subprocess.DEVNULL,
+                stdout=stdout,
+                stderr=stderr,
+                text=True,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + timeout
+        line: list[str] = []
+        while time.monotonic() < deadline and process.poll() is None:
+            line = announced.read_text().split()
+            if len(line) == 2 and line[0].isdigit():
+                break
+            time.sleep(0.1)
+        if len(line) != 2 or not line[0].isdigit():
+            process.kill()
+            raise RuntimeError(f"emulator did not start: {line!r}; see {log_path}")
+        emulator = cls(int(line[0]), line[1], process, log_path)
+        emulator._wait_ready()
+        return emulator
+
+    @classmethod
     def attach(cls, endpoint: str, ca_bundle: str) -> Emulator:
         """An emulator someone else started (``make emulator``), from the endpoint and CA it printed.
 

@@ -23,11 +23,14 @@ os.environ["LINK_PASSWORD_STORE"] = tempfile.mkdtemp(prefix="link-password-store
 from emulator.allowlist import stale as stale_entries
 from emulator.server import Emulator
 from infra import app, config
+from infra.config.teardown import teardown_overlays
 from infra.registry import StackSpec
-from tests.support.teardown import write_overrides
 from tests.support.terraform import base_environment, cli_config
 
 RECORDS_ENV = "INFRA_TEST_DEPLOY_RECORDS"
+
+# A line every 30 s naming the tests still running (the deploys), with the phase each reported.
+pytest_plugins = ["tests.support.progress"]
 
 
 @functools.cache
@@ -68,10 +71,8 @@ def synth_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def teardown_synth_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The app with every deletion protection turned off through config, as for a teardown."""
-    overrides = tmp_path_factory.mktemp("teardown-config")
-    write_overrides(overrides, config.load_all())
     outdir = tmp_path_factory.mktemp("synth-teardown")
-    app.synth(outdir=str(outdir), config_dir=overrides)
+    app.synth(outdir=str(outdir), overlays=teardown_overlays(config.load_all()))
     return outdir
 
 

@@ -39,6 +39,7 @@ from infra.constructs.aws_context import account_id, partition
 from infra.constructs.iam import Statement
 from infra.constructs.outputs import output
 from infra.constructs.private_bucket import PrivateBucket, PrivateBucketProps
+from infra.constructs.protection import deletion_guard
 from infra.constructs.security_group import ANY_IPV4, SecurityGroup
 from infra.validation import ConfigError
 
@@ -65,7 +66,8 @@ class LoadBalancerProps:
     ssl_policy: str = "ELBSecurityPolicy-TLS13-1-2-2021-06"
     """TLS 1.3 and 1.2 with forward-secret ciphers only."""
     deletion_protection: bool = True
-    """ELB refuses to delete the load balancer until this is turned off."""
+    """ELB refuses to delete the load balancer, and Terraform to plan its destroy (protection.deletion_guard),
+    until this is turned off."""
     idle_timeout_seconds: int = 60
     enable_access_logs: bool = True
     """Request logs to an S3 bucket of their own (SSE-S3: ELB cannot write with KMS)."""
@@ -280,6 +282,7 @@ class LoadBalancer(Construct):
             subnets=list(public_subnet_ids),
             drop_invalid_header_fields=True,
             enable_deletion_protection=props.deletion_protection,
+            lifecycle=deletion_guard(props.deletion_protection),
             idle_timeout=props.idle_timeout_seconds,
             access_logs=access_logs,
             tags={"Name": name},

@@ -22,6 +22,7 @@ from infra.constructs.ephemeral_password import EphemeralPassword
 from infra.constructs.iam import ServiceRole
 from infra.constructs.kms_key import KeyLike
 from infra.constructs.private_data_store import PrivateDataStore
+from infra.constructs.protection import deletion_guard
 from infra.constructs.secret import Secret, version_from
 from infra.validation import ConfigError
 
@@ -75,7 +76,8 @@ class PostgresInstanceProps:
     maintenance_window: str = "sun:04:30-sun:05:30"
     """UTC, weekly."""
     deletion_protection: bool = True
-    """RDS refuses to delete the instance until this is turned off."""
+    """RDS refuses to delete the instance, and Terraform to plan its destroy (protection.deletion_guard),
+    until this is turned off."""
     final_snapshot: bool = True
     """Take a snapshot named ``<identifier>-final`` when the instance is destroyed."""
     force_ssl: bool = True
@@ -274,6 +276,7 @@ class PostgresInstance(PrivateDataStore):
             maintenance_window=props.maintenance_window,
             copy_tags_to_snapshot=True,
             deletion_protection=props.deletion_protection,
+            lifecycle=deletion_guard(props.deletion_protection),
             skip_final_snapshot=not props.final_snapshot,
             final_snapshot_identifier=f"{identifier}-final" if props.final_snapshot else None,
             enabled_cloudwatch_logs_exports=list(props.log_exports),

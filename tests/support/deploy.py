@@ -25,7 +25,9 @@ from emulator.launcher import DEFAULT_ACCOUNT
 from emulator.server import Emulator
 from infra.registry import StackSpec
 from infra.stacks.bootstrap import LOCAL_STATE_DIR_ENV
+from infra.up.stacks import empty_bucket
 from tests.support.cli import CdktfCli
+from tests.support.progress import phase
 from tests.support.terraform import Terraform
 
 
@@ -92,14 +94,6 @@ def expected_final_snapshots(stack: dict[str, Any]) -> list[str]:
     ]
 
 
-def empty_bucket(emulator: Emulator, account: str, region: str, bucket: str) -> None:
-    """Delete every object version and delete marker, as the README's teardown says."""
-    s3 = emulator.client("s3", account, region)
-    for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket):
-        for item in page.get("Versions", []) + page.get("DeleteMarkers", []):
-            s3.delete_object(Bucket=bucket, Key=item["Key"], VersionId=item["VersionId"])
-
-
 @dataclass
 class DeployCycle:
     """Everything one stack's deploy check needs."""
@@ -140,10 +134,12 @@ class DeployCycle:
             return set().union(*(self.emulator.inventory(account, name) for name in regions))
 
         clean = inventory()
+        phase(f"bootstrap {self.bootstrap.stack_id}")
         boot = self._bootstrap(env)
         before_stack = inventory()
 
         result = DeployResult(self.plan.stack_id, set(stack_json.get("resource", {})))
+        phase(f"apply {self.plan.stack_id}" + (" (cdktf deploy)" if self.cli else ""))
         if self.cli:
             tf = self.cli.deploy(env, self.plan.stack_id)
             diff = self.cli.diff(env, self.plan.stack_id)
@@ -160,19 +156,21 @@ class DeployCycle:
         s3 = self.emulator.client("s3", account, backend["region"])
         assert s3.head_object(Bucket=backend["bucket"], Key=backend["key"])["ContentLength"] > 0, "state object missing"
 
+        phase("second plan")
         self._assert_clean_second_plan(tf, result)
         result.outputs = tf.outputs()
         result.state_text = tf.pulled_state()
         for check in self.after_apply:
             check(self, tf, result)
 
+        phase(f"teardown {self.plan.stack_id}")
         self._teardown(tf, self.plan.stack_id)
         assert tf.state_resources() == [], "destroy left resources in state"
         self._remove_final_snapshots(stack_json, account, region)
         leftovers = inventory() - before_stack
         assert not leftovers, f"destroy of {self.plan.stack_id} left objects in the emulator: {sorted(leftovers)}"
 
-        empty_bucket(self.emulator, account, backend["region"], backend["bucket"])
+        empty_bucket(self.emulator, account, backend["bucket"])
         self._teardown(boot, self.bootstrap.stack_id)
         remaining = inventory() - clean
         assert not remaining, f"bootstrap destroy left objects in the emulator: {sorted(remaining)}"
