@@ -58,10 +58,12 @@ EMULATOR_DEPLOY_LEFT_OUT = {
 """Stacks the emulator could deploy that the suite deliberately does not, each with the reason (printed at the end)."""
 
 NOT_DEPLOYED_VARIANTS = {
-    "luneo Aurora Global mode (enable_aurora_global = true)": "no environment uses it by default (staging, the "
-    "deployed stack, uses the RDS instance and its cross-region replica); it is synthesized, validated, scanned "
-    "and snapshotted, and moto cannot destroy a global database's secondary cluster (RemoveFromGlobalCluster is "
-    "not implemented), so a deploy could not end clean.",
+    "luneo Aurora Global mode (enable_aurora_global = true), its aws_rds_global_cluster, aws_rds_cluster and "
+    "aws_rds_cluster_instance resources": "no environment uses it by default (the deployed luneo-staging runs the "
+    "RDS instance and its cross-region replica). Deployed by hand it applies, but its destroy never ends on moto "
+    "5.2.5: RemoveFromGlobalCluster ignores the member's cluster ARN the provider passes, so the deleted clusters "
+    "stay members and DeleteGlobalCluster refuses forever (InvalidGlobalClusterStateFault). The mode is "
+    "synthesized, validated, scanned, snapshotted and checked value by value instead.",
 }
 """Settings variants no deployed stack uses, with the reason (printed at the end of every run)."""
 
