@@ -81,11 +81,12 @@ def cloudfront_origin_groups() -> None:
         original_init(self, config)
         for behavior, target in zip(behaviors, targets, strict=True):
             behavior["TargetOriginId"] = target
-        self.DefaultCacheBehavior.target_origin_id = targets[0]
+        state = vars(self)  # moto sets the config's fields from the request, by name
+        state["DefaultCacheBehavior"].target_origin_id = targets[0]
         for behavior, target in zip(items(getattr(self, "CacheBehaviors", None)), targets[1:], strict=False):
             if hasattr(behavior, "target_origin_id"):
                 behavior.target_origin_id = target
-        self.OriginGroups = {"Quantity": len(groups), "Items": groups} if groups else {"Quantity": 0}
+        state["OriginGroups"] = {"Quantity": len(groups), "Items": groups} if groups else {"Quantity": 0}
 
     DistributionConfig.__init__ = __init__  # type: ignore[method-assign]
 
@@ -149,7 +150,7 @@ def cloudfront_origin_access_control_on_origins() -> None:
 
     def delete_origin_access_control(self: CloudFrontBackend, control_id: str) -> None:
         for distribution in self.distributions.values():
-            for origin in distribution.distribution_config.Origins["Items"]:
+            for origin in vars(distribution.distribution_config)["Origins"]["Items"]:
                 if getattr(origin, "origin_access_control_id", "") == control_id:
                     raise CloudFrontException(
                         "OriginAccessControlInUse",
@@ -203,7 +204,7 @@ def cloudfront_distribution_config_as_given() -> None:
     def certificate_init(self: ViewerCertificate, config: dict[str, Any]) -> None:
         original_certificate(self, config)
         if not config.get("SSLSupportMethod"):
-            self.ssl_support_method = None  # type: ignore[assignment]
+            self.ssl_support_method = None
 
     DefaultCacheBehaviour.__init__ = behaviour_init  # type: ignore[method-assign]
     ViewerCertificate.__init__ = certificate_init  # type: ignore[method-assign]

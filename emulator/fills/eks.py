@@ -63,11 +63,13 @@ def eks_cluster_security_group() -> None:
             raise refuse(f"Subnets specified must be in the same VPC: {sorted(vpcs)}")
         if len({subnet.availability_zone for subnet in subnets}) < 2:
             raise refuse("Subnets specified must be in at least two different AZs.")
-        return vpcs.pop()
+        return str(vpcs.pop())
 
     original_create = EKSBackend.create_cluster
 
-    def create_cluster(self: EKSBackend, name: str, role_arn: str, resources_vpc_config: dict[str, Any], **kwargs: Any) -> Cluster:
+    def create_cluster(
+        self: EKSBackend, name: str, role_arn: str, resources_vpc_config: dict[str, Any], **kwargs: Any
+    ) -> Cluster:
         ec2 = ec2_backends[self.account_id][self.region_name]
         vpc_id = vpc_of(ec2, list(resources_vpc_config.get("subnetIds") or []))
         cluster: Cluster = original_create(self, name, role_arn, resources_vpc_config, **kwargs)
@@ -81,8 +83,8 @@ def eks_cluster_security_group() -> None:
         ec2.authorize_security_group_ingress(
             group_name_or_id=group.id,
             ip_protocol="-1",
-            from_port=None,
-            to_port=None,
+            from_port=None,  # type: ignore[arg-type]
+            to_port=None,  # type: ignore[arg-type]
             ip_ranges=[],
             source_groups=[{"GroupId": group.id}],
             vpc_id=vpc_id,
@@ -113,7 +115,7 @@ def eks_cluster_security_group() -> None:
                 ec2.delete_security_group(group_id=group_id)
         return cluster
 
-    EKSBackend.create_cluster = create_cluster  # type: ignore[method-assign]
+    EKSBackend.create_cluster = create_cluster  # type: ignore[method-assign,assignment]
     EKSBackend.delete_cluster = delete_cluster  # type: ignore[method-assign]
 
 
@@ -137,7 +139,7 @@ def eks_cluster_access_config() -> None:
     from typing import Any
 
     from moto.eks.exceptions import InvalidParameterException
-    from moto.eks.models import Cluster, EKSBackend
+    from moto.eks.models import Cluster
     from moto.eks.responses import EKSResponse
 
     def refuse(message: str) -> InvalidParameterException:
@@ -449,5 +451,5 @@ def eks_node_group_launch_template() -> None:
         nodegroup.update_config = self._get_param("updateConfig") or {"maxUnavailable": 1}
         return result
 
-    EKSBackend.create_nodegroup = create_nodegroup  # type: ignore[method-assign]
+    EKSBackend.create_nodegroup = create_nodegroup  # type: ignore[method-assign,assignment]
     EKSResponse.create_nodegroup = create_nodegroup_response  # type: ignore[method-assign]

@@ -218,7 +218,7 @@ def defaults(environment: str) -> LuneoSettings:
             maintenance_window="sun:05:30-sun:06:30",
             log_exports=("postgresql", "upgrade"),
             log_retention_days=log_days,
-            performance_insights=prod,
+            performance_insights=True,
             master_password="write_only",
             deletion_protection=prod,
             final_snapshot=prod,

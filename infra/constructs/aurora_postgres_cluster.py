@@ -117,6 +117,8 @@ class AuroraPostgresCluster(PrivateDataStore):
     stores the URL without it reaching state.
     """
 
+    instances: list[RdsClusterInstance]
+
     def __init__(
         self,
         scope: Construct,
@@ -145,7 +147,11 @@ class AuroraPostgresCluster(PrivateDataStore):
         self.props = props
         self.secondary_of = secondary_of
         subnet_group = DbSubnetGroup(
-            self, "SubnetGroup", name=identifier, subnet_ids=list(subnet_ids), description=f"Private subnets of {identifier}"
+            self,
+            "SubnetGroup",
+            name=identifier,
+            subnet_ids=list(subnet_ids),
+            description=f"Private subnets of {identifier}",
         )
         parameter_group = RdsClusterParameterGroup(
             self,
@@ -155,7 +161,9 @@ class AuroraPostgresCluster(PrivateDataStore):
             description=f"Parameters of {identifier}",
             parameter=[RdsClusterParameterGroupParameter(name="rds.force_ssl", value="1" if props.force_ssl else "0")],
         )
-        log_groups = export_log_groups(self, f"/aws/rds/cluster/{identifier}", props.log_exports, props.log_retention_days)
+        log_groups = export_log_groups(
+            self, f"/aws/rds/cluster/{identifier}", props.log_exports, props.log_retention_days
+        )
 
         self._password: EphemeralPassword | None = None
         role_settings: dict[str, object]

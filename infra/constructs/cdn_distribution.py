@@ -73,7 +73,9 @@ class CdnDistributionProps:
             if self.domain_name is None:
                 raise ConfigError("hosted_zone_id", "unset without a domain_name", self.hosted_zone_id)
             if not self.hosted_zone_id.startswith("Z") or not self.hosted_zone_id.isalnum():
-                raise ConfigError("hosted_zone_id", "a Route 53 hosted zone id such as Z0123456789ABC", self.hosted_zone_id)
+                raise ConfigError(
+                    "hosted_zone_id", "a Route 53 hosted zone id such as Z0123456789ABC", self.hosted_zone_id
+                )
         if self.logging_bucket is not None:
             validation.bucket_name("logging_bucket", self.logging_bucket)
         validation.one_of("price_class", self.price_class, PRICE_CLASSES)
@@ -120,7 +122,10 @@ class S3BucketOrigin:
     def allow_distribution(self, distribution_arn: str) -> None:
         self.bucket.allow_service_read(CLOUDFRONT, sid="CloudFrontReadsThroughOac", source_arn=distribution_arn)
         self.key.allow_service_for(
-            CLOUDFRONT, sid="CloudFrontDecryptsForTheDistribution", actions=("kms:Decrypt",), source_arn=distribution_arn
+            CLOUDFRONT,
+            sid="CloudFrontDecryptsForTheDistribution",
+            actions=("kms:Decrypt",),
+            source_arn=distribution_arn,
         )
 
 
@@ -246,7 +251,9 @@ class CdnDistribution(Construct):
 
     def declare_outputs(self, prefix: str = "") -> None:
         """``<prefix>cdn_domain_name``, ``cdn_distribution_id`` and, with a custom domain, its validation records."""
-        output(self, f"{prefix}cdn_domain_name", self.distribution.domain_name, f"Domain name of CloudFront {self.name}")
+        output(
+            self, f"{prefix}cdn_domain_name", self.distribution.domain_name, f"Domain name of CloudFront {self.name}"
+        )
         output(
             self,
             f"{prefix}cdn_distribution_id",

@@ -56,7 +56,9 @@ class FailoverRecordProps:
         if self.hosted_zone_id is not None and not re.match(r"^Z[A-Z0-9]{1,31}$", self.hosted_zone_id):
             raise ConfigError("hosted_zone_id", "a Route 53 hosted zone id such as Z0123456789ABC", self.hosted_zone_id)
         if not _PATH.match(self.health_check_path):
-            raise ConfigError("health_check_path", "a path starting with / (at most 255 characters)", self.health_check_path)
+            raise ConfigError(
+                "health_check_path", "a path starting with / (at most 255 characters)", self.health_check_path
+            )
         validation.int_between("health_check_port", self.health_check_port, 1, 65535)
         validation.int_between("failure_threshold", self.failure_threshold, 1, 10)
         validation.one_of("request_interval_seconds", self.request_interval_seconds, (10, 30))

@@ -57,12 +57,16 @@ class EksClusterProps:
         if not _VERSION.match(str(self.version)):
             raise ConfigError("version", "an EKS Kubernetes version such as '1.33'", self.version)
         # /8 at the widest: "limited to" rules out 0.0.0.0/0.
-        validation.cidr_blocks("endpoint_public_access_cidrs", self.endpoint_public_access_cidrs, prefix_between=(8, 32))
+        validation.cidr_blocks(
+            "endpoint_public_access_cidrs", self.endpoint_public_access_cidrs, prefix_between=(8, 32)
+        )
         validation.unique("endpoint_public_access_cidrs", self.endpoint_public_access_cidrs)
         for index, arn in enumerate(self.admin_principal_arns):
             if not _PRINCIPAL.match(arn):
                 raise ConfigError(
-                    f"admin_principal_arns[{index}]", "an IAM role or user ARN (arn:aws:iam::<account>:role/<name>)", arn
+                    f"admin_principal_arns[{index}]",
+                    "an IAM role or user ARN (arn:aws:iam::<account>:role/<name>)",
+                    arn,
                 )
         validation.unique("admin_principal_arns", self.admin_principal_arns)
         for log_type in self.log_types:

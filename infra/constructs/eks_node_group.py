@@ -92,9 +92,7 @@ class EksNodeGroup(Construct):
         super().__init__(scope, id_)
         validation.resource_name("node group name", name, max_length=63)
         self.name = name
-        role = ServiceRole(
-            self, "Role", name=name, service="ec2.amazonaws.com", description=f"Nodes of {name}"
-        )
+        role = ServiceRole(self, "Role", name=name, service="ec2.amazonaws.com", description=f"Nodes of {name}")
         for policy in ("AmazonEKSWorkerNodePolicy", "AmazonEKS_CNI_Policy", "AmazonEC2ContainerRegistryReadOnly"):
             role.attach_managed_policy(policy)
         self.role = role

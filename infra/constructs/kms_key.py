@@ -179,7 +179,9 @@ class KmsKey(Construct):
     def allow_service_for(self, service: str, *, sid: str, actions: tuple[str, ...], source_arn: str) -> None:
         """Let ``service`` use the key only while acting for the resource ``source_arn`` (``aws:SourceArn``)."""
         if not _SERVICE.match(service):
-            raise ConfigError(f"{self.alias} service", "a service principal such as 'cloudfront.amazonaws.com'", service)
+            raise ConfigError(
+                f"{self.alias} service", "a service principal such as 'cloudfront.amazonaws.com'", service
+            )
         if any(statement.sid == sid for statement in self._statements):
             raise ConfigError(f"{self.alias} policy statement", "a sid not used before in this key policy", sid)
         self._statements.append(

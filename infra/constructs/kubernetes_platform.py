@@ -37,7 +37,14 @@ class KubernetesPlatform(Construct):
     """
 
     def __init__(
-        self, scope: Construct, id_: str, *, name: str, key_alias: str, cluster_name: str, props: KubernetesPlatformProps
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        name: str,
+        key_alias: str,
+        cluster_name: str,
+        props: KubernetesPlatformProps,
     ) -> None:
         super().__init__(scope, id_)
         self.network = network_from(self, "Network", name=name, props=props.network, subnet_tags=SUBNET_ROLE_TAGS)
@@ -49,7 +56,9 @@ class KubernetesPlatform(Construct):
             props=props.keys,
         )
         private = list(self.network.private_subnet_ids)
-        self.cluster = EksCluster(self, "Cluster", name=cluster_name, subnet_ids=private, secrets_key=self.key, props=props.cluster)
+        self.cluster = EksCluster(
+            self, "Cluster", name=cluster_name, subnet_ids=private, secrets_key=self.key, props=props.cluster
+        )
         self.nodes = EksNodeGroup(
             self, "Nodes", cluster=self.cluster, name=f"{cluster_name}-nodes", subnet_ids=private, props=props.nodes
         )

@@ -187,6 +187,8 @@ class PostgresInstance(PrivateDataStore):
     the provider ``scope`` is under (see :meth:`add_read_replica`).
     """
 
+    instance: DbInstance
+
     def __init__(
         self,
         scope: Construct,
@@ -243,10 +245,10 @@ class PostgresInstance(PrivateDataStore):
                 description=f"Parameters of {identifier}",
                 parameter=parameters,
             ).name
-        log_groups = export_log_groups(self, f"/aws/rds/instance/{identifier}", props.log_exports, props.log_retention_days)
-        monitoring_role = (
-            enhanced_monitoring_role(self, identifier) if props.monitoring_interval_seconds else None
+        log_groups = export_log_groups(
+            self, f"/aws/rds/instance/{identifier}", props.log_exports, props.log_retention_days
         )
+        monitoring_role = enhanced_monitoring_role(self, identifier) if props.monitoring_interval_seconds else None
 
         self._password: EphemeralPassword | None = None
         source_settings: dict[str, object]
@@ -463,7 +465,6 @@ def write_postgres_url(
         f'{host}, {port}, "{database_name}")'
     )
     value = (
-        f"jsonencode({{url = {url}, host = {host}, port = {port}, username = {username}, "
-        f'dbname = "{database_name}"}})'
+        f'jsonencode({{url = {url}, host = {host}, port = {port}, username = {username}, dbname = "{database_name}"}})'
     )
     secret.write_only(value, version=version_from(version_source))

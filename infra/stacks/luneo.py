@@ -186,7 +186,9 @@ class LuneoStack(AwsStack):
             name=f"{prefix}-eks-secondary",
         )
 
-        self.monitoring = Monitoring(self, "Monitoring", name=prefix, kms_key=primary_keys["alerts"], props=props.monitoring)
+        self.monitoring = Monitoring(
+            self, "Monitoring", name=prefix, kms_key=primary_keys["alerts"], props=props.monitoring
+        )
         self.secondary_monitoring = Monitoring(
             secondary, "Monitoring", name=prefix, kms_key=secondary_keys["alerts"], props=props.monitoring
         )
@@ -223,10 +225,16 @@ class LuneoStack(AwsStack):
             edge_monitoring = self.secondary_monitoring
             if edge is not secondary:
                 edge_monitoring = Monitoring(
-                    edge, "Monitoring", name=prefix, kms_key=self._keys(edge, ("alerts",))["alerts"], props=props.monitoring
+                    edge,
+                    "Monitoring",
+                    name=prefix,
+                    kms_key=self._keys(edge, ("alerts",))["alerts"],
+                    props=props.monitoring,
                 )
             for role, check in self.failover.health_checks.items():
-                edge_monitoring.watch_health_check(check.id, name=f"{prefix}-ingress-{role}", key=f"{_pascal(role)}Ingress")
+                edge_monitoring.watch_health_check(
+                    check.id, name=f"{prefix}-ingress-{role}", key=f"{_pascal(role)}Ingress"
+                )
         self._outputs()
 
     def _keys(self, scope: Construct, purposes: tuple[str, ...]) -> dict[str, KmsKey]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import boto3
 
 from emulator.server import Emulator
@@ -39,8 +41,17 @@ def test_the_inventory_sees_every_kind_the_luneo_stacks_create(emulator: Emulato
         ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.60.{i}.0/24", AvailabilityZone=f"{region}{z}")["Subnet"]["SubnetId"]
         for i, z in enumerate("ab")
     ]
-    trust = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"Service":"eks.amazonaws.com"},"Action":"sts:AssumeRole"}]}'
-    role = emulator.client("iam", account).create_role(RoleName="inventory", AssumeRolePolicyDocument=trust)["Role"]["Arn"]
+    trust = json.dumps(
+        {
+            "Version": "2012-10-17",
+            "Statement": [
+                {"Effect": "Allow", "Principal": {"Service": "eks.amazonaws.com"}, "Action": "sts:AssumeRole"}
+            ],
+        }
+    )
+    role = emulator.client("iam", account).create_role(RoleName="inventory", AssumeRolePolicyDocument=trust)["Role"][
+        "Arn"
+    ]
     eks = emulator.client("eks", account, region)
     eks.create_cluster(
         name="inventory",

@@ -57,11 +57,7 @@ def by_region(stack: SynthesizedStack, resource_type: str) -> tuple[list[dict[st
 
 def key_ref(stack: SynthesizedStack, alias: str, *, secondary: bool) -> str:
     """``${aws_kms_key.<name>.arn}`` of the key behind ``alias/<alias>`` in one region."""
-    (found,) = [
-        a
-        for a in stack.all("aws_kms_alias")
-        if a["name"] == f"alias/{alias}" and in_secondary(a) == secondary
-    ]
+    (found,) = [a for a in stack.all("aws_kms_alias") if a["name"] == f"alias/{alias}" and in_secondary(a) == secondary]
     return str(found["target_key_id"]).replace(".key_id}", ".arn}")
 
 
@@ -125,7 +121,9 @@ def test_each_region_has_a_vpc_with_private_data_subnets(stack: SynthesizedStack
     tables = stack.all("aws_route")
     database_tables = [t for t in stack.all("aws_route_table") if t["tags"]["Name"].endswith("-database")]
     assert len(database_tables) == 2
-    assert not [r for r in tables if any(t["//"]["metadata"]["uniqueId"] in r["route_table_id"] for t in database_tables)]
+    assert not [
+        r for r in tables if any(t["//"]["metadata"]["uniqueId"] in r["route_table_id"] for t in database_tables)
+    ]
 
 
 @pytest.mark.parametrize("role", ["primary", "secondary"])
@@ -135,7 +133,9 @@ def test_eks_cluster_per_region(stack: SynthesizedStack, role: str) -> None:
     assert in_secondary(cluster) == (role == "secondary")
     assert cluster["version"] == "1.33"
     assert cluster["encryption_config"]["resources"] == ["secrets"]
-    assert cluster["encryption_config"]["provider"]["key_arn"] == key_ref(stack, f"luneo-{env}-eks", secondary=role == "secondary")
+    assert cluster["encryption_config"]["provider"]["key_arn"] == key_ref(
+        stack, f"luneo-{env}-eks", secondary=role == "secondary"
+    )
     assert cluster["enabled_cluster_log_types"] == LOG_TYPES
     vpc = cluster["vpc_config"]
     assert vpc["endpoint_private_access"] is True
@@ -145,11 +145,15 @@ def test_eks_cluster_per_region(stack: SynthesizedStack, role: str) -> None:
         "authentication_mode": "API",
         "bootstrap_cluster_creator_admin_permissions": False,
     }
-    groups = [g for g in stack.all("aws_cloudwatch_log_group") if g["name"] == f"/aws/eks/luneo-{env}-eks-{role}/cluster"]
+    groups = [
+        g for g in stack.all("aws_cloudwatch_log_group") if g["name"] == f"/aws/eks/luneo-{env}-eks-{role}/cluster"
+    ]
     assert len(groups) == 1 and groups[0]["retention_in_days"] == 90
 
 
-@pytest.mark.parametrize(("stack_id", "desired", "minimum", "maximum"), [("luneo-prod", 3, 3, 10), ("luneo-staging", 2, 2, 4)])
+@pytest.mark.parametrize(
+    ("stack_id", "desired", "minimum", "maximum"), [("luneo-prod", 3, 3, 10), ("luneo-staging", 2, 2, 4)]
+)
 def test_spot_node_groups_sized_as_documented(
     synth_dir: Path, stack_id: str, desired: int, minimum: int, maximum: int
 ) -> None:
@@ -199,7 +203,10 @@ def test_admin_access_entries_and_public_cidrs_come_from_settings(tmp_path: Path
 # Database
 
 
-@pytest.mark.parametrize(("stack_id", "instance_class", "multi_az"), [("luneo-prod", "db.r6g.large", True), ("luneo-staging", "db.t3.medium", False)])
+@pytest.mark.parametrize(
+    ("stack_id", "instance_class", "multi_az"),
+    [("luneo-prod", "db.r6g.large", True), ("luneo-staging", "db.t3.medium", False)],
+)
 def test_database_table(synth_dir: Path, stack_id: str, instance_class: str, multi_az: bool) -> None:
     stack = SynthesizedStack(synth_dir, stack_id)
     env = stack_id.removeprefix("luneo-")
@@ -220,7 +227,9 @@ def test_database_table(synth_dir: Path, stack_id: str, instance_class: str, mul
     assert db["multi_az"] is multi_az
     assert db["deletion_protection"] is multi_az
     # The password is generated at apply time and handed over write-only: never a tfvar, never in state.
-    assert db["password_wo"] == "${ephemeral.aws_secretsmanager_random_password.Database_MasterPassword.random_password}"
+    assert (
+        db["password_wo"] == "${ephemeral.aws_secretsmanager_random_password.Database_MasterPassword.random_password}"
+    )
     assert "password" not in db and "manage_master_user_password" not in db
     assert "variable" not in stack.json
 
@@ -230,7 +239,9 @@ def test_cross_region_read_replica_with_its_own_key_and_lag_alarm(stack: Synthes
     replica = stack.one("aws_db_instance", identifier=f"luneo-{env}-db-replica")
     assert in_secondary(replica)
     source = stack.one("aws_db_instance", identifier=f"luneo-{env}-db")["//"]["metadata"]["uniqueId"]
-    assert replica["replicate_source_db"] == f"${{aws_db_instance.{source}.arn}}", "an ARN: the source is in another region"
+    assert replica["replicate_source_db"] == f"${{aws_db_instance.{source}.arn}}", (
+        "an ARN: the source is in another region"
+    )
     assert replica["kms_key_id"] == key_ref(stack, f"luneo-{env}-rds", secondary=True)
     assert replica["backup_retention_period"] == 0, "RDS PostgreSQL replicas keep no automated backups"
     assert "password_wo" not in replica and "username" not in replica
@@ -318,10 +329,16 @@ def test_assets_bucket_is_kms_encrypted_versioned_private_with_lifecycle(stack: 
         assert default["kms_master_key_id"] == key_ref(stack, f"luneo-{env}-s3", secondary=in_secondary(encryption))
     assert all(v["versioning_configuration"]["status"] == "Enabled" for v in stack.all("aws_s3_bucket_versioning"))
     for block in stack.all("aws_s3_bucket_public_access_block"):
-        assert all(block[k] is True for k in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets"))
+        assert all(
+            block[k] is True
+            for k in ("block_public_acls", "block_public_policy", "ignore_public_acls", "restrict_public_buckets")
+        )
     for lifecycle in stack.all("aws_s3_bucket_lifecycle_configuration"):
         (transitions,) = [r["transition"] for r in lifecycle["rule"] if "transition" in r]
-        assert transitions == [{"days": 30, "storage_class": "STANDARD_IA"}, {"days": 90, "storage_class": "GLACIER_IR"}]
+        assert transitions == [
+            {"days": 30, "storage_class": "STANDARD_IA"},
+            {"days": 90, "storage_class": "GLACIER_IR"},
+        ]
 
 
 def test_assets_replicate_to_us_east_1_with_rtc_metrics_and_a_latency_alarm(stack: SynthesizedStack) -> None:
@@ -333,7 +350,9 @@ def test_assets_replicate_to_us_east_1_with_rtc_metrics_and_a_latency_alarm(stac
     assert destination["bucket"].startswith("${aws_s3_bucket.Secondary_AssetsReplica_Bucket_")
     assert destination["replication_time"] == {"status": "Enabled", "time": {"minutes": 15}}
     assert destination["metrics"] == {"status": "Enabled", "event_threshold": {"minutes": 15}}
-    assert destination["encryption_configuration"]["replica_kms_key_id"] == key_ref(stack, f"luneo-{env}-s3", secondary=True)
+    assert destination["encryption_configuration"]["replica_kms_key_id"] == key_ref(
+        stack, f"luneo-{env}-s3", secondary=True
+    )
     assert rule["source_selection_criteria"]["sse_kms_encrypted_objects"]["status"] == "Enabled"
     assert rule["delete_marker_replication"]["status"] == "Enabled"
     alarm = stack.one("aws_cloudwatch_metric_alarm", metric_name="ReplicationLatency")
@@ -352,7 +371,10 @@ def test_cloudfront_reads_through_oac_redirects_to_https_and_fails_over(stack: S
     distribution = stack.one("aws_cloudfront_distribution")
     assert distribution["default_cache_behavior"]["viewer_protocol_policy"] == "redirect-to-https"
     assert [o["origin_id"] for o in distribution["origin"]] == ["assets", "assets-replica"]
-    assert all(o["origin_access_control_id"].startswith("${aws_cloudfront_origin_access_control.") for o in distribution["origin"])
+    assert all(
+        o["origin_access_control_id"].startswith("${aws_cloudfront_origin_access_control.")
+        for o in distribution["origin"]
+    )
     (group,) = distribution["origin_group"]
     assert distribution["default_cache_behavior"]["target_origin_id"] == group["origin_id"]
     assert "logging_config" not in distribution, "logging is optional and off by default"
@@ -360,11 +382,19 @@ def test_cloudfront_reads_through_oac_redirects_to_https_and_fails_over(stack: S
     arn = f"${{aws_cloudfront_distribution.{distribution['//']['metadata']['uniqueId']}.arn}}"
     # The key policies let CloudFront decrypt for this distribution only; the bucket policies let it read.
     for key in [k for k in stack.all("aws_kms_key") if k["description"] == "KMS key for S3 assets"]:
-        statement = next(s for s in json.loads(key["policy"])["Statement"] if s["Principal"] == {"Service": "cloudfront.amazonaws.com"})
+        statement = next(
+            s
+            for s in json.loads(key["policy"])["Statement"]
+            if s["Principal"] == {"Service": "cloudfront.amazonaws.com"}
+        )
         assert statement["Action"] == "kms:Decrypt"
         assert statement["Condition"] == {"StringEquals": {"aws:SourceArn": arn}}
     for policy in stack.all("aws_s3_bucket_policy"):
-        statement = next(s for s in json.loads(policy["policy"])["Statement"] if s.get("Principal") == {"Service": "cloudfront.amazonaws.com"})
+        statement = next(
+            s
+            for s in json.loads(policy["policy"])["Statement"]
+            if s.get("Principal") == {"Service": "cloudfront.amazonaws.com"}
+        )
         assert statement["Action"] == "s3:GetObject"
         assert statement["Condition"] == {"StringEquals": {"AWS:SourceArn": arn}}
     assert env in distribution["comment"]
@@ -424,7 +454,9 @@ def test_secrets_key_is_usable_only_through_secrets_manager_and_rds(stack: Synth
         "rds.eu-west-1.amazonaws.com",
     ]
     assert "kms:Decrypt" in use["Action"]
-    assert not any("kms:Decrypt" in s["Action"] for sid, s in statements.items() if sid != "AccountUsesOnlyThroughServices")
+    assert not any(
+        "kms:Decrypt" in s["Action"] for sid, s in statements.items() if sid != "AccountUsesOnlyThroughServices"
+    )
     assert key_ref(stack, f"luneo-{env}-secrets", secondary=False)
 
 
@@ -438,7 +470,12 @@ def test_route53_failover_between_the_ingress_hostnames(stack: SynthesizedStack)
     checks = {c["fqdn"]: c for c in stack.all("aws_route53_health_check")}
     assert set(checks) == {f"ingress-eu-west-1.{domain}", f"ingress-us-east-1.{domain}"}
     for check in checks.values():
-        assert (check["type"], check["port"], check["resource_path"], check["enable_sni"]) == ("HTTPS", 443, "/healthz", True)
+        assert (check["type"], check["port"], check["resource_path"], check["enable_sni"]) == (
+            "HTTPS",
+            443,
+            "/healthz",
+            True,
+        )
     records = {r["failover_routing_policy"]["type"]: r for r in stack.all("aws_route53_record")}
     assert set(records) == {"PRIMARY", "SECONDARY"}
     assert records["PRIMARY"]["records"] == [f"ingress-eu-west-1.{domain}"]
@@ -461,7 +498,7 @@ def test_outputs_have_descriptions_and_no_secret(stack: SynthesizedStack) -> Non
     for name in (*LUNEO_OUTPUTS, "database_replica_endpoint"):
         assert stack.outputs[name]["description"], name
     text = json.dumps(stack.json)
-    assert '"password":' not in text and "master_password\"" not in text
+    assert '"password":' not in text and 'master_password"' not in text
     assert "tfvars" not in text
 
 

@@ -27,7 +27,10 @@ def config(reference: str, *, control: str = "", groups: bool = True, **behavior
         "CallerReference": reference,
         "Comment": reference,
         "Enabled": True,
-        "Origins": {"Quantity": 2, "Items": [origin("primary", "assets", control), origin("replica", "assets-replica", control)]},
+        "Origins": {
+            "Quantity": 2,
+            "Items": [origin("primary", "assets", control), origin("replica", "assets-replica", control)],
+        },
         "DefaultCacheBehavior": {
             "TargetOriginId": "failover" if groups else "primary",
             "ViewerProtocolPolicy": "redirect-to-https",
@@ -79,7 +82,15 @@ def _broken(change: str) -> dict[str, Any]:
     elif change == "unknown target":
         broken["DefaultCacheBehavior"]["TargetOriginId"] = "nowhere"
     elif change == "writes through a group":
-        broken["DefaultCacheBehavior"]["AllowedMethods"]["Items"] = ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
+        broken["DefaultCacheBehavior"]["AllowedMethods"]["Items"] = [
+            "GET",
+            "HEAD",
+            "OPTIONS",
+            "PUT",
+            "POST",
+            "PATCH",
+            "DELETE",
+        ]
         broken["DefaultCacheBehavior"]["AllowedMethods"]["Quantity"] = 7
     return broken
 

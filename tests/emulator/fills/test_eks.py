@@ -50,7 +50,7 @@ def test_eks_cluster_security_group(emulator: Emulator) -> None:
     assert self_rule["UserIdGroupPairs"][0]["GroupId"] == group["GroupId"]
 
     eks.delete_cluster(name="demo")
-    with pytest.raises(ClientError, match="InvalidGroup.NotFound"):
+    with pytest.raises(ClientError, match=r"InvalidGroup\.NotFound"):
         ec2.describe_security_groups(GroupIds=[group["GroupId"]])
 
 
@@ -74,7 +74,13 @@ def test_eks_cluster_access_config(emulator: Emulator) -> None:
     account = "310000000003"
     eks = emulator.client("eks", account)
     net = network(emulator, account)
-    cluster(emulator, account, "api", net, accessConfig={"authenticationMode": "API", "bootstrapClusterCreatorAdminPermissions": False})
+    cluster(
+        emulator,
+        account,
+        "api",
+        net,
+        accessConfig={"authenticationMode": "API", "bootstrapClusterCreatorAdminPermissions": False},
+    )
     cluster(emulator, account, "legacy", net)
     assert eks.describe_cluster(name="api")["cluster"]["accessConfig"] == {
         "authenticationMode": "API",
@@ -105,18 +111,26 @@ def test_eks_access_entries(emulator: Emulator) -> None:
 
     entry = eks.create_access_entry(clusterName="demo", principalArn=principal)["accessEntry"]
     assert (entry["principalArn"], entry["type"], entry["username"]) == (principal, "STANDARD", principal)
-    assert eks.describe_access_entry(clusterName="demo", principalArn=principal)["accessEntry"]["principalArn"] == principal
+    assert (
+        eks.describe_access_entry(clusterName="demo", principalArn=principal)["accessEntry"]["principalArn"]
+        == principal
+    )
     assert eks.list_access_entries(clusterName="demo")["accessEntries"] == [principal]
     policy = "arn:aws:eks::aws:cluster-access-policy/AmazonEKSClusterAdminPolicy"
     associated = eks.associate_access_policy(
         clusterName="demo", principalArn=principal, policyArn=policy, accessScope={"type": "cluster"}
     )["associatedAccessPolicy"]
     assert associated["policyArn"] == policy and associated["accessScope"]["type"] == "cluster"
-    (listed,) = eks.list_associated_access_policies(clusterName="demo", principalArn=principal)["associatedAccessPolicies"]
+    (listed,) = eks.list_associated_access_policies(clusterName="demo", principalArn=principal)[
+        "associatedAccessPolicies"
+    ]
     assert listed["policyArn"] == policy
 
     eks.disassociate_access_policy(clusterName="demo", principalArn=principal, policyArn=policy)
-    assert eks.list_associated_access_policies(clusterName="demo", principalArn=principal)["associatedAccessPolicies"] == []
+    assert (
+        eks.list_associated_access_policies(clusterName="demo", principalArn=principal)["associatedAccessPolicies"]
+        == []
+    )
     eks.delete_access_entry(clusterName="demo", principalArn=principal)
     assert eks.list_access_entries(clusterName="demo")["accessEntries"] == []
 
@@ -145,7 +159,9 @@ def test_eks_access_entries_refuse_what_aws_would(emulator: Emulator, case: str,
     account = f"3100000001{[c for c, _ in REFUSALS].index(case):02d}"
     eks = emulator.client("eks", account)
     net = network(emulator, account)
-    principal = emulator.client("iam", account).create_role(RoleName="ops", AssumeRolePolicyDocument=TRUST)["Role"]["Arn"]
+    principal = emulator.client("iam", account).create_role(RoleName="ops", AssumeRolePolicyDocument=TRUST)["Role"][
+        "Arn"
+    ]
     mode = "CONFIG_MAP" if case == "config-map cluster" else "API"
     cluster(emulator, account, "demo", net, accessConfig={"authenticationMode": mode})
     with pytest.raises(ClientError, match=error):

@@ -137,7 +137,9 @@ def _replica_subnets(emulator: Emulator, account: str) -> None:
     ec2 = emulator.client("ec2", account, "us-east-1")
     vpc = ec2.create_vpc(CidrBlock="10.70.0.0/16")["Vpc"]["VpcId"]
     subnets = [
-        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.70.{i}.0/24", AvailabilityZone=f"us-east-1{z}")["Subnet"]["SubnetId"]
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.70.{i}.0/24", AvailabilityZone=f"us-east-1{z}")["Subnet"][
+            "SubnetId"
+        ]
         for i, z in enumerate("ab")
     ]
     emulator.client("rds", account, "us-east-1").create_db_subnet_group(
@@ -175,7 +177,10 @@ def test_cross_region_read_replica(emulator: Emulator) -> None:
 
 @pytest.mark.parametrize(
     ("key", "error"),
-    [(None, "InvalidParameterCombination"), ("arn:aws:kms:us-east-1:310000000021:key/absent", "KMSKeyNotAccessibleFault")],
+    [
+        (None, "InvalidParameterCombination"),
+        ("arn:aws:kms:us-east-1:310000000021:key/absent", "KMSKeyNotAccessibleFault"),
+    ],
 )
 def test_cross_region_read_replica_needs_a_key_of_its_region(emulator: Emulator, key: str | None, error: str) -> None:
     """Fail closed: an encrypted source's replica in another region needs a key the region has."""
@@ -206,7 +211,9 @@ def test_read_replica_without_automated_backups(emulator: Emulator) -> None:
         BackupRetentionPeriod=7,
     )
     rds.create_db_instance_read_replica(DBInstanceIdentifier="kept-replica", SourceDBInstanceIdentifier="kept-db")
-    retention = {d["DBInstanceIdentifier"]: d["BackupRetentionPeriod"] for d in rds.describe_db_instances()["DBInstances"]}
+    retention = {
+        d["DBInstanceIdentifier"]: d["BackupRetentionPeriod"] for d in rds.describe_db_instances()["DBInstances"]
+    }
     assert retention == {"kept-db": 7, "kept-replica": 0}
     for name in ("kept-replica", "kept-db"):
         rds.delete_db_instance(DBInstanceIdentifier=name, SkipFinalSnapshot=True)
