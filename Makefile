@@ -40,10 +40,11 @@ APPROVE_FLAG := $(if $(filter 1 true yes,$(AUTO_APPROVE)),--auto-approve,)
 # loadgroup hands each deploy to its own worker first (tests/conftest.py).
 PYTEST_ARGS ?= -n 4 --dist loadgroup
 
-.PHONY: help deps synth diff deploy output destroy bootstrap stacks emulator scan lint test bench clean
+.PHONY: help deps servers synth diff deploy output destroy bootstrap stacks emulator scan lint test bench clean \
+	link-files link-output link-rotate
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-10s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
 
 $(TOOLS_VENV)/bin/pipenv:
 	$(PYTHON) -m venv $(TOOLS_VENV)
@@ -70,17 +71,20 @@ synth: deps ## Synthesize every stack (or STACKS=a,b-*: ids or patterns) into cd
 stacks: .venv/.synced ## List the stacks (PATTERN=x-* filters): id, kind, system, environments, regions, backend
 	@$(RUN) python -m infra.cli stacks $(if $(PATTERN),"$(PATTERN)",)
 
+# Terraform runs with what STACK's system adds to its environment (Link: role passwords from its store).
+WITH_STACK_ENV = $(RUN) python -m infra.cli exec "$(STACK)" --
+
 define require_stack
 	@test -n "$(STACK)" || { echo "usage: make $@ STACK=<stack id> (see make stacks)" >&2; exit 2; }
 endef
 
 diff: deps ## Show what deploying STACK would change
 	$(require_stack)
-	INFRA_STACKS="$(STACK)" $(CDKTF) diff "$(STACK)" $(PROVIDER_LOCK_FLAG)
+	INFRA_STACKS="$(STACK)" $(WITH_STACK_ENV) $(CDKTF) diff "$(STACK)" $(PROVIDER_LOCK_FLAG)
 
 deploy: deps ## Deploy STACK (asks before applying; AUTO_APPROVE=1 does not)
 	$(require_stack)
-	INFRA_STACKS="$(STACK)" $(CDKTF) deploy "$(STACK)" $(PROVIDER_LOCK_FLAG) $(APPROVE_FLAG)
+	INFRA_STACKS="$(STACK)" $(WITH_STACK_ENV) $(CDKTF) deploy "$(STACK)" $(PROVIDER_LOCK_FLAG) $(APPROVE_FLAG)
 
 output: deps ## Print the outputs of a deployed STACK (NAME=x prints one, raw)
 	$(require_stack)
@@ -92,7 +96,7 @@ output: deps ## Print the outputs of a deployed STACK (NAME=x prints one, raw)
 
 destroy: deps ## Destroy STACK (asks first; AUTO_APPROVE=1 does not)
 	$(require_stack)
-	INFRA_STACKS="$(STACK)" $(CDKTF) destroy "$(STACK)" $(PROVIDER_LOCK_FLAG) $(APPROVE_FLAG)
+	INFRA_STACKS="$(STACK)" $(WITH_STACK_ENV) $(CDKTF) destroy "$(STACK)" $(PROVIDER_LOCK_FLAG) $(APPROVE_FLAG)
 
 bootstrap: deps ## Create the state bucket and lock table for SYSTEM and ENV
 	@test -n "$(SYSTEM)" -a -n "$(ENV)" || { echo "usage: make bootstrap SYSTEM=<system> ENV=<environment>" >&2; exit 2; }
@@ -110,8 +114,27 @@ lint: .venv/.synced ## ruff, and mypy --strict on infra/ and emulator/
 	$(RUN) ruff format --check .
 	$(RUN) mypy --strict infra emulator
 
-test: deps $(CHECKOV_VENV)/.synced ## Run the whole suite: unit, conformance, snapshots, validate, scan, emulator deploys
+servers: ## Install the servers and linters the tests run (PostgreSQL, PgBouncer, shellcheck) when missing
+	@tools/install-servers.sh
+
+test: deps servers $(CHECKOV_VENV)/.synced ## Run the whole suite: unit, conformance, snapshots, validate, scan, emulator deploys
 	$(RUN) pytest $(PYTEST_ARGS)
+
+define require_env
+	@test -n "$(ENV)" || { echo "usage: make $@ ENV=<development|staging|production>$(1)" >&2; exit 2; }
+endef
+
+link-files: .venv/.synced ## Render Link's files for ENV from its password store (OUT=dir; default generated/link/ENV)
+	$(call require_env, [OUT=dir])
+	@$(RUN) python -m infra.link files "$(ENV)" $(if $(OUT),"$(OUT)",)
+
+link-output: .venv/.synced ## Print Link's NAME=service_passwords or NAME=monitoring_user for ENV as JSON
+	$(call require_env, NAME=service_passwords|monitoring_user)
+	@$(RUN) python -m infra.link output "$(ENV)" "$(NAME)"
+
+link-rotate: .venv/.synced ## Give Link's ROLE in ENV a new password (then make deploy and make link-files)
+	$(call require_env, ROLE=<role>)
+	@$(RUN) python -m infra.link rotate "$(ENV)" "$(ROLE)"
 
 bench: .venv/.synced ## Measure synth time and memory against the floor; writes bench/results.json
 	$(RUN) python tools/bench.py

@@ -1,12 +1,15 @@
-"""Queries the Makefile needs: ``python -m infra.cli stacks [PATTERN]`` and ``bootstrap-stack SYSTEM ENV``."""
+"""What the Makefile needs: ``python -m infra.cli stacks [PATTERN]``, ``bootstrap-stack SYSTEM ENV``
+and ``exec STACK -- COMMAND...`` (COMMAND with what Terraform needs for STACK in its environment).
+"""
 
 from __future__ import annotations
 
+import os
 import sys
 
 from infra import config
 from infra.registry import bootstrap_stack_id, select
-from infra.validation import ConfigError
+from infra.validation import ConfigError, OperatorError
 
 COLUMNS = ("STACK", "KIND", "SYSTEM", "ENVIRONMENTS", "REGIONS", "PROVIDERS", "BACKEND")
 
@@ -36,19 +39,34 @@ def _bootstrap_stack(system: str, environment: str) -> int:
     return 0
 
 
+def _exec(stack_id: str, command: list[str]) -> int:
+    """Replace this process with ``command``, plus the variables STACK's system adds (see System)."""
+    spec = next((s for s in config.stack_specs() if s.stack_id == stack_id), None)
+    if spec is None:
+        raise ConfigError("STACK", "an id of a stack (see make stacks)", stack_id)
+    added = config.system(spec.system).terraform_environment
+    environment = {**os.environ, **(added(spec) if added else {})}
+    os.execvpe(command[0], command, environment)
+
+
 def main(argv: list[str]) -> int:
     try:
         if argv[1:2] == ["stacks"] and len(argv) <= 3:
             return _stacks(argv[2] if len(argv) == 3 else None)
         if len(argv) == 4 and argv[1] == "bootstrap-stack":
             return _bootstrap_stack(argv[2], argv[3])
-    except ConfigError as error:
+        if len(argv) >= 5 and argv[1] == "exec" and argv[3] == "--":
+            return _exec(argv[2], argv[4:])
+    except (ConfigError, OperatorError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
     except BrokenPipeError:  # `make stacks | head`: the reader has what it wanted
         sys.stderr.close()
         return 0
-    print("usage: python -m infra.cli stacks [PATTERN] | bootstrap-stack SYSTEM ENV", file=sys.stderr)
+    print(
+        "usage: python -m infra.cli stacks [PATTERN] | bootstrap-stack SYSTEM ENV | exec STACK -- COMMAND...",
+        file=sys.stderr,
+    )
     return 2
 
 

@@ -120,6 +120,9 @@ class System(Generic[S]):
     environments: tuple[str, ...]
     defaults: Callable[[str], S]
     stacks: Callable[[S], list[StackSpec]]
+    terraform_environment: Callable[[StackSpec], Mapping[str, str]] | None = None
+    """What Terraform needs in its environment to plan or apply one of its stacks (``TF_VAR_*``
+    from a password store, say), added by ``python -m infra.cli exec``; None for nothing."""
 
 
 @functools.cache

@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import ipaddress
 import re
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from typing import Any, TypeVar
+
+T = TypeVar("T")
 
 
 class ConfigError(ValueError):
@@ -23,6 +26,10 @@ class ConfigError(ValueError):
     def within(self, prefix: str) -> ConfigError:
         """The same error with its field named from an enclosing setting."""
         return ConfigError(f"{prefix}.{self.field}", self.allowed, self.given)
+
+
+class OperatorError(RuntimeError):
+    """Something the operator must fix before a command can run (a missing password store entry, say)."""
 
 
 # Values CloudWatch Logs accepts for retention_in_days (0 would mean "never expire",
@@ -172,3 +179,15 @@ def email(field: str, value: object) -> None:
     """An e-mail address (the shape only: SNS asks the address to confirm)."""
     if not isinstance(value, str) or not _EMAIL.match(value):
         raise ConfigError(field, "an e-mail address", value)
+
+
+def build(cls: Callable[..., T], path: str, kwargs: Mapping[str, Any]) -> T:
+    """``cls(**kwargs)`` for settings at ``path``: its errors name the path; missing fields are listed by name."""
+    try:
+        return cls(**kwargs)
+    except ConfigError as error:
+        raise error.within(path) from None
+    except TypeError as error:
+        missing = re.findall(r"'(\w+)'", str(error))
+        name = getattr(cls, "__name__", str(cls))
+        raise ConfigError(path, f"a complete {name} (missing {', '.join(missing)})", sorted(kwargs)) from None

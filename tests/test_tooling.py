@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.util
 import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -67,3 +68,42 @@ def test_without_a_mirror_terraform_uses_the_registry(tmp_path: Path, monkeypatc
     target.write_text("stale")
     assert module.main(["terraform_cli_config.py", str(target)]) == 0
     assert not target.exists(), "a stale mirror config would keep Terraform off the registry"
+
+
+def test_make_test_installs_the_servers_first() -> None:
+    makefile = (ROOT / "Makefile").read_text()
+    assert re.search(r"^test: [^#]*\bservers\b", makefile, flags=re.MULTILINE)
+    assert re.search(r"^servers: .*\n\t@tools/install-servers\.sh$", makefile, flags=re.MULTILINE)
+
+
+def test_the_server_installer_passes_shellcheck() -> None:
+    assert shutil.which("shellcheck"), "shellcheck is not installed: make test installs it (tools/install-servers.sh)"
+    checked = subprocess.run(
+        [
+            "shellcheck",
+            "--enable=quote-safe-variables,require-variable-braces",
+            str(ROOT / "tools" / "install-servers.sh"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert checked.returncode == 0, checked.stdout
+
+
+def test_without_root_a_missing_server_stops_with_one_line_saying_what_to_install(tmp_path: Path) -> None:
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "id").write_text("#!/bin/sh\necho 1000\n")
+    (bin_dir / "id").chmod(0o755)
+    completed = subprocess.run(
+        ["/bin/bash", str(ROOT / "tools" / "install-servers.sh")],
+        env={"PATH": str(bin_dir)},  # no shellcheck, no apt-get, and not root
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert completed.returncode == 1
+    lines = completed.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("error: missing shellcheck")
+    assert "apt-get install shellcheck" in lines[0]

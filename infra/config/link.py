@@ -1,96 +1,91 @@
-"""Link, from 004_3722e3135b002b68.txt (settings only: its stacks come later).
+"""Link, from 004_3722e3135b002b68.txt: a database per service on one PostgreSQL cluster.
 
-From the document: one PostgreSQL cluster holding a database per service
-(users, chat, ai, search, discovery: database ``link_<svc>``, user
-``link_<svc>_user``), connection limits 100 per database and 50 per user, a
-monitoring user, extensions uuid-ossp and pgvector, SSL, PgBouncer in session
-mode with pools of 10 and 100 client connections, backups kept 30 days,
-Kubernetes secrets in the ``default`` namespace. The PostgreSQL password is a
-secret: it comes from the environment (``TF_VAR``-style, never config).
+From the document: services users, chat, ai, search, discovery, each with
+database ``link_<svc>`` (connection limit 100) and role ``link_<svc>_user``
+(login, connection limit 50); Terraform connects to ``link_app`` as
+``link_user`` on port 5432 (development: ``localhost``); a monitoring user;
+extensions uuid-ossp and pgvector; SSL; PgBouncer in session mode with pools
+of 10 and 100 client connections, its ``[databases]`` lines pointing at
+``host=postgres port=5432``; gzipped backups under ``/var/backups/postgresql``
+kept 30 days; Kubernetes secrets in the ``default`` namespace; the compose
+services ``user-svc``, ``chat-svc``, ``ai-svc``, ``search-svc``,
+``discovery-svc``. The admin password is a secret: it comes from the
+environment (``PGPASSWORD``), never from settings.
 
-Choices where it is silent: the state bucket ``link-terraform-state`` with
-lock table ``link-terraform-locks`` in us-east-1 (the document names no
-backend); development connects to localhost, staging and production to
-``postgres.<env>.link.internal``; read replicas stay off (a "future
-enhancement" there).
+Choices where it is silent or ambiguous (README, "Link"):
+- state in bucket ``link-terraform-state`` with lock table
+  ``link-terraform-locks`` in us-east-1 (the document names no backend);
+- staging and production connect to ``postgres.<env>.link.internal``;
+- ``uuid-ossp`` goes into every service database, ``vector`` only where the
+  document puts vectors: ``link_search`` ("vector search, embeddings");
+- the monitoring role is ``link_monitoring_user`` (the document's
+  ``link_<x>_user`` pattern), with the same connection limit as the others;
+- PgBouncer listens on 6432, PgBouncer's own default and the port the
+  document publishes to clients;
+- a service's tables in ``link_app`` are those named ``<svc>_*`` unless
+  ``migration_tables`` says otherwise;
+- read replicas (a "future enhancement" there) are not built.
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
-from infra import validation
 from infra.config.model import StateBackendSettings, SystemSettings
 from infra.registry import StackSpec, System
-from infra.validation import ConfigError
 
 ENVIRONMENTS = ("development", "staging", "production")
-
-_HOST = re.compile(r"^(localhost|([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)$")
 
 
 @dataclass(frozen=True, kw_only=True)
 class PgBouncerSettings:
-    """Connection pooling in front of the cluster."""
+    """``[pgbouncer]``: the pooler in front of the cluster (see PgBouncerProps)."""
 
-    enabled: bool = True
-    pool_mode: str = "session"
-    default_pool_size: int = 10
-    max_client_conn: int = 100
-    listen_port: int = 6432
-
-    def __post_init__(self) -> None:
-        validation.one_of("pool_mode", self.pool_mode, ("session", "transaction", "statement"))
-        validation.int_between("default_pool_size", self.default_pool_size, 1, 10000)
-        validation.int_between("max_client_conn", self.max_client_conn, 1, 100000)
-        validation.int_between("listen_port", self.listen_port, 1024, 65535)
+    pool_mode: str | None = None
+    default_pool_size: int | None = None
+    max_client_conn: int | None = None
+    listen_addr: str | None = None
+    listen_port: int | None = None
+    host: str | None = None
+    """Where clients reach PgBouncer (``PGBOUNCER_URL`` in the ``.env`` files)."""
+    upstream_host: str | None = None
+    """The PostgreSQL host in the ``[databases]`` lines (the document's ``host=postgres``)."""
+    config_dir: str | None = None
+    """Where pgbouncer.ini and its auth file live on the PgBouncer host."""
 
 
 @dataclass(frozen=True, kw_only=True)
 class LinkSettings(SystemSettings):
-    """One Link environment: the cluster to connect to and what to create in it."""
+    """One Link environment: the cluster to connect to, what to create in it, the files to render.
+
+    Top-level names are the document's variables (``database_connection_limit``, ...).
+    """
 
     postgres_host: str
-    postgres_port: int = 5432
-    postgres_admin_user: str = "link_user"
-    """Administrative role Terraform connects as (its password is a secret, from the environment)."""
-    services: tuple[str, ...] = ("users", "chat", "ai", "search", "discovery")
-    database_connection_limit: int = 100
-    user_connection_limit: int = 50
-    create_monitoring_user: bool = True
-    extensions: tuple[str, ...] = ("uuid-ossp", "vector")
-    enable_ssl: bool = True
-    pgbouncer: PgBouncerSettings = PgBouncerSettings()
-    backup_retention_days: int = 30
-    kubernetes_namespace: str = "default"
-    enable_replica_setup: bool = False
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        if not _HOST.match(self.postgres_host) or len(self.postgres_host) > 253:
-            raise ConfigError("postgres_host", "a host name", self.postgres_host)
-        validation.int_between("postgres_port", self.postgres_port, 1, 65535)
-        if not re.match(r"^[a-z_][a-z0-9_]{0,62}$", self.postgres_admin_user):
-            raise ConfigError("postgres_admin_user", "a PostgreSQL role name", self.postgres_admin_user)
-        if not self.services:
-            raise ConfigError("services", "at least one service", self.services)
-        for service in self.services:
-            if not re.match(r"^[a-z][a-z0-9]{0,30}$", service):
-                raise ConfigError("services", "short lower-case service names", service)
-        validation.unique("services", self.services)
-        validation.int_between("database_connection_limit", self.database_connection_limit, -1, 10000)
-        validation.int_between("user_connection_limit", self.user_connection_limit, -1, 10000)
-        for extension in self.extensions:
-            validation.one_of("extensions", extension, ("uuid-ossp", "vector", "pg_trgm", "pgcrypto", "citext"))
-        validation.int_between("backup_retention_days", self.backup_retention_days, 1, 3650)
-        validation.resource_name("kubernetes_namespace", self.kubernetes_namespace, max_length=63)
-
-    def database_of(self, service: str) -> str:
-        return f"link_{service}"
-
-    def user_of(self, service: str) -> str:
-        return f"link_{service}_user"
+    postgres_port: int | None = None
+    admin_user: str | None = None
+    """Role Terraform and the scripts connect as (its password comes from ``PGPASSWORD``)."""
+    admin_database: str | None = None
+    """Database Terraform connects to, and the shared database the migrations copy from."""
+    services: tuple[str, ...] | None = None
+    service_names: Mapping[str, str] | None = None
+    """Service -> its name in Compose (the document's "Service" column)."""
+    database_connection_limit: int | None = None
+    user_connection_limit: int | None = None
+    create_monitoring_user: bool | None = None
+    enable_pgbouncer: bool | None = None
+    enable_ssl: bool | None = None
+    extensions: tuple[str, ...] | None = None
+    """Extensions in every service database."""
+    vector_services: tuple[str, ...] | None = None
+    """Services whose database also gets ``vector`` (pgvector)."""
+    backup_retention_days: int | None = None
+    backup_directory: str | None = None
+    kubernetes_namespace: str | None = None
+    migration_tables: Mapping[str, tuple[str, ...]] | None = None
+    """Service -> glob patterns of its tables in the admin database's ``public`` schema."""
+    pgbouncer: PgBouncerSettings = field(default_factory=PgBouncerSettings)
 
 
 def defaults(environment: str) -> LinkSettings:
@@ -105,12 +100,64 @@ def defaults(environment: str) -> LinkSettings:
             environment=environment,
         ),
         postgres_host="localhost" if environment == "development" else f"postgres.{environment}.link.internal",
+        postgres_port=5432,
+        admin_user="link_user",
+        admin_database="link_app",
+        services=("users", "chat", "ai", "search", "discovery"),
+        service_names={
+            "users": "user-svc",
+            "chat": "chat-svc",
+            "ai": "ai-svc",
+            "search": "search-svc",
+            "discovery": "discovery-svc",
+        },
+        database_connection_limit=100,
+        user_connection_limit=50,
+        create_monitoring_user=True,
+        enable_pgbouncer=True,
+        enable_ssl=True,
+        extensions=("uuid-ossp",),
+        vector_services=("search",),
+        backup_retention_days=30,
+        backup_directory="/var/backups/postgresql",
+        kubernetes_namespace="default",
+        pgbouncer=PgBouncerSettings(
+            pool_mode="session",
+            default_pool_size=10,
+            max_client_conn=100,
+            upstream_host="postgres",
+        ),
     )
 
 
 def stacks(settings: LinkSettings) -> list[StackSpec]:
-    """None yet: the PostgreSQL-provider stacks come with the Link issue (state store only)."""
-    return []
+    """One stack per environment, holding the databases and roles (PostgreSQL provider only)."""
+    return [
+        StackSpec(
+            stack_id=f"{settings.system}-{settings.environment}",
+            kind="databases",
+            system=settings.system,
+            environments=(settings.environment,),
+            regions=(settings.state.region,),
+            state=settings.state,
+            factory="infra.stacks.link:LinkStack",
+            settings=settings,
+            providers=("postgresql",),
+        )
+    ]
 
 
-SYSTEM = System(name="link", environments=ENVIRONMENTS, defaults=defaults, stacks=stacks)
+def terraform_environment(spec: StackSpec) -> dict[str, str]:
+    """The role passwords Terraform needs (``TF_VAR_*``), from the local store; made there on first use."""
+    from infra.link.passwords import terraform_environment as from_store
+
+    return from_store(spec)
+
+
+SYSTEM = System(
+    name="link",
+    environments=ENVIRONMENTS,
+    defaults=defaults,
+    stacks=stacks,
+    terraform_environment=terraform_environment,
+)

@@ -15,8 +15,10 @@ import enum
 import re
 import types
 import typing
+from collections.abc import Mapping
 from typing import Any, TypeVar
 
+from infra import validation
 from infra.validation import ConfigError
 
 T = TypeVar("T")
@@ -80,10 +82,35 @@ def to_props(cls: type[T], section: object | None, path: str, /, **given: Any) -
             raise MappingDrift(f"{path}.{name}: {cls.__name__} has no field {name!r}; map it explicitly")
         kwargs[name] = _convert(hints[name], value, f"{path}.{name}")
     kwargs.update(given)
+    return validation.build(cls, path, kwargs)
+
+
+def fields_to_props(
+    cls: type[T],
+    settings: object,
+    path: str,
+    /,
+    fields: Mapping[str, str],
+    derived: Mapping[str, tuple[str, Any]] | None = None,
+    **given: Any,
+) -> T:
+    """``cls`` from settings fields named differently from its own (``{props field: setting field}``).
+
+    For flat settings named as a document names them (``user_connection_limit``
+    -> ``LoginRoleProps.connection_limit``). ``derived`` holds values computed
+    from a setting (``{props field: (setting field, value)}``); ``given`` holds
+    what the stack decides. A setting left at None takes the props' default;
+    an error names the setting, not the props field.
+    """
+    derived = derived or {}
+    names = {**fields, **{name: setting for name, (setting, _) in derived.items()}}
+    values = {name: getattr(settings, setting) for name, setting in fields.items()}
+    values |= {name: value for name, (_, value) in derived.items()}
+    kwargs = {name: value for name, value in values.items() if value is not None}
+    kwargs.update(given)
     try:
         return cls(**kwargs)
     except ConfigError as error:
-        raise error.within(path) from None
-    except TypeError as error:
-        missing = re.findall(r"'(\w+)'", str(error))
-        raise ConfigError(path, f"a complete {cls.__name__} (missing {', '.join(missing)})", sorted(kwargs)) from None
+        head = re.split(r"[.\[]", error.field, maxsplit=1)[0]
+        setting = names.get(head, head) + error.field[len(head) :]
+        raise ConfigError(f"{path}.{setting}", error.allowed, error.given) from None

@@ -23,6 +23,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
+from infra import validation
 from infra.validation import ConfigError
 
 T = TypeVar("T")
@@ -135,16 +136,6 @@ def _fields(cls: type) -> dict[str, Any]:
     return {f.name: hints[f.name] for f in dataclasses.fields(cls) if f.init}
 
 
-def _construct(cls: type[T], path: str, kwargs: dict[str, Any]) -> T:
-    try:
-        return cls(**kwargs)
-    except ConfigError as error:
-        raise error.within(path) from None
-    except TypeError as error:
-        missing = re.findall(r"'(\w+)'", str(error))
-        raise ConfigError(path, f"a complete {cls.__name__} (missing {', '.join(missing)})", kwargs) from None
-
-
 def _unknown(path: str, known: Mapping[str, Any], overrides: Mapping[str, Any]) -> None:
     for key in overrides:
         if key not in known:
@@ -156,7 +147,7 @@ def build(cls: type[T], values: Mapping[str, Any], path: str) -> T:
     known = _fields(cls)
     _unknown(path, known, values)
     kwargs = {key: _convert(known[key], value, f"{path}.{key}", None) for key, value in values.items()}
-    return _construct(cls, path, kwargs)
+    return validation.build(cls, path, kwargs)
 
 
 def merge(current: T, overrides: Mapping[str, Any], path: str) -> T:
@@ -171,4 +162,4 @@ def merge(current: T, overrides: Mapping[str, Any], path: str) -> T:
         return current
     kwargs = {name: getattr(current, name) for name in known}
     kwargs.update(changes)
-    return _construct(cls, path, kwargs)
+    return validation.build(cls, path, kwargs)

@@ -7,7 +7,6 @@ from pathlib import Path
 import pytest
 
 from infra import config
-from infra.config.link import LinkSettings
 from infra.config.luneo import LuneoSettings
 from infra.config.solobase import CustomerInstance, SolobaseSettings
 from infra.validation import ConfigError
@@ -99,23 +98,3 @@ def test_luneo_refuses_bad_settings(tmp_path: Path, environment: str, toml: str,
         config.load("luneo", environment, tmp_path)
     assert message in str(raised.value)
 
-
-def test_link_databases_per_service() -> None:
-    settings = config.load("link", "development", NONE)
-    assert isinstance(settings, LinkSettings)
-    assert [settings.database_of(s) for s in settings.services] == [
-        "link_users",
-        "link_chat",
-        "link_ai",
-        "link_search",
-        "link_discovery",
-    ]
-    assert settings.user_of("chat") == "link_chat_user"
-    assert (settings.database_connection_limit, settings.user_connection_limit) == (100, 50)
-    assert (settings.pgbouncer.pool_mode, settings.pgbouncer.default_pool_size, settings.pgbouncer.max_client_conn) == (
-        "session",
-        10,
-        100,
-    )
-    assert settings.extensions == ("uuid-ossp", "vector")
-    assert (settings.backup_retention_days, settings.postgres_host) == (30, "localhost")

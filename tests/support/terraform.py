@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import os
 import shutil
@@ -14,6 +15,14 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
+
+# Where Terraform finds each provider the stacks use.
+PROVIDER_ADDRESSES = {
+    "aws": "registry.terraform.io/hashicorp/aws",
+    "postgresql": "registry.terraform.io/cyrilgdn/postgresql",
+}
+# Set to 1 on a machine that may reach registry.terraform.io: providers missing from the mirror come from there.
+REGISTRY_ENV = "INFRA_TEST_PROVIDER_REGISTRY"
 
 # Variables that could point Terraform or the AWS SDK at a real account.
 _SCRUBBED_PREFIXES = ("AWS_", "TF_")
@@ -28,6 +37,36 @@ def cli_config(build_dir: Path) -> str | None:
         check=True,
     )
     return completed.stdout.strip() or None
+
+
+def _mirror() -> tuple[Path, list[str]] | None:
+    loaded = importlib.util.spec_from_file_location("terraform_cli_config", ROOT / "tools" / "terraform_cli_config.py")
+    assert loaded is not None and loaded.loader is not None
+    module = importlib.util.module_from_spec(loaded)
+    loaded.loader.exec_module(module)
+    found: tuple[Path, list[str]] | None = module.find_mirror()
+    return found
+
+
+def unavailable_providers(providers: tuple[str, ...]) -> str | None:
+    """Why Terraform cannot install ``providers`` here (the reason for a skip), or None when it can.
+
+    A provider is available from the filesystem mirror, or from the registry
+    when ``INFRA_TEST_PROVIDER_REGISTRY=1`` says this machine may reach it
+    (the tests never try the network on their own).
+    """
+    if os.environ.get(REGISTRY_ENV) == "1":
+        return None
+    mirror = _mirror()
+    held = set(mirror[1]) if mirror else set()
+    missing = [PROVIDER_ADDRESSES[p] for p in providers if PROVIDER_ADDRESSES[p] not in held]
+    if not missing:
+        return None
+    where = f"the provider mirror {mirror[0]}" if mirror else "any provider mirror"
+    return (
+        f"{', '.join(missing)} is not in {where} and {REGISTRY_ENV} is not set: add it to the mirror "
+        f"(terraform providers mirror) or set {REGISTRY_ENV}=1 on a machine that reaches registry.terraform.io"
+    )
 
 
 def base_environment(cli_config_file: str | None) -> dict[str, str]:

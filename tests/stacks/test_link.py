@@ -1,0 +1,307 @@
+"""link-development, link-staging and link-production against 004_3722e3135b002b68.txt, value by value."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from infra import app, config
+from infra.config import REPOSITORY_ROOT
+from infra.config.link import LinkSettings, PgBouncerSettings
+from infra.config.model import SystemSettings
+from infra.stacks.link import LinkStack
+from infra.validation import ConfigError
+from tests.conftest import spec_of
+from tests.support.stack import SynthesizedStack
+
+ENVIRONMENTS = ("development", "staging", "production")
+SERVICES = ("users", "chat", "ai", "search", "discovery")
+HOSTS = {
+    "development": "localhost",
+    "staging": "postgres.staging.link.internal",
+    "production": "postgres.production.link.internal",
+}
+
+
+@pytest.fixture(scope="module", params=ENVIRONMENTS)
+def link(request: pytest.FixtureRequest, synth_dir: Path) -> SynthesizedStack:
+    return SynthesizedStack(synth_dir, f"link-{request.param}")
+
+
+def _environment(stack: SynthesizedStack) -> str:
+    name: str = stack.json["//"]["metadata"]["stackName"]
+    return name.removeprefix("link-")
+
+
+def _by_name(stack: SynthesizedStack, resource_type: str) -> dict[str, tuple[str, dict[str, Any]]]:
+    """Resources of a type by their ``name``, with their logical ids."""
+    found = stack.json["resource"][resource_type]
+    return {block["name"]: (logical_id, block) for logical_id, block in found.items()}
+
+
+def _ref(resource_type: str, logical_id: str) -> str:
+    return f"${{{resource_type}.{logical_id}.name}}"
+
+
+def test_the_spec_is_a_databases_stack_on_the_postgresql_provider_alone() -> None:
+    for environment in ENVIRONMENTS:
+        spec = spec_of(f"link-{environment}")
+        assert (spec.kind, spec.providers, spec.factory) == (
+            "databases",
+            ("postgresql",),
+            "infra.stacks.link:LinkStack",
+        )
+        assert spec.backend == f"s3://link-terraform-state/{environment}/terraform.tfstate"
+        assert not spec.deploys_on_emulator
+
+
+def test_state_goes_to_the_link_bucket(link: SynthesizedStack) -> None:
+    assert link.json["terraform"]["backend"]["s3"] == {
+        "bucket": "link-terraform-state",
+        "key": f"{_environment(link)}/terraform.tfstate",
+        "region": "us-east-1",
+        "encrypt": True,
+        "dynamodb_table": "link-terraform-locks",
+        "use_lockfile": True,
+    }
+
+
+def test_the_provider_connects_as_link_user_to_link_app_with_ssl_and_no_password(link: SynthesizedStack) -> None:
+    assert link.json["provider"] == {
+        "postgresql": [
+            {
+                "host": HOSTS[_environment(link)],
+                "port": 5432,
+                "username": "link_user",
+                "database": "link_app",
+                "sslmode": "require",
+            }
+        ]
+    }
+    assert link.json["terraform"]["required_providers"] == {
+        "postgresql": {"source": "cyrilgdn/postgresql", "version": "1.26.0"}
+    }
+
+
+def test_a_database_per_service_owned_by_its_role_limited_to_100(link: SynthesizedStack) -> None:
+    databases = _by_name(link, "postgresql_database")
+    roles = _by_name(link, "postgresql_role")
+    assert set(databases) == {f"link_{s}" for s in SERVICES}
+    for service in SERVICES:
+        _, database = databases[f"link_{service}"]
+        role_id, _ = roles[f"link_{service}_user"]
+        assert database["connection_limit"] == 100
+        assert database["owner"] == _ref("postgresql_role", role_id)
+
+
+def test_a_login_role_per_service_limited_to_50_with_a_write_only_password(link: SynthesizedStack) -> None:
+    roles = _by_name(link, "postgresql_role")
+    assert set(roles) == {f"link_{s}_user" for s in SERVICES} | {"link_monitoring_user"}
+    for name, (_, role) in roles.items():
+        assert role["login"] is True and role["connection_limit"] == 50
+        assert role["password_wo"] == f'${{var.role_passwords["{name}"]}}'
+        assert role["password_wo_version"] == f'${{var.role_password_versions["{name}"]}}'
+        assert "password" not in role, "a plain password would be stored in state"
+
+
+def test_connect_is_revoked_from_public_on_every_service_database(link: SynthesizedStack) -> None:
+    databases = {logical_id: name for name, (logical_id, _) in _by_name(link, "postgresql_database").items()}
+    public = [g for g in link.all("postgresql_grant") if g["role"] == "public"]
+    assert sorted(databases[g["database"].split(".")[1]] for g in public) == sorted(databases.values())
+    for grant in public:
+        assert (grant["object_type"], grant["privileges"]) == ("database", [])
+
+
+def test_the_monitoring_role_has_pg_monitor_and_connect_on_every_service_database(link: SynthesizedStack) -> None:
+    monitoring_id, monitoring = _by_name(link, "postgresql_role")["link_monitoring_user"]
+    assert monitoring["roles"] == ["pg_monitor"]
+    grants = [g for g in link.all("postgresql_grant") if g["role"] == _ref("postgresql_role", monitoring_id)]
+    databases = {logical_id: name for name, (logical_id, _) in _by_name(link, "postgresql_database").items()}
+    assert sorted(databases[g["database"].split(".")[1]] for g in grants) == sorted(f"link_{s}" for s in SERVICES)
+    assert all((g["object_type"], g["privileges"]) == ("database", ["CONNECT"]) for g in grants)
+    # No other grant exists: no service role is given another service's database.
+    assert len(link.all("postgresql_grant")) == 2 * len(SERVICES)
+
+
+def test_uuid_ossp_everywhere_and_vector_in_the_search_database_only(link: SynthesizedStack) -> None:
+    databases = {logical_id: name for name, (logical_id, _) in _by_name(link, "postgresql_database").items()}
+    declared = sorted((databases[e["database"].split(".")[1]], e["name"]) for e in link.all("postgresql_extension"))
+    assert declared == sorted([*((f"link_{s}", "uuid-ossp") for s in SERVICES), ("link_search", "vector")])
+
+
+def test_role_passwords_are_ephemeral_variables(link: SynthesizedStack) -> None:
+    variables = link.json["variable"]
+    assert variables["role_passwords"] == {
+        "type": "map(string)",
+        "ephemeral": True,
+        "sensitive": True,
+        "nullable": False,
+        "description": "Role name -> password (ephemeral: never in plan or state); set TF_VAR_role_passwords",
+    }
+    assert variables["role_password_versions"]["type"] == "map(string)"
+    assert "default" not in variables["role_passwords"] and "default" not in variables["role_password_versions"]
+
+
+def test_outputs_name_databases_and_roles_with_descriptions(link: SynthesizedStack) -> None:
+    outputs = link.outputs
+    assert set(outputs) == {"service_database_names", "service_role_names", "monitoring_role_name"}
+    assert all(o["description"] and o["sensitive"] is False for o in outputs.values())
+    assert set(outputs["service_database_names"]["value"]) == set(SERVICES)
+
+
+def test_no_aws_resource_or_provider(link: SynthesizedStack) -> None:
+    assert all(t.startswith("postgresql_") for t in link.json["resource"])
+    assert "data" not in link.json and "ephemeral" not in link.json
+
+
+def _synth_development(tmp_path: Path, overrides: str) -> dict[str, Any]:
+    (tmp_path / "config" / "link").mkdir(parents=True)
+    (tmp_path / "config" / "link" / "development.toml").write_text(overrides)
+    app.synth(outdir=str(tmp_path / "out"), requested="link-development", config_dir=tmp_path / "config")
+    result: dict[str, Any] = json.loads((tmp_path / "out" / "stacks" / "link-development" / "cdk.tf.json").read_text())
+    return result
+
+
+def test_settings_turn_ssl_and_the_monitoring_role_off(tmp_path: Path) -> None:
+    stack = _synth_development(tmp_path, "enable_ssl = false\ncreate_monitoring_user = false\n")
+    assert stack["provider"]["postgresql"][0]["sslmode"] == "disable"
+    assert "link_monitoring_user" not in json.dumps(stack["resource"])
+    assert all(g["role"] == "public" for g in stack["resource"]["postgresql_grant"].values())
+    assert "monitoring_role_name" not in stack["output"]
+
+
+SERVICE_TUPLE = "('users', 'chat', 'ai', 'search', 'discovery')"
+BAD_SETTINGS = [
+    ("user_connection_limit = -5", "user_connection_limit must be an integer from -1 to 100000; got -5"),
+    ("database_connection_limit = 1.5", "database_connection_limit must be an integer; got 1.5"),
+    ('vector_services = ["serch"]', f"vector_services must be one of {SERVICE_TUPLE}; got 'serch'"),
+    ('services = ["users", "monitoring"]', "services must be names other than 'monitoring'"),
+    ('services = ["Users"]', "services must be service names of lower-case letters and digits; got 'Users'"),
+    ('extensions = ["uuid ossp"]', "extensions must be extension names such as 'uuid-ossp' or 'vector'"),
+    ('postgres_host = "db host"', "postgres_host must be a lower-case host name or IPv4 address; got 'db host'"),
+    ('admin_user = "Link-User"', "admin_user must be a PostgreSQL name"),
+    ('kubernetes_namespace = "Default"', "kubernetes_namespace must be a Kubernetes namespace"),
+    ("backup_retention_days = 0", "backup_retention_days must be an integer from 1 to 3650; got 0"),
+    ('backup_directory = "backups"', "backup_directory must be an absolute path"),
+    ('[pgbouncer]\npool_mode = "batch"', "pgbouncer.pool_mode must be one of ('session', 'transaction', 'statement')"),
+    ("[pgbouncer]\nlisten_port = 0", "pgbouncer.listen_port must be an integer from 1 to 65535; got 0"),
+    ('[migration_tables]\nbilling = ["invoices"]', f"migration_tables must be one of {SERVICE_TUPLE}; got 'billing'"),
+    ('[migration_tables]\nusers = ["users; drop"]', "migration_tables.users must be table names or patterns"),
+    ('[service_names]\nusers = "User_Svc"', "service_names.users must be lower-case letters, digits and inner hyphens"),
+    ('admin_password = "hunter2"', "admin_password must be free of secrets"),
+]
+
+
+@pytest.mark.parametrize(("overrides", "message"), BAD_SETTINGS, ids=[b[0].split(" ")[0] for b in BAD_SETTINGS])
+def test_a_bad_setting_stops_before_anything_is_built_naming_it(tmp_path: Path, overrides: str, message: str) -> None:
+    (tmp_path / "link").mkdir()
+    (tmp_path / "link" / "development.toml").write_text(overrides + "\n")
+    with pytest.raises(ConfigError) as raised:
+        app.configure(app.chosen("link-development", tmp_path))
+    assert str(raised.value).startswith(f"link.development.{message}"), str(raised.value)
+
+
+def test_a_bad_setting_exits_2_with_one_line_and_writes_nothing(tmp_path: Path) -> None:
+    (tmp_path / "config" / "link").mkdir(parents=True)
+    (tmp_path / "config" / "link" / "staging.toml").write_text("user_connection_limit = -5\n")
+    out = tmp_path / "cdktf.out"
+    completed = subprocess.run(
+        [sys.executable, "main.py"],
+        cwd=REPOSITORY_ROOT,
+        env={**os.environ, "INFRA_CONFIG_DIR": str(tmp_path / "config"), "CDKTF_OUTDIR": str(out)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert completed.returncode == 2
+    assert completed.stderr.strip().splitlines()[-1] == (
+        "error: link.staging.user_connection_limit must be an integer from -1 to 100000; got -5"
+    )
+    assert not out.exists()
+
+
+def test_every_documented_setting() -> None:
+    settings = config.load("link", "production", Path("/nonexistent"))
+    documented = {
+        "database_connection_limit": 100,
+        "user_connection_limit": 50,
+        "create_monitoring_user": True,
+        "enable_pgbouncer": True,
+        "enable_ssl": True,
+        "backup_retention_days": 30,
+        "kubernetes_namespace": "default",
+        "backup_directory": "/var/backups/postgresql",
+        "postgres_port": 5432,
+        "admin_user": "link_user",
+        "admin_database": "link_app",
+        "services": SERVICES,
+    }
+    assert {name: getattr(settings, name) for name in documented} == documented
+    pgbouncer = settings.pgbouncer  # type: ignore[attr-defined]
+    assert (pgbouncer.pool_mode, pgbouncer.default_pool_size, pgbouncer.max_client_conn) == ("session", 10, 100)
+    assert pgbouncer.upstream_host == "postgres"
+
+
+# A value for every Link setting other than the one the defaults hold: each must reach the props.
+ALTERNATIVES: dict[str, Any] = {
+    "postgres_host": "db.example.internal",
+    "postgres_port": 5433,
+    "admin_user": "admin",
+    "admin_database": "postgres",
+    "services": ("users", "chat", "ai", "search", "discovery", "billing"),
+    "service_names": {"users": "users-api"},
+    "database_connection_limit": 80,
+    "user_connection_limit": 40,
+    "create_monitoring_user": False,
+    "enable_pgbouncer": False,
+    "enable_ssl": False,
+    "extensions": ("uuid-ossp", "pg_trgm"),
+    "vector_services": ("search", "ai"),
+    "backup_retention_days": 7,
+    "backup_directory": "/srv/backups",
+    "kubernetes_namespace": "link",
+    "migration_tables": {"users": ("accounts",)},
+    "pgbouncer": PgBouncerSettings(pool_mode="transaction"),
+}
+PGBOUNCER_ALTERNATIVES: dict[str, Any] = {
+    "pool_mode": "statement",
+    "default_pool_size": 25,
+    "max_client_conn": 500,
+    "listen_addr": "0.0.0.0",
+    "listen_port": 16432,
+    "host": "pgbouncer",
+    "upstream_host": "db",
+    "config_dir": "/srv/pgbouncer",
+}
+
+
+def test_every_link_setting_reaches_the_props() -> None:
+    spec = spec_of("link-staging")
+    settings = spec.settings_of(LinkSettings)
+    own = {f.name for f in dataclasses.fields(LinkSettings)} - {f.name for f in dataclasses.fields(SystemSettings)}
+    assert own == set(ALTERNATIVES), "a new setting needs an alternative here (and a mapping in LinkStack.configure)"
+    assert {f.name for f in dataclasses.fields(PgBouncerSettings)} == set(PGBOUNCER_ALTERNATIVES)
+    baseline = LinkStack.configure(spec)
+    changed = [(name, {name: value}) for name, value in ALTERNATIVES.items()]
+    changed += [
+        (f"pgbouncer.{name}", {"pgbouncer": dataclasses.replace(settings.pgbouncer, **{name: value})})
+        for name, value in PGBOUNCER_ALTERNATIVES.items()
+    ]
+    for name, change in changed:
+        variant = dataclasses.replace(spec, settings=dataclasses.replace(settings, **change))
+        assert LinkStack.configure(variant) != baseline, f"{name} does not reach the props"
+
+
+def test_link_settings_are_data_that_import_no_construct() -> None:
+    text = (REPOSITORY_ROOT / "infra" / "config" / "link.py").read_text()
+    imports = re.findall(r"^\s*(?:from|import) ([\w.]+)", text, flags=re.MULTILINE)
+    assert imports and not [i for i in imports if i.startswith(("infra.constructs", "infra.stacks", "cdktf"))]
