@@ -97,4 +97,3 @@ def test_luneo_refuses_bad_settings(tmp_path: Path, environment: str, toml: str,
     with pytest.raises(ConfigError) as raised:
         config.load("luneo", environment, tmp_path)
     assert message in str(raised.value)
-
