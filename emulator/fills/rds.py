@@ -147,8 +147,9 @@ def cross_region_read_replica() -> None:
     region from the start: its subnet group, parameter group and option group
     are that region's, its storage is encrypted with the ``KmsKeyId`` given
     (as an ARN of that region), it reports the source's ARN as
-    ``ReadReplicaSourceDBInstanceIdentifier``, and deleting it detaches it
-    from the source's ``ReadReplicaDBInstanceIdentifiers``.
+    ``ReadReplicaSourceDBInstanceIdentifier``, its Performance Insights key is
+    one of its own region, and deleting it detaches it from the source's
+    ``ReadReplicaDBInstanceIdentifiers``.
 
     Fail closed: for an encrypted source AWS requires ``KmsKeyId`` of the
     destination region (InvalidParameterCombination without one); a key the
@@ -175,10 +176,15 @@ def cross_region_read_replica() -> None:
             )
         key_arn = self._validate_kms_key(str(key)) if key else None
         # The backend first: every lookup the request's settings trigger then happens in this region.
-        ordered = {"backend": self, **{k: v for k, v in db_kwargs.items() if k not in ("backend", "kms_key_id")}}
+        skipped = ("backend", "kms_key_id", "performance_insights_kms_key_id")
+        ordered = {"backend": self, **{k: v for k, v in db_kwargs.items() if k not in skipped}}
         replica: DBInstance = original_create(self, ordered)
         replica.kms_key_id = key_arn
         replica.source_db_instance_identifier = source.db_instance_arn
+        insights_key = db_kwargs.get("performance_insights_kms_key_id")
+        if insights_key:
+            # Checked now that the replica is in this region (it is a key of this region too).
+            replica.update(performance_insights_kms_key_id=insights_key)
         return replica
 
     original_remove = DBInstance.remove_replica

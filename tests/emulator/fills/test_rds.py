@@ -158,11 +158,14 @@ def test_cross_region_read_replica(emulator: Emulator) -> None:
         SourceDBInstanceIdentifier=source_arn,
         DBSubnetGroupName="replica-subnets",
         KmsKeyId=replica_key,
+        EnablePerformanceInsights=True,
+        PerformanceInsightsKMSKeyId=replica_key,
         SourceRegion="eu-west-1",
     )
     (replica,) = remote.describe_db_instances(DBInstanceIdentifier="replica-db")["DBInstances"]
     assert replica["DBSubnetGroup"]["DBSubnetGroupName"] == "replica-subnets"
     assert replica["KmsKeyId"] == replica_key
+    assert replica["PerformanceInsightsKMSKeyId"] == replica_key
     assert replica["ReadReplicaSourceDBInstanceIdentifier"] == source_arn
     assert replica["DBInstanceArn"].startswith("arn:aws:rds:us-east-1:")
     local = emulator.client("rds", account, "eu-west-1")
