@@ -44,6 +44,12 @@ _WARM_UP: tuple[tuple[Any, ...], ...] = (
     ("application-autoscaling", "describe_scalable_targets", {"ServiceNamespace": "ecs"}),
     ("iam", "list_roles"),
     ("s3", "list_buckets"),
+    ("eks", "list_clusters"),
+    ("ec2", "describe_launch_templates"),
+    ("cloudfront", "list_distributions"),
+    ("route53", "list_hosted_zones"),
+    ("route53", "list_health_checks"),
+    ("rds", "describe_db_clusters"),
 )
 
 
@@ -194,6 +200,8 @@ class Emulator:
                     if keep(item):
                         found.add(f"{kind}:{item[key] if isinstance(item, dict) else item}")
         found -= {f"ecs-cluster:{arn}" for arn in self._inactive_clusters(account, region)}
+        for collect in _NESTED_INVENTORY:
+            found |= collect(lambda service: self.client(service, account, region))
         return found
 
     def _inactive_clusters(self, account: str, region: str) -> list[str]:
@@ -223,6 +231,62 @@ def _not_default(item: dict[str, Any]) -> bool:
 def _not_deleted(item: dict[str, Any]) -> bool:
     state = str(item.get("State") or item.get("state") or item.get("Status") or "").lower()
     return state not in ("deleted", "deleting", "inactive", "pendingdeletion", "pending_deletion")
+
+
+def _eks_children(client: Callable[[str], Any]) -> set[str]:
+    """Node groups and access entries of every EKS cluster (listed per cluster)."""
+    eks = client("eks")
+    found = set()
+    for cluster in eks.list_clusters()["clusters"]:
+        found |= {f"eks-node-group:{cluster}/{n}" for n in eks.list_nodegroups(clusterName=cluster)["nodegroups"]}
+        try:
+            entries = eks.list_access_entries(clusterName=cluster)["accessEntries"]
+        except eks.exceptions.InvalidRequestException:
+            entries = []
+        found |= {f"eks-access-entry:{cluster}/{e}" for e in entries}
+    return found
+
+
+def _route53_records(client: Callable[[str], Any]) -> set[str]:
+    """Records of every hosted zone but the SOA and NS records Route 53 makes with a zone."""
+    route53 = client("route53")
+    found = set()
+    for page in route53.get_paginator("list_hosted_zones").paginate():
+        for zone in page["HostedZones"]:
+            for records in route53.get_paginator("list_resource_record_sets").paginate(HostedZoneId=zone["Id"]):
+                for record in records["ResourceRecordSets"]:
+                    if record["Type"] in ("SOA", "NS") and record["Name"] == zone["Name"]:
+                        continue
+                    identifier = record.get("SetIdentifier", "")
+                    found.add(f"route53-record:{zone['Id']}/{record['Name']}/{record['Type']}/{identifier}")
+    return found
+
+
+def _registry_replication(client: Callable[[str], Any]) -> set[str]:
+    """The registry's replication rules (one configuration per account and region)."""
+    rules = client("ecr").describe_registry().get("replicationConfiguration", {}).get("rules", [])
+    return {f"ecr-replication-rule:{index}" for index, _ in enumerate(rules)}
+
+
+def _bucket_replication(client: Callable[[str], Any]) -> set[str]:
+    """Replication configurations of the buckets (they outlive nothing but are listed for completeness)."""
+    s3 = client("s3")
+    found = set()
+    for bucket in s3.list_buckets()["Buckets"]:
+        try:
+            s3.get_bucket_replication(Bucket=bucket["Name"])
+        except s3.exceptions.ClientError:
+            continue
+        found.add(f"bucket-replication:{bucket['Name']}")
+    return found
+
+
+_NESTED_INVENTORY: tuple[Callable[[Callable[[str], Any]], set[str]], ...] = (
+    _eks_children,
+    _route53_records,
+    _registry_replication,
+    _bucket_replication,
+)
 
 
 # kind, service, call, arguments, path to the items, identifying key, filter
@@ -317,6 +381,31 @@ _INVENTORY: tuple[tuple[str, str, str, dict[str, Any], str, str, Callable[[Any],
     ("dashboard", "cloudwatch", "list_dashboards", {}, "DashboardEntries", "DashboardName", _always),
     ("certificate", "acm", "list_certificates", {}, "CertificateSummaryList", "CertificateArn", _always),
     ("ssm-parameter", "ssm", "describe_parameters", {}, "Parameters", "Name", _always),
+    ("eks-cluster", "eks", "list_clusters", {}, "clusters", "", _always),
+    ("launch-template", "ec2", "describe_launch_templates", {}, "LaunchTemplates", "LaunchTemplateId", _always),
+    ("cloudfront-distribution", "cloudfront", "list_distributions", {}, "DistributionList.Items", "Id", _always),
+    (
+        "cloudfront-origin-access-control",
+        "cloudfront",
+        "list_origin_access_controls",
+        {},
+        "OriginAccessControlList.Items",
+        "Id",
+        _always,
+    ),
+    ("route53-zone", "route53", "list_hosted_zones", {}, "HostedZones", "Id", _always),
+    ("route53-health-check", "route53", "list_health_checks", {}, "HealthChecks", "Id", _always),
+    ("db-cluster", "rds", "describe_db_clusters", {}, "DBClusters", "DBClusterIdentifier", _always),
+    ("global-cluster", "rds", "describe_global_clusters", {}, "GlobalClusters", "GlobalClusterIdentifier", _always),
+    (
+        "db-cluster-parameter-group",
+        "rds",
+        "describe_db_cluster_parameter_groups",
+        {},
+        "DBClusterParameterGroups",
+        "DBClusterParameterGroupName",
+        lambda g: not g["DBClusterParameterGroupName"].startswith("default."),
+    ),
     (
         "scalable-target",
         "application-autoscaling",

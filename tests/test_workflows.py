@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
 
+from tests.conftest import stack_ids
 from tests.support.workflows import (
     action_files,
     load,
@@ -50,3 +52,13 @@ def test_a_broken_workflow_is_caught(tmp_path: Path) -> None:
 def test_make_calls_are_found_in_scripts() -> None:
     script = 'make test PYTEST_ARGS="-x"\nif true; then make -s output STACK=a; fi\nmake diff STACK="$s" || status=1'
     assert make_targets_called(script) == ["test", "output", "diff"]
+
+
+@pytest.mark.parametrize("path", workflow_files(), ids=lambda p: p.name)
+def test_every_stack_named_exists(path: Path) -> None:
+    document = load(path)
+    named = re.findall(r"\bSTACKS?=([a-z0-9][a-z0-9-]*)", "\n".join(run_scripts(document)))
+    for job in document["jobs"].values():
+        named += [item["stack"] for item in job.get("strategy", {}).get("matrix", {}).get("include", [])]
+    missing = set(named) - set(stack_ids())
+    assert not missing, f"{path.name} names stacks the registry lacks: {sorted(missing)}"

@@ -153,7 +153,9 @@ def main() -> int:
     if stack_count == 0:
         print(f"error: no synthesized stacks under {stacks}", file=sys.stderr)
         return 1
-    report = run_checkov(args.checkov, stacks)
+    # checkov runs from inside the stacks directory: a relative path (make's) must not change meaning.
+    checkov = str(Path(args.checkov).resolve()) if os.sep in args.checkov else args.checkov
+    report = run_checkov(checkov, stacks)
     summary = report["summary"]
     assert isinstance(summary, dict)
     if summary["parsing_errors"]:

@@ -12,9 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cdktf import ITerraformDependable, TerraformIterator, Token
-from cdktf_cdktf_provider_aws.acm_certificate import AcmCertificate
-from cdktf_cdktf_provider_aws.acm_certificate_validation import AcmCertificateValidation
+from cdktf import ITerraformDependable
 from cdktf_cdktf_provider_aws.data_aws_elb_service_account import DataAwsElbServiceAccount
 from cdktf_cdktf_provider_aws.lb import Lb, LbAccessLogs
 from cdktf_cdktf_provider_aws.lb_listener import (
@@ -31,11 +29,11 @@ from cdktf_cdktf_provider_aws.lb_listener_rule import (
     LbListenerRuleConditionPathPattern,
 )
 from cdktf_cdktf_provider_aws.lb_target_group import LbTargetGroup, LbTargetGroupHealthCheck
-from cdktf_cdktf_provider_aws.route53_record import Route53Record
 from constructs import Construct
 
 from infra import validation
 from infra.constructs.aws_context import account_id, partition
+from infra.constructs.certificate import dns_validated_certificate
 from infra.constructs.iam import Statement
 from infra.constructs.outputs import output
 from infra.constructs.private_bucket import PrivateBucket, PrivateBucketProps
@@ -361,35 +359,14 @@ class LoadBalancer(Construct):
         props = self.props
         if props.certificate_arn is not None:
             return props.certificate_arn
-        certificate = AcmCertificate(
+        certificate = dns_validated_certificate(
             self,
-            "Certificate",
-            domain_name=props.domain_name,
-            subject_alternative_names=list(props.subject_alternative_names) or None,
-            validation_method="DNS",
-            lifecycle={"create_before_destroy": True},
-            tags={"Name": props.domain_name or ""},
+            domain_name=props.domain_name or "",
+            subject_alternative_names=props.subject_alternative_names,
+            hosted_zone_id=props.hosted_zone_id,
         )
-        self._validation_records = certificate.domain_validation_options
-        fqdns = None
-        if props.hosted_zone_id is not None:
-            options = TerraformIterator.from_complex_list(certificate.domain_validation_options, "domain_name")
-            records = Route53Record(
-                self,
-                "ValidationRecord",
-                for_each=options,
-                zone_id=props.hosted_zone_id,
-                name=options.get_string("resource_record_name"),
-                type=options.get_string("resource_record_type"),
-                records=[options.get_string("resource_record_value")],
-                ttl=300,
-                allow_overwrite=True,
-            )
-            fqdns = Token.as_list(f"${{[for record in {records.fqn} : record.fqdn]}}")
-        validated = AcmCertificateValidation(
-            self, "CertificateValidation", certificate_arn=certificate.arn, validation_record_fqdns=fqdns
-        )
-        return validated.certificate_arn
+        self._validation_records = certificate.validation_records
+        return certificate.arn
 
     def add_target(
         self, key: str, *, name: str, port: int, health_check_path: str, route: Route = DEFAULT_ROUTE

@@ -53,7 +53,7 @@ def test_settings_are_frozen() -> None:
             "luneo",
             (
                 "luneo-terraform-state",
-                "prod/global/multi-region/terraform.tfstate",
+                "global/multi-region/terraform.tfstate",
                 "eu-west-1",
                 "luneo-terraform-locks",
             ),

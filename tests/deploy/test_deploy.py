@@ -14,7 +14,15 @@ from pathlib import Path
 import pytest
 
 from emulator.server import Emulator
-from tests.conftest import bootstrap_of, emulator_stack_ids, record_deploy, spec_of
+from tests.conftest import (
+    EMULATOR_DEPLOY_LEFT_OUT,
+    NOT_DEPLOYED_VARIANTS,
+    bootstrap_of,
+    deployable_stack_ids,
+    emulator_stack_ids,
+    record_deploy,
+    spec_of,
+)
 from tests.deploy.checks import BY_SYSTEM, Check
 from tests.support.cli import CdktfCli
 from tests.support.deploy import DeployCycle, DeployResult
@@ -112,3 +120,14 @@ def test_state_lock_refuses_a_concurrent_apply(
     synth_dir: Path, teardown_synth_dir: Path, emulator: Emulator, base_env: dict[str, str], tmp_path: Path
 ) -> None:
     _cycle(LOCK_STACK, synth_dir, teardown_synth_dir, emulator, base_env, tmp_path, extra_check=_contest_lock)
+
+
+def test_every_deployable_stack_is_deployed_or_left_out_with_a_reason() -> None:
+    """The selection is explicit: a stack the emulator could deploy is deployed, or listed with why it is not."""
+    deployable = set(deployable_stack_ids())
+    assert set(EMULATOR_DEPLOY_LEFT_OUT) <= deployable, "left-out stacks must be deployable ones (remove stale names)"
+    assert set(emulator_stack_ids()) | set(EMULATOR_DEPLOY_LEFT_OUT) == deployable
+    assert not set(emulator_stack_ids()) & set(EMULATOR_DEPLOY_LEFT_OUT)
+    assert "luneo-staging" in emulator_stack_ids(), "Luneo's two-region stack is deployed through staging"
+    for reason in (*EMULATOR_DEPLOY_LEFT_OUT.values(), *NOT_DEPLOYED_VARIANTS.values()):
+        assert len(reason) > 80, f"say why, not just that: {reason!r}"

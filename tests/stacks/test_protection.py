@@ -9,6 +9,7 @@ is held to the same rule.
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -63,3 +64,16 @@ def test_with_protections_turned_off_nothing_prevents_destroy(teardown_synth_dir
     """The README's teardown (protections off in config, deploy, destroy) still works."""
     stack = load_stack(teardown_synth_dir, stack_id)
     assert [p for p in protections(stack) if p[1] or p[2]] == []
+
+
+def test_luneo_aurora_global_mode_guards_its_clusters(tmp_path: Path) -> None:
+    """The variant no environment synthesizes by default is held to the same rule."""
+    from infra import app
+
+    (tmp_path / "config" / "luneo").mkdir(parents=True)
+    (tmp_path / "config" / "luneo" / "prod.toml").write_text("enable_aurora_global = true\n")
+    app.synth(outdir=str(tmp_path / "out"), requested="luneo-prod", config_dir=tmp_path / "config")
+    stack = json.loads((tmp_path / "out" / "stacks" / "luneo-prod" / "cdk.tf.json").read_text())
+    found = protections(stack)
+    assert [item for item in found if item[1] != item[2]] == []
+    assert {"aws_rds_global_cluster", "aws_rds_cluster"} <= {address.split(".")[0] for address, on, _ in found if on}

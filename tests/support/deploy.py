@@ -117,8 +117,20 @@ class DeployCycle:
     def run(self) -> DeployResult:
         # The README's operator: creates the DNS records that certificates without a hosted zone wait for.
         backend_region = _stack_json(self.synth_dir, self.plan.stack_id)["terraform"]["backend"]["s3"]["region"]
-        with DnsValidator(self.emulator, self.account, sorted({*self.plan.regions, backend_region})):
+        with DnsValidator(self.emulator, self.account, sorted({*self.plan.regions, backend_region})) as operator:
+            self._operator = operator
             return self._run()
+
+    def _operator_objects(self) -> set[str]:
+        """What the DNS-validation operator made (it removes them when it stops): not the stack's to destroy."""
+        operator = getattr(self, "_operator", None)
+        if operator is None:
+            return set()
+        zones = {f"route53-zone:{zone_id}" for zone_id in operator.created_zones}
+        records = {
+            f"route53-record:{record.zone_id}/{record.name.rstrip('.')}./CNAME/" for record in operator.created_records
+        }
+        return zones | records
 
     def _run(self) -> DeployResult:
         account = self.account
@@ -131,7 +143,8 @@ class DeployCycle:
             self.emulator.warm_up(account, name)
 
         def inventory() -> set[str]:
-            return set().union(*(self.emulator.inventory(account, name) for name in regions))
+            found = set().union(*(self.emulator.inventory(account, name) for name in regions))
+            return found - self._operator_objects()
 
         clean = inventory()
         phase(f"bootstrap {self.bootstrap.stack_id}")
