@@ -40,11 +40,32 @@ APPROVE_FLAG := $(if $(filter 1 true yes,$(AUTO_APPROVE)),--auto-approve,)
 # loadgroup hands each deploy to its own worker first (tests/conftest.py).
 PYTEST_ARGS ?= -n 4 --dist loadgroup
 
-.PHONY: help deps servers synth diff deploy output destroy bootstrap stacks emulator scan lint test bench clean \
-	link-files link-output link-rotate tenant-add tenant-move
+# make up: every stack the emulator can run, on an emulator that outlives the command (build/up/).
+UP_DIR ?= build/up
+JOBS ?= 2
+UP := $(RUN) python -m infra.up
+UP_CHOICE = $(if $(SYSTEMS),--systems "$(SYSTEMS)",) $(if $(ENVS),--envs "$(ENVS)",) \
+	$(if $(STACKS),--stacks "$(STACKS)",) --jobs "$(JOBS)" --dir "$(UP_DIR)"
+is_set = $(filter 1 true yes,$(1))
+
+.PHONY: help deps servers synth diff deploy output database-url destroy bootstrap stacks emulator emulator-env \
+	up down status changed-stacks scan lint test bench clean link-files link-output link-rotate \
+	tenant-add tenant-move
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-12s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-13s %s\n", $$1, $$2}'
+
+up: .venv/.synced ## Every AWS stack up on the local emulator (SYSTEMS=, ENVS=, STACKS= patterns; JOBS=2)
+	@$(UP) up $(UP_CHOICE)
+
+down: .venv/.synced ## Destroy what make up deployed, in reverse dependency order, then stop the emulator
+	@$(UP) down $(UP_CHOICE) $(if $(call is_set,$(KEEP_EMULATOR)),--keep-emulator,)
+
+status: .venv/.synced ## What make up has running on the emulator, and what it cannot run
+	@$(UP) status --dir "$(UP_DIR)"
+
+emulator-env: .venv/.synced ## Exports for make up's emulator: eval "$(make -s emulator-env)" (ACCOUNT=; UNSET=1 undoes)
+	@$(UP) env --dir "$(UP_DIR)" $(if $(ACCOUNT),--account "$(ACCOUNT)",) $(if $(call is_set,$(UNSET)),--unset,)
 
 $(TOOLS_VENV)/bin/pipenv:
 	$(PYTHON) -m venv $(TOOLS_VENV)
@@ -86,13 +107,15 @@ deploy: deps ## Deploy STACK (asks before applying; AUTO_APPROVE=1 does not)
 	$(require_stack)
 	INFRA_STACKS="$(STACK)" $(WITH_STACK_ENV) $(CDKTF) deploy "$(STACK)" $(PROVIDER_LOCK_FLAG) $(APPROVE_FLAG)
 
-output: deps ## Print the outputs of a deployed STACK (NAME=x prints one, raw)
+output: .venv/.synced ## Print a deployed STACK's outputs (NAME=x prints one, raw; FORMAT=json)
 	$(require_stack)
-	@if [ -n "$(NAME)" ]; then \
-	  terraform -chdir=cdktf.out/stacks/$(STACK) output -raw "$(NAME)"; echo; \
-	else \
-	  INFRA_STACKS="$(STACK)" $(CDKTF) output "$(STACK)" $(PROVIDER_LOCK_FLAG); \
-	fi
+	@$(RUN) python -m infra.deployed output "$(STACK)" $(if $(NAME),--name "$(NAME)",) $(if $(FORMAT),--format "$(FORMAT)",) \
+	  $(if $(OUTPUT_DIR),--dir "$(OUTPUT_DIR)",)
+
+database-url: .venv/.synced ## Print a deployed STACK's database URL: a secret, password included
+	$(require_stack)
+	@$(RUN) python -m infra.deployed database-url "$(STACK)" $(if $(NAME),--name "$(NAME)",) \
+	  $(if $(OUTPUT_DIR),--dir "$(OUTPUT_DIR)",)
 
 destroy: deps ## Destroy STACK (asks first; AUTO_APPROVE=1 does not)
 	$(require_stack)
@@ -111,13 +134,17 @@ tenant-add: .venv/.synced ## Place a Solobase customer instance on a shard and w
 tenant-move: .venv/.synced ## Print the runbook moving a Solobase instance to a dedicated RDS instance (ENV= SUBDOMAIN= [WRITE=1])
 	@test -n "$(ENV)" -a -n "$(SUBDOMAIN)" || { echo "usage: make tenant-move ENV=<env> SUBDOMAIN=<label> [WRITE=1]" >&2; exit 2; }
 	@$(RUN) python -m infra.solobase.cli tenant-move --env "$(ENV)" --subdomain "$(SUBDOMAIN)" \
-	  $(if $(filter 1 true yes,$(WRITE)),--write-registry,)
+	  $(if $(call is_set,$(WRITE)),--write-registry,)
 
 emulator: .venv/.synced ## Start the local AWS emulator (moto) and print the environment to use it
 	$(RUN) python -m emulator $(if $(PORT),--port $(PORT),) $(if $(ACCOUNT),--account $(ACCOUNT),)
 
-scan: deps $(CHECKOV_VENV)/.synced ## Synthesize, then run checkov over every stack; unwaived findings fail
-	$(RUN) python tools/scan.py --checkov $(CHECKOV_VENV)/bin/checkov --synth
+scan: deps $(CHECKOV_VENV)/.synced ## Synthesize, then checkov over every stack; unwaived findings fail (SARIF=file)
+	$(RUN) python tools/scan.py --checkov $(CHECKOV_VENV)/bin/checkov --synth $(if $(SARIF),--sarif "$(SARIF)",)
+
+changed-stacks: .venv/.synced ## Print the stacks that differ from BASE (a git ref, e.g. origin/main): CI diffs them
+	@test -n "$(BASE)" || { echo "usage: make changed-stacks BASE=<git ref>" >&2; exit 2; }
+	@$(RUN) python tools/changed_stacks.py --base "$(BASE)"
 
 lint: .venv/.synced ## ruff, and mypy --strict on infra/ and emulator/
 	$(RUN) ruff check .
@@ -146,8 +173,9 @@ link-rotate: .venv/.synced ## Give Link's ROLE in ENV a new password (then make 
 	$(call require_env, ROLE=<role>)
 	@$(RUN) python -m infra.link rotate "$(ENV)" "$(ROLE)"
 
-bench: .venv/.synced ## Measure synth time and memory against the floor; writes bench/results.json
-	$(RUN) python tools/bench.py
+bench: .venv/.synced ## Synth time and memory against the floor (bench/results.json); UP=1: make up's times (bench/up.json)
+	$(RUN) python tools/bench.py $(if $(call is_set,$(UP)),--up --jobs "$(JOBS)",)
 
-clean: ## Remove synth output and Terraform working files (keeps installed tools and state files)
+clean: ## Remove synth output and build files, stopping make up's emulator (keeps tools and state files)
+	@if [ -f "$(UP_DIR)/emulator.json" ]; then $(UP) stop --dir "$(UP_DIR)"; fi
 	rm -rf cdktf.out build .pytest_cache .mypy_cache .ruff_cache

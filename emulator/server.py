@@ -47,6 +47,11 @@ _WARM_UP: tuple[tuple[Any, ...], ...] = (
     ("lambda", "list_functions"),
     ("cloudfront", "list_distributions"),
     ("cloudtrail", "describe_trails"),
+    ("eks", "list_clusters"),
+    ("ec2", "describe_launch_templates"),
+    ("route53", "list_hosted_zones"),
+    ("route53", "list_health_checks"),
+    ("rds", "describe_db_clusters"),
 )
 
 
@@ -81,6 +86,40 @@ class Emulator:
         )
         assert process.stdout is not None
         line = process.stdout.readline().split()
+        if len(line) != 2 or not line[0].isdigit():
+            process.kill()
+            raise RuntimeError(f"emulator did not start: {line!r}; see {log_path}")
+        emulator = cls(int(line[0]), line[1], process, log_path)
+        emulator._wait_ready()
+        return emulator
+
+    @classmethod
+    def start_detached(cls, directory: Path, log_path: Path, *, timeout: float = 60) -> Emulator:
+        """Start a server that outlives this process (``make up``; ``make down`` stops it by pid).
+
+        It runs in a session of its own, so a Ctrl-C meant for the caller does not stop it;
+        its CA and certificates go to ``directory/tls``, its log to ``log_path``.
+        """
+        directory.mkdir(parents=True, exist_ok=True)
+        log_path.parent.mkdir(parents=True, exist_ok=True)
+        announced = directory / "emulator.out"
+        with announced.open("w") as stdout, log_path.open("a") as stderr:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "emulator", "--quiet", "--tls-dir", str(directory / "tls")],
+                cwd=ROOT,
+                stdin=subprocess.DEVNULL,
+                stdout=stdout,
+                stderr=stderr,
+                text=True,
+                start_new_session=True,
+            )
+        deadline = time.monotonic() + timeout
+        line: list[str] = []
+        while time.monotonic() < deadline and process.poll() is None:
+            line = announced.read_text().split()
+            if len(line) == 2 and line[0].isdigit():
+                break
+            time.sleep(0.1)
         if len(line) != 2 or not line[0].isdigit():
             process.kill()
             raise RuntimeError(f"emulator did not start: {line!r}; see {log_path}")
@@ -163,33 +202,8 @@ class Emulator:
                     if keep(item):
                         found.add(f"{kind}:{item[key] if isinstance(item, dict) else item}")
         found -= {f"ecs-cluster:{arn}" for arn in self._inactive_clusters(account, region)}
-        found |= self._ecs_services(account, region)
-        found |= self._listener_rules(account, region)
-        return found
-
-    def _ecs_services(self, account: str, region: str) -> set[str]:
-        """Services of every cluster: one stack's service can live on another stack's cluster.
-
-        Deleted services linger as INACTIVE (on AWS too, for a while): gone for our purposes.
-        """
-        ecs = self.client("ecs", account, region)
-        found = set()
-        for cluster in ecs.list_clusters()["clusterArns"]:
-            for page in ecs.get_paginator("list_services").paginate(cluster=cluster):
-                if not page["serviceArns"]:
-                    continue
-                described = ecs.describe_services(cluster=cluster, services=page["serviceArns"])["services"]
-                found |= {f"ecs-service:{s['serviceArn']}" for s in described if s["status"] != "INACTIVE"}
-        return found
-
-    def _listener_rules(self, account: str, region: str) -> set[str]:
-        """Rules of every listener but their default ones: one stack's rule can sit on another's listener."""
-        elb = self.client("elbv2", account, region)
-        found = set()
-        for balancer in elb.describe_load_balancers()["LoadBalancers"]:
-            for listener in elb.describe_listeners(LoadBalancerArn=balancer["LoadBalancerArn"])["Listeners"]:
-                rules = elb.describe_rules(ListenerArn=listener["ListenerArn"])["Rules"]
-                found |= {f"listener-rule:{r['RuleArn']}" for r in rules if not r.get("IsDefault")}
+        for collect in _NESTED_INVENTORY:
+            found |= collect(lambda service: self.client(service, account, region))
         return found
 
     def _inactive_clusters(self, account: str, region: str) -> list[str]:
@@ -219,6 +233,91 @@ def _not_default(item: dict[str, Any]) -> bool:
 def _not_deleted(item: dict[str, Any]) -> bool:
     state = str(item.get("State") or item.get("state") or item.get("Status") or "").lower()
     return state not in ("deleted", "deleting", "inactive", "pendingdeletion", "pending_deletion")
+
+
+def _ecs_services(client: Callable[[str], Any]) -> set[str]:
+    """Services of every cluster: one stack's service can live on another stack's cluster.
+
+    Deleted services linger as INACTIVE (on AWS too, for a while): gone for our purposes.
+    """
+    ecs = client("ecs")
+    found = set()
+    for cluster in ecs.list_clusters()["clusterArns"]:
+        for page in ecs.get_paginator("list_services").paginate(cluster=cluster):
+            if not page["serviceArns"]:
+                continue
+            described = ecs.describe_services(cluster=cluster, services=page["serviceArns"])["services"]
+            found |= {f"ecs-service:{s['serviceArn']}" for s in described if s["status"] != "INACTIVE"}
+    return found
+
+
+def _listener_rules(client: Callable[[str], Any]) -> set[str]:
+    """Rules of every listener but their default ones: one stack's rule can sit on another's listener."""
+    elb = client("elbv2")
+    found = set()
+    for balancer in elb.describe_load_balancers()["LoadBalancers"]:
+        for listener in elb.describe_listeners(LoadBalancerArn=balancer["LoadBalancerArn"])["Listeners"]:
+            rules = elb.describe_rules(ListenerArn=listener["ListenerArn"])["Rules"]
+            found |= {f"listener-rule:{r['RuleArn']}" for r in rules if not r.get("IsDefault")}
+    return found
+
+
+def _eks_children(client: Callable[[str], Any]) -> set[str]:
+    """Node groups and access entries of every EKS cluster (listed per cluster)."""
+    eks = client("eks")
+    found = set()
+    for cluster in eks.list_clusters()["clusters"]:
+        found |= {f"eks-node-group:{cluster}/{n}" for n in eks.list_nodegroups(clusterName=cluster)["nodegroups"]}
+        try:
+            entries = eks.list_access_entries(clusterName=cluster)["accessEntries"]
+        except eks.exceptions.InvalidRequestException:
+            entries = []
+        found |= {f"eks-access-entry:{cluster}/{e}" for e in entries}
+    return found
+
+
+def _route53_records(client: Callable[[str], Any]) -> set[str]:
+    """Records of every hosted zone but the SOA and NS records Route 53 makes with a zone."""
+    route53 = client("route53")
+    found = set()
+    for page in route53.get_paginator("list_hosted_zones").paginate():
+        for zone in page["HostedZones"]:
+            for records in route53.get_paginator("list_resource_record_sets").paginate(HostedZoneId=zone["Id"]):
+                for record in records["ResourceRecordSets"]:
+                    if record["Type"] in ("SOA", "NS") and record["Name"] == zone["Name"]:
+                        continue
+                    identifier = record.get("SetIdentifier", "")
+                    found.add(f"route53-record:{zone['Id']}/{record['Name']}/{record['Type']}/{identifier}")
+    return found
+
+
+def _registry_replication(client: Callable[[str], Any]) -> set[str]:
+    """The registry's replication rules (one configuration per account and region)."""
+    rules = client("ecr").describe_registry().get("replicationConfiguration", {}).get("rules", [])
+    return {f"ecr-replication-rule:{index}" for index, _ in enumerate(rules)}
+
+
+def _bucket_replication(client: Callable[[str], Any]) -> set[str]:
+    """Replication configurations of the buckets (they outlive nothing but are listed for completeness)."""
+    s3 = client("s3")
+    found = set()
+    for bucket in s3.list_buckets()["Buckets"]:
+        try:
+            s3.get_bucket_replication(Bucket=bucket["Name"])
+        except s3.exceptions.ClientError:
+            continue
+        found.add(f"bucket-replication:{bucket['Name']}")
+    return found
+
+
+_NESTED_INVENTORY: tuple[Callable[[Callable[[str], Any]], set[str]], ...] = (
+    _ecs_services,
+    _listener_rules,
+    _eks_children,
+    _route53_records,
+    _registry_replication,
+    _bucket_replication,
+)
 
 
 # kind, service, call, arguments, path to the items, identifying key, filter
@@ -323,17 +422,11 @@ _INVENTORY: tuple[tuple[str, str, str, dict[str, Any], str, str, Callable[[Any],
     ("certificate", "acm", "list_certificates", {}, "CertificateSummaryList", "CertificateArn", _always),
     ("ssm-parameter", "ssm", "describe_parameters", {}, "Parameters", "Name", _always),
     ("lambda-function", "lambda", "list_functions", {}, "Functions", "FunctionName", _always),
+    ("eks-cluster", "eks", "list_clusters", {}, "clusters", "", _always),
+    ("launch-template", "ec2", "describe_launch_templates", {}, "LaunchTemplates", "LaunchTemplateId", _always),
+    ("cloudfront-distribution", "cloudfront", "list_distributions", {}, "DistributionList.Items", "Id", _always),
     (
-        "cloudfront-distribution",
-        "cloudfront",
-        "list_distributions",
-        {},
-        "DistributionList.Items",
-        "Id",
-        _always,
-    ),
-    (
-        "origin-access-control",
+        "cloudfront-origin-access-control",
         "cloudfront",
         "list_origin_access_controls",
         {},
@@ -343,6 +436,19 @@ _INVENTORY: tuple[tuple[str, str, str, dict[str, Any], str, str, Callable[[Any],
     ),
     ("trail", "cloudtrail", "describe_trails", {"includeShadowTrails": False}, "trailList", "TrailARN", _always),
     ("metric-filter", "logs", "describe_metric_filters", {}, "metricFilters", "filterName", _always),
+    ("route53-zone", "route53", "list_hosted_zones", {}, "HostedZones", "Id", _always),
+    ("route53-health-check", "route53", "list_health_checks", {}, "HealthChecks", "Id", _always),
+    ("db-cluster", "rds", "describe_db_clusters", {}, "DBClusters", "DBClusterIdentifier", _always),
+    ("global-cluster", "rds", "describe_global_clusters", {}, "GlobalClusters", "GlobalClusterIdentifier", _always),
+    (
+        "db-cluster-parameter-group",
+        "rds",
+        "describe_db_cluster_parameter_groups",
+        {},
+        "DBClusterParameterGroups",
+        "DBClusterParameterGroupName",
+        lambda g: not g["DBClusterParameterGroupName"].startswith("default."),
+    ),
     (
         "scalable-target",
         "application-autoscaling",

@@ -18,13 +18,16 @@ from pathlib import Path
 from cdktf import App
 
 from infra import config
+from infra.config.teardown import Overlays
 from infra.registry import STACKS_ENV, StackSpec, select
 from infra.validation import ConfigError
 
 
-def chosen(requested: str | None = None, config_dir: Path | None = None) -> list[StackSpec]:
+def chosen(
+    requested: str | None = None, config_dir: Path | None = None, overlays: Overlays | None = None
+) -> list[StackSpec]:
     """The specs a run builds (all when ``requested`` is empty)."""
-    return select(config.stack_specs(config_dir), requested)
+    return select(config.stack_specs(config_dir, overlays), requested)
 
 
 def configure(specs: list[StackSpec]) -> list[tuple[StackSpec, object]]:
@@ -32,9 +35,18 @@ def configure(specs: list[StackSpec]) -> list[tuple[StackSpec, object]]:
     return [(spec, spec.stack_class().configure(spec)) for spec in specs]
 
 
-def synth(outdir: str | None = None, requested: str | None = None, config_dir: Path | None = None) -> list[str]:
-    """Validate, build the requested stacks and write them; return their ids."""
-    configured = configure(chosen(requested, config_dir))
+def synth(
+    outdir: str | None = None,
+    requested: str | None = None,
+    config_dir: Path | None = None,
+    overlays: Overlays | None = None,
+) -> list[str]:
+    """Validate, build the requested stacks and write them; return their ids.
+
+    ``overlays``: override tables per (system, environment) merged over the config files
+    (``make down`` turns protections off this way; see infra.config.teardown).
+    """
+    configured = configure(chosen(requested, config_dir, overlays))
     app = App(outdir=outdir) if outdir else App()
     for spec, props in configured:
         spec.stack_class()(app, spec, props)

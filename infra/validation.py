@@ -6,6 +6,7 @@ allowed and what was given, so one line tells the user what to fix.
 
 from __future__ import annotations
 
+import difflib
 import ipaddress
 import re
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
@@ -15,17 +16,34 @@ T = TypeVar("T")
 
 
 class ConfigError(ValueError):
-    """An invalid setting: the field, the values it accepts, the value given."""
+    """An invalid setting: the field, the values it accepts, the value given (and the closest valid one)."""
 
-    def __init__(self, field: str, allowed: str, given: object) -> None:
+    def __init__(self, field: str, allowed: str, given: object, *, suggestion: str | None = None) -> None:
         self.field = field
         self.allowed = allowed
         self.given = given
-        super().__init__(f"{field} must be {allowed}; got {given!r}")
+        self.suggestion = suggestion
+        hint = f" (did you mean `{suggestion}`?)" if suggestion else ""
+        super().__init__(f"{field} must be {allowed}; got {given!r}{hint}")
 
     def within(self, prefix: str) -> ConfigError:
         """The same error with its field named from an enclosing setting."""
-        return ConfigError(f"{prefix}.{self.field}", self.allowed, self.given)
+        return ConfigError(f"{prefix}.{self.field}", self.allowed, self.given, suggestion=self.suggestion)
+
+
+def closest(given: str, known: Iterable[str]) -> str | None:
+    """The known name ``given`` most likely misspells (case and close spellings), or None."""
+    candidates = list(known)
+    by_case = [name for name in candidates if name.lower() == given.lower()]
+    if by_case:
+        return by_case[0]
+    extended = [name for name in candidates if given and name.lower().startswith(given.lower())]
+    if len(extended) == 1:
+        return extended[0]
+    scored = sorted(((difflib.SequenceMatcher(None, given, name).ratio(), name) for name in candidates), reverse=True)
+    if not scored or scored[0][0] < 0.6 or (len(scored) > 1 and scored[0][0] - scored[1][0] < 0.1):
+        return None  # nothing close, or two about as close: a guess would mislead
+    return scored[0][1]
 
 
 class OperatorError(RuntimeError):
@@ -69,7 +87,8 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[a-z]{2,}$", re.IGNORECASE)
 def one_of(field: str, value: object, allowed: Collection[object]) -> None:
     """Require ``value`` to be one of ``allowed``."""
     if value not in allowed:
-        raise ConfigError(field, f"one of {tuple(allowed)!r}", value)
+        suggestion = closest(value, [str(a) for a in allowed]) if isinstance(value, str) else None
+        raise ConfigError(field, f"one of {tuple(allowed)!r}", value, suggestion=suggestion)
 
 
 def int_between(field: str, value: object, low: int, high: int) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 import shutil
 import subprocess
 import sys
@@ -20,15 +22,22 @@ def checkov() -> str:
     return str(CHECKOV)
 
 
-def test_checkov_finds_nothing_unwaived(checkov: str, synth_dir: Path) -> None:
+def test_checkov_finds_nothing_unwaived(checkov: str, synth_dir: Path, tmp_path: Path) -> None:
+    sarif_path = tmp_path / "checkov.sarif"
+    stacks = str(synth_dir / "stacks")
     completed = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "scan.py"), "--checkov", checkov, str(synth_dir / "stacks")],
+        [sys.executable, str(ROOT / "tools" / "scan.py"), "--checkov", checkov, "--sarif", str(sarif_path), stacks],
         capture_output=True,
         text=True,
         timeout=900,
     )
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert " 0 unwaived" in completed.stdout
+    # Code scanning sees every waived finding as suppressed, with the waiver's reason.
+    (run,) = json.loads(sarif_path.read_text())["runs"]
+    waived = int(re.search(r"(\d+) waived by", completed.stdout).group(1))  # type: ignore[union-attr]
+    assert len(run["results"]) == waived > 0
+    assert all(len(r["suppressions"][0]["justification"]) >= 15 for r in run["results"])
 
 
 def test_scan_fails_on_an_unwaived_finding(checkov: str, synth_dir: Path, tmp_path: Path) -> None:
@@ -38,11 +47,31 @@ def test_scan_fails_on_an_unwaived_finding(checkov: str, synth_dir: Path, tmp_pa
     (stacks / "exposed" / "cdk.tf.json").write_text(
         (bootstrap / "cdk.tf.json").read_text().replace('"block_public_acls": true', '"block_public_acls": false')
     )
+    sarif_path = tmp_path / "checkov.sarif"
     completed = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "scan.py"), "--checkov", checkov, str(stacks)],
+        [
+            sys.executable,
+            str(ROOT / "tools" / "scan.py"),
+            "--checkov",
+            checkov,
+            "--sarif",
+            str(sarif_path),
+            str(stacks),
+        ],
         capture_output=True,
         text=True,
         timeout=900,
     )
     assert completed.returncode == 1
     assert "FAIL CKV_AWS_53" in completed.stdout
+    # The SARIF for code scanning: unwaived findings as open results, the same the gate prints.
+    sarif = json.loads(sarif_path.read_text())
+    assert sarif["version"] == "2.1.0"
+    (run,) = sarif["runs"]
+    assert run["tool"]["driver"]["name"] == "checkov"
+    open_results = [r for r in run["results"] if not r.get("suppressions")]
+    printed = re.findall(r"^FAIL (\S+) ", completed.stdout, flags=re.MULTILINE)
+    assert sorted(r["ruleId"] for r in open_results) == sorted(printed)
+    exposed = next(r for r in open_results if r["ruleId"] == "CKV_AWS_53")
+    assert exposed["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "exposed/cdk.tf.json"
+    assert {rule["id"] for rule in run["tool"]["driver"]["rules"]} == {r["ruleId"] for r in run["results"]}

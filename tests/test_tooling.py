@@ -70,6 +70,21 @@ def test_without_a_mirror_terraform_uses_the_registry(tmp_path: Path, monkeypatc
     assert not target.exists(), "a stale mirror config would keep Terraform off the registry"
 
 
+def test_make_stacks_starts_with_its_header_and_nothing_else() -> None:
+    """As a new user types it: the first line is the column header, not make's or pipenv's chatter."""
+    completed = subprocess.run(
+        ["make", "-s", "stacks", "PATTERN=freeside-*"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+    )
+    lines = completed.stdout.splitlines()
+    assert lines[0].split() == ["STACK", "KIND", "SYSTEM", "ENVIRONMENTS", "REGIONS", "PROVIDERS", "BACKEND"]
+    assert [line.split()[0] for line in lines[1:]] == ["freeside-production", "freeside-staging"]
+
+
 def test_make_test_installs_the_servers_first() -> None:
     makefile = (ROOT / "Makefile").read_text()
     assert re.search(r"^test: [^#]*\bservers\b", makefile, flags=re.MULTILINE)

@@ -17,6 +17,12 @@ Each figure is the median of --runs runs after one warm-up run; all are
 measured in the same session, interleaved.
 
     pipenv run python tools/bench.py [--runs 5] [--stack freeside-production] [--tenants 500]
+    pipenv run python tools/bench.py --up [--jobs 2]      # make bench UP=1; writes bench/up.json
+
+``--up`` measures ``make up`` instead (minutes, hence an option): every AWS
+stack of every system from a fresh emulator, once, with the per-stack time
+and apply time from its records, against the goal of 10 minutes on 2 cores;
+then ``make down``, timed too. It never runs in a test.
 """
 
 from __future__ import annotations
@@ -38,6 +44,8 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results.json"
+UP_RESULTS = ROOT / "bench" / "up.json"
+UP_GOAL_SECONDS = 600
 TARGETS = {"one_stack": 1.5, "all_stacks": 3.0, "one_tenant": 1.5}
 MEMORY_LIMITS_MIB = {"python": 150, "node": 800}
 TENANT_MEMORY_LIMITS_MIB = {"python": 300, "node": 1536}
@@ -116,13 +124,73 @@ def median(samples: list[dict[str, float]]) -> dict[str, float]:
     return {key: statistics.median(s[key] for s in samples) for key in samples[0]}
 
 
+def bench_up(jobs: int, output: Path) -> int:
+    """``make up`` of everything on a fresh emulator, then ``make down``; per-stack figures from its records."""
+    with tempfile.TemporaryDirectory(prefix="bench-up-") as scratch:
+        up_dir = Path(scratch) / "up"
+        command = [sys.executable, "-m", "infra.up"]
+        env = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
+        started = time.perf_counter()
+        up = subprocess.run([*command, "up", "--jobs", str(jobs), "--dir", str(up_dir)], cwd=ROOT, env=env, check=False)
+        up_seconds = time.perf_counter() - started
+        records = (
+            json.loads((up_dir / "status.json").read_text())["stacks"] if (up_dir / "status.json").is_file() else {}
+        )
+        started = time.perf_counter()
+        down = subprocess.run(
+            [*command, "down", "--jobs", str(jobs), "--dir", str(up_dir)], cwd=ROOT, env=env, check=False
+        )
+        down_seconds = time.perf_counter() - started
+        subprocess.run([*command, "stop", "--dir", str(up_dir)], cwd=ROOT, env=env, check=False, capture_output=True)
+    stacks = {
+        stack: {
+            "state": record["state"],
+            "seconds": round(record["seconds"], 1),
+            "apply_seconds": round(record["apply_seconds"], 1),
+            "resources": record["resources"],
+        }
+        for stack, record in sorted(records.items(), key=lambda item: -item[1]["seconds"])
+    }
+    met = up.returncode == 0 and up_seconds <= UP_GOAL_SECONDS
+    report = {
+        "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "machine": {"cpus": os.cpu_count(), "load_average_1m": round(os.getloadavg()[0], 2)},
+        "jobs": jobs,
+        "up_seconds": round(up_seconds, 1),
+        "up_exit_status": up.returncode,
+        "down_seconds": round(down_seconds, 1),
+        "down_exit_status": down.returncode,
+        "goal_seconds": UP_GOAL_SECONDS,
+        "met": met,
+        "stacks": stacks,
+    }
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(report, indent=2) + "\n")
+    print(
+        f"\nmake up: {up_seconds:.0f} s for {len(stacks)} stacks with JOBS={jobs} (goal <= {UP_GOAL_SECONDS} s: "
+        f"{'met' if met else 'MISSED'}); make down: {down_seconds:.0f} s"
+    )
+    for stack, figures in stacks.items():
+        print(
+            f"  {stack:<40} {figures['seconds']:>6.1f} s, apply {figures['apply_seconds']:>6.1f} s, "
+            f"{figures['resources']} resources"
+        )
+    print(f"written to {output.relative_to(ROOT) if output.is_relative_to(ROOT) else output}")
+    return 0 if met and down.returncode == 0 else 1
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--stack", default="freeside-production", help="the stack of the one-stack figure")
     parser.add_argument("--tenants", type=int, default=500, help="customer instances in the generated registry")
-    parser.add_argument("--output", type=Path, default=RESULTS)
+    parser.add_argument("--output", type=Path)
+    parser.add_argument("--up", action="store_true", help="measure make up and make down instead (minutes)")
+    parser.add_argument("--jobs", type=int, default=2, help="--up: stacks at once (make up's JOBS)")
     args = parser.parse_args()
+    if args.up:
+        return bench_up(args.jobs, args.output or UP_RESULTS)
+    args.output = args.output or RESULTS
     if args.runs < 5:
         parser.error("--runs must be at least 5 (medians of fewer runs are noise)")
     if args.tenants < 2:

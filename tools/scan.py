@@ -10,7 +10,10 @@ waiver that no longer matches any finding (so the list cannot rot), and a
 scan that saw no resources (checkov's plain ``terraform`` framework silently
 scans nothing in CDKTF output; ``terraform_json`` is required).
 
-    .venv-checkov/bin/python tools/scan.py --checkov .venv-checkov/bin/checkov [--synth] [STACKS_DIR]
+    .venv-checkov/bin/python tools/scan.py --checkov .venv-checkov/bin/checkov [--synth] [--sarif F] [STACKS_DIR]
+
+``--sarif`` also writes every finding as SARIF 2.1.0 for code scanning, the
+waived ones marked suppressed with their reason.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIG = ROOT / ".checkov.yaml"
@@ -87,6 +91,46 @@ def run_checkov(checkov: str, stacks: Path) -> dict[str, object]:
     return result
 
 
+def sarif(findings: list[tuple[dict[str, Any], Waiver | None]], stacks_prefix: str) -> dict[str, Any]:
+    """SARIF 2.1.0 for code scanning: every finding, waived ones as suppressed with the waiver's reason."""
+    rules: dict[str, dict[str, Any]] = {}
+    results = []
+    for finding, waiver in findings:
+        check_id = finding["check_id"]
+        rules.setdefault(
+            check_id,
+            {
+                "id": check_id,
+                "name": check_id,
+                "shortDescription": {"text": finding["check_name"]},
+                "helpUri": finding.get("guideline") or "https://www.checkov.io/",
+            },
+        )
+        start, end = (finding.get("file_line_range") or [1, 1])[:2]
+        result: dict[str, Any] = {
+            "ruleId": check_id,
+            "level": "error",
+            "message": {"text": f"{finding['check_name']} ({finding['resource']})"},
+            "locations": [
+                {
+                    "physicalLocation": {
+                        "artifactLocation": {"uri": f"{stacks_prefix}{finding['file_path'].lstrip('/')}"},
+                        "region": {"startLine": max(int(start), 1), "endLine": max(int(end), int(start), 1)},
+                    }
+                }
+            ],
+        }
+        if waiver is not None:
+            result["suppressions"] = [{"kind": "external", "justification": waiver.reason}]
+        results.append(result)
+    driver = {"name": "checkov", "informationUri": "https://www.checkov.io/", "rules": list(rules.values())}
+    return {
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{"tool": {"driver": driver}, "results": results}],
+    }
+
+
 def synthesize() -> Path:
     outdir = ROOT / "cdktf.out"
     env = {**os.environ, "CDKTF_OUTDIR": str(outdir)}
@@ -100,6 +144,7 @@ def main() -> int:
     parser.add_argument("stacks", nargs="?", type=Path, default=ROOT / "cdktf.out" / "stacks")
     parser.add_argument("--checkov", default="checkov")
     parser.add_argument("--synth", action="store_true", help="synthesize all stacks first (app venv)")
+    parser.add_argument("--sarif", type=Path, help="also write the findings as SARIF (waived ones suppressed)")
     args = parser.parse_args()
 
     waivers = read_waivers(CONFIG)
@@ -108,7 +153,9 @@ def main() -> int:
     if stack_count == 0:
         print(f"error: no synthesized stacks under {stacks}", file=sys.stderr)
         return 1
-    report = run_checkov(args.checkov, stacks)
+    # checkov runs from inside the stacks directory: a relative path (make's) must not change meaning.
+    checkov = str(Path(args.checkov).resolve()) if os.sep in args.checkov else args.checkov
+    report = run_checkov(checkov, stacks)
     summary = report["summary"]
     assert isinstance(summary, dict)
     if summary["parsing_errors"]:
@@ -121,13 +168,19 @@ def main() -> int:
     results = report["results"]
     assert isinstance(results, dict)
     unwaived = []
+    judged: list[tuple[dict[str, Any], Waiver | None]] = []
     for finding in results["failed_checks"]:
         stack_path = finding["file_path"].lstrip("/")
         waiver = next((w for w in waivers if w.matches(finding["check_id"], stack_path)), None)
+        judged.append((finding, waiver))
         if waiver:
             waiver.used += 1
         else:
             unwaived.append(finding)
+    if args.sarif:
+        prefix = f"{stacks.relative_to(ROOT)}/" if stacks.resolve().is_relative_to(ROOT) else ""
+        args.sarif.parent.mkdir(parents=True, exist_ok=True)
+        args.sarif.write_text(json.dumps(sarif(judged, prefix), indent=2) + "\n")
 
     for finding in unwaived:
         print(

@@ -140,3 +140,40 @@ def security_group_rule_reference_descriptions() -> None:
     SecurityGroupRule.description = property(description)  # type: ignore[method-assign,assignment]
     SecurityGroup._flattened_rules = flattened_rules  # type: ignore[method-assign]
     SecurityGroupBackend.modify_security_group_rules = modify_security_group_rules  # type: ignore[method-assign]
+
+
+@fill(
+    behaviour="CreateLaunchTemplate's TagSpecifications tag the launch template itself; its launch template "
+    "data keeps only the TagSpecifications given in LaunchTemplateData.",
+    reference="https://docs.aws.amazon.com/AWSEC2/latest/APIReference/API_CreateLaunchTemplate.html",
+)
+def launch_template_tags_stay_on_the_template() -> None:
+    """A launch template's own tags are not copied into its launch template data, as on AWS.
+
+    moto 5.2.5 appends the request's top-level TagSpecifications (resource type
+    ``launch-template``: the template's own tags) to the data's
+    TagSpecifications, so DescribeLaunchTemplateVersions reports a tag
+    specification nobody gave and the provider plans a new template version
+    after every apply. Here version 1's data keeps exactly the
+    TagSpecifications of ``LaunchTemplateData`` (none if none were given); the
+    template keeps its tags.
+    """
+    from typing import Any
+
+    from moto.ec2.responses.launch_templates import LaunchTemplates
+
+    original_create = LaunchTemplates.create_launch_template
+
+    def create_launch_template(self: LaunchTemplates) -> Any:
+        # A copy: moto extends this very list with the template's own tags.
+        given = list(self._get_param("LaunchTemplateData.TagSpecifications") or [])
+        result = original_create(self)
+        template = self.ec2_backend.get_launch_template_by_name(self._get_param("LaunchTemplateName"))
+        data = template.default_version().data
+        if given:
+            data["TagSpecifications"] = given
+        else:
+            data.pop("TagSpecifications", None)
+        return result
+
+    LaunchTemplates.create_launch_template = create_launch_template  # type: ignore[method-assign]

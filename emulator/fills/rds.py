@@ -128,3 +128,100 @@ def db_parameters_report_their_source() -> None:
             self.parameters[parameter["ParameterName"]].setdefault("Source", "user")
 
     DBParameterGroup.update_parameters = update_parameters  # type: ignore[method-assign]
+
+
+@fill(
+    behaviour="CreateDBInstanceReadReplica given the ARN of a source in another region creates the replica "
+    "in the region asked, with that region's subnet group, parameter group and KMS key.",
+    reference="https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstanceReadReplica.html",
+)
+def cross_region_read_replica() -> None:
+    """A cross-region read replica is made in, and belongs to, the region it was requested in, as on AWS.
+
+    moto 5.2.5 copies the source instance and applies the request to the copy
+    before moving it to the requesting region, so the replica's DB subnet group
+    is looked up in the source's region (DBSubnetGroupNotFoundFault for a group
+    of the replica's region), the copy keeps the source's KMS key, and deleting
+    the replica later fails (the source lists a cross-region replica by ARN
+    but removes it by identifier). Here the replica is in the requesting
+    region from the start: its subnet group, parameter group and option group
+    are that region's, its storage is encrypted with the ``KmsKeyId`` given
+    (as an ARN of that region), it reports the source's ARN as
+    ``ReadReplicaSourceDBInstanceIdentifier``, its Performance Insights key is
+    one of its own region, and deleting it detaches it from the source's
+    ``ReadReplicaDBInstanceIdentifiers``.
+
+    Fail closed: for an encrypted source AWS requires ``KmsKeyId`` of the
+    destination region (InvalidParameterCombination without one); a key the
+    region does not have is KMSKeyNotAccessibleFault.
+    """
+    from typing import Any
+
+    from moto.rds.exceptions import InvalidParameterCombination
+    from moto.rds.models import DBInstance, RDSBackend
+
+    original_create = RDSBackend.create_db_instance_read_replica
+
+    def create_db_instance_read_replica(self: RDSBackend, db_kwargs: dict[str, Any]) -> DBInstance:
+        source_id = str(db_kwargs["source_db_instance_identifier"])
+        if not self.arn_regex.match(source_id) or source_id.split(":")[3] == self.region_name:
+            same_region: DBInstance = original_create(self, db_kwargs)
+            return same_region
+        source = self.find_db_from_id(source_id)
+        key = db_kwargs.get("kms_key_id")
+        if source.storage_encrypted and not key:
+            raise InvalidParameterCombination(
+                "KmsKeyId is required to create an encrypted cross-region read replica: "
+                f"a key of {self.region_name} that encrypts the replica."
+            )
+        key_arn = self._validate_kms_key(str(key)) if key else None
+        # The backend first: every lookup the request's settings trigger then happens in this region.
+        skipped = ("backend", "kms_key_id", "performance_insights_kms_key_id")
+        ordered = {"backend": self, **{k: v for k, v in db_kwargs.items() if k not in skipped}}
+        replica: DBInstance = original_create(self, ordered)
+        replica.kms_key_id = key_arn
+        replica.source_db_instance_identifier = source.db_instance_arn
+        insights_key = db_kwargs.get("performance_insights_kms_key_id")
+        if insights_key:
+            # Checked now that the replica is in this region (it is a key of this region too).
+            replica.update(performance_insights_kms_key_id=insights_key)
+        return replica
+
+    original_remove = DBInstance.remove_replica
+
+    def remove_replica(self: DBInstance, replica: DBInstance) -> None:
+        if replica.db_instance_arn in self.replicas:
+            self.replicas.remove(replica.db_instance_arn)
+            return
+        original_remove(self, replica)
+
+    RDSBackend.create_db_instance_read_replica = create_db_instance_read_replica  # type: ignore[method-assign]
+    DBInstance.remove_replica = remove_replica  # type: ignore[method-assign]
+
+
+@fill(
+    behaviour="A read replica starts without automated backups (BackupRetentionPeriod 0) unless the "
+    "request asks for them.",
+    reference="https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_ReadRepl.html",
+)
+def read_replica_without_automated_backups() -> None:
+    """A new read replica has no automated backups of its own, as on AWS.
+
+    moto 5.2.5 makes a replica as a copy of its source, backup retention
+    period included, so a replica of a source kept 7 days reports 7 and the
+    provider plans to set 0 after every apply (RDS PostgreSQL replicas keep no
+    automated backups at all). Here a replica reports the retention period
+    its request gave, 0 when it gave none.
+    """
+    from typing import Any
+
+    from moto.rds.models import DBInstance, RDSBackend
+
+    original_create = RDSBackend.create_db_instance_read_replica
+
+    def create_db_instance_read_replica(self: RDSBackend, db_kwargs: dict[str, Any]) -> DBInstance:
+        replica: DBInstance = original_create(self, db_kwargs)
+        replica.backup_retention_period = int(db_kwargs.get("backup_retention_period") or 0)
+        return replica
+
+    RDSBackend.create_db_instance_read_replica = create_db_instance_read_replica  # type: ignore[method-assign]

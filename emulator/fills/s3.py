@@ -110,3 +110,103 @@ def bucket_policy_secure_transport_condition() -> None:
         return PermissionResult.PERMITTED if permitted else PermissionResult.NEUTRAL
 
     FakeBucket.get_permission = get_permission  # type: ignore[method-assign]
+
+
+@fill(
+    behaviour="GetBucketReplication reports each rule as it was put (delete marker replication, filter, "
+    "source selection); PutBucketReplication needs a versioned destination and a replica key for SSE-KMS objects.",
+    reference="https://docs.aws.amazon.com/AmazonS3/latest/API/API_PutBucketReplication.html",
+)
+def bucket_replication_configuration_as_given() -> None:
+    """A bucket's replication rules come back as they were put, and are checked as S3 checks them.
+
+    moto 5.2.5 answers GetBucketReplication with ``DeleteMarkerReplication``
+    always Disabled, ``Filter`` always an empty prefix and no
+    ``SourceSelectionCriteria`` or ``ExistingObjectReplication``, whatever was
+    put, so the provider plans to change every rule after each apply; and it
+    accepts any destination. Here each rule is reported as put (an empty
+    filter prefix as ""), and PutBucketReplication is refused with
+    InvalidRequest, as on AWS, when a destination bucket does not exist in
+    the emulator or is not versioned, when a rule replicates SSE-KMS objects
+    without ``EncryptionConfiguration.ReplicaKmsKeyID``, or when Replication
+    Time Control is on without metrics.
+    """
+    from typing import Any
+
+    from moto.s3.exceptions import MissingBucket, S3ClientError
+    from moto.s3.models import S3Backend
+    from moto.s3.responses import S3Response
+
+    class InvalidReplicationRequest(S3ClientError):
+        code = "InvalidRequest"
+
+        def __init__(self, message: str) -> None:
+            super().__init__("InvalidRequest", message)
+
+    def enabled(block: Any) -> bool:
+        return isinstance(block, dict) and block.get("Status") == "Enabled"
+
+    original_put = S3Backend.put_bucket_replication
+
+    def put_bucket_replication(self: S3Backend, bucket_name: str, replication: dict[str, Any]) -> None:
+        rules = replication["Rule"] if isinstance(replication["Rule"], list) else [replication["Rule"]]
+        for rule in rules:
+            destination = rule.get("Destination") or {}
+            target = str(destination.get("Bucket") or "").removeprefix("arn:aws:s3:::")
+            try:
+                bucket = self.get_bucket(target)
+            except MissingBucket:
+                raise InvalidReplicationRequest(f"Destination bucket must exist: {target}") from None
+            if bucket.versioning_status != "Enabled":
+                raise InvalidReplicationRequest("Destination bucket must have versioning enabled.")
+            selection = rule.get("SourceSelectionCriteria") or {}
+            replica_key = (destination.get("EncryptionConfiguration") or {}).get("ReplicaKmsKeyID")
+            if enabled(selection.get("SseKmsEncryptedObjects")) and not replica_key:
+                raise InvalidReplicationRequest(
+                    "ReplicaKmsKeyID must be specified if SseKmsEncryptedObjects tag is present."
+                )
+            if enabled(destination.get("ReplicationTime")) and not enabled(destination.get("Metrics")):
+                raise InvalidReplicationRequest("Replication Time Control must be used with Metrics enabled.")
+        original_put(self, bucket_name, replication)
+
+    def as_put(rule: dict[str, Any]) -> dict[str, Any]:
+        reported = {
+            "ID": rule["ID"],
+            "Priority": rule["Priority"],
+            "Status": rule["Status"],
+            "DeleteMarkerReplication": rule.get("DeleteMarkerReplication") or {"Status": "Disabled"},
+            "Destination": rule["Destination"],
+        }
+        if "Filter" in rule:
+            given = rule["Filter"] or {}
+            # An empty <Prefix/> parses as None; S3 reports it as "".
+            reported["Filter"] = {"Prefix": given.get("Prefix") or ""} if set(given) <= {"Prefix"} else given
+        elif "Prefix" in rule:
+            reported["Prefix"] = rule["Prefix"] or ""
+        for optional in ("SourceSelectionCriteria", "ExistingObjectReplication"):
+            if rule.get(optional):
+                reported[optional] = rule[optional]
+        return reported
+
+    original_get = S3Response.get_bucket_replication
+
+    def get_bucket_replication(self: S3Response) -> Any:
+        from moto.core.responses import ActionResult
+
+        replication = self.backend.get_bucket_replication(self.bucket_name)
+        if not replication:
+            return original_get(self)
+        self.data["Action"] = "GetBucketReplication"
+        return self.serialized(
+            ActionResult(
+                {
+                    "ReplicationConfiguration": {
+                        "Role": replication["Role"],
+                        "Rules": [as_put(rule) for rule in replication["Rule"]],
+                    }
+                }
+            )
+        )
+
+    S3Backend.put_bucket_replication = put_bucket_replication  # type: ignore[method-assign]
+    S3Response.get_bucket_replication = get_bucket_replication  # type: ignore[method-assign]

@@ -1,134 +1,168 @@
-"""Luneo, from 001_0343b5819d0167c0.txt (settings only: its stacks come later).
+"""Luneo, from 001_0343b5819d0167c0.txt: one stack per environment holding both regions.
 
-From the document: two regions, eu-west-1 primary (writes) and us-east-1
-secondary (read replicas, failover); EKS with Spot nodes in both; RDS
-PostgreSQL ``luneo-<env>-db`` (database ``luneo``, master ``luneo_admin``,
-100 GB) on db.r6g.large in prod and db.t3.medium in staging, 7-day backups in
-the 04:00-05:00 UTC window, postgresql and upgrade logs exported; Redis on
-cache.r6g.large with 2 nodes, failover and Multi-AZ in prod, cache.t3.micro in
-staging; assets bucket ``luneo-<env>-assets`` behind CloudFront, encrypted
-with KMS; ECR repositories luneo-worker-ia and luneo-usdz-converter scanned on
-push; one KMS key per purpose (RDS, Redis, S3, secrets; the secrets key
-usable by Secrets Manager and RDS); Route53 failover; alarms on RDS
-replication lag, S3 replication latency and Redis CPU/memory. Cost targets:
-staging about $225/month (2 nodes), prod about $800 (3 nodes + Spot).
+From the document: eu-west-1 primary (writes) and us-east-1 secondary (read
+replicas, failover); EKS with Spot nodes in both; RDS PostgreSQL
+``luneo-<env>-db`` (database ``luneo``, master ``luneo_admin``, 100 GB) on
+db.r6g.large in prod and db.t3.medium in staging, 7-day backups in the
+04:00-05:00 UTC window, postgresql and upgrade logs exported, not public,
+with a cross-region read replica (or Aurora Global Database, which the
+document allows); Redis ``luneo-<env>-redis`` on cache.r6g.large with 2
+clusters, failover and Multi-AZ in prod, cache.t3.micro in staging; assets
+bucket ``luneo-<env>-assets`` (KMS, versioned, lifecycle) behind CloudFront
+and replicated to us-east-1; ECR repositories luneo-worker-ia and
+luneo-usdz-converter scanned on push; one KMS key per purpose, the secrets
+key ("KMS key for application secrets") usable through Secrets Manager and
+RDS only; Route 53 failover with health checks; alarms on RDS replication
+lag, S3 replication latency and Redis CPU/memory; state in
+``luneo-terraform-state`` (key ``global/multi-region/terraform.tfstate``),
+locks in ``luneo-terraform-locks``, eu-west-1. Cost targets: staging about
+$225/month (2 nodes), prod about $800 (3 nodes + Spot).
 
-Choices where it is silent (production-safe):
-- the database password is generated at apply time (write-only), never a
-  tfvars value as the document's ``db_master_password`` suggests;
-- VPCs: prod 10.10.0.0/16 (primary) and 10.11.0.0/16 (secondary), staging
-  10.12/10.13, so regions can be peered; NAT per zone in prod;
-- EKS nodes: 3 desired / 10 max in prod, 2 / 4 in staging (the document's
-  cost lines), m6i.large and m5.large on Spot; Kubernetes 1.31;
-- Aurora Global Database off (the document offers it as an option).
+Where the document is vague or contradicts itself (production-safe readings):
+- nodes: prod runs 3 (the cost section; the scaling example's 5 is an
+  example), at least 3 and at most 10; staging 2 (at most 4). Both regions get
+  the same node group: the secondary must carry the load after a failover;
+- Redis: 2 clusters in prod (the module; 3 is the scaling example);
+- the assets bucket is encrypted with the S3 key, not the secrets key the
+  module example passes: the secrets key is fenced to Secrets Manager and RDS;
+- the database password is never a tfvar: it is generated at apply time,
+  written write-only to RDS and to the secret ``luneo-<env>/database``
+  (encrypted with the secrets key), and never reaches state;
+- names the document gives without an environment get one so staging and
+  prod can share an account: key aliases ``alias/luneo-<env>-<purpose>`` (the
+  description and purpose stay the document's), repositories
+  ``<env>/luneo-worker-ia`` and ``<env>/luneo-usdz-converter``;
+- the state key of prod is the document's; staging's is
+  ``staging/global/multi-region/terraform.tfstate``;
+- networks: prod 10.10.0.0/16 (eu-west-1) and 10.11.0.0/16 (us-east-1),
+  staging 10.12 and 10.13, so regions and environments can be peered; NAT per
+  zone in prod, one in staging;
+- the document names no domain: the failover record, zone and ingress
+  hostnames are example.com placeholders to replace before a real deploy
+  (``config/luneo/<env>.toml``, ``[dns]``).
 """
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from infra import validation
 from infra.config.model import REGIONS, StateBackendSettings, SystemSettings
-from infra.config.sections import DatabaseSettings, NetworkSettings, RedisSettings, RegistrySettings
-from infra.registry import StackSpec, System
+from infra.config.sections import (
+    AuroraSettings,
+    BucketSettings,
+    CdnSettings,
+    DatabaseSettings,
+    FailoverDnsSettings,
+    KeySettings,
+    KubernetesSettings,
+    MonitoringSettings,
+    NetworkSettings,
+    NodeGroupSettings,
+    ReadReplicaSettings,
+    RedisSettings,
+    RegistrySettings,
+    SecretSettings,
+    TransitionSettings,
+)
+from infra.registry import StackSpec, System, platform_stack
 from infra.validation import ConfigError
 
 ENVIRONMENTS = ("staging", "prod")
-
-_K8S_VERSION = re.compile(r"^1\.(2[89]|3[0-9])$")
-_INSTANCE_TYPE = re.compile(r"^[a-z][a-z0-9]*\.[a-z0-9]+$")
-
-
-@dataclass(frozen=True, kw_only=True)
-class EksNodeGroupSettings:
-    """Managed node group of one region's EKS cluster."""
-
-    desired_size: int
-    max_size: int
-    min_size: int = 1
-    instance_types: tuple[str, ...] = ("m6i.large", "m5.large")
-    """Several types so Spot can find capacity."""
-    capacity_type: str = "SPOT"
-    """SPOT (the document's cost choice) or ON_DEMAND."""
-
-    def __post_init__(self) -> None:
-        validation.int_between("max_size", self.max_size, 1, 450)
-        validation.int_between("min_size", self.min_size, 0, self.max_size)
-        validation.int_between("desired_size", self.desired_size, self.min_size, self.max_size)
-        if not self.instance_types:
-            raise ConfigError("instance_types", "at least one instance type", self.instance_types)
-        for instance_type in self.instance_types:
-            if not _INSTANCE_TYPE.match(instance_type):
-                raise ConfigError("instance_types", "EC2 instance types such as 'm6i.large'", instance_type)
-        validation.one_of("capacity_type", self.capacity_type, ("SPOT", "ON_DEMAND"))
+PRODUCTION = "prod"
+STATE_KEY = "global/multi-region/terraform.tfstate"
+"""The document's state key: prod's exactly, staging's under ``staging/``."""
 
 
 @dataclass(frozen=True, kw_only=True)
 class RegionSettings:
-    """What Luneo runs in one region."""
+    """``[primary]`` / ``[secondary]``: what Luneo runs in one region."""
 
     region: str
     network: NetworkSettings
-    eks_cluster_name: str
-    nodes: EksNodeGroupSettings
+    nodes: NodeGroupSettings = field(default_factory=NodeGroupSettings)
 
     def __post_init__(self) -> None:
         validation.one_of("region", self.region, REGIONS)
-        validation.resource_name("eks_cluster_name", self.eks_cluster_name, max_length=100)
 
 
 @dataclass(frozen=True, kw_only=True)
 class LuneoSettings(SystemSettings):
-    """One Luneo environment across its two regions."""
+    """One Luneo environment across its two regions (resources named ``luneo-<env>-*``)."""
 
+    name_prefix: str
     primary: RegionSettings
+    """eu-west-1: writes, the EKS cluster ``<prefix>-eks-primary``, the database, Redis, the assets bucket."""
     secondary: RegionSettings
-    kubernetes_version: str = "1.31"
-    database_name: str
-    """The document's RDS module ``name`` (``luneo-<env>-db``)."""
+    """us-east-1: read replica, ``<prefix>-eks-secondary``, the assets replica, CloudFront's certificate."""
+    kubernetes: KubernetesSettings = field(default_factory=KubernetesSettings)
     database: DatabaseSettings
+    """The RDS PostgreSQL instance ``<prefix>-db`` (instance mode)."""
+    replica: ReadReplicaSettings = field(default_factory=ReadReplicaSettings)
+    """Its read replica ``<prefix>-db-replica`` in the secondary region (instance mode)."""
     enable_aurora_global: bool = False
-    """Aurora Global Database instead of RDS with cross-region replicas."""
-    redis_name: str
-    redis: RedisSettings
-    assets_bucket: str
+    """Aurora PostgreSQL Global Database (``[aurora]``) instead of the instance and its replica."""
+    aurora: AuroraSettings
+    cache: RedisSettings
+    assets: BucketSettings = field(default_factory=BucketSettings)
+    """Lifecycle of the assets bucket ``<prefix>-assets`` and its replica ``<prefix>-assets-replica``."""
+    cdn: CdnSettings = field(default_factory=CdnSettings)
     repositories: tuple[str, ...] = ("luneo-worker-ia", "luneo-usdz-converter")
+    """The document's repositories; each is ``<environment>/<name>`` in ECR (see the module docstring)."""
     registry: RegistrySettings = field(default_factory=RegistrySettings)
-    kms_key_purposes: tuple[str, ...] = ("rds", "redis", "s3", "secrets")
-    """One customer key per purpose, as the document's security section asks."""
-    domain_name: str | None = None
-    """Route53 failover record; None until the ingress hostnames exist."""
+    enable_registry_replication: bool = True
+    """Replicate the repositories to the secondary region (ECR's one configuration per account and region)."""
+    enable_failover_dns: bool = True
+    """Route 53 failover records and health checks (``[dns]``); required in prod."""
+    dns: FailoverDnsSettings = field(default_factory=FailoverDnsSettings)
+    keys: KeySettings = field(default_factory=KeySettings)
+    secrets: SecretSettings = field(default_factory=SecretSettings)
+    monitoring: MonitoringSettings = field(default_factory=MonitoringSettings)
     monthly_cost_target_usd: int
     """The document's estimate, for the cost report."""
 
     def __post_init__(self) -> None:
         super().__post_init__()
+        validation.resource_name("name_prefix", self.name_prefix, max_length=24)
+        if self.primary.region != self.region:
+            raise ConfigError("primary.region", f"the environment's region ({self.region})", self.primary.region)
         if self.primary.region == self.secondary.region:
             raise ConfigError(
                 "secondary.region", f"a region other than the primary ({self.primary.region})", self.secondary.region
             )
-        validation.no_overlap(
-            "primary and secondary networks",
-            [
-                ("primary", validation.cidr_block("primary.network.cidr_block", self.primary.network.cidr_block)),
-                ("secondary", validation.cidr_block("secondary.network.cidr_block", self.secondary.network.cidr_block)),
-            ],
-        )
-        if not _K8S_VERSION.match(self.kubernetes_version):
-            raise ConfigError("kubernetes_version", "an EKS version such as '1.31'", self.kubernetes_version)
-        validation.resource_name("database_name", self.database_name, max_length=63)
-        validation.resource_name("redis_name", self.redis_name, max_length=40)
-        validation.resource_name("assets_bucket", self.assets_bucket, max_length=63)
+        if self.primary.network.existing is None and self.secondary.network.existing is None:
+            validation.no_overlap(
+                "primary and secondary networks",
+                [
+                    ("primary", validation.cidr_block("primary.network.cidr_block", self.primary.network.cidr_block)),
+                    (
+                        "secondary",
+                        validation.cidr_block("secondary.network.cidr_block", self.secondary.network.cidr_block),
+                    ),
+                ],
+            )
         validation.unique("repositories", self.repositories)
-        for purpose in self.kms_key_purposes:
-            validation.one_of("kms_key_purposes", purpose, ("rds", "redis", "s3", "secrets", "eks", "logs"))
+        for index, repository in enumerate(self.repositories):
+            validation.resource_name(f"repositories[{index}]", repository, max_length=200)
+        if self.environment == PRODUCTION:
+            if not self.enable_failover_dns:
+                raise ConfigError("enable_failover_dns", "true in prod (the document's DNS failover)", False)
+            for name in ("primary_hostname", "secondary_hostname"):
+                if getattr(self.dns, name) is None:
+                    raise ConfigError(f"dns.{name}", "set in prod: the region's ingress load balancer hostname", None)
         validation.int_between("monthly_cost_target_usd", self.monthly_cost_target_usd, 1, 1_000_000)
 
+    def repository_name(self, name: str) -> str:
+        """The ECR name of one of the document's repositories in this environment."""
+        return f"{self.environment}/{name}"
 
-def _region(
-    region: str, octet: int, environment: str, role: str, nodes: EksNodeGroupSettings, prod: bool
-) -> RegionSettings:
+    @property
+    def secondary_regions(self) -> tuple[str, ...]:
+        """Regions the stack uses besides the primary: the secondary, and us-east-1 for CloudFront's certificate."""
+        return tuple(dict.fromkeys([self.secondary.region, "us-east-1"]))
+
+
+def _region(region: str, octet: int, *, prod: bool, nodes: NodeGroupSettings) -> RegionSettings:
     zones = (f"{region}a", f"{region}b", f"{region}c")
     return RegionSettings(
         region=region,
@@ -136,36 +170,42 @@ def _region(
             cidr_block=f"10.{octet}.0.0/16",
             availability_zones=zones,
             public_subnet_cidrs=tuple(f"10.{octet}.{i}.0/24" for i in range(3)),
+            # Pods take VPC addresses (VPC CNI): the private tier gets /20s.
             private_subnet_cidrs=tuple(f"10.{octet}.{16 + i * 16}.0/20" for i in range(3)),
+            # The document's "private subnets for data": no route to the internet.
             database_subnet_cidrs=tuple(f"10.{octet}.{100 + i}.0/24" for i in range(3)),
             nat_gateways="per_az" if prod else "single",
             interface_endpoints=("ecr.api", "ecr.dkr", "sts"),
+            flow_log_retention_days=30 if prod else 7,
         ),
-        eks_cluster_name=f"luneo-{environment}-eks-{role}",
         nodes=nodes,
     )
 
 
 def defaults(environment: str) -> LuneoSettings:
-    prod = environment == "prod"
+    prod = environment == PRODUCTION
+    prefix = f"luneo-{environment}"
     nodes = (
-        EksNodeGroupSettings(desired_size=3, max_size=10) if prod else EksNodeGroupSettings(desired_size=2, max_size=4)
+        NodeGroupSettings(desired_size=3, min_size=3, max_size=10, capacity_type="SPOT")
+        if prod
+        else NodeGroupSettings(desired_size=2, min_size=2, max_size=4, capacity_type="SPOT")
     )
-    base = 10 if prod else 12
+    octet = 10 if prod else 12
+    domain = "luneo.example.com" if prod else "staging.luneo.example.com"
+    log_days = 30 if prod else 7
     return LuneoSettings(
         system="luneo",
         environment=environment,
         region="eu-west-1",
-        state=StateBackendSettings.per_environment(
+        state=StateBackendSettings(
             bucket="luneo-terraform-state",
-            lock_table="luneo-terraform-locks",
+            key=STATE_KEY if prod else f"{environment}/{STATE_KEY}",
             region="eu-west-1",
-            environment=environment,
-            key="global/multi-region/terraform.tfstate",
+            lock_table="luneo-terraform-locks",
         ),
-        primary=_region("eu-west-1", base, environment, "primary", nodes, prod),
-        secondary=_region("us-east-1", base + 1, environment, "secondary", nodes, prod),
-        database_name=f"luneo-{environment}-db",
+        name_prefix=prefix,
+        primary=_region("eu-west-1", octet, prod=prod, nodes=nodes),
+        secondary=_region("us-east-1", octet + 1, prod=prod, nodes=nodes),
         database=DatabaseSettings(
             instance_class="db.r6g.large" if prod else "db.t3.medium",
             engine_version="15.10",
@@ -177,23 +217,51 @@ def defaults(environment: str) -> LuneoSettings:
             backup_window="04:00-05:00",
             maintenance_window="sun:05:30-sun:06:30",
             log_exports=("postgresql", "upgrade"),
-            performance_insights=prod,
+            log_retention_days=log_days,
+            performance_insights=True,
             master_password="write_only",
             deletion_protection=prod,
             final_snapshot=prod,
         ),
-        redis_name=f"luneo-{environment}-redis",
-        redis=RedisSettings(node_type="cache.r6g.large", num_cache_clusters=2, automatic_failover=True, multi_az=True)
+        aurora=AuroraSettings(
+            instance_class="db.r6g.large",
+            engine_version="15.10",
+            database_name="luneo",
+            master_username="luneo_admin",
+            primary_instances=2 if prod else 1,
+            secondary_instances=1,
+            backup_retention_days=7,
+            backup_window="04:00-05:00",
+            maintenance_window="sun:05:30-sun:06:30",
+            log_retention_days=log_days,
+            deletion_protection=prod,
+            final_snapshot=prod,
+        ),
+        cache=RedisSettings(node_type="cache.r6g.large", num_cache_clusters=2, automatic_failover=True, multi_az=True)
         if prod
-        else RedisSettings(node_type="cache.t3.micro"),
-        assets_bucket=f"luneo-{environment}-assets",
+        else RedisSettings(node_type="cache.t3.micro", snapshot_retention_days=0),
+        assets=BucketSettings(
+            transitions=(
+                TransitionSettings(days=30, storage_class="STANDARD_IA"),
+                TransitionSettings(days=90, storage_class="GLACIER_IR"),
+            ),
+            noncurrent_version_expiration_days=30,
+        ),
+        dns=FailoverDnsSettings(
+            zone_name=domain,
+            record_name=f"app.{domain}",
+            primary_hostname=f"ingress-eu-west-1.{domain}",
+            secondary_hostname=f"ingress-us-east-1.{domain}",
+        ),
+        keys=KeySettings() if prod else KeySettings(deletion_window_days=7),
+        secrets=SecretSettings() if prod else SecretSettings(recovery_window_days=7),
         monthly_cost_target_usd=800 if prod else 225,
     )
 
 
 def stacks(settings: LuneoSettings) -> list[StackSpec]:
-    """None yet: the two-region stack comes with the Luneo issue (state store only)."""
-    return []
+    """``luneo-<env>``: both regions in one stack (default provider eu-west-1, ``secondary`` us-east-1)."""
+    return [platform_stack(settings, "infra.stacks.luneo:LuneoStack", regions=settings.secondary_regions)]
 
 
 SYSTEM = System(name="luneo", environments=ENVIRONMENTS, defaults=defaults, stacks=stacks)

@@ -113,4 +113,4 @@ def fields_to_props(
     except ConfigError as error:
         head = re.split(r"[.\[]", error.field, maxsplit=1)[0]
         setting = names.get(head, head) + error.field[len(head) :]
-        raise ConfigError(f"{path}.{setting}", error.allowed, error.given) from None
+        raise ConfigError(f"{path}.{setting}", error.allowed, error.given, suggestion=error.suggestion) from None

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from infra import validation
-from infra.validation import ConfigError
+from infra.validation import ConfigError, closest
 
 T = TypeVar("T")
 
@@ -73,6 +73,17 @@ def read(config_dir: Path, system: str, environment: str) -> dict[str, Any]:
             return tomllib.load(handle)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(str(path), "valid TOML", str(error)) from None
+
+
+def deep_merge(base: Mapping[str, Any], over: Mapping[str, Any]) -> dict[str, Any]:
+    """``base`` with ``over`` merged in: tables merge key by key, anything else in ``over`` wins."""
+    merged = dict(base)
+    for key, value in over.items():
+        current = merged.get(key)
+        merged[key] = (
+            deep_merge(current, value) if isinstance(current, Mapping) and isinstance(value, Mapping) else value
+        )
+    return merged
 
 
 def _type_name(hint: Any) -> str:
@@ -139,7 +150,9 @@ def _fields(cls: type) -> dict[str, Any]:
 def _unknown(path: str, known: Mapping[str, Any], overrides: Mapping[str, Any]) -> None:
     for key in overrides:
         if key not in known:
-            raise ConfigError(path, f"a table with settings from {tuple(known)!r}", key)
+            raise ConfigError(
+                path, f"a table with settings from {tuple(known)!r}", key, suggestion=closest(str(key), known)
+            )
 
 
 def build(cls: type[T], values: Mapping[str, Any], path: str) -> T:

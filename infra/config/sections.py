@@ -188,6 +188,8 @@ class MonitoringSettings:
     account_concurrency_percent: float | None = None
     redis_cpu_percent: float | None = None
     redis_memory_percent: float | None = None
+    replica_lag_seconds: int | None = None
+    replication_latency_seconds: int | None = None
     period_seconds: int | None = None
     evaluation_periods: int | None = None
 
@@ -202,16 +204,6 @@ class FunctionSettings:
     memory_mb: int | None = None
     timeout_seconds: int | None = None
     log_retention_days: int | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class CdnSettings:
-    """A CloudFront distribution's delivery settings (see CdnDistributionProps)."""
-
-    price_class: str | None = None
-    minimum_protocol_version: str | None = None
-    http_version: str | None = None
-    enable_ipv6: bool | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -260,3 +252,96 @@ class StateStoreSettings:
 
     noncurrent_version_expiration_days: int | None = None
     enable_lock_table_deletion_protection: bool | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class KubernetesSettings:
+    """``[kubernetes]``: the EKS control plane of every region (see EksClusterProps)."""
+
+    version: str | None = None
+    endpoint_public_access_cidrs: tuple[str, ...] | None = None
+    """Ranges that may reach the public API endpoint; empty keeps the endpoint private only."""
+    admin_principal_arns: tuple[str, ...] | None = None
+    """IAM roles or users given cluster-admin through access entries."""
+    log_types: tuple[str, ...] | None = None
+    log_retention_days: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class NodeGroupSettings:
+    """``[<region>.nodes]``: one managed node group (see EksNodeGroupProps)."""
+
+    desired_size: int | None = None
+    min_size: int | None = None
+    max_size: int | None = None
+    instance_types: tuple[str, ...] | None = None
+    capacity_type: str | None = None
+    """SPOT or ON_DEMAND."""
+    disk_size_gb: int | None = None
+    max_unavailable: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AuroraSettings:
+    """``[aurora]``: an Aurora PostgreSQL global database (see AuroraPostgresProps)."""
+
+    instance_class: str | None = None
+    engine_version: str | None = None
+    database_name: str | None = None
+    master_username: str | None = None
+    port: int | None = None
+    primary_instances: int | None = None
+    secondary_instances: int | None = None
+    backup_retention_days: int | None = None
+    backup_window: str | None = None
+    maintenance_window: str | None = None
+    deletion_protection: bool | None = None
+    final_snapshot: bool | None = None
+    log_exports: tuple[str, ...] | None = None
+    log_retention_days: int | None = None
+    password_version: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReadReplicaSettings:
+    """``[replica]``: the cross-region read replica of an RDS instance (see ReadReplicaProps)."""
+
+    instance_class: str | None = None
+    """None: the source's class."""
+    performance_insights: bool | None = None
+    monitoring_interval_seconds: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class CdnSettings:
+    """``[cdn]`` (Solobase: ``[instances.cdn]``): a CloudFront distribution (see CdnDistributionProps)."""
+
+    domain_name: str | None = None
+    """Custom domain (a us-east-1 certificate is made for it); None uses the cloudfront.net name."""
+    hosted_zone_id: str | None = None
+    """Route 53 zone for the certificate's validation records and the alias record."""
+    logging_bucket: str | None = None
+    """Existing bucket for standard (legacy) access logs; None turns logging off."""
+    price_class: str | None = None
+    enable_origin_failover: bool | None = None
+    minimum_protocol_version: str | None = None
+    http_version: str | None = None
+    enable_ipv6: bool | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class FailoverDnsSettings:
+    """``[dns]``: Route 53 failover between two regional ingress hostnames (see FailoverRecordProps)."""
+
+    zone_name: str | None = None
+    """Public hosted zone created for the record (give this or hosted_zone_id)."""
+    hosted_zone_id: str | None = None
+    """Existing public hosted zone the records go into."""
+    record_name: str | None = None
+    primary_hostname: str | None = None
+    secondary_hostname: str | None = None
+    health_check_path: str | None = None
+    health_check_port: int | None = None
+    failure_threshold: int | None = None
+    request_interval_seconds: int | None = None
+    ttl_seconds: int | None = None

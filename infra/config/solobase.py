@@ -128,6 +128,7 @@ class InstanceSettings:
     dedicated_database: DatabaseSettings
     """Business instances' own RDS instance."""
     cdn: CdnSettings = field(default_factory=CdnSettings)
+    """Each Lambda instance's distribution; its domain is the instance's host, its zone ``hosted_zone_id``."""
     b2: B2Settings = field(default_factory=B2Settings)
     hosted_zone_id: str | None = None
     """Route 53 zone of ``domain``: when set, each instance's DNS record is created with it."""
@@ -136,6 +137,14 @@ class InstanceSettings:
         validation.hostname("domain", self.domain)
         if self.hosted_zone_id is not None and not self.enable_custom_domains:
             raise ConfigError("hosted_zone_id", "unset when enable_custom_domains is false", self.hosted_zone_id)
+        # Per instance, not per environment: the host is <subdomain>.<domain>, one origin each.
+        for name, instead in (
+            ("domain_name", "unset: each instance's is <subdomain>.<domain> (instances.domain)"),
+            ("hosted_zone_id", "unset: instances.hosted_zone_id names the zone of every instance"),
+            ("enable_origin_failover", "unset: an instance has one origin, its function URL"),
+        ):
+            if getattr(self.cdn, name) is not None:
+                raise ConfigError(f"cdn.{name}", instead, getattr(self.cdn, name))
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -362,7 +371,9 @@ def stacks(settings: SolobaseSettings) -> list[StackSpec]:
             )
         )
     for tenant in found.tenants:
-        needs = (platform.stack_id,) + ((shard_stack_id(settings, tenant.shard),) if tenant.shard else ())
+        # The instance looks the platform up; its shard's databases stack makes its database, role and secret,
+        # which it uses at run time only (it names the secret, looking nothing up).
+        shard_needs = (shard_stack_id(settings, tenant.shard),) if tenant.shard else ()
         specs.append(
             StackSpec(
                 stack_id=tenant_stack_id(settings, tenant.subdomain),
@@ -375,7 +386,8 @@ def stacks(settings: SolobaseSettings) -> list[StackSpec]:
                 settings=settings,
                 account_id=settings.account_id,
                 arguments={"tenant": tenant},
-                depends_on=needs,
+                depends_on=(platform.stack_id,),
+                run_time_needs=shard_needs,
             )
         )
     return specs

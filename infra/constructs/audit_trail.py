@@ -169,7 +169,7 @@ class AuditTrail(Construct):
             cloud_watch_logs_group_arn=f"{self.log_group.arn}:*",
             cloud_watch_logs_role_arn=role.arn,
             tags={"Name": name},
-            depends_on=[self.bucket.policy, *role.policies],
+            depends_on=[self.bucket.policy, *role.ready],
         )
         for finding in FINDINGS:
             CloudwatchLogMetricFilter(

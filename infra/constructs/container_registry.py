@@ -4,11 +4,20 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from cdktf import ITerraformDependable
 from cdktf_cdktf_provider_aws.data_aws_ecr_repository import DataAwsEcrRepository
 from cdktf_cdktf_provider_aws.ecr_lifecycle_policy import EcrLifecyclePolicy
+from cdktf_cdktf_provider_aws.ecr_replication_configuration import (
+    EcrReplicationConfiguration,
+    EcrReplicationConfigurationReplicationConfiguration,
+    EcrReplicationConfigurationReplicationConfigurationRule,
+    EcrReplicationConfigurationReplicationConfigurationRuleDestination,
+    EcrReplicationConfigurationReplicationConfigurationRuleRepositoryFilter,
+)
 from cdktf_cdktf_provider_aws.ecr_repository import (
     EcrRepository,
     EcrRepositoryEncryptionConfiguration,
@@ -17,6 +26,7 @@ from cdktf_cdktf_provider_aws.ecr_repository import (
 from constructs import Construct
 
 from infra import validation
+from infra.constructs.aws_context import account_id
 from infra.constructs.iam import ServiceRole, Statement
 from infra.validation import ConfigError
 
@@ -120,3 +130,55 @@ class ContainerRegistryLookup(Construct):
 
     def grant_pull(self, role: ServiceRole) -> None:
         grant_pull(role, self.arn)
+
+
+class RegistryReplication(Construct):
+    """The registry's replication configuration: images pushed to ``repositories`` are copied to each region.
+
+    ECR keeps one replication configuration per account and region, so one
+    stack owns it (in a shared account, one environment; see the README). The
+    rule lists each repository by name (a prefix match), so other repositories
+    of the account are not copied. Destination repositories of the same names
+    should exist first (ContainerRegistry in each region), so their scanning,
+    lifecycle and encryption are managed too.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        repositories: Sequence[ContainerRegistry],
+        destination_regions: Sequence[str],
+        depends_on: Sequence[ITerraformDependable] = (),
+    ) -> None:
+        super().__init__(scope, id_)
+        if not repositories or len(repositories) > 100:
+            raise ConfigError("replicated repositories", "1 to 100 repositories", len(repositories))
+        if not destination_regions or len(destination_regions) > 25:
+            raise ConfigError("replication destinations", "1 to 25 regions", destination_regions)
+        validation.unique("replication destinations", list(destination_regions))
+        account = account_id(self)
+        self.configuration = EcrReplicationConfiguration(
+            self,
+            "Configuration",
+            replication_configuration=EcrReplicationConfigurationReplicationConfiguration(
+                rule=[
+                    EcrReplicationConfigurationReplicationConfigurationRule(
+                        destination=[
+                            EcrReplicationConfigurationReplicationConfigurationRuleDestination(
+                                region=region, registry_id=account
+                            )
+                            for region in destination_regions
+                        ],
+                        repository_filter=[
+                            EcrReplicationConfigurationReplicationConfigurationRuleRepositoryFilter(
+                                filter=repository.name, filter_type="PREFIX_MATCH"
+                            )
+                            for repository in repositories
+                        ],
+                    )
+                ]
+            ),
+            depends_on=list(depends_on),
+        )

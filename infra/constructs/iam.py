@@ -8,6 +8,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import jsii
+from cdktf import IResolveContext, IStringProducer, ITerraformDependable, Lazy
 from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
@@ -52,6 +54,25 @@ def policy_document(*statements: Statement) -> str:
     return json.dumps({"Version": "2012-10-17", "Statement": [s.render() for s in statements]}, sort_keys=False)
 
 
+@jsii.implements(IStringProducer)
+class _PolicyProducer:
+    def __init__(self, statements: Sequence[Statement]) -> None:
+        self.statements = statements
+
+    def produce(self, context: IResolveContext) -> str:
+        return policy_document(*self.statements)
+
+
+def growing_policy_document(statements: Sequence[Statement]) -> str:
+    """A policy rendered at synth time from ``statements``, which may still grow after the resource is made.
+
+    Resource policies that name a resource made later (a key policy naming the
+    CloudFront distribution that reads through it) add their statement then.
+    """
+    rendered: str = Lazy.string_value(_PolicyProducer(statements))
+    return rendered
+
+
 class ServiceRole(Construct):
     """An IAM role that one AWS service assumes, with inline least-privilege policies.
 
@@ -85,29 +106,29 @@ class ServiceRole(Construct):
         self.arn = self.role.arn
         self.name = self.role.name
         self._policies: set[str] = set()
-        self.policies: list[IamRolePolicy] = []
-        """Inline policies attached so far: what a resource using the role's rights at creation waits for."""
+        self.ready: list[ITerraformDependable] = [self.role]
+        """The role and every policy attached so far: what a service must wait for before it assumes the role."""
 
     def attach_managed_policy(self, name: str) -> None:
         """Attach an AWS-managed policy by its name under ``arn:<partition>:iam::aws:policy/``."""
-        IamRolePolicyAttachment(
+        attachment = IamRolePolicyAttachment(
             self,
             "Managed" + "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", name) if part),
             role=self.role.name,
             policy_arn=f"arn:{partition(self)}:iam::aws:policy/{name}",
         )
+        self.ready.append(attachment)
 
     def add_policy(self, policy_id: str, *statements: Statement) -> None:
         """Attach an inline policy; ``policy_id`` is PascalCase and stable."""
         if policy_id in self._policies:
             raise ValueError(f"policy {policy_id} already attached")
         self._policies.add(policy_id)
-        self.policies.append(
-            IamRolePolicy(
-                self,
-                policy_id,
-                name=policy_id,
-                role=self.role.id,
-                policy=policy_document(*statements),
-            )
+        policy = IamRolePolicy(
+            self,
+            policy_id,
+            name=policy_id,
+            role=self.role.id,
+            policy=policy_document(*statements),
         )
+        self.ready.append(policy)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -11,8 +12,8 @@ from cdktf_cdktf_provider_aws.kms_key import KmsKey as AwsKmsKey
 from constructs import Construct
 
 from infra import validation
-from infra.constructs.aws_context import account_id, partition
-from infra.constructs.iam import Statement, policy_document
+from infra.constructs.aws_context import account_id, partition, region_name
+from infra.constructs.iam import Statement, growing_policy_document
 from infra.validation import ConfigError
 
 
@@ -74,12 +75,43 @@ class KmsKeyLookup(Construct):
         return _decrypt_statement(self.arn, via_service)
 
 
+# Everything but using the key for data (and CreateGrant, which would hand that use on).
+ADMINISTRATION_ACTIONS = (
+    "kms:CreateAlias",
+    "kms:DeleteAlias",
+    "kms:UpdateAlias",
+    "kms:Describe*",
+    "kms:Enable*",
+    "kms:Disable*",
+    "kms:Get*",
+    "kms:List*",
+    "kms:Put*",
+    "kms:Update*",
+    "kms:Revoke*",
+    "kms:RetireGrant",
+    "kms:TagResource",
+    "kms:UntagResource",
+    "kms:ScheduleKeyDeletion",
+    "kms:CancelKeyDeletion",
+    "kms:RotateKeyOnDemand",
+)
+USE_ACTIONS = ("kms:Encrypt", "kms:Decrypt", "kms:ReEncrypt*", "kms:GenerateDataKey*", "kms:DescribeKey")
+_SERVICE = re.compile(r"^[a-z0-9-]+\.amazonaws\.com$")
+
+
 class KmsKey(Construct):
     """A key whose policy lets the account's IAM policies grant use, plus the named AWS services.
 
     ``allowed_services`` (e.g. ``cloudwatch.amazonaws.com`` so alarms can publish
     to an encrypted topic) may encrypt and decrypt with the key, only on behalf
     of this account (``aws:SourceAccount``).
+
+    ``via_services`` (e.g. ``secretsmanager.amazonaws.com``) fences the key in:
+    the account's principals may then use it only through those services in the
+    key's region (``kms:ViaService``), and grants only for AWS resources; the
+    account keeps every administrative action. :meth:`allow_service_for` adds
+    a service principal acting for one resource (CloudFront for one
+    distribution) after the key exists.
     """
 
     def __init__(
@@ -90,20 +122,50 @@ class KmsKey(Construct):
         alias: str,
         description: str,
         allowed_services: tuple[str, ...] = (),
+        via_services: tuple[str, ...] = (),
         props: KmsKeyProps = KmsKeyProps(),
     ) -> None:
         super().__init__(scope, id_)
         validation.resource_name("key alias", alias, max_length=200)
         validation.non_empty_text("key description", description, max_length=8192)
+        for service in (*allowed_services, *via_services):
+            if not _SERVICE.match(service):
+                raise ConfigError(f"{alias} services", "service principals such as 'rds.amazonaws.com'", service)
         account = account_id(self)
-        statements = [
-            Statement(
-                sid="AccountAdministersThroughIam",
-                principals={"AWS": f"arn:{partition(self)}:iam::{account}:root"},
-                actions=["kms:*"],
-                resources=["*"],
+        root = {"AWS": f"arn:{partition(self)}:iam::{account}:root"}
+        statements: list[Statement] = []
+        if via_services:
+            region = region_name(self)
+            through = [service.replace(".amazonaws.com", f".{region}.amazonaws.com") for service in via_services]
+            statements += [
+                Statement(
+                    sid="AccountAdministersThroughIam",
+                    principals=root,
+                    actions=list(ADMINISTRATION_ACTIONS),
+                    resources=["*"],
+                ),
+                Statement(
+                    sid="AccountUsesOnlyThroughServices",
+                    principals=root,
+                    actions=list(USE_ACTIONS),
+                    resources=["*"],
+                    conditions={"StringEquals": {"kms:ViaService": through, "kms:CallerAccount": account}},
+                ),
+                Statement(
+                    sid="ServicesGrantForTheirResources",
+                    principals=root,
+                    actions=["kms:CreateGrant"],
+                    resources=["*"],
+                    conditions={
+                        "StringEquals": {"kms:ViaService": through, "kms:CallerAccount": account},
+                        "Bool": {"kms:GrantIsForAWSResource": "true"},
+                    },
+                ),
+            ]
+        else:
+            statements.append(
+                Statement(sid="AccountAdministersThroughIam", principals=root, actions=["kms:*"], resources=["*"])
             )
-        ]
         if allowed_services:
             statements.append(
                 Statement(
@@ -120,12 +182,32 @@ class KmsKey(Construct):
             description=description,
             enable_key_rotation=props.enable_rotation,
             deletion_window_in_days=props.deletion_window_days,
-            policy=policy_document(*statements),
+            policy=growing_policy_document(statements),
             tags={"Name": alias},
         )
         KmsAlias(self, "Alias", name=f"alias/{alias}", target_key_id=self.key.key_id)
+        self.alias = alias
         self.arn = self.key.arn
         self.key_id = self.key.key_id
+        self._statements = statements
+
+    def allow_service_for(self, service: str, *, sid: str, actions: tuple[str, ...], source_arn: str) -> None:
+        """Let ``service`` use the key only while acting for the resource ``source_arn`` (``aws:SourceArn``)."""
+        if not _SERVICE.match(service):
+            raise ConfigError(
+                f"{self.alias} service", "a service principal such as 'cloudfront.amazonaws.com'", service
+            )
+        if any(statement.sid == sid for statement in self._statements):
+            raise ConfigError(f"{self.alias} policy statement", "a sid not used before in this key policy", sid)
+        self._statements.append(
+            Statement(
+                sid=sid,
+                principals={"Service": service},
+                actions=list(actions),
+                resources=["*"],
+                conditions={"StringEquals": {"aws:SourceArn": source_arn}},
+            )
+        )
 
     def decrypt_statement(self, via_service: str) -> Statement:
         """What a role needs to read data this key protects through ``via_service`` (e.g. secretsmanager)."""

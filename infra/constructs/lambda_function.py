@@ -193,9 +193,11 @@ class LambdaFunction(Construct):
             vpc_config=vpc_config,
             tags={"Name": name},
             # The log group first (or Lambda makes one without retention), and the role's rights before use.
-            depends_on=[self.log_group, *self.role.policies],
+            depends_on=[self.log_group, *self.role.ready],
         )
         self.arn = self.function.arn
+        self.url: FunctionUrl | None = None
+        """The function URL, once :meth:`add_url` made it."""
 
     def grant(self, policy_id: str, statements: Sequence[Statement]) -> None:
         """Let the function's code do what ``statements`` allow (``policy_id`` PascalCase and stable)."""

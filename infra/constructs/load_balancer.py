@@ -12,9 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from cdktf import ITerraformDependable, TerraformIterator, Token
-from cdktf_cdktf_provider_aws.acm_certificate import AcmCertificate
-from cdktf_cdktf_provider_aws.acm_certificate_validation import AcmCertificateValidation
+from cdktf import ITerraformDependable
 from cdktf_cdktf_provider_aws.data_aws_elb_service_account import DataAwsElbServiceAccount
 from cdktf_cdktf_provider_aws.data_aws_lb import DataAwsLb
 from cdktf_cdktf_provider_aws.data_aws_lb_listener import DataAwsLbListener
@@ -34,14 +32,15 @@ from cdktf_cdktf_provider_aws.lb_listener_rule import (
     LbListenerRuleConditionPathPattern,
 )
 from cdktf_cdktf_provider_aws.lb_target_group import LbTargetGroup, LbTargetGroupHealthCheck
-from cdktf_cdktf_provider_aws.route53_record import Route53Record
 from constructs import Construct
 
 from infra import validation
 from infra.constructs.aws_context import account_id, partition
+from infra.constructs.certificate import dns_validated_certificate
 from infra.constructs.iam import Statement
 from infra.constructs.outputs import output
 from infra.constructs.private_bucket import PrivateBucket, PrivateBucketProps
+from infra.constructs.protection import deletion_guard
 from infra.constructs.security_group import ANY_IPV4, SecurityGroup
 from infra.validation import ConfigError
 
@@ -68,7 +67,8 @@ class LoadBalancerProps:
     ssl_policy: str = "ELBSecurityPolicy-TLS13-1-2-2021-06"
     """TLS 1.3 and 1.2 with forward-secret ciphers only."""
     deletion_protection: bool = True
-    """ELB refuses to delete the load balancer until this is turned off."""
+    """ELB refuses to delete the load balancer, and Terraform to plan its destroy (protection.deletion_guard),
+    until this is turned off."""
     idle_timeout_seconds: int = 60
     enable_access_logs: bool = True
     """Request logs to an S3 bucket of their own (SSE-S3: ELB cannot write with KMS)."""
@@ -307,6 +307,7 @@ class LoadBalancer(Construct):
             subnets=list(public_subnet_ids),
             drop_invalid_header_fields=True,
             enable_deletion_protection=props.deletion_protection,
+            lifecycle=deletion_guard(props.deletion_protection),
             idle_timeout=props.idle_timeout_seconds,
             access_logs=access_logs,
             tags={"Name": name},
@@ -385,35 +386,14 @@ class LoadBalancer(Construct):
         props = self.props
         if props.certificate_arn is not None:
             return props.certificate_arn
-        certificate = AcmCertificate(
+        certificate = dns_validated_certificate(
             self,
-            "Certificate",
-            domain_name=props.domain_name,
-            subject_alternative_names=list(props.subject_alternative_names) or None,
-            validation_method="DNS",
-            lifecycle={"create_before_destroy": True},
-            tags={"Name": props.domain_name or ""},
+            domain_name=props.domain_name or "",
+            subject_alternative_names=props.subject_alternative_names,
+            hosted_zone_id=props.hosted_zone_id,
         )
-        self._validation_records = certificate.domain_validation_options
-        fqdns = None
-        if props.hosted_zone_id is not None:
-            options = TerraformIterator.from_complex_list(certificate.domain_validation_options, "domain_name")
-            records = Route53Record(
-                self,
-                "ValidationRecord",
-                for_each=options,
-                zone_id=props.hosted_zone_id,
-                name=options.get_string("resource_record_name"),
-                type=options.get_string("resource_record_type"),
-                records=[options.get_string("resource_record_value")],
-                ttl=300,
-                allow_overwrite=True,
-            )
-            fqdns = Token.as_list(f"${{[for record in {records.fqn} : record.fqdn]}}")
-        validated = AcmCertificateValidation(
-            self, "CertificateValidation", certificate_arn=certificate.arn, validation_record_fqdns=fqdns
-        )
-        return validated.certificate_arn
+        self._validation_records = certificate.validation_records
+        return certificate.arn
 
     def add_target(
         self, key: str, *, name: str, port: int, health_check_path: str, route: Route = DEFAULT_ROUTE

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from cdktf import Token
 from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import (
     CloudwatchMetricAlarm,
     CloudwatchMetricAlarmMetricQuery,
@@ -15,7 +16,10 @@ from cdktf_cdktf_provider_aws.sns_topic_subscription import SnsTopicSubscription
 from constructs import Construct
 
 from infra import validation
+from infra.constructs.aws_context import region_name
 from infra.constructs.kms_key import KeyLike
+from infra.constructs.private_bucket import REPLICATION_RULE_ID, PrivateBucket
+from infra.validation import ConfigError
 
 if TYPE_CHECKING:
     from infra.constructs.audit_trail import AuditTrail
@@ -65,6 +69,11 @@ class MonitoringProps:
     """Engine CPU (Redis is single-threaded) above this alarms."""
     redis_memory_percent: float = 80
     """Memory used out of what Redis may use above this alarms."""
+    replica_lag_seconds: int = 600
+    """A read replica (or Aurora secondary) further behind than this alarms. RDS PostgreSQL replicas
+    report up to 5 minutes of lag while the source is idle, so the default is twice that."""
+    replication_latency_seconds: int = 900
+    """S3 objects taking longer than this to replicate alarm: Replication Time Control's 15-minute promise."""
     period_seconds: int = 300
     """Each evaluation looks at five minutes..."""
     evaluation_periods: int = 2
@@ -82,6 +91,8 @@ class MonitoringProps:
         ):
             validation.number_between(name, getattr(self, name), 1, 100)
         validation.number_between("alb_5xx_percent", self.alb_5xx_percent, 0.1, 100)
+        validation.int_between("replica_lag_seconds", self.replica_lag_seconds, 1, 86400)
+        validation.int_between("replication_latency_seconds", self.replication_latency_seconds, 60, 86400)
         validation.number_between("database_free_storage_gb", self.database_free_storage_gb, 1, 65536)
         validation.int_between("database_connections", self.database_connections, 1, 262143)
         for name in ("database_read_latency_seconds", "database_write_latency_seconds"):
@@ -296,6 +307,68 @@ class Monitoring(Construct):
                     metric_name=metric,
                     dimensions={"DBInstanceIdentifier": name},
                 )
+
+    def watch_replica_lag(self, identifier: str, *, cluster: bool = False, key: str = "Replica") -> None:
+        """How far a cross-region copy of a database is behind its source.
+
+        An RDS read replica reports ``ReplicaLag`` (seconds) per DB instance; an
+        Aurora global secondary ``AuroraGlobalDBReplicationLag`` (milliseconds)
+        per DB cluster. Either is published in the copy's region: create this
+        Monitoring there.
+        """
+        seconds = self.props.replica_lag_seconds
+        metric, dimension, threshold = (
+            ("AuroraGlobalDBReplicationLag", "DBClusterIdentifier", seconds * 1000)
+            if cluster
+            else ("ReplicaLag", "DBInstanceIdentifier", seconds)
+        )
+        self._alarm(
+            f"{key}LagHigh",
+            f"{identifier}-replica-lag-high",
+            f"{identifier} more than {seconds} s behind its source",
+            threshold=threshold,
+            namespace="AWS/RDS",
+            metric_name=metric,
+            dimensions={dimension: identifier},
+            statistic="Maximum",
+        )
+
+    def watch_bucket_replication(self, bucket: PrivateBucket, *, key: str = "Replication") -> None:
+        """``ReplicationLatency`` of a bucket's replication rule (published in the source bucket's region)."""
+        if bucket.replica is None:
+            raise ConfigError(f"{bucket.node.id} replication", "configured (PrivateBucket.replicate_to) first", None)
+        seconds = self.props.replication_latency_seconds
+        self._alarm(
+            f"{key}LatencyHigh",
+            f"{self.name}-{bucket.node.id.lower()}-replication-latency-high",
+            f"Objects of {bucket.node.id} take more than {seconds} s to reach its replica",
+            threshold=seconds,
+            namespace="AWS/S3",
+            metric_name="ReplicationLatency",
+            dimensions={
+                "SourceBucket": bucket.name,
+                "DestinationBucket": bucket.replica.name,
+                "RuleId": REPLICATION_RULE_ID,
+            },
+            statistic="Maximum",
+        )
+
+    def watch_health_check(self, health_check_id: str, *, name: str, key: str) -> None:
+        """A Route 53 health check reporting its endpoint down (its metrics exist in us-east-1 only)."""
+        region = region_name(self)
+        if not Token.is_unresolved(region) and region != "us-east-1":
+            raise ConfigError(f"{name} health check alarm region", "us-east-1 (Route 53 metrics live there)", region)
+        self._alarm(
+            f"{key}Unhealthy",
+            f"{name}-unhealthy",
+            f"Route 53 health check of {name} reports the endpoint down",
+            threshold=1,
+            comparison="LessThanThreshold",
+            namespace="AWS/Route53",
+            metric_name="HealthCheckStatus",
+            dimensions={"HealthCheckId": health_check_id},
+            statistic="Minimum",
+        )
 
     def watch_redis(self, redis: RedisReplicationGroup, *, key: str = "Redis") -> None:
         """Engine CPU and memory of every node of a replication group (``key`` starts the alarms' ids)."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
@@ -225,12 +225,17 @@ class NetworkLookup(Construct):
 
 
 def network_from(
-    scope: Construct, id_: str, *, name: str, props: NetworkProps | ExistingNetworkProps
+    scope: Construct,
+    id_: str,
+    *,
+    name: str,
+    props: NetworkProps | ExistingNetworkProps,
+    subnet_tags: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Network | ExistingNetwork:
-    """A Network made here, or the existing one ``props`` names."""
+    """A Network made here, or the existing one ``props`` names (whose subnets are tagged by their owner)."""
     if isinstance(props, ExistingNetworkProps):
         return ExistingNetwork(scope, id_, props=props)
-    return Network(scope, id_, name=name, props=props)
+    return Network(scope, id_, name=name, props=props, subnet_tags=subnet_tags)
 
 
 def _pascal(text: str) -> str:
@@ -248,10 +253,24 @@ class Network(Construct):
       address when more are added.
     - Database subnets have no internet route at all.
     - The default security group is stripped of every rule so nothing can use it by accident.
+
+    ``subnet_tags`` adds tags per tier (``public``, ``private``, ``database``),
+    such as the ones Kubernetes load balancer controllers discover subnets by.
     """
 
-    def __init__(self, scope: Construct, id_: str, *, name: str, props: NetworkProps) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        name: str,
+        props: NetworkProps,
+        subnet_tags: Mapping[str, Mapping[str, str]] | None = None,
+    ) -> None:
         super().__init__(scope, id_)
+        self.subnet_tags = dict(subnet_tags or {})
+        for tier in self.subnet_tags:
+            validation.one_of("subnet_tags tier", tier, ("public", "private", "database"))
         validation.resource_name("network name", name, max_length=48)
         self.name = name
         self.props = props
@@ -384,7 +403,7 @@ class Network(Construct):
                 cidr_block=cidr,
                 availability_zone=zones[index],
                 map_public_ip_on_launch=False,
-                tags={"Name": f"{self.name}-{tier}-{zones[index]}", "Tier": tier},
+                tags={"Name": f"{self.name}-{tier}-{zones[index]}", "Tier": tier, **self.subnet_tags.get(tier, {})},
             )
             for index, cidr in enumerate(cidrs)
         ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 from collections.abc import Sequence
@@ -27,6 +28,7 @@ from infra.constructs.ephemeral_password import EphemeralPassword
 from infra.constructs.iam import ServiceRole, Statement
 from infra.constructs.kms_key import KeyLike
 from infra.constructs.private_data_store import PrivateDataStore
+from infra.constructs.protection import deletion_guard
 from infra.constructs.secret import Secret, version_from
 from infra.validation import ConfigError
 
@@ -80,7 +82,8 @@ class PostgresInstanceProps:
     maintenance_window: str = "sun:04:30-sun:05:30"
     """UTC, weekly."""
     deletion_protection: bool = True
-    """RDS refuses to delete the instance until this is turned off."""
+    """RDS refuses to delete the instance, and Terraform to plan its destroy (protection.deletion_guard),
+    until this is turned off."""
     final_snapshot: bool = True
     """Take a snapshot named ``<identifier>-final`` when the instance is destroyed."""
     force_ssl: bool = True
@@ -163,6 +166,28 @@ class PostgresInstanceProps:
         return int(str(self.engine_version).split(".")[0])
 
 
+@dataclass(frozen=True, kw_only=True)
+class ReadReplicaProps:
+    """What a read replica changes from its source (everything else it inherits)."""
+
+    instance_class: str | None = None
+    """None: the source's class, so a promoted replica carries the same load."""
+    multi_az: bool = False
+    """A standby for the replica itself; off: the replica is already the standby of a region."""
+    performance_insights: bool | None = None
+    """None: as the source."""
+    monitoring_interval_seconds: int | None = None
+    """None: as the source."""
+
+    def __post_init__(self) -> None:
+        if self.instance_class is not None:
+            validation.one_of("instance_class", self.instance_class, ALLOWED_INSTANCE_CLASSES)
+        if self.monitoring_interval_seconds is not None:
+            validation.one_of(
+                "monitoring_interval_seconds", self.monitoring_interval_seconds, (0, 1, 5, 10, 15, 30, 60)
+            )
+
+
 class PostgresInstance(PrivateDataStore):
     """``identifier`` in the given private subnets.
 
@@ -174,7 +199,12 @@ class PostgresInstance(PrivateDataStore):
     It accepts connections only from the security groups passed to
     :meth:`allow_from`. :meth:`write_connection_secret` puts a URL with the
     password into a secret without the password ever reaching state.
+
+    With ``replica_of`` it is a read replica of that instance, in the region of
+    the provider ``scope`` is under (see :meth:`add_read_replica`).
     """
+
+    instance: DbInstance
 
     def __init__(
         self,
@@ -188,6 +218,7 @@ class PostgresInstance(PrivateDataStore):
         secret_key: KeyLike | None,
         props: PostgresInstanceProps,
         existing_security_group_id: str | None = None,
+        replica_of: PostgresInstance | None = None,
     ) -> None:
         validation.resource_name("database identifier", identifier, max_length=63)
         super().__init__(
@@ -203,6 +234,7 @@ class PostgresInstance(PrivateDataStore):
         self.identifier = identifier
         self.props = props
         self.secret_key = secret_key
+        self.replica_of = replica_of
         subnet_group_name = props.existing_subnet_group_name
         if subnet_group_name is None:
             if not subnet_ids:
@@ -231,67 +263,62 @@ class PostgresInstance(PrivateDataStore):
                 description=f"Parameters of {identifier}",
                 parameter=parameters,
             ).name
-        log_groups = [
-            CloudwatchLogGroup(
-                self,
-                f"LogGroup{export.title().replace('-', '')}",
-                name=f"/aws/rds/instance/{identifier}/{export}",
-                retention_in_days=props.log_retention_days,
-            )
-            for export in props.log_exports
-        ]
-        monitoring_role = None
-        if props.monitoring_interval_seconds:
-            monitoring_role = ServiceRole(
-                self,
-                "MonitoringRole",
-                name=f"{identifier}-rds-monitoring",
-                service="monitoring.rds.amazonaws.com",
-                description=f"Enhanced monitoring of {identifier}",
-            )
-            monitoring_role.attach_managed_policy("service-role/AmazonRDSEnhancedMonitoringRole")
+        log_groups = export_log_groups(
+            self, f"/aws/rds/instance/{identifier}", props.log_exports, props.log_retention_days
+        )
+        monitoring_role = enhanced_monitoring_role(self, identifier) if props.monitoring_interval_seconds else None
 
         self._password: EphemeralPassword | None = None
-        password_settings: dict[str, object]
-        if props.master_password == MasterPassword.RDS_MANAGED:
-            password_settings = {"manage_master_user_password": True}
-            if secret_key is not None:
-                password_settings["master_user_secret_kms_key_id"] = secret_key.arn
-        else:
-            self._password = EphemeralPassword(self, "MasterPassword")
-            password_settings = {
-                "password_wo": f"${{{self._password.value}}}",
-                "password_wo_version": props.password_version,
+        source_settings: dict[str, object]
+        if replica_of is not None:
+            # A replica copies the source's engine, database and credentials. PostgreSQL replicas keep no
+            # automated backups (RDS refuses a retention period) and cannot take a final snapshot.
+            source_settings = {
+                "replicate_source_db": replica_of.instance.arn,
+                "backup_retention_period": 0,
+                "skip_final_snapshot": True,
             }
+        else:
+            source_settings = {
+                "engine": "postgres",
+                "engine_version": props.engine_version,
+                "allocated_storage": props.allocated_storage_gb,
+                "db_name": props.database_name,
+                "username": props.master_username,
+                "backup_retention_period": props.backup_retention_days,
+                "backup_window": props.backup_window,
+                "skip_final_snapshot": not props.final_snapshot,
+                "final_snapshot_identifier": f"{identifier}-final" if props.final_snapshot else None,
+            }
+            if props.master_password == MasterPassword.RDS_MANAGED:
+                source_settings["manage_master_user_password"] = True
+                if secret_key is not None:
+                    source_settings["master_user_secret_kms_key_id"] = secret_key.arn
+            else:
+                self._password = EphemeralPassword(self, "MasterPassword")
+                source_settings["password_wo"] = f"${{{self._password.value}}}"
+                source_settings["password_wo_version"] = props.password_version
 
         self.instance = DbInstance(
             self,
             "Instance",
             identifier=identifier,
-            engine="postgres",
-            engine_version=props.engine_version,
             instance_class=props.instance_class,
-            allocated_storage=props.allocated_storage_gb,
             max_allocated_storage=props.max_allocated_storage_gb,
             storage_type="gp3",
             storage_encrypted=True,
             kms_key_id=storage_key.arn if storage_key else None,
             performance_insights_kms_key_id=storage_key.arn if storage_key and props.performance_insights else None,
-            db_name=props.database_name,
-            username=props.master_username,
             port=props.port,
             db_subnet_group_name=subnet_group_name,
             vpc_security_group_ids=[self.security_group.id],
             parameter_group_name=parameter_group_name,
             publicly_accessible=False,
             multi_az=props.multi_az,
-            backup_retention_period=props.backup_retention_days,
-            backup_window=props.backup_window,
             maintenance_window=props.maintenance_window,
             copy_tags_to_snapshot=True,
             deletion_protection=props.deletion_protection,
-            skip_final_snapshot=not props.final_snapshot,
-            final_snapshot_identifier=f"{identifier}-final" if props.final_snapshot else None,
+            lifecycle=deletion_guard(props.deletion_protection),
             enabled_cloudwatch_logs_exports=list(props.log_exports),
             performance_insights_enabled=props.performance_insights,
             performance_insights_retention_period=7 if props.performance_insights else None,
@@ -302,7 +329,7 @@ class PostgresInstance(PrivateDataStore):
             apply_immediately=False,
             tags={"Name": identifier},
             depends_on=log_groups,
-            **password_settings,  # type: ignore[arg-type]
+            **source_settings,  # type: ignore[arg-type]
         )
         self.address = self.instance.address
         self.endpoint = self.instance.endpoint
@@ -327,6 +354,8 @@ class PostgresInstance(PrivateDataStore):
         ``scope`` is a RegionScope of another region; ``kms_key`` is a key of that region (the copies are
         encrypted with it).
         """
+        if self.replica_of is not None:
+            raise ConfigError(f"{self.identifier} backups", "replicated from a primary (a replica keeps none)", None)
         if self.props.backup_retention_days == 0:
             raise ConfigError("backup_retention_days", "at least 1 to replicate automated backups", 0)
         return DbInstanceAutomatedBackupsReplication(
@@ -337,10 +366,61 @@ class PostgresInstance(PrivateDataStore):
             retention_period=self.props.backup_retention_days,
         )
 
+    def add_read_replica(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        identifier: str,
+        vpc_id: str,
+        subnet_ids: Sequence[str],
+        storage_key: KeyLike,
+        props: ReadReplicaProps,
+    ) -> PostgresInstance:
+        """A read replica of this instance under ``scope`` (a RegionScope for another region).
+
+        Its storage is encrypted with ``storage_key``, a key of the replica's
+        region (RDS re-encrypts what it copies across regions); it gets its own
+        subnet group, parameter group (TLS forced), security group, log groups
+        and monitoring role there. It shares the source's engine, size, port,
+        windows and deletion protection; ``props`` says what differs.
+        """
+        if self.replica_of is not None:
+            raise ConfigError(f"{identifier} source", "a primary instance (not a replica)", self.identifier)
+        source = self.props
+        replica_props = dataclasses.replace(
+            source,
+            instance_class=props.instance_class or source.instance_class,
+            multi_az=props.multi_az,
+            performance_insights=(
+                source.performance_insights if props.performance_insights is None else props.performance_insights
+            ),
+            monitoring_interval_seconds=(
+                source.monitoring_interval_seconds
+                if props.monitoring_interval_seconds is None
+                else props.monitoring_interval_seconds
+            ),
+            max_allocated_storage_gb=source.max_allocated_storage_gb,
+            existing_subnet_group_name=None,
+            existing_parameter_group_name=None,
+            master_password_rotation_days=None,  # the replica has no secret of its own: the source's rotates
+        )
+        return PostgresInstance(
+            scope,
+            id_,
+            identifier=identifier,
+            vpc_id=vpc_id,
+            subnet_ids=subnet_ids,
+            storage_key=storage_key,
+            secret_key=None,
+            props=replica_props,
+            replica_of=self,
+        )
+
     @property
     def master_secret_arn(self) -> str:
         """ARN of the RDS-managed secret holding the master credentials (RDS_MANAGED only)."""
-        if self.props.master_password != MasterPassword.RDS_MANAGED:
+        if self.props.master_password != MasterPassword.RDS_MANAGED or self.replica_of is not None:
             raise ConfigError("master_password", "rds_managed for a managed secret", self.props.master_password)
         return self.instance.master_user_secret.get(0).secret_arn
 
@@ -361,6 +441,8 @@ class PostgresInstance(PrivateDataStore):
         ``password_version`` changes; for RDS_MANAGED, when the managed secret
         has a new current version (rotation), at the next apply.
         """
+        if self.replica_of is not None:
+            raise ConfigError(f"{self.identifier} connection secret", "written for the primary, not a replica", None)
         stack = TerraformStack.of(self)
         props = self.props
         # Tokens are written in expression positions only: cdktf renders them as bare references there.
@@ -382,13 +464,66 @@ class PostgresInstance(PrivateDataStore):
             password = f"{credentials}.password"
             current = f'[for v in {versions.fqn}.versions : v.version_id if contains(v.version_stages, "AWSCURRENT")]'
             version_source = f'join(":", concat([{self.instance.resource_id}], {current}))'
-        host = self.instance.address
-        url = (
-            f'format("postgresql://%s:%s@%s:%d/%s?sslmode=require", urlencode({username}), urlencode({password}), '
-            f'{host}, {props.port}, "{props.database_name}")'
+        write_postgres_url(
+            secret,
+            username=username,
+            password=password,
+            host=self.instance.address,
+            port=props.port,
+            database_name=props.database_name,
+            version_source=version_source,
         )
-        value = (
-            f"jsonencode({{url = {url}, host = {host}, port = {props.port}, username = {username}, "
-            f'dbname = "{props.database_name}"}})'
+
+
+def export_log_groups(
+    scope: Construct, prefix: str, exports: Sequence[str], retention_days: int
+) -> list[CloudwatchLogGroup]:
+    """The log groups RDS exports into (``<prefix>/<export>``), made first so they get a retention."""
+    return [
+        CloudwatchLogGroup(
+            scope,
+            f"LogGroup{export.title().replace('-', '')}",
+            name=f"{prefix}/{export}",
+            retention_in_days=retention_days,
         )
-        secret.write_only(value, version=version_from(version_source))
+        for export in exports
+    ]
+
+
+def enhanced_monitoring_role(scope: Construct, identifier: str) -> ServiceRole:
+    """The role RDS enhanced monitoring publishes OS metrics with (``<identifier>-rds-monitoring``)."""
+    role = ServiceRole(
+        scope,
+        "MonitoringRole",
+        name=f"{identifier}-rds-monitoring",
+        service="monitoring.rds.amazonaws.com",
+        description=f"Enhanced monitoring of {identifier}",
+    )
+    role.attach_managed_policy("service-role/AmazonRDSEnhancedMonitoringRole")
+    return role
+
+
+def write_postgres_url(
+    secret: Secret,
+    *,
+    username: str,
+    password: str,
+    host: str,
+    port: int,
+    database_name: str,
+    version_source: str,
+) -> None:
+    """Write ``{"url", "host", "port", "username", "dbname"}`` (HCL expressions) into ``secret``, write-only.
+
+    ``username`` and ``password`` are HCL expressions (a quoted literal, an
+    ephemeral reference); ``version_source`` an HCL string that changes exactly
+    when the password can have (see :func:`infra.constructs.secret.version_from`).
+    """
+    url = (
+        f'format("postgresql://%s:%s@%s:%d/%s?sslmode=require", urlencode({username}), urlencode({password}), '
+        f'{host}, {port}, "{database_name}")'
+    )
+    value = (
+        f'jsonencode({{url = {url}, host = {host}, port = {port}, username = {username}, dbname = "{database_name}"}})'
+    )
+    secret.write_only(value, version=version_from(version_source))

@@ -22,6 +22,20 @@ from cdktf_cdktf_provider_aws.s3_bucket_ownership_controls import (
 )
 from cdktf_cdktf_provider_aws.s3_bucket_policy import S3BucketPolicy
 from cdktf_cdktf_provider_aws.s3_bucket_public_access_block import S3BucketPublicAccessBlock
+from cdktf_cdktf_provider_aws.s3_bucket_replication_configuration import (
+    S3BucketReplicationConfigurationA,
+    S3BucketReplicationConfigurationRule,
+    S3BucketReplicationConfigurationRuleDeleteMarkerReplication,
+    S3BucketReplicationConfigurationRuleDestination,
+    S3BucketReplicationConfigurationRuleDestinationEncryptionConfiguration,
+    S3BucketReplicationConfigurationRuleDestinationMetrics,
+    S3BucketReplicationConfigurationRuleDestinationMetricsEventThreshold,
+    S3BucketReplicationConfigurationRuleDestinationReplicationTime,
+    S3BucketReplicationConfigurationRuleDestinationReplicationTimeTime,
+    S3BucketReplicationConfigurationRuleFilter,
+    S3BucketReplicationConfigurationRuleSourceSelectionCriteria,
+    S3BucketReplicationConfigurationRuleSourceSelectionCriteriaSseKmsEncryptedObjects,
+)
 from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import (
     S3BucketServerSideEncryptionConfigurationA,
     S3BucketServerSideEncryptionConfigurationRuleA,
@@ -34,8 +48,14 @@ from cdktf_cdktf_provider_aws.s3_bucket_versioning import (
 from constructs import Construct
 
 from infra import validation
-from infra.constructs.iam import ServiceRole, Statement, policy_document
+from infra.constructs.aws_context import account_id, region_name
+from infra.constructs.iam import ServiceRole, Statement, growing_policy_document
 from infra.validation import ConfigError
+
+REPLICATION_RULE_ID = "replicate-everything"
+"""The replication rule's id: the RuleId dimension of its CloudWatch metrics."""
+RTC_MINUTES = 15
+"""S3 Replication Time Control replicates 99.99% of objects within 15 minutes (the only value S3 accepts)."""
 
 # Minimum days in the previous class before S3 accepts a transition to each class.
 STORAGE_CLASS_MINIMUM_DAYS = {
@@ -100,7 +120,9 @@ class PrivateBucket(Construct):
     object ownership enforced (ACLs off); a bucket policy denying any request
     without TLS; lifecycle rules from ``props``. ``force_destroy`` stays off:
     a bucket holding data must be emptied on purpose before it can go.
-    ``policy_statements`` are added to the bucket policy (e.g. log delivery).
+    ``policy_statements`` are added to the bucket policy (e.g. log delivery);
+    :meth:`allow_service_read` adds one later, for a reader made after the
+    bucket. :meth:`replicate_to` copies every object to a bucket in another region.
     """
 
     def __init__(
@@ -118,6 +140,11 @@ class PrivateBucket(Construct):
         self.bucket = S3Bucket(self, "Bucket", bucket=bucket_name, force_destroy=False, tags={"Name": bucket_name})
         self.name = self.bucket.bucket
         self.arn = self.bucket.arn
+        self.regional_domain_name = self.bucket.bucket_regional_domain_name
+        self.kms_key_arn = props.kms_key_arn
+        self.replication: S3BucketReplicationConfigurationA | None = None
+        self.replica: PrivateBucket | None = None
+        """Where :meth:`replicate_to` copies objects."""
         S3BucketOwnershipControls(
             self,
             "OwnershipControls",
@@ -133,7 +160,7 @@ class PrivateBucket(Construct):
             ignore_public_acls=True,
             restrict_public_buckets=True,
         )
-        S3BucketVersioningA(
+        self.versioning = S3BucketVersioningA(
             self,
             "Versioning",
             bucket=self.bucket.id,
@@ -153,21 +180,19 @@ class PrivateBucket(Construct):
                 )
             ],
         )
-        self.policy = S3BucketPolicy(
-            self,
-            "Policy",
-            bucket=self.bucket.id,
-            policy=policy_document(
-                Statement(
-                    sid="DenyInsecureTransport",
-                    effect="Deny",
-                    principals={"AWS": "*"},
-                    actions=["s3:*"],
-                    resources=[self.bucket.arn, f"{self.bucket.arn}/*"],
-                    conditions={"Bool": {"aws:SecureTransport": "false"}},
-                ),
-                *policy_statements,
+        self._statements = [
+            Statement(
+                sid="DenyInsecureTransport",
+                effect="Deny",
+                principals={"AWS": "*"},
+                actions=["s3:*"],
+                resources=[self.bucket.arn, f"{self.bucket.arn}/*"],
+                conditions={"Bool": {"aws:SecureTransport": "false"}},
             ),
+            *policy_statements,
+        ]
+        self.policy = S3BucketPolicy(
+            self, "Policy", bucket=self.bucket.id, policy=growing_policy_document(self._statements)
         )
         rules = [
             S3BucketLifecycleConfigurationRule(
@@ -208,6 +233,122 @@ class PrivateBucket(Construct):
                 )
             )
         S3BucketLifecycleConfiguration(self, "Lifecycle", bucket=self.bucket.id, rule=rules)
+
+    def allow_service_read(self, service: str, *, sid: str, source_arn: str) -> None:
+        """Let ``service`` read objects only while acting for ``source_arn`` (CloudFront for one distribution)."""
+        if any(statement.sid == sid for statement in self._statements):
+            raise ConfigError(f"{self.node.id} bucket policy statement", "a sid not used before", sid)
+        self._statements.append(
+            Statement(
+                sid=sid,
+                principals={"Service": service},
+                actions=["s3:GetObject"],
+                resources=[f"{self.arn}/*"],
+                conditions={"StringEquals": {"AWS:SourceArn": source_arn}},
+            )
+        )
+
+    def replicate_to(self, destination: PrivateBucket, *, role_name: str) -> S3BucketReplicationConfigurationA:
+        """Replicate every object, delete marker and tag to ``destination`` (another region), as S3 allows once.
+
+        Replication Time Control (15 minutes) and its metrics are on, so the
+        ReplicationLatency metric exists (Monitoring.watch_bucket_replication).
+        Objects encrypted with this bucket's key are replicated and re-encrypted
+        with the destination's key; the role ``role_name`` may decrypt the one
+        and encrypt with the other only through S3 in their regions.
+        """
+        if self.replication is not None:
+            raise ConfigError(f"{self.node.id} replication", "configured once per bucket", destination.node.id)
+        if self.kms_key_arn is None or destination.kms_key_arn is None:
+            raise ConfigError(
+                f"{self.node.id} replication", "both buckets encrypted with customer keys (kms_key_arn)", None
+            )
+        role = ServiceRole(
+            self,
+            "ReplicationRole",
+            name=role_name,
+            service="s3.amazonaws.com",
+            description=f"S3 replicates {self.node.id} to {destination.node.id}",
+            source_account=account_id(self),
+        )
+
+        def through_s3(bucket: PrivateBucket) -> dict[str, dict[str, object]]:
+            # With bucket keys on, the encryption context is the bucket's ARN; without, the object's.
+            return {
+                "StringEquals": {"kms:ViaService": f"s3.{region_name(bucket)}.amazonaws.com"},
+                "StringLike": {"kms:EncryptionContext:aws:s3:arn": [bucket.arn, f"{bucket.arn}/*"]},
+            }
+
+        role.add_policy(
+            "Replicate",
+            Statement(actions=["s3:GetReplicationConfiguration", "s3:ListBucket"], resources=[self.arn]),
+            Statement(
+                actions=[
+                    "s3:GetObjectVersionForReplication",
+                    "s3:GetObjectVersionAcl",
+                    "s3:GetObjectVersionTagging",
+                ],
+                resources=[f"{self.arn}/*"],
+            ),
+            Statement(
+                actions=["s3:ReplicateObject", "s3:ReplicateDelete", "s3:ReplicateTags"],
+                resources=[f"{destination.arn}/*"],
+            ),
+            Statement(actions=["kms:Decrypt"], resources=[self.kms_key_arn], conditions=through_s3(self)),
+            Statement(
+                actions=["kms:Encrypt", "kms:GenerateDataKey"],
+                resources=[destination.kms_key_arn],
+                conditions=through_s3(destination),
+            ),
+        )
+        minutes = RTC_MINUTES
+        self.replication = S3BucketReplicationConfigurationA(
+            self,
+            "Replication",
+            bucket=self.bucket.id,
+            role=role.arn,
+            rule=[
+                S3BucketReplicationConfigurationRule(
+                    id=REPLICATION_RULE_ID,
+                    status="Enabled",
+                    priority=1,
+                    filter=S3BucketReplicationConfigurationRuleFilter(prefix=""),
+                    delete_marker_replication=S3BucketReplicationConfigurationRuleDeleteMarkerReplication(
+                        status="Enabled"
+                    ),
+                    source_selection_criteria=S3BucketReplicationConfigurationRuleSourceSelectionCriteria(
+                        sse_kms_encrypted_objects=(
+                            S3BucketReplicationConfigurationRuleSourceSelectionCriteriaSseKmsEncryptedObjects(
+                                status="Enabled"
+                            )
+                        )
+                    ),
+                    destination=S3BucketReplicationConfigurationRuleDestination(
+                        bucket=destination.arn,
+                        storage_class="STANDARD",
+                        encryption_configuration=(
+                            S3BucketReplicationConfigurationRuleDestinationEncryptionConfiguration(
+                                replica_kms_key_id=destination.kms_key_arn
+                            )
+                        ),
+                        replication_time=S3BucketReplicationConfigurationRuleDestinationReplicationTime(
+                            status="Enabled",
+                            time=S3BucketReplicationConfigurationRuleDestinationReplicationTimeTime(minutes=minutes),
+                        ),
+                        metrics=S3BucketReplicationConfigurationRuleDestinationMetrics(
+                            status="Enabled",
+                            event_threshold=S3BucketReplicationConfigurationRuleDestinationMetricsEventThreshold(
+                                minutes=minutes
+                            ),
+                        ),
+                    ),
+                )
+            ],
+            # S3 refuses replication until versioning is on at both ends.
+            depends_on=[self.versioning, destination.versioning],
+        )
+        self.replica = destination
+        return self.replication
 
     def grant_read_write(self, role: ServiceRole) -> None:
         """Let ``role`` list the bucket and read, write and delete its objects."""

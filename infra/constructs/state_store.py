@@ -15,6 +15,7 @@ from constructs import Construct
 from infra import validation
 from infra.constructs.outputs import output
 from infra.constructs.private_bucket import PrivateBucket, PrivateBucketProps
+from infra.constructs.protection import deletion_guard
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -24,7 +25,8 @@ class TerraformStateStoreProps:
     noncurrent_version_expiration_days: int = 90
     """Old state versions stay restorable for 90 days (S3 versioning), then expire."""
     enable_lock_table_deletion_protection: bool = True
-    """The lock table cannot be deleted until this is turned off (see README, tearing down)."""
+    """The lock table cannot be deleted, nor its destroy planned (protection.deletion_guard), until this is
+    turned off (see README, tearing down)."""
 
 
 class TerraformStateStore(Construct):
@@ -57,6 +59,7 @@ class TerraformStateStore(Construct):
             point_in_time_recovery=DynamodbTablePointInTimeRecovery(enabled=True),
             server_side_encryption=DynamodbTableServerSideEncryption(enabled=True),
             deletion_protection_enabled=props.enable_lock_table_deletion_protection,
+            lifecycle=deletion_guard(props.enable_lock_table_deletion_protection),
             tags={"Name": lock_table_name},
         )
 

@@ -453,10 +453,9 @@ class SolobaseTenantStack(AwsStack):
         group.allow_egress_to_cidr(network.cidr_block, 5432, label="PostgreSQL in the VPC")
         function.grant("ReadSecrets", reads)
         url = function.add_url()
-        aliases: tuple[str, ...] = ()
         certificate_arn = None
         if props.host is not None:
-            aliases = (props.host,)
+            # The platform's certificate: manage.<domain>, with *.<domain> for every instance.
             certificate_arn = DataAwsAcmCertificate(
                 self, "Certificate", domain=props.management_host, statuses=["ISSUED"], most_recent=True
             ).arn
@@ -464,12 +463,10 @@ class SolobaseTenantStack(AwsStack):
             self,
             "Cdn",
             name=tenant.function_name,
-            origin=CdnOrigin.lambda_url(url.domain_name),
-            props=props.cdn,
-            aliases=aliases,
+            origin=CdnOrigin.lambda_url(origin_id="origin", function=function),
+            props=dataclasses.replace(props.cdn, domain_name=props.host),
             certificate_arn=certificate_arn,
         )
-        function.allow_invoke_through(cdn.arn)
         monitoring.watch_function(function)
         if props.hosted_zone_id is not None:
             self._record(props, cdn.domain_name, cdn.hosted_zone_id)
@@ -477,8 +474,7 @@ class SolobaseTenantStack(AwsStack):
         output(self, "instance_url", f"https://{url_host}", "Where the instance answers")
         output(self, "function_name", tenant.function_name, "Lambda function of the instance")
         output(self, "function_url", url.url, "Function URL (answers only requests signed by the distribution)")
-        output(self, "cloudfront_domain_name", cdn.domain_name, "Point the instance's DNS name here (CNAME or alias)")
-        output(self, "cloudfront_distribution_id", cdn.distribution.id, "CloudFront distribution of the instance")
+        cdn.declare_outputs()
 
     def _ecs(
         self,

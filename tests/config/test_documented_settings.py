@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from infra import config
-from infra.config.luneo import EksNodeGroupSettings, LuneoSettings
+from infra.config.luneo import LuneoSettings
 from infra.validation import ConfigError
 
 NONE = Path("/nonexistent")
@@ -18,20 +18,26 @@ def test_luneo_regions_sizes_and_names() -> None:
     staging = config.load("luneo", "staging", NONE)
     assert isinstance(prod, LuneoSettings) and isinstance(staging, LuneoSettings)
     assert (prod.primary.region, prod.secondary.region) == ("eu-west-1", "us-east-1")
-    assert prod.primary.eks_cluster_name == "luneo-prod-eks-primary"
+    assert prod.state.key == "global/multi-region/terraform.tfstate"
+    assert staging.state.key == "staging/global/multi-region/terraform.tfstate"
     assert (prod.database.instance_class, prod.database.allocated_storage_gb) == ("db.r6g.large", 100)
     assert (prod.database.database_name, prod.database.master_username) == ("luneo", "luneo_admin")
     assert prod.database.backup_window == "04:00-05:00"
-    assert (prod.redis.node_type, prod.redis.num_cache_clusters, prod.redis.multi_az) == ("cache.r6g.large", 2, True)
-    assert (staging.database.instance_class, staging.redis.node_type) == ("db.t3.medium", "cache.t3.micro")
+    assert (prod.cache.node_type, prod.cache.num_cache_clusters, prod.cache.multi_az) == ("cache.r6g.large", 2, True)
+    assert (staging.database.instance_class, staging.cache.node_type) == ("db.t3.medium", "cache.t3.micro")
     assert prod.repositories == ("luneo-worker-ia", "luneo-usdz-converter")
-    assert prod.primary.nodes.capacity_type == "SPOT"
+    assert prod.repository_name("luneo-worker-ia") == "prod/luneo-worker-ia"
+    assert (prod.primary.nodes.capacity_type, prod.primary.nodes.desired_size, prod.primary.nodes.max_size) == (
+        "SPOT",
+        3,
+        10,
+    )
+    assert staging.primary.nodes.desired_size == 2
+    assert (prod.enable_aurora_global, staging.enable_aurora_global) == (False, False)
     assert (prod.monthly_cost_target_usd, staging.monthly_cost_target_usd) == (800, 225)
 
 
-def test_luneo_rejects_overlapping_regions_and_bad_node_counts(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="desired_size must be an integer from 1 to 4; got 9"):
-        EksNodeGroupSettings(desired_size=9, max_size=4)
+def test_luneo_rejects_overlapping_regions(tmp_path: Path) -> None:
     path = tmp_path / "luneo" / "prod.toml"
     path.parent.mkdir(parents=True)
     path.write_text(
@@ -44,3 +50,20 @@ def test_luneo_rejects_overlapping_regions_and_bad_node_counts(tmp_path: Path) -
         ConfigError, match=r"luneo\.prod\.primary and secondary networks must be CIDR blocks that do not overlap"
     ):
         config.load("luneo", "prod", tmp_path)
+
+
+@pytest.mark.parametrize(
+    ("environment", "toml", "message"),
+    [
+        ("prod", "enable_failover_dns = false\n", "luneo.prod.enable_failover_dns must be true in prod"),
+        ("prod", '[secondary]\nregion = "eu-west-1"\n', "luneo.prod.secondary.region must be a region other than"),
+        ("staging", '[primary]\nregion = "us-west-2"\n', "luneo.staging.primary.region must be the environment's"),
+        ("staging", 'repositories = ["luneo-worker-ia", "luneo-worker-ia"]\n', "luneo.staging.repositories must be"),
+    ],
+)
+def test_luneo_refuses_bad_settings(tmp_path: Path, environment: str, toml: str, message: str) -> None:
+    (tmp_path / "luneo").mkdir()
+    (tmp_path / "luneo" / f"{environment}.toml").write_text(toml)
+    with pytest.raises(ConfigError) as raised:
+        config.load("luneo", environment, tmp_path)
+    assert message in str(raised.value)

@@ -12,16 +12,20 @@ from infra.config import mapping, sections
 from infra.config.mapping import MappingDrift, to_props
 from infra.config.sections import AutoscalingSettings, NetworkSettings, ServiceSettings
 from infra.constructs.audit_trail import AuditTrailProps
+from infra.constructs.aurora_postgres_cluster import AuroraPostgresProps
 from infra.constructs.cdn_distribution import CdnDistributionProps
 from infra.constructs.container_registry import ContainerRegistryProps
+from infra.constructs.dns_failover import FailoverRecordProps
 from infra.constructs.ecs_cluster import EcsClusterProps
+from infra.constructs.eks_cluster import EksClusterProps
+from infra.constructs.eks_node_group import EksNodeGroupProps
 from infra.constructs.fargate_service import FargateServiceProps
 from infra.constructs.kms_key import KmsKeyProps
 from infra.constructs.lambda_function import LambdaFunctionProps
 from infra.constructs.load_balancer import LoadBalancerProps
 from infra.constructs.monitoring import MonitoringProps
 from infra.constructs.network import ExistingNetworkProps, InterfaceEndpoint, NatGateways, NetworkProps
-from infra.constructs.postgres_instance import PostgresInstanceProps
+from infra.constructs.postgres_instance import PostgresInstanceProps, ReadReplicaProps
 from infra.constructs.private_bucket import PrivateBucketProps, Transition
 from infra.constructs.redis_replication_group import RedisProps
 from infra.constructs.secret import SecretProps
@@ -47,8 +51,13 @@ PAIRS: list[tuple[type, type, set[str]]] = [
     (sections.ClusterSettings, EcsClusterProps, set()),
     (sections.StateStoreSettings, TerraformStateStoreProps, set()),
     (sections.FunctionSettings, LambdaFunctionProps, set()),
-    (sections.CdnSettings, CdnDistributionProps, set()),
     (sections.AuditTrailSettings, AuditTrailProps, set()),
+    (sections.KubernetesSettings, EksClusterProps, set()),
+    (sections.NodeGroupSettings, EksNodeGroupProps, set()),
+    (sections.AuroraSettings, AuroraPostgresProps, set()),
+    (sections.ReadReplicaSettings, ReadReplicaProps, set()),
+    (sections.CdnSettings, CdnDistributionProps, set()),
+    (sections.FailoverDnsSettings, FailoverRecordProps, set()),
 ]
 
 

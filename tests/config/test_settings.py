@@ -53,7 +53,7 @@ def test_settings_are_frozen() -> None:
             "luneo",
             (
                 "luneo-terraform-state",
-                "prod/global/multi-region/terraform.tfstate",
+                "global/multi-region/terraform.tfstate",
                 "eu-west-1",
                 "luneo-terraform-locks",
             ),
@@ -230,6 +230,80 @@ def test_bad_override_names_field_allowed_values_and_given(
     assert "hunter2" not in str(raised.value) and "s3cret" not in str(raised.value)
 
 
+NEAR_MISSES = [
+    (
+        "freeside/staging.tml",
+        "config file freeside/staging.tml must be config/<system>/<environment>.toml",
+        "freeside/staging.toml",
+    ),
+    (
+        "freeside/Staging.toml",
+        "config file freeside/Staging.toml must be an environment from ('production', 'staging'); got 'Staging'",
+        "staging",
+    ),
+    (
+        "freeside/prod.toml",
+        "config file freeside/prod.toml must be an environment from ('production', 'staging'); got 'prod'",
+        "production",
+    ),
+    (
+        "freside/staging.toml",
+        "config file freside/staging.toml must be config/<system>/<environment>.toml",
+        "freeside/staging.toml",
+    ),
+    ("staging.toml", "config file staging.toml must be config/<system>/<environment>.toml", None),
+]
+
+
+@pytest.mark.parametrize(("name", "message", "suggestion"), NEAR_MISSES, ids=[n[0] for n in NEAR_MISSES])
+def test_a_near_miss_config_file_name_is_an_error_naming_the_closest(
+    tmp_path: Path, name: str, message: str, suggestion: str | None
+) -> None:
+    (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+    (tmp_path / name).write_text("[network]\nflow_log_retention_days = 90\n")
+    with pytest.raises(ConfigError) as raised:
+        config.stack_specs(tmp_path)
+    assert str(raised.value).startswith(message)
+    assert raised.value.suggestion == suggestion
+    if suggestion:
+        assert str(raised.value).endswith(f"(did you mean `{suggestion}`?)")
+
+
+def test_hidden_files_and_notes_in_the_config_directory_are_not_config(tmp_path: Path) -> None:
+    write(tmp_path, "freeside", "staging", "[network]\nflow_log_retention_days = 90\n")
+    (tmp_path / "README.md").write_text("overrides per environment")
+    (tmp_path / "freeside" / ".staging.toml.swp").write_text("editor state")
+    (tmp_path / ".gitkeep").write_text("")
+    staging = next(s for s in config.load_all(tmp_path) if (s.system, s.environment) == ("freeside", "staging"))
+    assert staging.network.flow_log_retention_days == 90
+
+
+def test_an_unknown_key_names_the_closest_known_one(tmp_path: Path) -> None:
+    write(tmp_path, "freeside", "staging", "[network]\nflow_logs_retention_days = 90\n")
+    with pytest.raises(ConfigError) as raised:
+        config.stack_specs(tmp_path)
+    assert str(raised.value).startswith("freeside.staging.network must be a table with settings from ('cidr_block'")
+    assert str(raised.value).endswith("got 'flow_logs_retention_days' (did you mean `flow_log_retention_days`?)")
+
+
+def test_an_unknown_key_far_from_every_known_one_gets_no_guess(tmp_path: Path) -> None:
+    write(tmp_path, "freeside", "staging", "[network]\nzzz = 1\n")
+    with pytest.raises(ConfigError) as raised:
+        config.stack_specs(tmp_path)
+    assert raised.value.suggestion is None and "did you mean" not in str(raised.value)
+
+
+def test_a_config_directory_that_does_not_exist_is_an_error(tmp_path: Path) -> None:
+    completed = run_app(tmp_path, tmp_path / "no-such-config")
+    assert completed.returncode == 2
+    lines = [line for line in completed.stderr.splitlines() if line.strip()]
+    assert lines == [
+        f"error: INFRA_CONFIG_DIR must be an existing directory of config/<system>/<environment>.toml files; "
+        f"got '{tmp_path / 'no-such-config'}'"
+    ]
+    assert not (tmp_path / "out").exists()
+
+
 def test_environments_sharing_a_bucket_must_agree_on_it(tmp_path: Path) -> None:
     write(tmp_path, "freeside", "staging", '[state]\nlock_table = "other-locks"\n')
     shared = r"freeside\.staging\.state must be the same region, lock_table and store as freeside\.production\.state"
@@ -280,7 +354,8 @@ def test_bad_input_exits_nonzero_with_one_line_and_writes_nothing(
 
 
 def test_selected_stacks_only_are_written(tmp_path: Path) -> None:
-    completed = run_app(tmp_path, tmp_path / "no-config", "freeside-staging")
+    (tmp_path / "empty-config").mkdir()
+    completed = run_app(tmp_path, tmp_path / "empty-config", "freeside-staging")
     assert completed.returncode == 0, completed.stderr
     assert sorted(p.name for p in (tmp_path / "out" / "stacks").iterdir()) == ["freeside-staging"]
 

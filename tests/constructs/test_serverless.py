@@ -1,4 +1,4 @@
-"""The constructs of a serverless instance: a Lambda function, its CDN, and the alarms on both."""
+"""A serverless instance's function: its code, role, network, URL and alarms (its CDN: test_cdn_distribution)."""
 
 from __future__ import annotations
 
@@ -7,14 +7,6 @@ from typing import Any
 
 import pytest
 
-from infra.constructs.cdn_distribution import (
-    ALL_VIEWER_EXCEPT_HOST_HEADER,
-    CACHING_DISABLED,
-    CACHING_OPTIMIZED,
-    CdnDistribution,
-    CdnDistributionProps,
-    CdnOrigin,
-)
 from infra.constructs.kms_key import KmsKey
 from infra.constructs.lambda_function import FunctionCode, LambdaFunction, LambdaFunctionProps
 from infra.constructs.monitoring import Monitoring, MonitoringProps
@@ -39,11 +31,8 @@ def function_stack(**changes: Any) -> dict[str, Any]:
             kms_key=key,
             **changes,
         )
-        url = function.add_url()
-        cdn = CdnDistribution(
-            stack, "Cdn", name="demo-fn", origin=CdnOrigin.lambda_url(url.domain_name), props=CdnDistributionProps()
-        )
-        function.allow_invoke_through(cdn.arn)
+        function.add_url()
+        function.allow_invoke_through("arn:aws:cloudfront::123456789012:distribution/EDEMO")
         monitoring = Monitoring(
             stack, "Monitoring", name="demo", kms_key=None, props=MonitoringProps(), existing_topic_arn="arn:topic"
         )
@@ -106,26 +95,13 @@ def test_in_a_network_it_gets_a_security_group_without_egress_and_the_network_ri
     assert subnets["filter"][1] == {"name": "tag:Tier", "values": ["private"]}
 
 
-def test_the_url_answers_only_the_distribution_that_signs_for_it() -> None:
+def test_the_url_answers_only_the_distribution_it_lets_in() -> None:
     stack = function_stack()
     assert only(stack, "aws_lambda_function_url")["authorization_type"] == "AWS_IAM"
-    control = only(stack, "aws_cloudfront_origin_access_control")
-    assert (control["origin_access_control_origin_type"], control["signing_protocol"]) == ("lambda", "sigv4")
     permissions = {p["action"]: p for p in resources(stack, "aws_lambda_permission")}
     assert set(permissions) == {"lambda:InvokeFunctionUrl", "lambda:InvokeFunction"}
     assert {p["principal"] for p in permissions.values()} == {"cloudfront.amazonaws.com"}
-    distribution = only(stack, "aws_cloudfront_distribution")
-    origin = distribution["origin"][0]
-    assert origin["origin_access_control_id"].startswith("${aws_cloudfront_origin_access_control.")
-    assert origin["domain_name"].startswith('${element(split("/", aws_lambda_function_url.')
-    behaviour = distribution["default_cache_behavior"]
-    assert (behaviour["cache_policy_id"], behaviour["origin_request_policy_id"]) == (
-        CACHING_DISABLED,
-        ALL_VIEWER_EXCEPT_HOST_HEADER,
-    )
-    assert behaviour["viewer_protocol_policy"] == "https-only" and "forwarded_values" not in behaviour
-    assert distribution["viewer_certificate"] == {"cloudfront_default_certificate": True}
-    assert distribution["price_class"] == "PriceClass_100"
+    assert {p["source_arn"] for p in permissions.values()} == {"arn:aws:cloudfront::123456789012:distribution/EDEMO"}
 
 
 def test_function_alarms() -> None:
@@ -135,36 +111,6 @@ def test_function_alarms() -> None:
     assert alarms["demo-fn-duration"]["threshold"] == 24000
     assert all(a["alarm_actions"] == ["arn:topic"] for a in alarms.values())
     assert all(a["dimensions"] == {"FunctionName": "demo-fn"} for a in alarms.values())
-
-
-def test_a_distribution_with_aliases_needs_a_certificate_and_an_s3_origin_is_cached() -> None:
-    def make(stack: Any) -> None:
-        CdnDistribution(
-            stack,
-            "Site",
-            name="demo-site",
-            origin=CdnOrigin.s3_bucket("demo.s3.us-east-1.amazonaws.com"),
-            props=CdnDistributionProps(price_class="PriceClass_All"),
-            aliases=("www.example.com",),
-            certificate_arn="arn:aws:acm:us-east-1:123456789012:certificate/x",
-        )
-
-    distribution = only(synth(make), "aws_cloudfront_distribution")
-    assert distribution["aliases"] == ["www.example.com"]
-    assert distribution["viewer_certificate"]["minimum_protocol_version"] == "TLSv1.2_2021"
-    assert "custom_origin_config" not in distribution["origin"][0]
-    assert distribution["default_cache_behavior"]["cache_policy_id"] == CACHING_OPTIMIZED
-    with pytest.raises(ConfigError, match="certificate_arn must be set exactly when aliases are"):
-        synth(
-            lambda stack: CdnDistribution(
-                stack,
-                "Bad",
-                name="bad",
-                origin=CdnOrigin.lambda_url("x.lambda-url.us-east-1.on.aws"),
-                props=CdnDistributionProps(),
-                aliases=("www.example.com",),
-            )
-        )
 
 
 @pytest.mark.parametrize(
@@ -185,5 +131,3 @@ def test_function_props_are_checked(props: dict[str, Any], message: str) -> None
 def test_code_is_a_zip_in_a_bucket() -> None:
     with pytest.raises(ConfigError, match=r"s3_key must be the key of a \.zip package"):
         FunctionCode(s3_bucket="demo-binaries", s3_key="demo.tar.gz")
-    with pytest.raises(ConfigError, match="price_class must be one of"):
-        CdnDistributionProps(price_class="PriceClass_1")

@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 
 from tests.deploy import solobase
 from tests.support.deploy import DeployCycle, DeployResult, Fixture
-from tests.support.documented import FREESIDE_OUTPUTS, REPLAYDASH_OUTPUTS
+from tests.support.documented import FREESIDE_OUTPUTS, LUNEO_OUTPUTS, REPLAYDASH_OUTPUTS
 from tests.support.terraform import Terraform
 
 Check = Callable[[DeployCycle, Terraform, DeployResult], None]
@@ -58,13 +58,40 @@ def freeside(cycle: DeployCycle, tf: Terraform, result: DeployResult) -> None:
         assert result.outputs.get(name, {}).get("value") not in (None, ""), f"output {name} is empty"
 
 
-BY_SYSTEM: dict[str, Check] = {"replaydash": replaydash, "freeside": freeside, "solobase": solobase.check}
+def _assert_not_synthesized(cycle: DeployCycle, secret: str) -> None:
+    """Nothing written to cdktf.out for the stack holds ``secret``."""
+    stack_dir = cycle.synth_dir / "stacks" / cycle.plan.stack_id
+    for path in stack_dir.rglob("*"):
+        if path.is_file() and path.suffix in (".json", ".tf", ".tfvars", ".txt"):
+            assert secret not in path.read_text(errors="replace"), f"{path.name} holds the database password"
+
+
+def luneo(cycle: DeployCycle, tf: Terraform, result: DeployResult) -> None:
+    environment = cycle.plan.environments[0]
+    name = f"luneo-{environment}/database"
+    _assert_url_secret_kept_out_of_state(cycle, result, name)
+    url = urllib.parse.urlsplit(str(_secret_json(cycle, name)["url"]))
+    assert url.username == "luneo_admin" and url.path == "/luneo"
+    _assert_not_synthesized(cycle, urllib.parse.unquote(url.password or ""))
+    for name in LUNEO_OUTPUTS:
+        assert result.outputs.get(name, {}).get("value") not in (None, "", [], {}), f"output {name} is empty"
+    assert result.outputs["database_replica_endpoint"]["value"], "output database_replica_endpoint is empty"
+    secondary = cycle.emulator.client("rds", cycle.account, "us-east-1")
+    (replica,) = secondary.describe_db_instances(DBInstanceIdentifier=f"luneo-{environment}-db-replica")["DBInstances"]
+    assert replica["ReadReplicaSourceDBInstanceIdentifier"].startswith("arn:aws:rds:eu-west-1:")
+    assert ":us-east-1:" in replica["KmsKeyId"]
+    eks = cycle.emulator.client("eks", cycle.account, "us-east-1")
+    cluster = eks.describe_cluster(name=f"luneo-{environment}-eks-secondary")["cluster"]
+    assert cluster["accessConfig"]["authenticationMode"] == "API"
+    assert cluster["resourcesVpcConfig"]["clusterSecurityGroupId"].startswith("sg-")
+
+
+BY_SYSTEM: dict[str, Check] = {
+    "replaydash": replaydash,
+    "freeside": freeside,
+    "luneo": luneo,
+    "solobase": solobase.check,
+}
 
 FIXTURES: dict[str, Sequence[Callable[[], Fixture]]] = {"solobase": (solobase.BinariesPackage,)}
 """What an operator puts into the account before deploying a system's stacks."""
-
-LEFT_OUT: dict[str, str] = {
-    "databases": "it runs on the PostgreSQL provider, which cannot be installed here (it is synthesized and "
-    "checked for content in tests/stacks); the deployed stack names that stack's secret without looking it up",
-}
-"""Why a deploy may go without a stack it depends on, by that stack's kind (a kind missing here fails the test)."""

@@ -172,7 +172,7 @@ def tenant(cycle: DeployCycle, tf: Terraform, result: DeployResult) -> None:
         (group,) = logs.describe_log_groups(logGroupNamePrefix=f"/aws/lambda/{instance.function_name}")["logGroups"]
         assert group["retentionInDays"] == 3
         cloudfront = client("cloudfront", cycle.account, region)
-        distribution_id = result.outputs["cloudfront_distribution_id"]["value"]
+        distribution_id = result.outputs["cdn_distribution_id"]["value"]
         config = cloudfront.get_distribution_config(Id=distribution_id)["DistributionConfig"]
         assert config["Aliases"]["Items"] == [host]
         assert config["DefaultCacheBehavior"]["ViewerProtocolPolicy"] == "https-only"

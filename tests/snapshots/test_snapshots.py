@@ -16,6 +16,7 @@ import pytest
 from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.json import JSONSnapshotExtension
 
+from infra import app
 from infra.config import REPOSITORY_ROOT
 from tests.conftest import stack_ids, stack_specs
 
@@ -52,3 +53,17 @@ def test_stack_snapshot(stack_id: str, synth_dir: Path, snapshot_json: SnapshotA
     # Bootstrap stacks keep local state at the checkout's root: the only machine-specific value.
     text = text.replace(json.dumps(str(REPOSITORY_ROOT))[1:-1], "<repository>")
     assert json.loads(text) == snapshot_json
+
+
+@pytest.mark.parametrize("environment", ["staging", "prod"])
+def test_luneo_aurora_global_snapshot(
+    environment: str, tmp_path_factory: pytest.TempPathFactory, snapshot_json: SnapshotAssertion
+) -> None:
+    """Luneo's other database mode (``enable_aurora_global``), which no environment uses by default."""
+    overrides = tmp_path_factory.mktemp("aurora-config")
+    (overrides / "luneo").mkdir()
+    (overrides / "luneo" / f"{environment}.toml").write_text("enable_aurora_global = true\n")
+    outdir = tmp_path_factory.mktemp("aurora-synth")
+    stack_id = f"luneo-{environment}"
+    app.synth(outdir=str(outdir), requested=stack_id, config_dir=overrides)
+    assert json.loads((outdir / "stacks" / stack_id / "cdk.tf.json").read_text()) == snapshot_json

@@ -20,6 +20,7 @@ ACME = "a1b2c3d4-e5f6-4890-abcd-ef1234567890"
 @pytest.fixture
 def directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv(TENANTS_DIR_ENV, str(tmp_path / "tenants"))
+    (tmp_path / "config").mkdir()  # no overrides (a directory named but missing is refused)
     monkeypatch.setenv("INFRA_CONFIG_DIR", str(tmp_path / "config"))
     return tmp_path / "tenants"
 

@@ -54,16 +54,18 @@ def test_every_environment_yields_its_platform_a_databases_stack_per_shard_and_a
         expected |= {f"solobase-{environment}-tenant-{t.subdomain}" for t in registry.tenants}
         assert {i for i in specs if specs[i].environments == (environment,)} == expected
     acme = specs["solobase-dev-tenant-acme"]
-    assert (acme.kind, acme.providers, acme.depends_on) == (
+    assert (acme.kind, acme.providers, acme.depends_on, acme.run_time_needs) == (
         "tenant",
         ("aws",),
-        ("solobase-dev", "solobase-dev-shard-01-databases"),
+        ("solobase-dev",),
+        ("solobase-dev-shard-01-databases",),
     )
     assert acme.backend == f"s3://solobase-terraform-state/dev/tenants/{ACME}/terraform.tfstate"
     shard = specs["solobase-dev-shard-01-databases"]
     assert (shard.kind, shard.providers, shard.depends_on) == ("databases", ("postgresql", "aws"), ("solobase-dev",))
     assert not shard.deploys_on_emulator
-    assert specs["solobase-prod-tenant-stark"].depends_on == ("solobase-prod",), "business: no shard"
+    stark = specs["solobase-prod-tenant-stark"]
+    assert (stark.depends_on, stark.run_time_needs) == (("solobase-prod",), ()), "business: no shard"
     assert specs["solobase-prod"].regions == ("us-east-1", "us-west-2")
 
 

@@ -31,7 +31,9 @@ from emulator.launcher import DEFAULT_ACCOUNT
 from emulator.server import Emulator
 from infra.registry import StackSpec
 from infra.stacks.bootstrap import LOCAL_STATE_DIR_ENV
+from infra.up.stacks import empty_bucket
 from tests.support.cli import CdktfCli
+from tests.support.progress import phase
 from tests.support.terraform import Terraform
 
 
@@ -98,14 +100,6 @@ def expected_final_snapshots(stack: dict[str, Any]) -> list[str]:
     ]
 
 
-def empty_bucket(emulator: Emulator, account: str, region: str, bucket: str) -> None:
-    """Delete every object version and delete marker, as the README's teardown says."""
-    s3 = emulator.client("s3", account, region)
-    for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket):
-        for item in page.get("Versions", []) + page.get("DeleteMarkers", []):
-            s3.delete_object(Bucket=bucket, Key=item["Key"], VersionId=item["VersionId"])
-
-
 class Fixture(Protocol):
     """Something an operator puts into the account before a deploy and removes after it."""
 
@@ -140,7 +134,9 @@ class DeployCycle:
         for index, spec in enumerate(self.dependents):
             assert self.plan.stack_id in spec.depends_on, f"{spec.stack_id} does not depend on {self.plan.stack_id}"
             later = {s.stack_id for s in self.dependents[index + 1 :]}
-            assert not later & set(spec.depends_on), f"{spec.stack_id} needs a stack deployed after it"
+            assert not later & {*spec.depends_on, *spec.run_time_needs}, (
+                f"{spec.stack_id} needs a stack deployed after it"
+            )
             assert account_of(spec) == self.account, f"{spec.stack_id} is in another account"
             assert spec.state and self.plan.state and spec.state.bucket == self.plan.state.bucket
 
@@ -154,7 +150,8 @@ class DeployCycle:
 
     def run(self) -> DeployResult:
         # The README's operator: creates the DNS records that certificates without a hosted zone wait for.
-        with DnsValidator(self.emulator, self.account, self._regions()):
+        with DnsValidator(self.emulator, self.account, self._regions()) as operator:
+            self._operator = operator
             return self._run()
 
     def _regions(self) -> list[str]:
@@ -163,6 +160,17 @@ class DeployCycle:
             backend = _stack_json(self.synth_dir, spec.stack_id)["terraform"]["backend"]["s3"]
             regions |= {*spec.regions, backend["region"]}
         return sorted(regions)
+
+    def _operator_objects(self) -> set[str]:
+        """What the DNS-validation operator made (it removes them when it stops): not the stack's to destroy."""
+        operator = getattr(self, "_operator", None)
+        if operator is None:
+            return set()
+        zones = {f"route53-zone:{zone_id}" for zone_id in operator.created_zones}
+        records = {
+            f"route53-record:{record.zone_id}/{record.name.rstrip('.')}./CNAME/" for record in operator.created_records
+        }
+        return zones | records
 
     def _run(self) -> DeployResult:
         account = self.account
@@ -175,15 +183,18 @@ class DeployCycle:
             self.emulator.warm_up(account, name)
 
         def inventory() -> set[str]:
-            return set().union(*(self.emulator.inventory(account, name) for name in regions))
+            found = set().union(*(self.emulator.inventory(account, name) for name in regions))
+            return found - self._operator_objects()
 
         clean = inventory()
+        phase(f"bootstrap {self.bootstrap.stack_id}")
         boot = self._bootstrap(env)
         for fixture in self.fixtures:
             fixture.set_up(self)
         before_stack = inventory()
 
         result = DeployResult(self.plan.stack_id, set(stack_json.get("resource", {})))
+        phase(f"apply {self.plan.stack_id}" + (" (cdktf deploy)" if self.cli else ""))
         if self.cli:
             tf = self.cli.deploy(env, self.plan.stack_id)
             diff = self.cli.diff(env, self.plan.stack_id)
@@ -201,6 +212,7 @@ class DeployCycle:
         deployed: list[tuple[StackSpec, Terraform, set[str]]] = [(self.plan, tf, before_stack)]
         for spec in self.dependents:
             before = inventory()
+            phase(f"apply {spec.stack_id}")
             on_top = Terraform.for_stack(self.synth_dir / "stacks" / spec.stack_id, self.workroot / spec.stack_id, env)
             on_top.init()
             on_top.apply()
@@ -208,6 +220,7 @@ class DeployCycle:
             deployed.append((spec, on_top, before))
 
         for spec, applied, before in reversed(deployed):
+            phase(f"teardown {spec.stack_id}")
             self._teardown(applied, spec.stack_id)
             assert applied.state_resources() == [], f"destroy of {spec.stack_id} left resources in state"
             self._remove_final_snapshots(_stack_json(self.synth_dir, spec.stack_id), account, spec.region)
@@ -218,7 +231,7 @@ class DeployCycle:
         for other in self.dependent_results.values():
             result.observed_drift |= other.observed_drift
 
-        empty_bucket(self.emulator, account, backend["region"], backend["bucket"])
+        empty_bucket(self.emulator, account, backend["bucket"])
         self._teardown(boot, self.bootstrap.stack_id)
         remaining = inventory() - clean
         assert not remaining, f"bootstrap destroy left objects in the emulator: {sorted(remaining)}"
@@ -234,6 +247,7 @@ class DeployCycle:
         assert s3.head_object(Bucket=backend["bucket"], Key=backend["key"])["ContentLength"] > 0, (
             f"state object of {spec.stack_id} missing"
         )
+        phase(f"second plan {spec.stack_id}")
         self._assert_clean_second_plan(tf, result)
         result.outputs = tf.outputs()
         result.state_text = tf.pulled_state()

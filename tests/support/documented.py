@@ -25,3 +25,24 @@ FREESIDE_OUTPUTS = (
     "redis_endpoint",
     "sns_topic_arn",
 )
+
+# Luneo: what operators and the workflows read (clusters, database, cache, assets, CDN, images, DNS, alerts).
+LUNEO_OUTPUTS = (
+    "primary_eks_cluster_name",
+    "secondary_eks_cluster_name",
+    "primary_eks_cluster_endpoint",
+    "secondary_eks_cluster_endpoint",
+    "database_endpoint",
+    "database_secret_arn",
+    "redis_endpoint",
+    "assets_bucket_name",
+    "assets_replica_bucket_name",
+    "cdn_domain_name",
+    "cdn_distribution_id",
+    "ecr_repository_urls",
+    "secondary_ecr_repository_urls",
+    "sns_topic_arn",
+    "secondary_sns_topic_arn",
+    "failover_record_name",
+    "health_check_ids",
+)

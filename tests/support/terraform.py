@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from infra.terraform import clean_environment
+
 ROOT = Path(__file__).resolve().parents[2]
 
 # Where Terraform finds each provider the stacks use.
@@ -23,9 +25,6 @@ PROVIDER_ADDRESSES = {
 }
 # Set to 1 on a machine that may reach registry.terraform.io: providers missing from the mirror come from there.
 REGISTRY_ENV = "INFRA_TEST_PROVIDER_REGISTRY"
-
-# Variables that could point Terraform or the AWS SDK at a real account.
-_SCRUBBED_PREFIXES = ("AWS_", "TF_")
 
 
 def cli_config(build_dir: Path) -> str | None:
@@ -70,21 +69,8 @@ def unavailable_providers(providers: tuple[str, ...]) -> str | None:
 
 
 def base_environment(cli_config_file: str | None) -> dict[str, str]:
-    """The process environment without any AWS or Terraform settings, plus ours."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(_SCRUBBED_PREFIXES)}
-    env.update(
-        {
-            "TF_IN_AUTOMATION": "1",
-            "TF_INPUT": "0",
-            "CHECKPOINT_DISABLE": "1",
-            # No shared config or credentials files: nothing but the variables we set.
-            "AWS_CONFIG_FILE": os.devnull,
-            "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
-        }
-    )
-    if cli_config_file:
-        env["TF_CLI_CONFIG_FILE"] = cli_config_file
-    return env
+    """The process environment without any AWS or Terraform settings, plus ours (as make up runs it)."""
+    return clean_environment(cli_config_file)
 
 
 class TerraformError(AssertionError):

@@ -96,3 +96,30 @@ def test_security_group_rule_reference_descriptions(emulator: Emulator) -> None:
     for group in (db, app):
         ec2.delete_security_group(GroupId=group)
     ec2.delete_vpc(VpcId=vpc)
+
+
+def test_launch_template_tags_stay_on_the_template(emulator: Emulator) -> None:
+    ec2 = emulator.client("ec2", "310000000030")
+    instance_tags = {"ResourceType": "instance", "Tags": [{"Key": "Name", "Value": "node"}]}
+    ec2.create_launch_template(
+        LaunchTemplateName="tagged",
+        LaunchTemplateData={"TagSpecifications": [instance_tags]},
+        TagSpecifications=[{"ResourceType": "launch-template", "Tags": [{"Key": "Team", "Value": "platform"}]}],
+    )
+    ec2.create_launch_template(
+        LaunchTemplateName="untagged-data",
+        LaunchTemplateData={},
+        TagSpecifications=[{"ResourceType": "launch-template", "Tags": [{"Key": "Team", "Value": "platform"}]}],
+    )
+
+    def data(name: str) -> dict[str, Any]:
+        (version,) = ec2.describe_launch_template_versions(LaunchTemplateName=name)["LaunchTemplateVersions"]
+        found: dict[str, Any] = version["LaunchTemplateData"]
+        return found
+
+    assert data("tagged")["TagSpecifications"] == [instance_tags]
+    assert "TagSpecifications" not in data("untagged-data")
+    templates = ec2.describe_launch_templates(LaunchTemplateNames=["tagged", "untagged-data"])["LaunchTemplates"]
+    assert all({"Key": "Team", "Value": "platform"} in t["Tags"] for t in templates), "the template keeps its tags"
+    for name in ("tagged", "untagged-data"):
+        ec2.delete_launch_template(LaunchTemplateName=name)

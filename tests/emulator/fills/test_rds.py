@@ -114,3 +114,109 @@ def test_db_parameters_report_their_source(emulator: Emulator) -> None:
         "user",
     )
     rds.delete_db_parameter_group(DBParameterGroupName="tls-only")
+
+
+def _encrypted_source(emulator: Emulator, account: str) -> str:
+    rds = emulator.client("rds", account, "eu-west-1")
+    key = emulator.client("kms", account, "eu-west-1").create_key(Description="source")["KeyMetadata"]["Arn"]
+    source = rds.create_db_instance(
+        DBInstanceIdentifier="source-db",
+        DBInstanceClass="db.t3.medium",
+        Engine="postgres",
+        MasterUsername="app",
+        MasterUserPassword="not-a-real-password",
+        AllocatedStorage=20,
+        StorageEncrypted=True,
+        KmsKeyId=key,
+        BackupRetentionPeriod=7,
+    )["DBInstance"]
+    return str(source["DBInstanceArn"])
+
+
+def _replica_subnets(emulator: Emulator, account: str) -> None:
+    ec2 = emulator.client("ec2", account, "us-east-1")
+    vpc = ec2.create_vpc(CidrBlock="10.70.0.0/16")["Vpc"]["VpcId"]
+    subnets = [
+        ec2.create_subnet(VpcId=vpc, CidrBlock=f"10.70.{i}.0/24", AvailabilityZone=f"us-east-1{z}")["Subnet"][
+            "SubnetId"
+        ]
+        for i, z in enumerate("ab")
+    ]
+    emulator.client("rds", account, "us-east-1").create_db_subnet_group(
+        DBSubnetGroupName="replica-subnets", DBSubnetGroupDescription="replica", SubnetIds=subnets
+    )
+
+
+def test_cross_region_read_replica(emulator: Emulator) -> None:
+    account = "310000000020"
+    source_arn = _encrypted_source(emulator, account)
+    _replica_subnets(emulator, account)
+    replica_key = emulator.client("kms", account, "us-east-1").create_key(Description="replica")["KeyMetadata"]["Arn"]
+    remote = emulator.client("rds", account, "us-east-1")
+    remote.create_db_instance_read_replica(
+        DBInstanceIdentifier="replica-db",
+        SourceDBInstanceIdentifier=source_arn,
+        DBSubnetGroupName="replica-subnets",
+        KmsKeyId=replica_key,
+        EnablePerformanceInsights=True,
+        PerformanceInsightsKMSKeyId=replica_key,
+        SourceRegion="eu-west-1",
+    )
+    (replica,) = remote.describe_db_instances(DBInstanceIdentifier="replica-db")["DBInstances"]
+    assert replica["DBSubnetGroup"]["DBSubnetGroupName"] == "replica-subnets"
+    assert replica["KmsKeyId"] == replica_key
+    assert replica["PerformanceInsightsKMSKeyId"] == replica_key
+    assert replica["ReadReplicaSourceDBInstanceIdentifier"] == source_arn
+    assert replica["DBInstanceArn"].startswith("arn:aws:rds:us-east-1:")
+    local = emulator.client("rds", account, "eu-west-1")
+    (source,) = local.describe_db_instances(DBInstanceIdentifier="source-db")["DBInstances"]
+    assert source["ReadReplicaDBInstanceIdentifiers"] == [replica["DBInstanceArn"]]
+
+    remote.delete_db_instance(DBInstanceIdentifier="replica-db", SkipFinalSnapshot=True)
+    (source,) = local.describe_db_instances(DBInstanceIdentifier="source-db")["DBInstances"]
+    assert source["ReadReplicaDBInstanceIdentifiers"] == []
+    local.delete_db_instance(DBInstanceIdentifier="source-db", SkipFinalSnapshot=True)
+
+
+@pytest.mark.parametrize(
+    ("key", "error"),
+    [
+        (None, "InvalidParameterCombination"),
+        ("arn:aws:kms:us-east-1:310000000021:key/absent", "KMSKeyNotAccessibleFault"),
+    ],
+)
+def test_cross_region_read_replica_needs_a_key_of_its_region(emulator: Emulator, key: str | None, error: str) -> None:
+    """Fail closed: an encrypted source's replica in another region needs a key the region has."""
+    account = "310000000021"
+    remote = emulator.client("rds", account, "us-east-1")
+    if not emulator.client("rds", account, "eu-west-1").describe_db_instances()["DBInstances"]:
+        _encrypted_source(emulator, account)
+        _replica_subnets(emulator, account)
+    source_arn = f"arn:aws:rds:eu-west-1:{account}:db:source-db"
+    request = {"DBInstanceIdentifier": "replica-db", "SourceDBInstanceIdentifier": source_arn}
+    with pytest.raises(ClientError, match=error):
+        remote.create_db_instance_read_replica(
+            **request, DBSubnetGroupName="replica-subnets", **({"KmsKeyId": key} if key else {})
+        )
+    assert remote.describe_db_instances()["DBInstances"] == []
+
+
+def test_read_replica_without_automated_backups(emulator: Emulator) -> None:
+    account = "310000000022"
+    rds = emulator.client("rds", account)
+    rds.create_db_instance(
+        DBInstanceIdentifier="kept-db",
+        DBInstanceClass="db.t3.medium",
+        Engine="postgres",
+        MasterUsername="app",
+        MasterUserPassword="not-a-real-password",
+        AllocatedStorage=20,
+        BackupRetentionPeriod=7,
+    )
+    rds.create_db_instance_read_replica(DBInstanceIdentifier="kept-replica", SourceDBInstanceIdentifier="kept-db")
+    retention = {
+        d["DBInstanceIdentifier"]: d["BackupRetentionPeriod"] for d in rds.describe_db_instances()["DBInstances"]
+    }
+    assert retention == {"kept-db": 7, "kept-replica": 0}
+    for name in ("kept-replica", "kept-db"):
+        rds.delete_db_instance(DBInstanceIdentifier=name, SkipFinalSnapshot=True)

@@ -81,3 +81,78 @@ def test_bucket_policy_secure_transport_condition_refuses_what_it_cannot_evaluat
     s3.delete_bucket_policy(Bucket=bucket)
     s3.delete_object(Bucket=bucket, Key="k")
     s3.delete_bucket(Bucket=bucket)
+
+
+def _replication(source: str, destination: str, **destination_settings: object) -> dict[str, object]:
+    return {
+        "Role": "arn:aws:iam::111122223333:role/replication",
+        "Rules": [
+            {
+                "ID": "everything",
+                "Priority": 1,
+                "Status": "Enabled",
+                "Filter": {"Prefix": ""},
+                "DeleteMarkerReplication": {"Status": "Enabled"},
+                "SourceSelectionCriteria": {"SseKmsEncryptedObjects": {"Status": "Enabled"}},
+                "Destination": {"Bucket": f"arn:aws:s3:::{destination}", **destination_settings},
+            }
+        ],
+    }
+
+
+def test_bucket_replication_configuration_as_given(emulator: Emulator) -> None:
+    s3 = emulator.client("s3", ACCOUNT)
+    for bucket in ("replicated-source", "replicated-target"):
+        s3.create_bucket(Bucket=bucket)
+        s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
+    destination = {
+        "EncryptionConfiguration": {"ReplicaKmsKeyID": "arn:aws:kms:us-east-1:111122223333:key/replica"},
+        "ReplicationTime": {"Status": "Enabled", "Time": {"Minutes": 15}},
+        "Metrics": {"Status": "Enabled", "EventThreshold": {"Minutes": 15}},
+    }
+    s3.put_bucket_replication(
+        Bucket="replicated-source",
+        ReplicationConfiguration=_replication("replicated-source", "replicated-target", **destination),
+    )
+    (rule,) = s3.get_bucket_replication(Bucket="replicated-source")["ReplicationConfiguration"]["Rules"]
+    assert rule["DeleteMarkerReplication"] == {"Status": "Enabled"}
+    assert rule["SourceSelectionCriteria"] == {"SseKmsEncryptedObjects": {"Status": "Enabled"}}
+    assert rule["Filter"] == {"Prefix": ""}
+    assert rule["Destination"]["ReplicationTime"] == {"Status": "Enabled", "Time": {"Minutes": 15}}
+    assert rule["Destination"]["EncryptionConfiguration"]["ReplicaKmsKeyID"].endswith(":key/replica")
+    s3.delete_bucket_replication(Bucket="replicated-source")
+    for bucket in ("replicated-source", "replicated-target"):
+        s3.delete_bucket(Bucket=bucket)
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("missing destination", "Destination bucket must exist"),
+        ("unversioned destination", "Destination bucket must have versioning enabled"),
+        ("no replica key", "ReplicaKmsKeyID must be specified"),
+        ("rtc without metrics", "Replication Time Control must be used with Metrics"),
+    ],
+)
+def test_bucket_replication_configuration_as_given_refuses_what_s3_would(
+    emulator: Emulator, case: str, message: str
+) -> None:
+    s3 = emulator.client("s3", ACCOUNT)
+    source, target = f"refused-{case.replace(' ', '-')}", f"refused-{case.replace(' ', '-')}-target"
+    s3.create_bucket(Bucket=source)
+    s3.put_bucket_versioning(Bucket=source, VersioningConfiguration={"Status": "Enabled"})
+    if case != "missing destination":
+        s3.create_bucket(Bucket=target)
+        if case != "unversioned destination":
+            s3.put_bucket_versioning(Bucket=target, VersioningConfiguration={"Status": "Enabled"})
+    settings: dict[str, object] = {"EncryptionConfiguration": {"ReplicaKmsKeyID": "arn:aws:kms:us-east-1:1:key/k"}}
+    if case == "no replica key":
+        settings = {}
+    if case == "rtc without metrics":
+        settings["ReplicationTime"] = {"Status": "Enabled", "Time": {"Minutes": 15}}
+    with pytest.raises(ClientError) as refused:
+        s3.put_bucket_replication(Bucket=source, ReplicationConfiguration=_replication(source, target, **settings))
+    assert refused.value.response["Error"]["Code"] == "InvalidRequest"
+    assert message in refused.value.response["Error"]["Message"]
+    with pytest.raises(ClientError, match="ReplicationConfigurationNotFoundError"):
+        s3.get_bucket_replication(Bucket=source)

@@ -1,0 +1,175 @@
+"""An EKS control plane: secrets encrypted with a customer key, every log type kept, admins by access entry."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
+from cdktf_cdktf_provider_aws.eks_access_entry import EksAccessEntry
+from cdktf_cdktf_provider_aws.eks_access_policy_association import (
+    EksAccessPolicyAssociation,
+    EksAccessPolicyAssociationAccessScope,
+)
+from cdktf_cdktf_provider_aws.eks_cluster import (
+    EksCluster as AwsEksCluster,
+)
+from cdktf_cdktf_provider_aws.eks_cluster import (
+    EksClusterAccessConfig,
+    EksClusterEncryptionConfig,
+    EksClusterEncryptionConfigProvider,
+    EksClusterVpcConfig,
+)
+from constructs import Construct
+
+from infra import validation
+from infra.constructs.aws_context import partition
+from infra.constructs.iam import ServiceRole, Statement
+from infra.constructs.kms_key import KeyLike
+from infra.constructs.outputs import output
+from infra.validation import ConfigError
+
+LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
+_VERSION = re.compile(r"^1\.(2[89]|3[0-9])$")
+_PRINCIPAL = re.compile(r"^arn:aws(-[a-z]+)*:iam::\d{12}:(role|user)/[\w+=,.@/-]{1,512}$")
+ADMIN_POLICY = "AmazonEKSClusterAdminPolicy"
+
+
+@dataclass(frozen=True, kw_only=True)
+class EksClusterProps:
+    """Version, API endpoint exposure, logs and administrators of a cluster."""
+
+    version: str = "1.33"
+    """Kubernetes minor version; upgrades are deliberate, one minor at a time."""
+    endpoint_public_access_cidrs: tuple[str, ...] = ()
+    """IPv4 ranges allowed to reach the public API endpoint; empty turns the public endpoint off
+    (the private endpoint is always on, so nodes and VPC clients never leave the VPC)."""
+    admin_principal_arns: tuple[str, ...] = ()
+    """IAM roles/users with cluster-admin (access entries). The creator gets no implicit admin:
+    list here the deploy role and the operators that manage workloads."""
+    log_types: tuple[str, ...] = LOG_TYPES
+    """Control-plane logs sent to CloudWatch: all of them, for audits and incident work."""
+    log_retention_days: int = 90
+    """Audit logs are kept a quarter: long enough for most investigations."""
+
+    def __post_init__(self) -> None:
+        if not _VERSION.match(str(self.version)):
+            raise ConfigError("version", "an EKS Kubernetes version such as '1.33'", self.version)
+        # /8 at the widest: "limited to" rules out 0.0.0.0/0.
+        validation.cidr_blocks(
+            "endpoint_public_access_cidrs", self.endpoint_public_access_cidrs, prefix_between=(8, 32)
+        )
+        validation.unique("endpoint_public_access_cidrs", self.endpoint_public_access_cidrs)
+        for index, arn in enumerate(self.admin_principal_arns):
+            if not _PRINCIPAL.match(arn):
+                raise ConfigError(
+                    f"admin_principal_arns[{index}]",
+                    "an IAM role or user ARN (arn:aws:iam::<account>:role/<name>)",
+                    arn,
+                )
+        validation.unique("admin_principal_arns", self.admin_principal_arns)
+        for log_type in self.log_types:
+            validation.one_of("log_types", log_type, LOG_TYPES)
+        validation.unique("log_types", self.log_types)
+        validation.log_retention("log_retention_days", self.log_retention_days)
+
+
+def _principal_id(arn: str) -> str:
+    """A stable PascalCase construct id from a principal's name (its position in the list may change)."""
+    name = arn.rsplit("/", 1)[-1]
+    return "".join(part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", name) if part)
+
+
+class EksCluster(Construct):
+    """Cluster ``name`` in ``subnet_ids`` (private), Kubernetes secrets envelope-encrypted with ``secrets_key``.
+
+    The API endpoint is private, and public only for ``endpoint_public_access_cidrs``;
+    authentication is by access entries only (no aws-auth ConfigMap), each
+    admin principal getting AmazonEKSClusterAdminPolicy on the whole cluster.
+    Control-plane logs go to ``/aws/eks/<name>/cluster``, made here with a retention.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        name: str,
+        subnet_ids: Sequence[str],
+        secrets_key: KeyLike,
+        props: EksClusterProps,
+    ) -> None:
+        super().__init__(scope, id_)
+        validation.resource_name("cluster name", name, max_length=100)
+        self.name = name
+        role = ServiceRole(
+            self, "Role", name=f"{name}-cluster", service="eks.amazonaws.com", description=f"Control plane of {name}"
+        )
+        role.attach_managed_policy("AmazonEKSClusterPolicy")
+        # EKS encrypts secrets with the key as the cluster role.
+        role.add_policy(
+            "EncryptSecrets",
+            Statement(
+                actions=["kms:Encrypt", "kms:Decrypt", "kms:ListGrants", "kms:DescribeKey", "kms:CreateGrant"],
+                resources=[secrets_key.arn],
+            ),
+        )
+        log_group = CloudwatchLogGroup(
+            self, "LogGroup", name=f"/aws/eks/{name}/cluster", retention_in_days=props.log_retention_days
+        )
+        public = bool(props.endpoint_public_access_cidrs)
+        self.cluster = AwsEksCluster(
+            self,
+            "Cluster",
+            name=name,
+            role_arn=role.arn,
+            version=props.version,
+            vpc_config=EksClusterVpcConfig(
+                subnet_ids=list(subnet_ids),
+                endpoint_private_access=True,
+                endpoint_public_access=public,
+                public_access_cidrs=list(props.endpoint_public_access_cidrs) if public else None,
+            ),
+            encryption_config=EksClusterEncryptionConfig(
+                provider=EksClusterEncryptionConfigProvider(key_arn=secrets_key.arn), resources=["secrets"]
+            ),
+            enabled_cluster_log_types=list(props.log_types),
+            access_config=EksClusterAccessConfig(
+                authentication_mode="API", bootstrap_cluster_creator_admin_permissions=False
+            ),
+            tags={"Name": name},
+            depends_on=[log_group, *role.ready],
+        )
+        self.arn = self.cluster.arn
+        self.endpoint = self.cluster.endpoint
+        self.security_group_id = self.cluster.vpc_config.cluster_security_group_id
+        """The security group EKS gives the control plane and managed nodes (pods use it by default)."""
+        for arn in props.admin_principal_arns:
+            self.grant_admin(arn)
+
+    def grant_admin(self, principal_arn: str) -> None:
+        """Cluster-admin for an IAM role or user, through an access entry."""
+        key = _principal_id(principal_arn)
+        entry = EksAccessEntry(
+            self, f"Admin{key}", cluster_name=self.cluster.name, principal_arn=principal_arn, type="STANDARD"
+        )
+        EksAccessPolicyAssociation(
+            self,
+            f"Admin{key}Policy",
+            cluster_name=self.cluster.name,
+            principal_arn=entry.principal_arn,
+            policy_arn=f"arn:{partition(self)}:eks::aws:cluster-access-policy/{ADMIN_POLICY}",
+            access_scope=EksAccessPolicyAssociationAccessScope(type="cluster"),
+        )
+
+    def declare_outputs(self, prefix: str = "") -> None:
+        """``<prefix>eks_cluster_name``, ``_endpoint`` and ``_security_group_id``."""
+        output(self, f"{prefix}eks_cluster_name", self.cluster.name, f"EKS cluster {self.name}")
+        output(self, f"{prefix}eks_cluster_endpoint", self.endpoint, f"API endpoint of {self.name}")
+        output(
+            self,
+            f"{prefix}eks_cluster_security_group_id",
+            self.security_group_id,
+            f"Security group of {self.name}'s control plane and managed nodes",
+        )

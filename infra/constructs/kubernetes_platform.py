@@ -1,0 +1,69 @@
+"""One region's Kubernetes platform: network, EKS secrets key, cluster and managed node group."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from constructs import Construct
+
+from infra.constructs.eks_cluster import EksCluster, EksClusterProps
+from infra.constructs.eks_node_group import EksNodeGroup, EksNodeGroupProps
+from infra.constructs.kms_key import KmsKey, KmsKeyProps
+from infra.constructs.network import ExistingNetworkProps, NetworkProps, network_from
+
+# Where Kubernetes load balancer controllers put internet-facing and internal load balancers.
+SUBNET_ROLE_TAGS = {
+    "public": {"kubernetes.io/role/elb": "1"},
+    "private": {"kubernetes.io/role/internal-elb": "1"},
+}
+
+
+@dataclass(frozen=True, kw_only=True)
+class KubernetesPlatformProps:
+    """Every part of one region's platform."""
+
+    network: NetworkProps | ExistingNetworkProps
+    cluster: EksClusterProps = field(default_factory=EksClusterProps)
+    nodes: EksNodeGroupProps = field(default_factory=EksNodeGroupProps)
+    keys: KmsKeyProps = field(default_factory=KmsKeyProps)
+
+
+class KubernetesPlatform(Construct):
+    """Network ``name``, key ``alias/<key_alias>``, cluster ``cluster_name`` and node group ``<cluster_name>-nodes``.
+
+    The cluster and its nodes live in the network's private subnets; the
+    subnets carry the tags load balancer controllers look for. Create it under
+    a RegionScope for any region but the stack's default.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        name: str,
+        key_alias: str,
+        cluster_name: str,
+        props: KubernetesPlatformProps,
+    ) -> None:
+        super().__init__(scope, id_)
+        self.network = network_from(self, "Network", name=name, props=props.network, subnet_tags=SUBNET_ROLE_TAGS)
+        self.key = KmsKey(
+            self,
+            "EksKey",
+            alias=key_alias,
+            description=f"KMS key for the Kubernetes secrets of {cluster_name}",
+            props=props.keys,
+        )
+        private = list(self.network.private_subnet_ids)
+        self.cluster = EksCluster(
+            self, "Cluster", name=cluster_name, subnet_ids=private, secrets_key=self.key, props=props.cluster
+        )
+        self.nodes = EksNodeGroup(
+            self, "Nodes", cluster=self.cluster, name=f"{cluster_name}-nodes", subnet_ids=private, props=props.nodes
+        )
+
+    def declare_outputs(self, prefix: str = "") -> None:
+        """The network's and the cluster's outputs, each name starting with ``prefix``."""
+        self.network.declare_outputs(prefix)
+        self.cluster.declare_outputs(prefix)

@@ -1,0 +1,428 @@
+"""Luneo: both regions of an environment in one stack (``luneo-<env>-*``), eu-west-1 primary, us-east-1 secondary."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from dataclasses import dataclass
+
+from constructs import Construct
+
+from infra.config.luneo import LuneoSettings
+from infra.config.mapping import to_props
+from infra.constructs.aurora_postgres_cluster import AuroraPostgresCluster, AuroraPostgresProps
+from infra.constructs.aws_context import RegionScope
+from infra.constructs.cdn_distribution import CdnDistribution, CdnDistributionProps, CdnOrigin
+from infra.constructs.container_registry import ContainerRegistry, ContainerRegistryProps, RegistryReplication
+from infra.constructs.dns_failover import FailoverRecord, FailoverRecordProps
+from infra.constructs.eks_cluster import EksClusterProps
+from infra.constructs.eks_node_group import EksNodeGroupProps
+from infra.constructs.kms_key import KmsKey, KmsKeyProps
+from infra.constructs.kubernetes_platform import KubernetesPlatform, KubernetesPlatformProps
+from infra.constructs.monitoring import Monitoring, MonitoringProps
+from infra.constructs.outputs import output
+from infra.constructs.postgres_instance import MasterPassword, PostgresInstance, PostgresInstanceProps, ReadReplicaProps
+from infra.constructs.private_bucket import PrivateBucket, PrivateBucketProps
+from infra.constructs.redis_replication_group import RedisProps, RedisReplicationGroup
+from infra.constructs.secret import Secret, SecretProps
+from infra.constructs.security_group import SecurityGroup
+from infra.registry import StackSpec
+from infra.stacks.base import AwsStack
+from infra.stacks.props import network_props
+from infra.validation import ConfigError
+
+SECRETS_KEY_DESCRIPTION = "KMS key for application secrets"
+"""The document's description of ``luneo-secrets``."""
+SECRETS_KEY_SERVICES = ("secretsmanager.amazonaws.com", "rds.amazonaws.com")
+"""The only services through which the secrets key may be used (the document's ``allowed_services``)."""
+
+
+@dataclass(frozen=True, kw_only=True)
+class LuneoProps:
+    """Everything a Luneo environment builds, in both regions."""
+
+    prefix: str
+    secondary_region: str
+    primary: KubernetesPlatformProps
+    secondary: KubernetesPlatformProps
+    database: PostgresInstanceProps | None
+    """Instance mode: the RDS instance (its replica from ``replica``); None in Aurora mode."""
+    replica: ReadReplicaProps
+    aurora: AuroraPostgresProps | None
+    """Aurora mode: the global database; None in instance mode."""
+    cache: RedisProps
+    assets: PrivateBucketProps
+    cdn: CdnDistributionProps
+    repositories: tuple[str, ...]
+    """ECR names (``<environment>/<document name>``)."""
+    registry: ContainerRegistryProps
+    enable_registry_replication: bool
+    failover: FailoverRecordProps | None
+    keys: KmsKeyProps
+    secrets: SecretProps
+    monitoring: MonitoringProps
+
+
+def _pascal(text: str) -> str:
+    return "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", text) if part)
+
+
+class LuneoStack(AwsStack):
+    """One Luneo environment: everything in eu-west-1 is under the default provider, everything in the
+    secondary region under the ``secondary`` RegionScope (addresses ``Secondary/...``).
+
+    - Per region: a VPC (public, private and isolated data subnets), an EKS
+      cluster ``<prefix>-eks-primary``/``-secondary`` with a Spot node group,
+      and KMS keys per purpose ``alias/<prefix>-<purpose>`` (eks, rds, s3,
+      alerts; rds in the secondary for the replica's storage).
+    - Data in eu-west-1: PostgreSQL ``<prefix>-db`` (RDS key) with a read
+      replica ``<prefix>-db-replica`` in the secondary region (its own RDS
+      key), or an Aurora global database; Redis ``<prefix>-redis`` (Redis key);
+      the connection secret ``<prefix>/database`` (secrets key, usable only
+      through Secrets Manager and RDS). Both reach the databases and Redis
+      only from their region's EKS cluster security group.
+    - Assets ``<prefix>-assets`` (S3 key) replicated to
+      ``<prefix>-assets-replica``, both behind one CloudFront distribution
+      (origin access control, the replica as failover origin).
+    - ECR ``<env>/luneo-*`` in both regions, replicated from the primary.
+    - Route 53 failover between the regions' ingress hostnames.
+    - Topics ``<prefix>-alerts`` in each region (alarms notify a topic of their
+      own region): Redis, database and replication alarms in eu-west-1,
+      replica lag and health checks in us-east-1.
+    """
+
+    @classmethod
+    def configure(cls, spec: StackSpec) -> LuneoProps:
+        settings = spec.settings_of(LuneoSettings)
+        path = f"{settings.system}.{settings.environment}"
+        keys = to_props(KmsKeyProps, settings.keys, f"{path}.keys")
+        cluster = to_props(EksClusterProps, settings.kubernetes, f"{path}.kubernetes")
+
+        def platform(role: str) -> KubernetesPlatformProps:
+            region = getattr(settings, role)
+            return KubernetesPlatformProps(
+                network=network_props(region.network, f"{path}.{role}.network"),
+                cluster=cluster,
+                nodes=to_props(EksNodeGroupProps, region.nodes, f"{path}.{role}.nodes"),
+                keys=keys,
+            )
+
+        database = aurora = None
+        if settings.enable_aurora_global:
+            aurora = to_props(AuroraPostgresProps, settings.aurora, f"{path}.aurora")
+        else:
+            database = to_props(PostgresInstanceProps, settings.database, f"{path}.database")
+            if database.master_password != MasterPassword.WRITE_ONLY:
+                raise ConfigError(
+                    f"{path}.database.master_password",
+                    "write_only (the password is generated at apply time and kept in the luneo-secrets secret)",
+                    database.master_password.value,
+                )
+        failover = None
+        if settings.enable_failover_dns:
+            failover = to_props(FailoverRecordProps, settings.dns, f"{path}.dns")
+        return LuneoProps(
+            prefix=settings.name_prefix,
+            secondary_region=settings.secondary.region,
+            primary=platform("primary"),
+            secondary=platform("secondary"),
+            database=database,
+            replica=to_props(ReadReplicaProps, settings.replica, f"{path}.replica"),
+            aurora=aurora,
+            cache=to_props(RedisProps, settings.cache, f"{path}.cache"),
+            assets=to_props(PrivateBucketProps, settings.assets, f"{path}.assets"),
+            cdn=to_props(CdnDistributionProps, settings.cdn, f"{path}.cdn"),
+            repositories=tuple(settings.repository_name(name) for name in settings.repositories),
+            registry=to_props(ContainerRegistryProps, settings.registry, f"{path}.registry"),
+            enable_registry_replication=settings.enable_registry_replication,
+            failover=failover,
+            keys=keys,
+            secrets=to_props(SecretProps, settings.secrets, f"{path}.secrets"),
+            monitoring=to_props(MonitoringProps, settings.monitoring, f"{path}.monitoring"),
+        )
+
+    def __init__(self, scope: Construct, spec: StackSpec, props: LuneoProps) -> None:
+        super().__init__(scope, spec)
+        prefix = props.prefix
+        self.props = props
+        secondary = self.region("secondary", props.secondary_region)
+        # CloudFront certificates and Route 53 health check metrics live in us-east-1 only.
+        edge: Construct = secondary if props.secondary_region == "us-east-1" else self.region("edge", "us-east-1")
+
+        primary_keys = self._keys(self, ("rds", "redis", "s3", "alerts"))
+        secondary_keys = self._keys(secondary, ("rds", "s3", "alerts"))
+        secrets_key = KmsKey(
+            self,
+            "SecretsKey",
+            alias=f"{prefix}-secrets",
+            description=SECRETS_KEY_DESCRIPTION,
+            via_services=SECRETS_KEY_SERVICES,
+            props=props.keys,
+        )
+
+        self.primary = KubernetesPlatform(
+            self,
+            "Platform",
+            name=f"{prefix}-primary",
+            key_alias=f"{prefix}-eks",
+            cluster_name=f"{prefix}-eks-primary",
+            props=props.primary,
+        )
+        self.secondary = KubernetesPlatform(
+            secondary,
+            "Platform",
+            name=f"{prefix}-secondary",
+            key_alias=f"{prefix}-eks",
+            cluster_name=f"{prefix}-eks-secondary",
+            props=props.secondary,
+        )
+        primary_nodes = SecurityGroup.existing(
+            self, "PrimaryClusterGroup", group_id=self.primary.cluster.security_group_id, name=f"{prefix}-eks-primary"
+        )
+        secondary_nodes = SecurityGroup.existing(
+            secondary,
+            "ClusterGroup",
+            group_id=self.secondary.cluster.security_group_id,
+            name=f"{prefix}-eks-secondary",
+        )
+
+        self.monitoring = Monitoring(
+            self, "Monitoring", name=prefix, kms_key=primary_keys["alerts"], props=props.monitoring
+        )
+        self.secondary_monitoring = Monitoring(
+            secondary, "Monitoring", name=prefix, kms_key=secondary_keys["alerts"], props=props.monitoring
+        )
+
+        self.database_secret = Secret(
+            self,
+            "DatabaseSecret",
+            name=f"{prefix}/database",
+            description="Database URL, host, port, user and name, written by Terraform (password write-only)",
+            kms_key=secrets_key,
+            props=props.secrets,
+        )
+        self._database(secondary, primary_keys, secondary_keys, primary_nodes, secondary_nodes)
+
+        cache_subnets = list(self.primary.network.database_subnet_ids or self.primary.network.private_subnet_ids)
+        self.cache = RedisReplicationGroup(
+            self,
+            "Cache",
+            name=f"{prefix}-redis",
+            vpc_id=self.primary.network.vpc_id,
+            subnet_ids=cache_subnets,
+            kms_key=primary_keys["redis"],
+            props=props.cache,
+        )
+        self.cache.allow_from(primary_nodes, label="Redis from the EKS cluster")
+        self.monitoring.watch_redis(self.cache)
+
+        self._assets(secondary, edge, primary_keys, secondary_keys)
+        self._registries(secondary)
+
+        self.failover: FailoverRecord | None = None
+        if props.failover is not None:
+            self.failover = FailoverRecord(self, "Failover", name=f"{prefix}-ingress", props=props.failover)
+            edge_monitoring = self.secondary_monitoring
+            if edge is not secondary:
+                edge_monitoring = Monitoring(
+                    edge,
+                    "Monitoring",
+                    name=prefix,
+                    kms_key=self._keys(edge, ("alerts",))["alerts"],
+                    props=props.monitoring,
+                )
+            for role, check in self.failover.health_checks.items():
+                edge_monitoring.watch_health_check(
+                    check.id, name=f"{prefix}-ingress-{role}", key=f"{_pascal(role)}Ingress"
+                )
+        self._outputs()
+
+    def _keys(self, scope: Construct, purposes: tuple[str, ...]) -> dict[str, KmsKey]:
+        """One key per purpose, ``alias/<prefix>-<purpose>`` (aliases are regional: the same in each region)."""
+        descriptions = {
+            "rds": ("KMS key for RDS", ()),
+            "redis": ("KMS key for ElastiCache Redis", ()),
+            "s3": ("KMS key for S3 assets", ()),
+            "alerts": ("KMS key for the alert topic", ("cloudwatch.amazonaws.com",)),
+        }
+        keys = {}
+        for purpose in purposes:
+            description, services = descriptions[purpose]
+            keys[purpose] = KmsKey(
+                scope,
+                f"{_pascal(purpose)}Key",
+                alias=f"{self.props.prefix}-{purpose}",
+                description=description,
+                allowed_services=services,
+                props=self.props.keys,
+            )
+        return keys
+
+    def _database(
+        self,
+        secondary: RegionScope,
+        primary_keys: dict[str, KmsKey],
+        secondary_keys: dict[str, KmsKey],
+        primary_nodes: SecurityGroup,
+        secondary_nodes: SecurityGroup,
+    ) -> None:
+        props = self.props
+        prefix = props.prefix
+        network, remote = self.primary.network, self.secondary.network
+        subnets = list(network.database_subnet_ids or network.private_subnet_ids)
+        remote_subnets = list(remote.database_subnet_ids or remote.private_subnet_ids)
+        self.database: PostgresInstance | None = None
+        self.replica: PostgresInstance | None = None
+        self.aurora: AuroraPostgresCluster | None = None
+        self.aurora_secondary: AuroraPostgresCluster | None = None
+        if props.aurora is not None:
+            self.aurora = AuroraPostgresCluster(
+                self,
+                "Database",
+                identifier=f"{prefix}-db",
+                vpc_id=network.vpc_id,
+                subnet_ids=subnets,
+                storage_key=primary_keys["rds"],
+                props=props.aurora,
+            )
+            self.aurora_secondary = self.aurora.add_secondary(
+                secondary,
+                "Database",
+                identifier=f"{prefix}-db-secondary",
+                vpc_id=remote.vpc_id,
+                subnet_ids=remote_subnets,
+                storage_key=secondary_keys["rds"],
+            )
+            self.aurora.allow_from(primary_nodes, label="PostgreSQL from the EKS cluster")
+            self.aurora_secondary.allow_from(secondary_nodes, label="PostgreSQL from the EKS cluster")
+            self.aurora.write_connection_secret(self.database_secret)
+            self.secondary_monitoring.watch_replica_lag(self.aurora_secondary.identifier, cluster=True)
+            return
+        if props.database is None:  # configure sets one of the two
+            raise LookupError("Luneo stack without a database")
+        self.database = PostgresInstance(
+            self,
+            "Database",
+            identifier=f"{prefix}-db",
+            vpc_id=network.vpc_id,
+            subnet_ids=subnets,
+            storage_key=primary_keys["rds"],
+            secret_key=None,
+            props=props.database,
+        )
+        self.replica = self.database.add_read_replica(
+            secondary,
+            "DatabaseReplica",
+            identifier=f"{prefix}-db-replica",
+            vpc_id=remote.vpc_id,
+            subnet_ids=remote_subnets,
+            storage_key=secondary_keys["rds"],
+            props=props.replica,
+        )
+        self.database.allow_from(primary_nodes, label="PostgreSQL from the EKS cluster")
+        self.replica.allow_from(secondary_nodes, label="PostgreSQL from the EKS cluster")
+        self.database.write_connection_secret(self.database_secret)
+        self.monitoring.watch_database(self.database)
+        self.secondary_monitoring.watch_database(self.replica, key="Replica")
+        self.secondary_monitoring.watch_replica_lag(self.replica.identifier)
+
+    def _assets(
+        self,
+        secondary: RegionScope,
+        edge: Construct,
+        primary_keys: dict[str, KmsKey],
+        secondary_keys: dict[str, KmsKey],
+    ) -> None:
+        props = self.props
+        prefix = props.prefix
+        self.assets = PrivateBucket(
+            self,
+            "Assets",
+            bucket_name=f"{prefix}-assets",
+            props=dataclasses.replace(props.assets, kms_key_arn=primary_keys["s3"].arn),
+        )
+        self.assets_replica = PrivateBucket(
+            secondary,
+            "AssetsReplica",
+            bucket_name=f"{prefix}-assets-replica",
+            props=dataclasses.replace(props.assets, kms_key_arn=secondary_keys["s3"].arn),
+        )
+        self.assets.replicate_to(self.assets_replica, role_name=f"{prefix}-assets-replication")
+        self.monitoring.watch_bucket_replication(self.assets)
+        self.cdn = CdnDistribution(
+            self,
+            "Cdn",
+            name=f"{prefix}-assets",
+            origin=CdnOrigin.s3_bucket(origin_id="assets", bucket=self.assets, key=primary_keys["s3"]),
+            failover_origin=CdnOrigin.s3_bucket(
+                origin_id="assets-replica", bucket=self.assets_replica, key=secondary_keys["s3"]
+            ),
+            certificate_scope=edge,
+            props=props.cdn,
+        )
+
+    def _registries(self, secondary: RegionScope) -> None:
+        props = self.props
+        self.registries = {
+            name: ContainerRegistry(self, f"Registry{_pascal(name)}", name=name, props=props.registry)
+            for name in props.repositories
+        }
+        self.secondary_registries = {
+            name: ContainerRegistry(secondary, f"Registry{_pascal(name)}", name=name, props=props.registry)
+            for name in props.repositories
+        }
+        if props.enable_registry_replication:
+            RegistryReplication(
+                self,
+                "RegistryReplication",
+                repositories=list(self.registries.values()),
+                destination_regions=[props.secondary_region],
+                depends_on=[registry.repository for registry in self.secondary_registries.values()],
+            )
+
+    def _outputs(self) -> None:
+        self.primary.declare_outputs("primary_")
+        self.secondary.declare_outputs("secondary_")
+        if self.aurora is not None and self.aurora_secondary is not None:
+            output(self, "database_endpoint", self.aurora.endpoint, "Aurora writer endpoint (eu-west-1), private")
+            output(self, "database_reader_endpoint", self.aurora.reader_endpoint, "Aurora reader endpoint (eu-west-1)")
+            output(
+                self,
+                "database_secondary_reader_endpoint",
+                self.aurora_secondary.reader_endpoint,
+                "Aurora reader endpoint of the secondary region (promoted in a regional failover)",
+            )
+        elif self.database is not None and self.replica is not None:
+            output(self, "database_endpoint", self.database.endpoint, "PostgreSQL endpoint (host:port), private")
+            output(
+                self,
+                "database_replica_endpoint",
+                self.replica.endpoint,
+                "Read replica endpoint in the secondary region (promote it in a regional failover)",
+            )
+        output(self, "database_secret_arn", self.database_secret.arn, "Secret with the database URL (key url)")
+        output(self, "redis_endpoint", self.cache.primary_endpoint, "Redis primary endpoint (TLS), private")
+        output(self, "assets_bucket_name", self.assets.name, "S3 bucket of the assets (eu-west-1)")
+        output(self, "assets_replica_bucket_name", self.assets_replica.name, "Replica of the assets bucket")
+        self.cdn.declare_outputs()
+        output(
+            self,
+            "ecr_repository_urls",
+            {name: registry.url for name, registry in self.registries.items()},
+            "Push images here (eu-west-1); they replicate to the secondary region",
+        )
+        output(
+            self,
+            "secondary_ecr_repository_urls",
+            {name: registry.url for name, registry in self.secondary_registries.items()},
+            "The secondary cluster pulls from these replicas",
+        )
+        output(self, "sns_topic_arn", self.monitoring.topic_arn, "SNS topic of the alarms in eu-west-1")
+        output(
+            self,
+            "secondary_sns_topic_arn",
+            self.secondary_monitoring.topic_arn,
+            "SNS topic of the alarms in the secondary region (replica lag, health checks)",
+        )
+        if self.failover is not None:
+            self.failover.declare_outputs()
