@@ -23,20 +23,9 @@ from infra.constructs.cdn_distribution import (
 from infra.constructs.kms_key import KmsKey
 from infra.constructs.lambda_function import FunctionCode, LambdaFunction, LambdaFunctionProps
 from infra.constructs.private_bucket import PrivateBucket, PrivateBucketProps
-from infra.registry import StackSpec
-from infra.stacks.base import AwsStack
 from infra.validation import ConfigError
-from tests.support.synth import only, policy, resource_names, resources, synth
+from tests.support.synth import eu_stack, only, policy, resource_names, resources, synth
 
-SPEC = StackSpec(
-    stack_id="demo-prod",
-    kind="platform",
-    system="demo",
-    environments=("prod",),
-    regions=("eu-west-1", "us-east-1"),
-    state=None,
-    factory="infra.stacks.base:AwsStack",
-)
 CERTIFICATE = "arn:aws:acm:us-east-1:123456789012:certificate/x"
 
 
@@ -61,7 +50,7 @@ def function_origin(scope: Construct, *, behavior: CacheBehavior = DYNAMIC) -> C
 
 def assets(props: CdnDistributionProps | None = None, *, failover: bool = True) -> dict[str, Any]:
     """Luneo's shape: a bucket in eu-west-1, its replica in us-east-1 as failover origin."""
-    stack = AwsStack(CdktfTesting.app(), SPEC)
+    stack = eu_stack()
     edge = stack.region("secondary", "us-east-1")
     CdnDistribution(
         stack,
@@ -216,7 +205,7 @@ def test_failover_is_refused_where_cloudfront_cannot_fail_over(primary: CacheBeh
 
 
 def test_a_certificate_outside_us_east_1_is_refused() -> None:
-    stack = AwsStack(CdktfTesting.app(), SPEC)
+    stack = eu_stack()
     with pytest.raises(ConfigError, match=r"demo-assets certificate region must be us-east-1"):
         CdnDistribution(
             stack,
