@@ -51,6 +51,28 @@ class ConfiguredStack(Protocol):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Upload:
+    """What an operator puts into S3 before a stack deploys: a release package, or a bucket no stack makes.
+
+    On AWS it is the operator's step (the system's README section says how); on
+    the emulator, ``make up`` and the deploy tests put a stand-in there before
+    the stack deploys and take it away when the stack is destroyed.
+    """
+
+    bucket: str
+    key: str | None = None
+    """A Lambda package in the bucket (the stand-in is a zip holding an executable ``bootstrap``);
+    None: the bucket alone."""
+    make_bucket: bool = False
+    """No stack makes the bucket: it is made when missing, and removed with the stack when empty."""
+
+    def __post_init__(self) -> None:
+        validation.bucket_name("upload bucket", self.bucket)
+        if self.key is not None and not self.key.endswith(".zip"):
+            raise ConfigError("upload key", "the key of a .zip package", self.key)
+
+
+@dataclass(frozen=True, kw_only=True)
 class StackSpec:
     """One stack: its id, what it is, where its state lives, and how to build it."""
 
@@ -79,6 +101,8 @@ class StackSpec:
     database and secret a databases stack makes for a customer instance): deployed before it and destroyed
     after it wherever they can be; where one cannot (on the emulator, a stack on another provider), this one
     deploys without it."""
+    uploads: tuple[Upload, ...] = ()
+    """What an operator puts into S3 before this stack deploys (see :class:`Upload`)."""
 
     def __post_init__(self) -> None:
         if not self.stack_id or len(self.stack_id) > 128:

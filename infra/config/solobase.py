@@ -62,7 +62,7 @@ from infra.config.sections import (
     SecretSettings,
     ServiceSettings,
 )
-from infra.registry import StackSpec, System, platform_stack
+from infra.registry import StackSpec, System, Upload, platform_stack
 from infra.solobase import tenants
 from infra.solobase.tenants import Plan, Runtime, TenancySettings, TenantRegistry
 from infra.validation import ConfigError
@@ -351,7 +351,11 @@ def stacks(settings: SolobaseSettings) -> list[StackSpec]:
                     "ecs",
                 )
     platform = platform_stack(settings, PLATFORM, regions=[settings.backup_region] if settings.backup_region else [])
-    platform = dataclasses.replace(platform, arguments={"shards": found.shards})
+    binaries = settings.binaries
+    # The release: the package in the binaries bucket, which prod's platform makes and the others expect.
+    bucket = () if binaries.create_bucket else (Upload(bucket=binaries.bucket_name, make_bucket=True),)
+    package = Upload(bucket=binaries.bucket_name, key=binaries.package_key)
+    platform = dataclasses.replace(platform, arguments={"shards": found.shards}, uploads=bucket)
     specs = [platform]
     for shard in found.shards:
         specs.append(
@@ -388,6 +392,7 @@ def stacks(settings: SolobaseSettings) -> list[StackSpec]:
                 arguments={"tenant": tenant},
                 depends_on=(platform.stack_id,),
                 run_time_needs=shard_needs,
+                uploads=(package,) if tenant.runtime is Runtime.LAMBDA else (),
             )
         )
     return specs

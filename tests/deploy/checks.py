@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import json
 import urllib.parse
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 from tests.deploy import solobase
-from tests.support.deploy import DeployCycle, DeployResult, Fixture
+from tests.support.deploy import DeployCycle, DeployResult
 from tests.support.documented import FREESIDE_OUTPUTS, LUNEO_OUTPUTS, REPLAYDASH_OUTPUTS
 from tests.support.terraform import Terraform
 
@@ -92,6 +92,3 @@ BY_SYSTEM: dict[str, Check] = {
     "luneo": luneo,
     "solobase": solobase.check,
 }
-
-FIXTURES: dict[str, Sequence[Callable[[], Fixture]]] = {"solobase": (solobase.BinariesPackage,)}
-"""What an operator puts into the account before deploying a system's stacks."""

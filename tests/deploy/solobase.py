@@ -1,13 +1,9 @@
-"""Solobase on the emulator: the package upload an operator makes before a deploy, and checks on what was deployed."""
+"""Solobase on the emulator: checks on what was deployed (its package upload is the spec's: infra.up.uploads)."""
 
 from __future__ import annotations
 
-import io
 import json
 import re
-import zipfile
-from dataclasses import dataclass
-from typing import Any
 
 from infra.config.solobase import SolobaseSettings
 from infra.solobase.tenants import Tenant
@@ -15,45 +11,6 @@ from tests.support.deploy import DeployCycle, DeployResult
 from tests.support.terraform import Terraform
 
 CREDENTIAL_URL = re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@")
-PACKAGE_BODY = b"#!/bin/sh\n# stands for the Go binary built for provided.al2023\n"
-
-
-@dataclass
-class BinariesPackage:
-    """The README's release step: the instance package uploaded to the binaries bucket.
-
-    Where the environment does not create the bucket (it is prod's), the bucket is
-    made first, as prod's platform would have, and removed again after the cycle.
-    """
-
-    created_bucket: bool = False
-
-    def _where(self, cycle: DeployCycle) -> tuple[Any, str, str]:
-        settings = cycle.plan.settings_of(SolobaseSettings)
-        s3 = cycle.emulator.client("s3", cycle.account, cycle.plan.region)
-        return s3, settings.binaries.bucket_name, settings.binaries.package_key
-
-    def set_up(self, cycle: DeployCycle) -> None:
-        s3, bucket, key = self._where(cycle)
-        if not cycle.plan.settings_of(SolobaseSettings).binaries.create_bucket:
-            s3.create_bucket(Bucket=bucket)
-            self.created_bucket = True
-        else:
-            raise AssertionError("an environment creating the bucket needs its platform before the upload")
-        package = io.BytesIO()
-        with zipfile.ZipFile(package, "w") as archive:
-            info = zipfile.ZipInfo("bootstrap")
-            info.external_attr = 0o755 << 16
-            archive.writestr(info, PACKAGE_BODY)
-        s3.put_object(Bucket=bucket, Key=key, Body=package.getvalue())
-
-    def tear_down(self, cycle: DeployCycle) -> None:
-        s3, bucket, _ = self._where(cycle)
-        for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket):
-            for item in page.get("Versions", []) + page.get("DeleteMarkers", []):
-                s3.delete_object(Bucket=bucket, Key=item["Key"], VersionId=item["VersionId"])
-        if self.created_bucket:
-            s3.delete_bucket(Bucket=bucket)
 
 
 def _no_secret_values_in_state(result: DeployResult) -> None:

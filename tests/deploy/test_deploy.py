@@ -16,7 +16,7 @@ import pytest
 from emulator.server import Emulator
 from infra.up.selection import not_on_emulator
 from tests.conftest import bootstrap_of, emulator_deploys, emulator_stack_ids, record_deploy, spec_of
-from tests.deploy.checks import BY_SYSTEM, FIXTURES, Check
+from tests.deploy.checks import BY_SYSTEM, Check
 from tests.support.cli import CdktfCli
 from tests.support.deploy import DeployCycle, DeployResult
 from tests.support.terraform import Terraform
@@ -58,7 +58,6 @@ def _cycle(
         after_apply=checks,
         cli=cli,
         dependents=dependents,
-        fixtures=[make() for make in FIXTURES.get(plan.system, ())],
     )
     result = cycle.run()
     record_deploy(stack_id, result.observed_drift)

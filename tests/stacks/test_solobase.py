@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from infra import app, config
-from infra.registry import StackSpec
+from infra.registry import StackSpec, Upload
 from infra.solobase import tenants
 from infra.validation import ConfigError
 from tests.conftest import load_stack, spec_of, stack_specs
@@ -66,6 +66,13 @@ def test_every_environment_yields_its_platform_a_databases_stack_per_shard_and_a
     assert not shard.deploys_on_emulator
     stark = specs["solobase-prod-tenant-stark"]
     assert (stark.depends_on, stark.run_time_needs) == (("solobase-prod",), ()), "business: no shard"
+    # The release an operator uploads: the package for Lambda instances; the bucket, where prod's platform
+    # does not make it.
+    package = Upload(bucket="solobase-binaries", key="solobase-v0.1.0.zip")
+    assert acme.uploads == stark.uploads == (package,)
+    assert specs["solobase-dev-tenant-globex"].uploads == (), "ECS: an image, not a package"
+    assert specs["solobase-dev"].uploads == (Upload(bucket="solobase-binaries", make_bucket=True),)
+    assert specs["solobase-prod"].uploads == ()
     assert specs["solobase-prod"].regions == ("us-east-1", "us-west-2")
 
 

@@ -1,20 +1,21 @@
 """The deploy check every stack goes through on the emulator.
 
 1. bootstrap: the stack's bootstrap stack is applied on local state;
-2. fixtures: what an operator puts into the account by hand before a deploy
-   (an uploaded package, say) is put there;
+2. uploads: what an operator puts into S3 before the stack deploys (its
+   ``uploads``: a release package, a bucket no stack makes) is put there, as
+   ``make up`` does (infra.up.uploads);
 3. apply: the stack is applied on the S3 backend (DynamoDB + S3 lock file) inside the emulator;
 4. the state object is in the bucket;
 5. a second ``plan -detailed-exitcode`` shows no change but allowlisted emulator drift;
 6. dependents: stacks deployed on top of it (customer stacks on their platform)
-   go through steps 3 to 5 in order, and are destroyed before it (step 7);
+   go through steps 2 to 5 in order, and are destroyed before it (step 7);
 7. teardown, last deployed first: protections (deletion protection and the
    like) are switched off through config overrides and applied, as an operator
    would, then destroy; the emulator then holds exactly what it held before that
    stack's apply, apart from the leftovers a destroy is meant to leave (final
-   database snapshots), which are checked and removed;
-8. fixtures are removed, the bootstrap stack is emptied and destroyed the same
-   way, and the emulator holds what it held before the cycle.
+   database snapshots), which are checked and removed, and its uploads are taken away;
+8. the bootstrap stack is emptied and destroyed the same way, and the emulator
+   holds what it held before the cycle.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 from emulator.allowlist import EmulatorDrift, allowed
 from emulator.dns_validator import DnsValidator
@@ -31,6 +32,7 @@ from emulator.launcher import DEFAULT_ACCOUNT
 from emulator.server import Emulator
 from infra.registry import StackSpec
 from infra.stacks.bootstrap import LOCAL_STATE_DIR_ENV
+from infra.up import uploads
 from infra.up.stacks import empty_bucket
 from tests.support.cli import CdktfCli
 from tests.support.progress import phase
@@ -100,14 +102,6 @@ def expected_final_snapshots(stack: dict[str, Any]) -> list[str]:
     ]
 
 
-class Fixture(Protocol):
-    """Something an operator puts into the account before a deploy and removes after it."""
-
-    def set_up(self, cycle: DeployCycle) -> None: ...
-
-    def tear_down(self, cycle: DeployCycle) -> None: ...
-
-
 @dataclass
 class DeployCycle:
     """Everything one stack's deploy check needs."""
@@ -126,8 +120,6 @@ class DeployCycle:
     dependents: Sequence[StackSpec] = ()
     """Stacks deployed on top of ``plan`` (they look its resources up), in order, each checked like it and
     destroyed before it. They share its account and state bucket."""
-    fixtures: Sequence[Fixture] = ()
-    """Set up after the bootstrap, before any stack; torn down after every stack is destroyed."""
     dependent_results: dict[str, DeployResult] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -189,8 +181,7 @@ class DeployCycle:
         clean = inventory()
         phase(f"bootstrap {self.bootstrap.stack_id}")
         boot = self._bootstrap(env)
-        for fixture in self.fixtures:
-            fixture.set_up(self)
+        self._uploads(self.plan, place=True)
         before_stack = inventory()
 
         result = DeployResult(self.plan.stack_id, set(stack_json.get("resource", {})))
@@ -211,6 +202,7 @@ class DeployCycle:
         self._check_applied(self.plan, tf, result)
         deployed: list[tuple[StackSpec, Terraform, set[str]]] = [(self.plan, tf, before_stack)]
         for spec in self.dependents:
+            self._uploads(spec, place=True)
             before = inventory()
             phase(f"apply {spec.stack_id}")
             on_top = Terraform.for_stack(self.synth_dir / "stacks" / spec.stack_id, self.workroot / spec.stack_id, env)
@@ -226,8 +218,7 @@ class DeployCycle:
             self._remove_final_snapshots(_stack_json(self.synth_dir, spec.stack_id), account, spec.region)
             leftovers = inventory() - before
             assert not leftovers, f"destroy of {spec.stack_id} left objects in the emulator: {sorted(leftovers)}"
-        for fixture in reversed(self.fixtures):
-            fixture.tear_down(self)
+            self._uploads(spec, place=False)
         for other in self.dependent_results.values():
             result.observed_drift |= other.observed_drift
 
@@ -237,6 +228,10 @@ class DeployCycle:
         assert not remaining, f"bootstrap destroy left objects in the emulator: {sorted(remaining)}"
         print("\n".join([*boot.log, *(line for _, applied, _ in deployed for line in applied.log)]))
         return result
+
+    def _uploads(self, spec: StackSpec, *, place: bool) -> None:
+        """Put in (or take away) what an operator uploads before ``spec`` deploys, as make up does."""
+        (uploads.place if place else uploads.remove)(self.emulator, self.account, spec.region, spec.uploads)
 
     def _check_applied(self, spec: StackSpec, tf: Terraform, result: DeployResult | None = None) -> DeployResult:
         """Steps 4 and 5, then the stack-specific checks, on an applied stack."""
