@@ -49,7 +49,8 @@ UP_CHOICE = $(if $(SYSTEMS),--systems "$(SYSTEMS)",) $(if $(ENVS),--envs "$(ENVS
 is_set = $(filter 1 true yes,$(1))
 
 .PHONY: help deps servers synth diff deploy output database-url destroy bootstrap stacks emulator emulator-env \
-	up down status changed-stacks scan lint test bench clean link-files link-output link-rotate
+	up down status changed-stacks scan lint test bench clean link-files link-output link-rotate \
+	tenant-add tenant-move
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-13s %s\n", $$1, $$2}'
@@ -124,6 +125,16 @@ bootstrap: deps ## Create the state bucket and lock table for SYSTEM and ENV
 	@test -n "$(SYSTEM)" -a -n "$(ENV)" || { echo "usage: make bootstrap SYSTEM=<system> ENV=<environment>" >&2; exit 2; }
 	stack=$$($(RUN) python -m infra.cli bootstrap-stack "$(SYSTEM)" "$(ENV)"); \
 	INFRA_STACKS="$$stack" $(CDKTF) deploy "$$stack" $(PROVIDER_LOCK_FLAG) $(APPROVE_FLAG)
+
+tenant-add: .venv/.synced ## Place a Solobase customer instance on a shard and write it into the registry (ENV= SUBDOMAIN= PLAN= [RUNTIME=] [INSTANCE_ID=])
+	@test -n "$(ENV)" -a -n "$(SUBDOMAIN)" -a -n "$(PLAN)" || { echo "usage: make tenant-add ENV=<env> SUBDOMAIN=<label> PLAN=<plan> [RUNTIME=lambda|ecs] [INSTANCE_ID=<uuid>]" >&2; exit 2; }
+	@$(RUN) python -m infra.solobase.cli tenant-add --env "$(ENV)" --subdomain "$(SUBDOMAIN)" --plan "$(PLAN)" \
+	  $(if $(RUNTIME),--runtime "$(RUNTIME)",) $(if $(INSTANCE_ID),--instance-id "$(INSTANCE_ID)",)
+
+tenant-move: .venv/.synced ## Print the runbook moving a Solobase instance to a dedicated RDS instance (ENV= SUBDOMAIN= [WRITE=1])
+	@test -n "$(ENV)" -a -n "$(SUBDOMAIN)" || { echo "usage: make tenant-move ENV=<env> SUBDOMAIN=<label> [WRITE=1]" >&2; exit 2; }
+	@$(RUN) python -m infra.solobase.cli tenant-move --env "$(ENV)" --subdomain "$(SUBDOMAIN)" \
+	  $(if $(call is_set,$(WRITE)),--write-registry,)
 
 emulator: .venv/.synced ## Start the local AWS emulator (moto) and print the environment to use it
 	$(RUN) python -m emulator $(if $(PORT),--port $(PORT),) $(if $(ACCOUNT),--account $(ACCOUNT),)

@@ -44,9 +44,11 @@ _WARM_UP: tuple[tuple[Any, ...], ...] = (
     ("application-autoscaling", "describe_scalable_targets", {"ServiceNamespace": "ecs"}),
     ("iam", "list_roles"),
     ("s3", "list_buckets"),
+    ("lambda", "list_functions"),
+    ("cloudfront", "list_distributions"),
+    ("cloudtrail", "describe_trails"),
     ("eks", "list_clusters"),
     ("ec2", "describe_launch_templates"),
-    ("cloudfront", "list_distributions"),
     ("route53", "list_hosted_zones"),
     ("route53", "list_health_checks"),
     ("rds", "describe_db_clusters"),
@@ -233,6 +235,33 @@ def _not_deleted(item: dict[str, Any]) -> bool:
     return state not in ("deleted", "deleting", "inactive", "pendingdeletion", "pending_deletion")
 
 
+def _ecs_services(client: Callable[[str], Any]) -> set[str]:
+    """Services of every cluster: one stack's service can live on another stack's cluster.
+
+    Deleted services linger as INACTIVE (on AWS too, for a while): gone for our purposes.
+    """
+    ecs = client("ecs")
+    found = set()
+    for cluster in ecs.list_clusters()["clusterArns"]:
+        for page in ecs.get_paginator("list_services").paginate(cluster=cluster):
+            if not page["serviceArns"]:
+                continue
+            described = ecs.describe_services(cluster=cluster, services=page["serviceArns"])["services"]
+            found |= {f"ecs-service:{s['serviceArn']}" for s in described if s["status"] != "INACTIVE"}
+    return found
+
+
+def _listener_rules(client: Callable[[str], Any]) -> set[str]:
+    """Rules of every listener but their default ones: one stack's rule can sit on another's listener."""
+    elb = client("elbv2")
+    found = set()
+    for balancer in elb.describe_load_balancers()["LoadBalancers"]:
+        for listener in elb.describe_listeners(LoadBalancerArn=balancer["LoadBalancerArn"])["Listeners"]:
+            rules = elb.describe_rules(ListenerArn=listener["ListenerArn"])["Rules"]
+            found |= {f"listener-rule:{r['RuleArn']}" for r in rules if not r.get("IsDefault")}
+    return found
+
+
 def _eks_children(client: Callable[[str], Any]) -> set[str]:
     """Node groups and access entries of every EKS cluster (listed per cluster)."""
     eks = client("eks")
@@ -282,6 +311,8 @@ def _bucket_replication(client: Callable[[str], Any]) -> set[str]:
 
 
 _NESTED_INVENTORY: tuple[Callable[[Callable[[str], Any]], set[str]], ...] = (
+    _ecs_services,
+    _listener_rules,
     _eks_children,
     _route53_records,
     _registry_replication,
@@ -301,6 +332,15 @@ _INVENTORY: tuple[tuple[str, str, str, dict[str, Any], str, str, Callable[[Any],
         "SecurityGroups",
         "GroupId",
         lambda g: g["GroupName"] != "default",
+    ),
+    (
+        "security-group-rule",
+        "ec2",
+        "describe_security_group_rules",
+        {},
+        "SecurityGroupRules",
+        "SecurityGroupRuleId",
+        _always,
     ),
     (
         "route-table",
@@ -381,6 +421,7 @@ _INVENTORY: tuple[tuple[str, str, str, dict[str, Any], str, str, Callable[[Any],
     ("dashboard", "cloudwatch", "list_dashboards", {}, "DashboardEntries", "DashboardName", _always),
     ("certificate", "acm", "list_certificates", {}, "CertificateSummaryList", "CertificateArn", _always),
     ("ssm-parameter", "ssm", "describe_parameters", {}, "Parameters", "Name", _always),
+    ("lambda-function", "lambda", "list_functions", {}, "Functions", "FunctionName", _always),
     ("eks-cluster", "eks", "list_clusters", {}, "clusters", "", _always),
     ("launch-template", "ec2", "describe_launch_templates", {}, "LaunchTemplates", "LaunchTemplateId", _always),
     ("cloudfront-distribution", "cloudfront", "list_distributions", {}, "DistributionList.Items", "Id", _always),
@@ -393,6 +434,8 @@ _INVENTORY: tuple[tuple[str, str, str, dict[str, Any], str, str, Callable[[Any],
         "Id",
         _always,
     ),
+    ("trail", "cloudtrail", "describe_trails", {"includeShadowTrails": False}, "trailList", "TrailARN", _always),
+    ("metric-filter", "logs", "describe_metric_filters", {}, "metricFilters", "filterName", _always),
     ("route53-zone", "route53", "list_hosted_zones", {}, "HostedZones", "Id", _always),
     ("route53-health-check", "route53", "list_health_checks", {}, "HealthChecks", "Id", _always),
     ("db-cluster", "rds", "describe_db_clusters", {}, "DBClusters", "DBClusterIdentifier", _always),

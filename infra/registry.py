@@ -51,6 +51,28 @@ class ConfiguredStack(Protocol):
 
 
 @dataclass(frozen=True, kw_only=True)
+class Upload:
+    """What an operator puts into S3 before a stack deploys: a release package, or a bucket no stack makes.
+
+    On AWS it is the operator's step (the system's README section says how); on
+    the emulator, ``make up`` and the deploy tests put a stand-in there before
+    the stack deploys and take it away when the stack is destroyed.
+    """
+
+    bucket: str
+    key: str | None = None
+    """A Lambda package in the bucket (the stand-in is a zip holding an executable ``bootstrap``);
+    None: the bucket alone."""
+    make_bucket: bool = False
+    """No stack makes the bucket: it is made when missing, and removed with the stack when empty."""
+
+    def __post_init__(self) -> None:
+        validation.bucket_name("upload bucket", self.bucket)
+        if self.key is not None and not self.key.endswith(".zip"):
+            raise ConfigError("upload key", "the key of a .zip package", self.key)
+
+
+@dataclass(frozen=True, kw_only=True)
 class StackSpec:
     """One stack: its id, what it is, where its state lives, and how to build it."""
 
@@ -74,6 +96,13 @@ class StackSpec:
     depends_on: tuple[str, ...] = ()
     """Stacks deployed before this one (it looks their resources up), destroyed after it.
     Every stack with S3 state also needs its bootstrap stack first; that is implied."""
+    run_time_needs: tuple[str, ...] = ()
+    """Stacks whose objects this one's workload uses at run time, though Terraform reads nothing of them (the
+    database and secret a databases stack makes for a customer instance): deployed before it and destroyed
+    after it wherever they can be; where one cannot (on the emulator, a stack on another provider), this one
+    deploys without it."""
+    uploads: tuple[Upload, ...] = ()
+    """What an operator puts into S3 before this stack deploys (see :class:`Upload`)."""
 
     def __post_init__(self) -> None:
         if not self.stack_id or len(self.stack_id) > 128:
@@ -203,14 +232,15 @@ def bootstrap_specs(all_settings: Sequence[SystemSettings], specs: Sequence[Stac
 
 def check_unique(specs: Sequence[StackSpec]) -> None:
     """Stack ids and state keys are unique (two stacks on one key would overwrite each other's state),
-    and every stack a spec depends on exists."""
+    and every stack a spec depends on or needs at run time exists."""
     ids: dict[str, StackSpec] = {}
     keys: dict[tuple[str, str], StackSpec] = {}
     known = {spec.stack_id for spec in specs}
     for spec in specs:
-        for needed in spec.depends_on:
-            if needed not in known or needed == spec.stack_id:
-                raise ConfigError(f"{spec.stack_id} depends_on", "ids of other stacks (see make stacks)", needed)
+        for name, needs in (("depends_on", spec.depends_on), ("run_time_needs", spec.run_time_needs)):
+            for needed in needs:
+                if needed not in known or needed == spec.stack_id:
+                    raise ConfigError(f"{spec.stack_id} {name}", "ids of other stacks (see make stacks)", needed)
         if spec.stack_id in ids:
             raise ConfigError("stack id", "unique across systems", spec.stack_id)
         ids[spec.stack_id] = spec

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fnmatch
 import functools
 import json
 import os
@@ -55,12 +56,29 @@ def stack_ids(kind: str | None = None) -> list[str]:
     return [s.stack_id for s in stack_specs() if kind is None or s.kind == kind]
 
 
-EMULATOR_DEPLOY_LEFT_OUT = {
+# Which stacks the run deploys on the emulator. Every stack but bootstrap ones that uses AWS alone
+# (deployable_stack_ids) has a deploy test of its own, unless it is deployed on top of another, in
+# that one's deploy (DEPLOYED_ON), or left out with the reason (EMULATOR_DEPLOY_LEFT_OUT).
+# tests/deploy/test_selection.py keeps all three exact.
+DEPLOYED_ON: dict[str, tuple[str, ...]] = {
+    # The issue: solobase-dev plus two customer stacks, one per runtime (Lambda, ECS).
+    "solobase-dev": ("solobase-dev-tenant-acme", "solobase-dev-tenant-globex"),
+}
+"""Stacks deployed after another one in its deploy, and destroyed before it (they depend on it)."""
+
+EMULATOR_DEPLOY_LEFT_OUT: dict[str, str] = {
     "luneo-prod": "luneo-staging deploys the same two-region stack class and constructs on the emulator; prod "
     "differs only in sizes, per-zone NAT, Multi-AZ and protections, which tests/stacks/test_luneo.py checks. A "
     "second two-region deploy (about 200 resources) would not fit the suite's 20 minutes on 2 cores.",
+    "solobase-staging": "the class solobase-dev deploys, with other sizes (conformance and snapshots cover them); "
+    "CI's 20-minute budget on 2 cores has room for one Solobase environment",
+    "solobase-prod": "the class solobase-dev deploys, with prod's sizes, Multi-AZ and backup replication "
+    "(conformance and snapshots cover them); CI's 20-minute budget has room for one Solobase environment",
+    "solobase-*-tenant-*": "customer stacks are one class: solobase-dev-tenant-acme (Lambda) and "
+    "solobase-dev-tenant-globex (ECS), deployed on solobase-dev, cover both runtimes; the others differ by data only",
 }
-"""Stacks the emulator could deploy that the suite deliberately does not, each with the reason (printed at the end)."""
+"""Stacks (ids or shell patterns) the emulator could deploy that the suite deliberately does not, each with the
+reason (printed at the end). A stack DEPLOYED_ON another is deployed even when a pattern here matches it."""
 
 NOT_DEPLOYED_VARIANTS = {
     "luneo Aurora Global mode (enable_aurora_global = true), its aws_rds_global_cluster, aws_rds_cluster and "
@@ -78,9 +96,19 @@ def deployable_stack_ids() -> list[str]:
     return [s.stack_id for s in stack_specs() if s.kind != "bootstrap" and s.deploys_on_emulator]
 
 
+def _own_deploy(stack_id: str) -> bool:
+    on_top = {s for stacks in DEPLOYED_ON.values() for s in stacks}
+    return stack_id not in on_top and not any(fnmatch.fnmatch(stack_id, p) for p in EMULATOR_DEPLOY_LEFT_OUT)
+
+
+def emulator_deploys() -> dict[str, tuple[str, ...]]:
+    """Each stack with a deploy test of its own, with the stacks deployed on top of it in that deploy."""
+    return {s: DEPLOYED_ON.get(s, ()) for s in deployable_stack_ids() if _own_deploy(s)}
+
+
 def emulator_stack_ids() -> list[str]:
-    """The deployable stacks the suite deploys: all but EMULATOR_DEPLOY_LEFT_OUT."""
-    return [stack_id for stack_id in deployable_stack_ids() if stack_id not in EMULATOR_DEPLOY_LEFT_OUT]
+    """The stacks with a deploy test of their own (see emulator_deploys)."""
+    return list(emulator_deploys())
 
 
 @pytest.fixture(scope="session")

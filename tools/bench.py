@@ -3,10 +3,20 @@
 The floor is a process that only starts Python, imports cdktf and has jsii
 load the AWS provider library: no app can synthesize faster. Then one stack
 (the path of ``make diff``/``make deploy``) and every stack (``make synth``)
-are timed the same way. Each figure is the median of --runs runs after one
-warm-up run; all three are measured in the same session, interleaved.
+are timed the same way.
 
-    pipenv run python tools/bench.py [--runs 5] [--stack freeside-production]
+Solobase at scale: a registry of --tenants customer instances (500) is
+generated for prod by placement itself into a temporary directory (never the
+committed one), with the account's Lambda concurrency quota raised to fit
+them (a config override in the same directory). With it, one customer stack
+(what ``make deploy STACK=solobase-prod-tenant-x`` pays) is timed against the
+floor, and all the customer stacks together, which gives the growth per
+customer; placing all of them is timed in process.
+
+Each figure is the median of --runs runs after one warm-up run; all are
+measured in the same session, interleaved.
+
+    pipenv run python tools/bench.py [--runs 5] [--stack freeside-production] [--tenants 500]
     pipenv run python tools/bench.py --up [--jobs 2]      # make bench UP=1; writes bench/up.json
 
 ``--up`` measures ``make up`` instead (minutes, hence an option): every AWS
@@ -21,11 +31,14 @@ import argparse
 import json
 import os
 import platform
+import random
+import shutil
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -33,14 +46,55 @@ ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results.json"
 UP_RESULTS = ROOT / "bench" / "up.json"
 UP_GOAL_SECONDS = 600
-TARGETS = {"one_stack": 1.5, "all_stacks": 3.0}
+TARGETS = {"one_stack": 1.5, "all_stacks": 3.0, "one_tenant": 1.5}
 MEMORY_LIMITS_MIB = {"python": 150, "node": 800}
+TENANT_MEMORY_LIMITS_MIB = {"python": 300, "node": 1536}
+PLACEMENT_LIMIT_SECONDS = 1.0
+# Plans of the generated instances, in proportion (some Professional and Business run on ECS).
+PLAN_MIX = ("hobby",) * 70 + ("starter",) * 20 + ("professional",) * 8 + ("business",) * 2
 
 
-def measure(mode: str, stacks: str) -> dict[str, float]:
+def generated_registry(directory: Path, count: int, seed: int = 10) -> tuple[list[str], float]:
+    """Place ``count`` instances in prod with the product's placement; write the registry under ``directory``.
+
+    Returns the placed subdomains and the seconds placing them took (median of 5, in process).
+    """
+    sys.path.insert(0, str(ROOT))
+    from infra import config
+    from infra.config.solobase import SolobaseSettings
+    from infra.solobase import tenants
+    from infra.solobase.placement import Placement
+    from infra.solobase.tenants import TenantRegistry
+
+    # The quota AWS raises on request: 500 instances reserve more than the default 1000.
+    (directory / "config" / "solobase").mkdir(parents=True, exist_ok=True)
+    (directory / "config" / "solobase" / "prod.toml").write_text("[tenancy]\naccount_concurrency_limit = 10000\n")
+    settings = config.load("solobase", "prod", directory / "config")
+    assert isinstance(settings, SolobaseSettings)
+
+    def place() -> Placement:
+        rng = random.Random(seed)
+        placement = Placement(TenantRegistry("prod"), settings.tenancy, settings.max_connections)
+        for number in range(count):
+            plan = rng.choice(PLAN_MIX)
+            runtime = "ecs" if plan in ("professional", "business") and rng.random() < 0.25 else "lambda"
+            instance_id = str(uuid.UUID(int=rng.getrandbits(128), version=4))
+            placement.add(subdomain=f"t{number:04d}", plan=plan, runtime=runtime, instance_id=instance_id)
+        return placement
+
+    timings = []
+    for _ in range(5):
+        started = time.perf_counter()
+        placement = place()
+        timings.append(time.perf_counter() - started)
+    tenants.save(placement.registry, directory / "tenants")
+    return [t.subdomain for t in placement.registry.tenants], statistics.median(timings)
+
+
+def measure(mode: str, stacks: str, extra_env: dict[str, str] | None = None) -> dict[str, float]:
     with tempfile.TemporaryDirectory() as scratch:
         result = Path(scratch) / "probe.json"
-        env = {**os.environ, "CDKTF_OUTDIR": str(Path(scratch) / "out"), "INFRA_STACKS": stacks}
+        env = {**os.environ, "CDKTF_OUTDIR": str(Path(scratch) / "out"), "INFRA_STACKS": stacks, **(extra_env or {})}
         env.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
         started = time.perf_counter()
         subprocess.run(
@@ -129,6 +183,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--runs", type=int, default=5)
     parser.add_argument("--stack", default="freeside-production", help="the stack of the one-stack figure")
+    parser.add_argument("--tenants", type=int, default=500, help="customer instances in the generated registry")
     parser.add_argument("--output", type=Path)
     parser.add_argument("--up", action="store_true", help="measure make up and make down instead (minutes)")
     parser.add_argument("--jobs", type=int, default=2, help="--up: stacks at once (make up's JOBS)")
@@ -138,14 +193,28 @@ def main() -> int:
     args.output = args.output or RESULTS
     if args.runs < 5:
         parser.error("--runs must be at least 5 (medians of fewer runs are noise)")
+    if args.tenants < 2:
+        parser.error("--tenants must be at least 2 (growth per customer needs two points)")
 
-    cases = {"floor": ("floor", ""), "one_stack": ("app", args.stack), "all_stacks": ("app", "")}
-    for mode, stacks in cases.values():
-        measure(mode, stacks)  # warm-up: page cache, __pycache__, jsii's package cache
-    samples: dict[str, list[dict[str, float]]] = {name: [] for name in cases}
-    for _ in range(args.runs):
-        for name, (mode, stacks) in cases.items():
-            samples[name].append(measure(mode, stacks))
+    scratch = Path(tempfile.mkdtemp(prefix="bench-tenants-"))
+    try:
+        subdomains, placement_seconds = generated_registry(scratch, args.tenants)
+        generated = {"INFRA_TENANTS_DIR": str(scratch / "tenants"), "INFRA_CONFIG_DIR": str(scratch / "config")}
+        cases: dict[str, tuple[str, str, dict[str, str] | None]] = {
+            "floor": ("floor", "", None),
+            "one_stack": ("app", args.stack, None),
+            "all_stacks": ("app", "", None),
+            "one_tenant": ("app", f"solobase-prod-tenant-{subdomains[0]}", generated),
+            "all_tenants": ("app", "solobase-prod-tenant-*", generated),
+        }
+        for mode, stacks, env in cases.values():
+            measure(mode, stacks, env)  # warm-up: page cache, __pycache__, jsii's package cache
+        samples: dict[str, list[dict[str, float]]] = {name: [] for name in cases}
+        for _ in range(args.runs):
+            for name, (mode, stacks, env) in cases.items():
+                samples[name].append(measure(mode, stacks, env))
+    finally:
+        shutil.rmtree(scratch)
     figures = {name: median(values) for name, values in samples.items()}
 
     floor = figures["floor"]["seconds"]
@@ -162,6 +231,17 @@ def main() -> int:
         for process, limit in MEMORY_LIMITS_MIB.items():
             peak = figures[name][f"{process}_mib"]
             verdicts[f"{name}_{process}_memory"] = {"peak_mib": round(peak, 1), "limit_mib": limit, "met": peak < limit}
+    for name in ("one_tenant", "all_tenants"):
+        for process, limit in TENANT_MEMORY_LIMITS_MIB.items():
+            peak = figures[name][f"{process}_mib"]
+            verdicts[f"{name}_{process}_memory"] = {"peak_mib": round(peak, 1), "limit_mib": limit, "met": peak < limit}
+    verdicts["placement"] = {
+        "seconds": round(placement_seconds, 4),
+        "limit_seconds": PLACEMENT_LIMIT_SECONDS,
+        "met": placement_seconds < PLACEMENT_LIMIT_SECONDS,
+    }
+    one_tenant, all_tenants = figures["one_tenant"], figures["all_tenants"]
+    per_tenant = (all_tenants["seconds"] - one_tenant["seconds"]) / (args.tenants - 1)
 
     report = {
         "measured_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -173,13 +253,20 @@ def main() -> int:
             "seconds_per_extra_stack": round(per_stack, 3),
             "seconds_per_extra_resource": round(per_resource, 5),
         },
+        "tenants": {
+            "registry": args.tenants,
+            "one_tenant_stack": cases["one_tenant"][1],
+            "all_seconds": round(all_tenants["seconds"], 3),
+            "seconds_per_extra_tenant": round(per_tenant, 4),
+            "placement_seconds": round(placement_seconds, 4),
+        },
         "verdicts": verdicts,
     }
     args.output.parent.mkdir(parents=True, exist_ok=True)
     args.output.write_text(json.dumps(report, indent=2) + "\n")
 
     print(f"floor (python + cdktf + provider library): {floor:.2f} s")
-    for name in ("one_stack", "all_stacks"):
+    for name in ("one_stack", "all_stacks", "one_tenant"):
         f = figures[name]
         v = verdicts[name]
         print(
@@ -188,6 +275,18 @@ def main() -> int:
             f"peak python {f['python_mib']:.0f} MiB, node {f['node_mib']:.0f} MiB"
         )
     print(f"marginal: {per_stack:.3f} s per extra stack, {per_resource * 1000:.2f} ms per extra resource")
+    memory = all(verdicts[f"all_tenants_{p}_memory"]["met"] for p in TENANT_MEMORY_LIMITS_MIB)
+    print(
+        f"all_tenants {all_tenants['seconds']:.2f} s for {int(all_tenants['stacks'])} customer stacks "
+        f"({int(all_tenants['resources'])} resources) of a {args.tenants}-instance registry; "
+        f"{per_tenant:.3f} s per extra customer; peak python {all_tenants['python_mib']:.0f} MiB, "
+        f"node {all_tenants['node_mib']:.0f} MiB (limits {TENANT_MEMORY_LIMITS_MIB['python']} / "
+        f"{TENANT_MEMORY_LIMITS_MIB['node']} MiB: {'met' if memory else 'MISSED'})"
+    )
+    print(
+        f"placement   {args.tenants} instances in {placement_seconds * 1000:.1f} ms "
+        f"(limit {PLACEMENT_LIMIT_SECONDS:.0f} s: {'met' if verdicts['placement']['met'] else 'MISSED'})"
+    )
     print(f"written to {args.output.relative_to(ROOT) if args.output.is_relative_to(ROOT) else args.output}")
     return 0 if all(v["met"] for v in verdicts.values()) else 1
 

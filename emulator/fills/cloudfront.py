@@ -1,13 +1,67 @@
-"""CloudFront: origin groups and origin access control on distributions."""
+"""CloudFront: distributions' origin groups, origin access controls, cache behaviors and viewer certificates."""
 
 from __future__ import annotations
 
-from emulator.fills import fill
+from collections.abc import Callable
+from typing import Any
 
+from emulator.fills import fill
+from emulator.fills.acm import dns_name
+
+CERTIFICATE_REGION = "us-east-1"
+"""CloudFront takes ACM certificates from this region only."""
 # Status codes an origin group may fail over on (FailoverCriteria).
 FAILOVER_STATUS_CODES = (400, 403, 404, 416, 500, 502, 503, 504)
 # Methods a cache behavior targeting an origin group may allow.
 ORIGIN_GROUP_METHODS = ("GET", "HEAD", "OPTIONS")
+
+
+def covers(certificate_names: list[str], alias: str) -> bool:
+    """Whether a certificate for ``certificate_names`` is valid for ``alias`` (a wildcard covers one label)."""
+    alias = dns_name(alias)
+    for name in map(dns_name, certificate_names):
+        if name == alias:
+            return True
+        if name.startswith("*.") and "." in alias and alias.split(".", 1)[1] == name[2:]:
+            return True
+    return False
+
+
+def _items(container: Any) -> list[Any]:
+    """The ``Items`` of a request's list (``{"Quantity": n, "Items": [...]}``), one item or many."""
+    found = (container or {}).get("Items") or []
+    return list(found if isinstance(found, list) else [found])
+
+
+Check = Callable[[Any, dict[str, Any]], None]
+_CHECKS: list[Check] = []
+
+
+def _check_configs(check: Check) -> None:
+    """Run ``check`` on every distribution config created or updated, before moto stores it."""
+    _CHECKS.append(check)
+    if len(_CHECKS) > 1:
+        return
+    from moto.cloudfront.models import CloudFrontBackend
+
+    def _validate(backend: Any, config: dict[str, Any]) -> None:
+        for each in _CHECKS:
+            each(backend, config)
+
+    original_create = CloudFrontBackend.create_distribution_with_tags
+    original_update = CloudFrontBackend.update_distribution
+
+    def create_distribution_with_tags(self: CloudFrontBackend, distribution_config: dict[str, Any], tags: Any) -> Any:
+        _validate(self, distribution_config)
+        return original_create(self, distribution_config, tags)
+
+    def update_distribution(self: CloudFrontBackend, dist_config: dict[str, Any], _id: str, if_match: bool) -> Any:
+        if dist_config:
+            _validate(self, dist_config)
+        return original_update(self, dist_config, _id, if_match)
+
+    CloudFrontBackend.create_distribution_with_tags = create_distribution_with_tags  # type: ignore[method-assign]
+    CloudFrontBackend.update_distribution = update_distribution  # type: ignore[method-assign]
 
 
 @fill(
@@ -29,39 +83,33 @@ def cloudfront_origin_groups() -> None:
     refused (InvalidArgument, or NoSuchOrigin for an unknown target) and
     nothing is created or changed.
     """
-    from typing import Any
-
     from moto.cloudfront.exceptions import CloudFrontException, OriginDoesNotExist
     from moto.cloudfront.models import DistributionConfig
 
     def invalid(message: str) -> CloudFrontException:
         return CloudFrontException("InvalidArgument", message)
 
-    def items(container: Any) -> list[Any]:
-        found = (container or {}).get("Items") or []
-        return list(found if isinstance(found, list) else [found])
-
     def check(config: dict[str, Any]) -> set[str]:
-        origin_ids = {origin["Id"] for origin in items(config.get("Origins"))}
+        origin_ids = {origin["Id"] for origin in _items(config.get("Origins"))}
         group_ids: set[str] = set()
-        for group in items(config.get("OriginGroups")):
+        for group in _items(config.get("OriginGroups")):
             group_id = group.get("Id")
             if not group_id or group_id in origin_ids or group_id in group_ids:
                 raise invalid(f"Origin group id {group_id!r} must be unique among origins and origin groups.")
-            members = [member.get("OriginId") for member in items(group.get("Members"))]
+            members = [member.get("OriginId") for member in _items(group.get("Members"))]
             if len(members) != 2 or len(set(members)) != 2:
                 raise invalid(f"Origin group {group_id} must have exactly two different members.")
             if not set(members) <= origin_ids:
                 raise OriginDoesNotExist()
-            codes = [int(code) for code in items((group.get("FailoverCriteria") or {}).get("StatusCodes"))]
+            codes = [int(code) for code in _items((group.get("FailoverCriteria") or {}).get("StatusCodes"))]
             if not codes or not set(codes) <= set(FAILOVER_STATUS_CODES):
                 raise invalid(f"Origin group {group_id} fails over on {FAILOVER_STATUS_CODES} only; got {codes}.")
             group_ids.add(group_id)
-        for behavior in [config.get("DefaultCacheBehavior") or {}, *items(config.get("CacheBehaviors"))]:
+        for behavior in [config.get("DefaultCacheBehavior") or {}, *_items(config.get("CacheBehaviors"))]:
             target = behavior.get("TargetOriginId")
             if target not in origin_ids | group_ids:
                 raise OriginDoesNotExist()
-            methods = items(behavior.get("AllowedMethods")) or ["GET", "HEAD"]
+            methods = _items(behavior.get("AllowedMethods")) or ["GET", "HEAD"]
             if target in group_ids and not set(methods) <= set(ORIGIN_GROUP_METHODS):
                 raise invalid(f"Cache behaviors targeting origin group {target} allow only GET, HEAD and OPTIONS.")
         return group_ids
@@ -70,9 +118,9 @@ def cloudfront_origin_groups() -> None:
 
     def __init__(self: DistributionConfig, config: dict[str, Any]) -> None:
         group_ids = check(config)
-        groups = items(config.get("OriginGroups"))
-        first_member = {g["Id"]: items(g["Members"])[0]["OriginId"] for g in groups}
-        behaviors = [config.get("DefaultCacheBehavior") or {}, *items(config.get("CacheBehaviors"))]
+        groups = _items(config.get("OriginGroups"))
+        first_member = {g["Id"]: _items(g["Members"])[0]["OriginId"] for g in groups}
+        behaviors = [config.get("DefaultCacheBehavior") or {}, *_items(config.get("CacheBehaviors"))]
         targets = [behavior.get("TargetOriginId") for behavior in behaviors]
         # moto checks the default behavior against origins only: show it a member, then put the group back.
         for behavior in behaviors:
@@ -83,12 +131,21 @@ def cloudfront_origin_groups() -> None:
             behavior["TargetOriginId"] = target
         state = vars(self)  # moto sets the config's fields from the request, by name
         state["DefaultCacheBehavior"].target_origin_id = targets[0]
-        for behavior, target in zip(items(getattr(self, "CacheBehaviors", None)), targets[1:], strict=False):
+        for behavior, target in zip(_items(getattr(self, "CacheBehaviors", None)), targets[1:], strict=False):
             if hasattr(behavior, "target_origin_id"):
                 behavior.target_origin_id = target
         state["OriginGroups"] = {"Quantity": len(groups), "Items": groups} if groups else {"Quantity": 0}
 
     DistributionConfig.__init__ = __init__  # type: ignore[method-assign]
+
+
+def _check_origin_access_controls(backend: Any, config: dict[str, Any]) -> None:
+    from moto.cloudfront.exceptions import NoSuchOriginAccessControl
+
+    for origin in _items(config.get("Origins")):
+        control = origin.get("OriginAccessControlId")
+        if control and control not in backend.origin_access_controls:
+            raise NoSuchOriginAccessControl()
 
 
 @fill(
@@ -100,18 +157,17 @@ def cloudfront_origin_access_control_on_origins() -> None:
     """An origin's ``OriginAccessControlId`` is kept and checked, as on AWS.
 
     moto 5.2.5 drops ``OriginAccessControlId`` from origins, so a distribution
-    reads back without it and the provider plans to set it again; it accepts
-    an id of no origin access control; and DeleteOriginAccessControl deletes
-    one that distributions still sign with. Here origins keep and report the
-    id; CreateDistribution(WithTags) and UpdateDistribution refuse an id the
+    signing its requests to an S3 bucket or a Lambda function URL reads back
+    without it and the provider plans to set it again; it accepts an id of no
+    origin access control; and DeleteOriginAccessControl deletes one that
+    distributions still sign with. Here origins keep and report the id;
+    CreateDistribution(WithTags) and UpdateDistribution refuse an id the
     account does not have (NoSuchOriginAccessControl) and an origin that
     names both an origin access control and an origin access identity
     (InvalidArgument, AWS allows one); DeleteOriginAccessControl of one a
     distribution uses is OriginAccessControlInUse.
     """
-    from typing import Any
-
-    from moto.cloudfront.exceptions import CloudFrontException, NoSuchOriginAccessControl
+    from moto.cloudfront.exceptions import CloudFrontException
     from moto.cloudfront.models import CloudFrontBackend, Origin
 
     original_origin = Origin.__init__
@@ -123,28 +179,6 @@ def cloudfront_origin_access_control_on_origins() -> None:
             raise CloudFrontException(
                 "InvalidArgument", "An origin cannot use both an origin access control and an origin access identity."
             )
-
-    def check(backend: CloudFrontBackend, config: dict[str, Any]) -> None:
-        origins = (config.get("Origins") or {}).get("Items") or []
-        for origin in origins if isinstance(origins, list) else [origins]:
-            control = origin.get("OriginAccessControlId")
-            if control and control not in backend.origin_access_controls:
-                raise NoSuchOriginAccessControl()
-
-    original_create = CloudFrontBackend.create_distribution_with_tags
-
-    def create_distribution_with_tags(
-        self: CloudFrontBackend, distribution_config: dict[str, Any], tags: list[dict[str, str]]
-    ) -> Any:
-        check(self, distribution_config)
-        return original_create(self, distribution_config, tags)
-
-    original_update = CloudFrontBackend.update_distribution
-
-    def update_distribution(self: CloudFrontBackend, dist_config: dict[str, Any], _id: str, if_match: bool) -> Any:
-        if dist_config:
-            check(self, dist_config)
-        return original_update(self, dist_config, _id, if_match)
 
     original_delete = CloudFrontBackend.delete_origin_access_control
 
@@ -159,33 +193,30 @@ def cloudfront_origin_access_control_on_origins() -> None:
         original_delete(self, control_id)
 
     Origin.__init__ = origin_init  # type: ignore[method-assign]
-    CloudFrontBackend.create_distribution_with_tags = create_distribution_with_tags  # type: ignore[method-assign]
-    CloudFrontBackend.update_distribution = update_distribution  # type: ignore[method-assign]
     CloudFrontBackend.delete_origin_access_control = delete_origin_access_control  # type: ignore[method-assign]
+    _check_configs(_check_origin_access_controls)
 
 
 @fill(
-    behaviour="A distribution reports its cache behaviors and viewer certificate as configured: no legacy "
-    "ForwardedValues beside a cache policy, no SSLSupportMethod unless one was set.",
+    behaviour="A cache behavior with a cache policy has no legacy ForwardedValues: CloudFront reports only the "
+    "policy, and refuses both together.",
     reference="https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_DefaultCacheBehavior.html",
 )
-def cloudfront_distribution_config_as_given() -> None:
-    """GetDistribution reports cache behaviors and the viewer certificate as AWS does.
+def cloudfront_cache_policy_replaces_forwarded_values() -> None:
+    """A cache behavior using a cache policy reports no ``ForwardedValues``, as on AWS.
 
-    moto 5.2.5 gives every cache behavior ``ForwardedValues`` (query strings
-    off, no cookies) even when it names a cache policy, which AWS does not
-    allow together (the legacy settings are absent then), and gives every
-    viewer certificate ``SSLSupportMethod: sni-only`` even when none was set
-    (the cloudfront.net certificate takes none). The provider then plans to
-    remove them after every apply. Here a behavior with a ``CachePolicyId``
-    reports no ``ForwardedValues`` (and one with both is refused with
-    InvalidArgument, as on AWS), and ``SSLSupportMethod`` is reported only
-    when it was given.
+    A cache behavior uses either a cache policy or the legacy
+    ``ForwardedValues`` (and TTL) settings. moto 5.2.5 gives every behavior
+    ``ForwardedValues`` (query strings off, no cookies) even when it names a
+    cache policy, so it reads back with legacy settings it was never given and
+    the provider plans to remove them after every apply. Here a behavior given
+    a ``CachePolicyId`` reports no ``ForwardedValues``, and one given both is
+    refused with InvalidArgument, as on AWS. Ordered cache behaviors
+    (CacheBehaviour) start from the default one's constructor, so they get the
+    same.
     """
-    from typing import Any
-
     from moto.cloudfront.exceptions import CloudFrontException
-    from moto.cloudfront.models import DefaultCacheBehaviour, ViewerCertificate
+    from moto.cloudfront.models import DefaultCacheBehaviour
 
     original_behaviour = DefaultCacheBehaviour.__init__
 
@@ -199,12 +230,81 @@ def cloudfront_distribution_config_as_given() -> None:
         if policy:
             self.forwarded_values = None  # type: ignore[assignment]
 
-    original_certificate = ViewerCertificate.__init__
+    DefaultCacheBehaviour.__init__ = behaviour_init  # type: ignore[method-assign]
 
-    def certificate_init(self: ViewerCertificate, config: dict[str, Any]) -> None:
-        original_certificate(self, config)
+
+def _check_viewer_certificate(backend: Any, config: dict[str, Any]) -> None:
+    from moto.acm.models import acm_backends
+    from moto.cloudfront.exceptions import CloudFrontException
+
+    certificate = config.get("ViewerCertificate") or {}
+    arn = certificate.get("ACMCertificateArn")
+    aliases = _items(config.get("Aliases"))
+    invalid = (
+        "The specified SSL certificate doesn't exist, isn't in us-east-1 region, isn't valid, "
+        "or doesn't include a valid certificate chain."
+    )
+    if arn:
+        parts = arn.split(":")
+        if len(parts) < 6 or parts[3] != CERTIFICATE_REGION or parts[4] != backend.account_id:
+            raise CloudFrontException("InvalidViewerCertificate", invalid)
+        try:
+            bundle = acm_backends[backend.account_id][CERTIFICATE_REGION].get_certificate(arn)
+        except Exception:
+            raise CloudFrontException("InvalidViewerCertificate", invalid) from None
+        described = bundle.describe()["Certificate"]
+        if described.get("Status") != "ISSUED":
+            raise CloudFrontException("InvalidViewerCertificate", invalid)
+        names = [described["DomainName"], *described.get("SubjectAlternativeNames", [])]
+        for alias in aliases:
+            if not covers(names, alias):
+                raise CloudFrontException(
+                    "InvalidViewerCertificate",
+                    "The certificate that is attached to your distribution doesn't cover the alternate domain "
+                    f"name (CNAME) that you're trying to add: {alias}.",
+                )
+    elif aliases:
+        raise CloudFrontException(
+            "InvalidViewerCertificate",
+            "To add an alternate domain name (CNAME) to a CloudFront distribution, you must attach a trusted "
+            "certificate that validates your authorization to use the domain name.",
+        )
+
+
+@fill(
+    behaviour="A distribution serves with the viewer certificate it is given: an ACM certificate, which must be "
+    "issued, in us-east-1 and cover every alternate domain name (aliases need one), or CloudFront's own; "
+    "SSLSupportMethod is reported only when set.",
+    reference="https://docs.aws.amazon.com/cloudfront/latest/APIReference/API_ViewerCertificate.html",
+)
+def cloudfront_viewer_certificate_from_acm() -> None:
+    """A distribution's viewer certificate is used and reported as given, as on AWS.
+
+    moto 5.2.5 reports ``CloudFrontDefaultCertificate`` true whatever the
+    distribution is given, so one with its own certificate reads back as using
+    both; it accepts any certificate ARN and any alias; and it gives every
+    viewer certificate ``SSLSupportMethod: sni-only``, even CloudFront's own,
+    which takes none, so the provider plans to remove it after every apply.
+    Here a viewer certificate with ``ACMCertificateArn`` reports
+    ``CloudFrontDefaultCertificate`` false and ``CertificateSource`` acm, and
+    ``SSLSupportMethod`` is reported only when it was given. The certificate
+    must be an ISSUED ACM certificate of the account in us-east-1 covering
+    every alias (exactly, or by a ``*.`` wildcard one label up), and aliases
+    without a certificate are refused: InvalidViewerCertificate, with AWS's
+    messages.
+    """
+    from moto.cloudfront.models import ViewerCertificate
+
+    original_init = ViewerCertificate.__init__
+
+    def __init__(self: ViewerCertificate, config: dict[str, Any]) -> None:
+        original_init(self, config)
+        if config.get("ACMCertificateArn"):
+            self.cloud_front_default_certificate = False
+            self.certificate_source = "acm"
+            self.certificate = config["ACMCertificateArn"]
         if not config.get("SSLSupportMethod"):
             self.ssl_support_method = None
 
-    DefaultCacheBehaviour.__init__ = behaviour_init  # type: ignore[method-assign]
-    ViewerCertificate.__init__ = certificate_init  # type: ignore[method-assign]
+    ViewerCertificate.__init__ = __init__  # type: ignore[method-assign]
+    _check_configs(_check_viewer_certificate)

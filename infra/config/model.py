@@ -131,7 +131,8 @@ class ContainerPlatformSettings(SystemSettings):
     network: NetworkSettings
     load_balancer: LoadBalancerSettings
     database: DatabaseSettings
-    cache: RedisSettings
+    cache: RedisSettings | None = None
+    """None: the platform has no Redis."""
     cluster: ClusterSettings = field(default_factory=ClusterSettings)
     registry: RegistrySettings = field(default_factory=RegistrySettings)
     secrets: SecretSettings = field(default_factory=SecretSettings)

@@ -126,6 +126,8 @@ class DatabaseSettings:
     """rds_managed or write_only."""
     password_version: int | None = None
     """write_only: raise it to rotate the password."""
+    master_password_rotation_days: int | None = None
+    """rds_managed: days between rotations of the managed secret (RDS's default when unset)."""
     existing_subnet_group_name: str | None = None
     """Use this DB subnet group instead of creating one."""
     existing_parameter_group_name: str | None = None
@@ -176,12 +178,41 @@ class MonitoringSettings:
     database_cpu_percent: float | None = None
     database_free_storage_gb: float | None = None
     database_connections: int | None = None
+    database_read_latency_seconds: float | None = None
+    database_write_latency_seconds: float | None = None
+    function_errors: int | None = None
+    function_throttles: int | None = None
+    function_duration_percent: float | None = None
+    account_function_errors: int | None = None
+    account_function_throttles: int | None = None
+    account_concurrency_percent: float | None = None
     redis_cpu_percent: float | None = None
     redis_memory_percent: float | None = None
     replica_lag_seconds: int | None = None
     replication_latency_seconds: int | None = None
     period_seconds: int | None = None
     evaluation_periods: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class FunctionSettings:
+    """A Lambda function's runtime and size (see LambdaFunctionProps)."""
+
+    runtime: str | None = None
+    handler: str | None = None
+    architecture: str | None = None
+    memory_mb: int | None = None
+    timeout_seconds: int | None = None
+    log_retention_days: int | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class AuditTrailSettings:
+    """``[trail]``: the CloudTrail trail and what it keeps (see AuditTrailProps)."""
+
+    log_retention_days: int | None = None
+    object_expiration_days: int | None = None
+    include_global_service_events: bool | None = None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -283,7 +314,7 @@ class ReadReplicaSettings:
 
 @dataclass(frozen=True, kw_only=True)
 class CdnSettings:
-    """``[cdn]``: the CloudFront distribution in front of a bucket (see CdnDistributionProps)."""
+    """``[cdn]`` (Solobase: ``[instances.cdn]``): a CloudFront distribution (see CdnDistributionProps)."""
 
     domain_name: str | None = None
     """Custom domain (a us-east-1 certificate is made for it); None uses the cloudfront.net name."""
@@ -293,6 +324,9 @@ class CdnSettings:
     """Existing bucket for standard (legacy) access logs; None turns logging off."""
     price_class: str | None = None
     enable_origin_failover: bool | None = None
+    minimum_protocol_version: str | None = None
+    http_version: str | None = None
+    enable_ipv6: bool | None = None
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -1,124 +1,210 @@
-"""Solobase, from 000_6dd02aca88e0a71d.txt (settings only: its stacks come later).
+"""Solobase, from 000_6dd02aca88e0a71d.txt: shared RDS shards, a stack per customer instance, management platform.
 
-From the document: a shared RDS PostgreSQL 15.4 instance per environment
-(``solobase-shared-<env>-01``) with storage autoscaling 100-500 GB, 7-day
-backups, Performance Insights and ``max_connections`` 300; dev on
-db.t3.small single-AZ, prod on db.t3.medium Multi-AZ; Lambda per customer
-(custom Go runtime, Function URL) with 256 MB in dev and 512 MB in prod,
-30 s timeout, reserved concurrency per plan (Hobby 5, Starter 10, Pro 25);
-log retention 3 days in dev and 30 in prod; alarms at CPU 80%, 250
-connections and 10 GB free storage; SNS topic
-``solobase-infrastructure-alerts`` mailing alerts@solobase.dev; VPC
-10.0.0.0/16.
+From the document: shared RDS PostgreSQL 15.4 instances ``solobase-shared-<env>-NN``
+(storage 100 GB autoscaling to 500 GB, ``max_connections`` 300, daily backups,
+Performance Insights in prod), db.t3.small single-AZ in dev and db.t3.medium
+Multi-AZ in prod; a new shard when databases pass 120; per customer a Lambda
+function ``solobase-<first 8 of id>`` on a custom runtime (Go binary
+``bootstrap``, x86_64) from ``solobase-binaries``/``solobase-v0.1.0.zip``, 256 MB
+in dev and 512 MB in prod, 30 s timeout, reserved concurrency Hobby 5 /
+Starter 10 / Pro 25, a function URL, logs kept 3 days in dev and 30 in prod,
+CloudFront in front, Backblaze B2 storage (bucket ``solobase-<id8>``, endpoint
+``https://s3.us-east-005.backblazeb2.com``); Professional and up may run on
+ECS; Business gets a dedicated RDS instance; alarms at CPU 80%, 250
+connections, 10 GB free storage and on read/write latency, to SNS
+``solobase-infrastructure-alerts`` mailing alerts@solobase.dev; dashboard
+``Solobase-Production``; VPC 10.0.0.0/16 in prod; state in
+``solobase-terraform-state`` (``<env>/terraform.tfstate``, lock table
+``solobase-terraform-locks``, us-east-1, encrypted); CloudTrail; secrets in
+Secrets Manager rotated every 90 days; VPC endpoints for AWS services.
 
-Where the document contradicts itself or is silent (production-safe choices):
-- backups: "No backups" (dev) and "7 days (dev), 30 days (prod)" both appear;
-  dev keeps 7 days and prod 30 (the larger of each pair: restoring is the point);
-- Performance Insights: prod only, as the environment list says (dev's
-  db.t3.small does not offer it);
-- staging, which the document names but does not describe, runs dev's sizes
-  with production's durability (7-day backups, deletion protection, 14-day logs);
-- each environment has its own VPC: prod 10.0.0.0/16 (documented), staging
-  10.1.0.0/16, dev 10.2.0.0/16; NAT per zone in prod, single elsewhere.
+Where the document contradicts itself (production-safe readings):
+- backups: prod says "7 days" and "30 days": 30; dev says "No backups" and
+  "7 days": 7 (a dev database can be restored too);
+- connections: "~30,000 concurrent connections" cannot be: ``max_connections``
+  is 300, so shards are planned on 300 (250 for tenants, see tenancy).
+
+Where it is silent (choices, each documented in the README):
+- staging runs dev's database sizes with production's durability (7-day
+  backups, deletion protection, 14-day logs) and prod's Lambda size;
+- VPCs: prod 10.0.0.0/16, staging 10.1.0.0/16, dev 10.2.0.0/16; NAT per zone
+  in prod, single elsewhere (instances reach Backblaze B2 through it);
+- prod copies automated backups to us-west-2;
+- customers live at ``<subdomain>.<domain>`` with ``solobase.dev`` (prod),
+  ``staging.solobase.dev`` and ``dev.solobase.dev``; the management platform
+  at ``manage.<domain>``;
+- management platform: one Fargate service (512 CPU / 1 GiB; 2 tasks in prod,
+  1 elsewhere) and its own PostgreSQL 15.4 (db.t3.small Multi-AZ in prod,
+  db.t3.micro elsewhere, 20 GB growing to 100 GB);
+- ECS instances: 256 CPU / 512 MiB, one task, image ``solobase-<env>-instance:0.1.0``;
+- Business instances' dedicated databases: the shards' class and Multi-AZ,
+  20 GB growing to 100 GB;
+- the binaries bucket name is global, so one environment creates it: prod;
+  dev and staging use it as an existing bucket.
 """
 
 from __future__ import annotations
 
-import re
+import dataclasses
 from dataclasses import dataclass, field
-from enum import StrEnum
 
 from infra import validation
-from infra.config.model import StateBackendSettings, SystemSettings
-from infra.config.sections import DatabaseSettings, MonitoringSettings, NetworkSettings
-from infra.registry import StackSpec, System
+from infra.config.model import REGIONS, ContainerPlatformSettings, StateBackendSettings
+from infra.config.sections import (
+    AuditTrailSettings,
+    CdnSettings,
+    DatabaseSettings,
+    FunctionSettings,
+    KeySettings,
+    LoadBalancerSettings,
+    MonitoringSettings,
+    NetworkSettings,
+    SecretSettings,
+    ServiceSettings,
+)
+from infra.registry import StackSpec, System, Upload, platform_stack
+from infra.solobase import tenants
+from infra.solobase.tenants import Plan, Runtime, TenancySettings, TenantRegistry
 from infra.validation import ConfigError
 
 ENVIRONMENTS = ("dev", "staging", "prod")
-
-_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
-
-
-class Plan(StrEnum):
-    """Customer plans; Professional and above may run on ECS instead of Lambda."""
-
-    HOBBY = "hobby"
-    STARTER = "starter"
-    PROFESSIONAL = "professional"
-    BUSINESS = "business"
+PLATFORM = "infra.stacks.solobase:SolobasePlatformStack"
+TENANT = "infra.stacks.solobase:SolobaseTenantStack"
+SHARD = "infra.stacks.solobase:SolobaseShardDatabasesStack"
 
 
 @dataclass(frozen=True, kw_only=True)
-class CustomerLambdaDefaults:
-    """The ``instance-lambda`` module's settings shared by every customer instance."""
+class BinariesSettings:
+    """``[binaries]``: where the packaged instance binary (``bootstrap`` in a zip) is uploaded."""
 
-    memory_mb: int
-    """256 MB in dev, 512 MB in prod (document)."""
-    timeout_seconds: int = 30
-    """Document's module example; raise per customer when they time out."""
-    log_retention_days: int = 30
-    binary_bucket: str = "solobase-binaries"
-    """Where the packaged Go binary (``bootstrap`` in a zip) is uploaded."""
-    binary_key: str = "solobase-v0.1.0.zip"
-    reserved_concurrency: dict[str, int] = field(
-        default_factory=lambda: {Plan.HOBBY.value: 5, Plan.STARTER.value: 10, Plan.PROFESSIONAL.value: 25}
-    )
-    """Per-plan ceiling on concurrent executions: the cost protection the document promises."""
+    bucket_name: str = "solobase-binaries"
+    create_bucket: bool = False
+    """Bucket names are global: exactly one environment creates it (prod); the others use it as it is."""
+    package_key: str = "solobase-v0.1.0.zip"
+    """The release every Lambda instance runs; deploy a new one by uploading it and changing this."""
 
     def __post_init__(self) -> None:
-        validation.int_between("memory_mb", self.memory_mb, 128, 10240)
-        validation.int_between("timeout_seconds", self.timeout_seconds, 1, 900)
-        validation.log_retention("log_retention_days", self.log_retention_days)
-        validation.resource_name("binary_bucket", self.binary_bucket, max_length=63)
-        validation.non_empty_text("binary_key", self.binary_key, max_length=1024)
-        for plan, limit in self.reserved_concurrency.items():
-            validation.one_of("reserved_concurrency plan", plan, tuple(p.value for p in Plan))
-            validation.int_between(f"reserved_concurrency.{plan}", limit, 1, 1000)
+        validation.bucket_name("bucket_name", self.bucket_name)
+        validation.non_empty_text("package_key", self.package_key, max_length=1024)
+        if not self.package_key.endswith(".zip"):
+            raise ConfigError("package_key", "the key of a .zip package", self.package_key)
 
 
 @dataclass(frozen=True, kw_only=True)
-class CustomerInstance:
-    """One customer's Solobase instance (its database lives in the shared RDS)."""
+class B2Settings:
+    """``[instances.b2]``: each instance's Backblaze B2 storage (its keys are secrets, never settings)."""
 
-    instance_id: str
-    """UUID of the instance."""
-    subdomain: str
-    plan: Plan = Plan.HOBBY
-    b2_bucket_name: str | None = None
-    """Backblaze B2 bucket; its keys are secrets and live in Secrets Manager."""
+    endpoint: str = "https://s3.us-east-005.backblazeb2.com"
+    bucket_name_pattern: str = "solobase-{id8}"
+    """``{id8}`` (first 8 characters of the instance id) or ``{instance_id}`` is replaced per instance."""
 
     def __post_init__(self) -> None:
-        if not _UUID.match(self.instance_id):
-            raise ConfigError("instance_id", "a lower-case UUID", self.instance_id)
-        validation.resource_name("subdomain", self.subdomain, max_length=63)
-        validation.one_of("plan", self.plan, tuple(Plan))
+        if not self.endpoint.startswith("https://"):
+            raise ConfigError("endpoint", "an https:// URL", self.endpoint)
+        validation.hostname("endpoint", self.endpoint.removeprefix("https://").rstrip("/"))
+        if "{id8}" not in self.bucket_name_pattern and "{instance_id}" not in self.bucket_name_pattern:
+            raise ConfigError(
+                "bucket_name_pattern", "a name with {id8} or {instance_id} in it", self.bucket_name_pattern
+            )
+        validation.bucket_name("bucket_name_pattern", self.bucket_name("a1b2c3d4-e5f6-7890-abcd-ef1234567890"))
+
+    def bucket_name(self, instance_id: str) -> str:
+        return self.bucket_name_pattern.replace("{id8}", instance_id[:8]).replace("{instance_id}", instance_id)
 
 
 @dataclass(frozen=True, kw_only=True)
-class SolobaseSettings(SystemSettings):
-    """One Solobase environment."""
+class InstanceSettings:
+    """``[instances]``: what every customer instance of the environment gets."""
 
-    network: NetworkSettings
-    shared_database_identifier: str
-    """The document's ``solobase-shared-<env>-01``: new shared instances get -02, -03..."""
+    domain: str
+    """Instances answer at ``<subdomain>.<domain>`` (CloudFront alias or ALB host rule)."""
+    enable_custom_domains: bool = True
+    """Off: Lambda instances answer on their distribution's ``*.cloudfront.net`` name only (no alias, no
+    certificate), and the ECS runtime, which needs a host name, is refused."""
+    function: FunctionSettings
+    """The Lambda runtime's size and logs."""
+    container: ServiceSettings
+    """The ECS runtime's task size, port and image tag."""
+    dedicated_database: DatabaseSettings
+    """Business instances' own RDS instance."""
+    cdn: CdnSettings = field(default_factory=CdnSettings)
+    """Each Lambda instance's distribution; its domain is the instance's host, its zone ``hosted_zone_id``."""
+    b2: B2Settings = field(default_factory=B2Settings)
+    hosted_zone_id: str | None = None
+    """Route 53 zone of ``domain``: when set, each instance's DNS record is created with it."""
+
+    def __post_init__(self) -> None:
+        validation.hostname("domain", self.domain)
+        if self.hosted_zone_id is not None and not self.enable_custom_domains:
+            raise ConfigError("hosted_zone_id", "unset when enable_custom_domains is false", self.hosted_zone_id)
+        # Per instance, not per environment: the host is <subdomain>.<domain>, one origin each.
+        for name, instead in (
+            ("domain_name", "unset: each instance's is <subdomain>.<domain> (instances.domain)"),
+            ("hosted_zone_id", "unset: instances.hosted_zone_id names the zone of every instance"),
+            ("enable_origin_failover", "unset: an instance has one origin, its function URL"),
+        ):
+            if getattr(self.cdn, name) is not None:
+                raise ConfigError(f"cdn.{name}", instead, getattr(self.cdn, name))
+
+
+@dataclass(frozen=True, kw_only=True)
+class SolobaseSettings(ContainerPlatformSettings):
+    """One Solobase environment: the management platform (ContainerPlatformSettings), the shards, the instances."""
+
+    management: ServiceSettings
+    """The management platform's Fargate service."""
     shared_database: DatabaseSettings
-    customer_lambda: CustomerLambdaDefaults
-    monitoring: MonitoringSettings
+    """Every shared RDS shard ``solobase-shared-<env>-NN``."""
+    instances: InstanceSettings
+    tenancy: TenancySettings = field(default_factory=TenancySettings)
+    binaries: BinariesSettings = field(default_factory=BinariesSettings)
+    trail: AuditTrailSettings = field(default_factory=AuditTrailSettings)
     alert_topic_name: str = "solobase-infrastructure-alerts"
-    customers: tuple[CustomerInstance, ...] = ()
-    """Customer instances of this environment (added as customers sign up)."""
+    backup_region: str | None = None
+    """Region the shards' automated backups are copied to; None copies nothing."""
+    dashboard_name: str | None = None
+    """CloudWatch dashboard of the shards and the Lambda instances; None makes none."""
 
     def __post_init__(self) -> None:
         super().__post_init__()
-        validation.resource_name("shared_database_identifier", self.shared_database_identifier, max_length=63)
         validation.resource_name("alert_topic_name", self.alert_topic_name, max_length=256)
-        validation.unique("customers", [c.instance_id for c in self.customers])
-        validation.unique("customers subdomains", [c.subdomain for c in self.customers])
+        if self.backup_region is not None:
+            validation.one_of("backup_region", self.backup_region, REGIONS)
+            if self.backup_region == self.region:
+                raise ConfigError("backup_region", f"a region other than {self.region}", self.backup_region)
+        if self.shared_database.max_connections is None:
+            raise ConfigError("shared_database.max_connections", "set (shards are planned on it)", None)
+        budget = self.tenancy.connection_budget(self.shared_database.max_connections)
+        largest = max(self.tenancy.plans.of(p).connection_limit or 0 for p in Plan)
+        if budget < largest:
+            raise ConfigError(
+                "tenancy.reserved_admin_connections",
+                f"small enough to leave a shard room for a role of {largest} connections "
+                f"(max_connections {self.shared_database.max_connections})",
+                self.tenancy.reserved_admin_connections,
+            )
+        if not self.load_balancer.domain_name:
+            raise ConfigError(
+                "load_balancer.domain_name", "set: the management host, on the certificate the instances share", None
+            )
+        # CloudFront takes certificates from us-east-1 only: the platform's (its ALB's) must be there.
+        if self.region != "us-east-1":
+            raise ConfigError("region", "us-east-1 (CloudFront uses the platform's certificate)", self.region)
+
+    @property
+    def max_connections(self) -> int:
+        return self.shared_database.max_connections or 0
+
+    def shard_identifier(self, shard: str) -> str:
+        return f"solobase-shared-{self.environment}-{shard}"
 
 
 def defaults(environment: str) -> SolobaseSettings:
     prod = environment == "prod"
+    dev = environment == "dev"
     octet = {"prod": 0, "staging": 1, "dev": 2}[environment]
+    log_days = 30 if prod else 3 if dev else 14
+    domain = "solobase.dev" if prod else f"{environment}.solobase.dev"
     return SolobaseSettings(
         system="solobase",
         environment=environment,
@@ -129,6 +215,8 @@ def defaults(environment: str) -> SolobaseSettings:
             region="us-east-1",
             environment=environment,
         ),
+        name_prefix=f"solobase-{environment}",
+        repository_name=f"solobase-{environment}-management",
         network=NetworkSettings(
             cidr_block=f"10.{octet}.0.0/16",
             availability_zones=("us-east-1a", "us-east-1b"),
@@ -136,10 +224,34 @@ def defaults(environment: str) -> SolobaseSettings:
             private_subnet_cidrs=(f"10.{octet}.10.0/24", f"10.{octet}.11.0/24"),
             database_subnet_cidrs=(f"10.{octet}.20.0/24", f"10.{octet}.21.0/24"),
             nat_gateways="per_az" if prod else "single",
-            interface_endpoints=("secretsmanager", "logs"),
-            flow_log_retention_days=30 if prod else 3 if environment == "dev" else 14,
+            # What the instances and the management service call: images, logs, secrets.
+            interface_endpoints=("ecr.api", "ecr.dkr", "logs", "secretsmanager"),
+            flow_log_retention_days=log_days,
         ),
-        shared_database_identifier=f"solobase-shared-{environment}-01",
+        load_balancer=LoadBalancerSettings(domain_name=f"manage.{domain}", deletion_protection=not dev),
+        database=DatabaseSettings(
+            instance_class="db.t3.small" if prod else "db.t3.micro",
+            engine_version="15.4",
+            allocated_storage_gb=20,
+            max_allocated_storage_gb=100,
+            database_name="solobase",
+            master_username="solobase_admin",
+            multi_az=prod,
+            backup_retention_days=30 if prod else 7,
+            deletion_protection=not dev,
+            final_snapshot=not dev,
+            master_password="rds_managed",
+            master_password_rotation_days=90,
+            log_retention_days=log_days,
+        ),
+        management=ServiceSettings(
+            cpu=512,
+            memory=1024,
+            desired_count=2 if prod else 1,
+            image_tag="0.1.0",
+            container_port=8080,
+            log_retention_days=log_days,
+        ),
         shared_database=DatabaseSettings(
             instance_class="db.t3.medium" if prod else "db.t3.small",
             engine_version="15.4",
@@ -151,27 +263,139 @@ def defaults(environment: str) -> SolobaseSettings:
             backup_retention_days=30 if prod else 7,
             performance_insights=prod,
             max_connections=300,
+            force_ssl=True,
             master_password="rds_managed",
-            deletion_protection=environment != "dev",
-            final_snapshot=environment != "dev",
-            log_retention_days=30 if prod else 3 if environment == "dev" else 14,
+            master_password_rotation_days=90,
+            deletion_protection=not dev,
+            final_snapshot=not dev,
+            log_retention_days=log_days,
         ),
-        customer_lambda=CustomerLambdaDefaults(
-            memory_mb=512 if environment != "dev" else 256,
-            log_retention_days=30 if prod else 3 if environment == "dev" else 14,
+        instances=InstanceSettings(
+            domain=domain,
+            function=FunctionSettings(
+                runtime="provided.al2023",
+                handler="bootstrap",
+                architecture="x86_64",
+                memory_mb=256 if dev else 512,
+                timeout_seconds=30,
+                log_retention_days=log_days,
+            ),
+            container=ServiceSettings(
+                cpu=256,
+                memory=512,
+                desired_count=1,
+                image_tag="0.1.0",
+                container_port=8080,
+                log_retention_days=log_days,
+            ),
+            dedicated_database=DatabaseSettings(
+                instance_class="db.t3.medium" if prod else "db.t3.small",
+                engine_version="15.4",
+                allocated_storage_gb=20,
+                max_allocated_storage_gb=100,
+                database_name="solobase",
+                master_username="solobase_admin",
+                multi_az=prod,
+                backup_retention_days=30 if prod else 7,
+                performance_insights=prod,
+                master_password="rds_managed",
+                master_password_rotation_days=90,
+                deletion_protection=not dev,
+                final_snapshot=not dev,
+                log_retention_days=log_days,
+            ),
         ),
         monitoring=MonitoringSettings(
             alert_email="alerts@solobase.dev",
             database_cpu_percent=80,
             database_connections=250,
             database_free_storage_gb=10,
+            database_read_latency_seconds=0.02,
+            database_write_latency_seconds=0.02,
         ),
+        binaries=BinariesSettings(create_bucket=prod),
+        backup_region="us-west-2" if prod else None,
+        dashboard_name="Solobase-Production" if prod else None,
+        secrets=SecretSettings() if prod else SecretSettings(recovery_window_days=7),
+        keys=KeySettings() if prod else KeySettings(deletion_window_days=7),
     )
 
 
+def registry(settings: SolobaseSettings) -> TenantRegistry:
+    """The environment's tenant registry, checked against its settings."""
+    directory = tenants.tenants_dir()
+    tenants.reject_stray_files(directory, ENVIRONMENTS)
+    found = tenants.load(settings.environment, directory)
+    tenants.check(found, settings.tenancy, settings.max_connections)
+    return found
+
+
+def shard_stack_id(settings: SolobaseSettings, shard: str) -> str:
+    return f"solobase-{settings.environment}-shard-{shard}-databases"
+
+
+def tenant_stack_id(settings: SolobaseSettings, subdomain: str) -> str:
+    return f"solobase-{settings.environment}-tenant-{subdomain}"
+
+
 def stacks(settings: SolobaseSettings) -> list[StackSpec]:
-    """None yet: the platform, tenant and shard stacks come with the Solobase issue (state store only)."""
-    return []
+    """The platform, a databases stack per shard, a stack per customer instance (see infra.stacks.solobase)."""
+    found = registry(settings)
+    env = settings.environment
+    if not settings.instances.enable_custom_domains:
+        for index, tenant in enumerate(found.tenants):
+            if tenant.runtime is Runtime.ECS:
+                raise tenants.RegistryError(
+                    f"{found.where} tenants[{index}] ({tenant.subdomain}).runtime",
+                    "lambda while instances.enable_custom_domains is false (ECS instances are reached by host name)",
+                    "ecs",
+                )
+    platform = platform_stack(settings, PLATFORM, regions=[settings.backup_region] if settings.backup_region else [])
+    binaries = settings.binaries
+    # The release: the package in the binaries bucket, which prod's platform makes and the others expect.
+    bucket = () if binaries.create_bucket else (Upload(bucket=binaries.bucket_name, make_bucket=True),)
+    package = Upload(bucket=binaries.bucket_name, key=binaries.package_key)
+    platform = dataclasses.replace(platform, arguments={"shards": found.shards}, uploads=bucket)
+    specs = [platform]
+    for shard in found.shards:
+        specs.append(
+            StackSpec(
+                stack_id=shard_stack_id(settings, shard),
+                kind="databases",
+                system=settings.system,
+                environments=(env,),
+                regions=(settings.region,),
+                state=settings.state.with_key(f"{env}/shards/{shard}/terraform.tfstate"),
+                factory=SHARD,
+                settings=settings,
+                providers=("postgresql", "aws"),
+                account_id=settings.account_id,
+                arguments={"shard": shard, "tenants": found.on_shard(shard)},
+                depends_on=(platform.stack_id,),
+            )
+        )
+    for tenant in found.tenants:
+        # The instance looks the platform up; its shard's databases stack makes its database, role and secret,
+        # which it uses at run time only (it names the secret, looking nothing up).
+        shard_needs = (shard_stack_id(settings, tenant.shard),) if tenant.shard else ()
+        specs.append(
+            StackSpec(
+                stack_id=tenant_stack_id(settings, tenant.subdomain),
+                kind="tenant",
+                system=settings.system,
+                environments=(env,),
+                regions=(settings.region,),
+                state=settings.state.with_key(f"{env}/tenants/{tenant.instance_id}/terraform.tfstate"),
+                factory=TENANT,
+                settings=settings,
+                account_id=settings.account_id,
+                arguments={"tenant": tenant},
+                depends_on=(platform.stack_id,),
+                run_time_needs=shard_needs,
+                uploads=(package,) if tenant.runtime is Runtime.LAMBDA else (),
+            )
+        )
+    return specs
 
 
 SYSTEM = System(name="solobase", environments=ENVIRONMENTS, defaults=defaults, stacks=stacks)

@@ -1,15 +1,21 @@
-"""A CloudFront distribution in front of private origins: HTTPS only, origin access control, optional failover.
+"""A CloudFront distribution in front of private origins: HTTPS only, managed policies, optional failover.
 
-The origin is a parameter (:class:`S3BucketOrigin` here: a PrivateBucket read
-through origin access control). Other origin kinds (a Lambda function URL, a
-load balancer) are further classes offering the same :class:`CdnOrigin` shape.
+Origins are parameters of one shape, :class:`CdnOrigin`, made by a factory per
+kind: :meth:`CdnOrigin.s3_bucket` (a PrivateBucket read through origin access
+control), :meth:`CdnOrigin.lambda_url` (a function URL called through origin
+access control) and :meth:`CdnOrigin.https` (any HTTPS server, such as a load
+balancer: unsigned). Each origin carries how the distribution serves it
+(:class:`CacheBehavior`: :data:`STATIC` for files, :data:`DYNAMIC` for an
+application) and how it lets that one distribution in.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Protocol
+from enum import StrEnum
+from typing import TYPE_CHECKING
 
 from cdktf import Token
 from cdktf_cdktf_provider_aws.cloudfront_distribution import (
@@ -17,6 +23,7 @@ from cdktf_cdktf_provider_aws.cloudfront_distribution import (
     CloudfrontDistributionDefaultCacheBehavior,
     CloudfrontDistributionLoggingConfig,
     CloudfrontDistributionOrigin,
+    CloudfrontDistributionOriginCustomOriginConfig,
     CloudfrontDistributionOriginGroup,
     CloudfrontDistributionOriginGroupFailoverCriteria,
     CloudfrontDistributionOriginGroupMember,
@@ -31,21 +38,163 @@ from constructs import Construct
 from infra import validation
 from infra.constructs.aws_context import region_name
 from infra.constructs.certificate import dns_validated_certificate
-from infra.constructs.kms_key import KmsKey
 from infra.constructs.outputs import output
-from infra.constructs.private_bucket import PrivateBucket
 from infra.validation import ConfigError
 
+if TYPE_CHECKING:
+    from infra.constructs.kms_key import KmsKey
+    from infra.constructs.lambda_function import LambdaFunction
+    from infra.constructs.private_bucket import PrivateBucket
+
 # AWS-managed policies (fixed ids, the same in every account).
-CACHING_OPTIMIZED_POLICY_ID = "658327ea-f89d-4fab-a63d-7e88639e58f6"
-SECURITY_HEADERS_POLICY_ID = "67f7725c-6f97-4210-82d7-5512b31e9d03"
+CACHING_OPTIMIZED = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+"""Managed-CachingOptimized: static content, cached by path."""
+CACHING_DISABLED = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+"""Managed-CachingDisabled: every request reaches the origin (applications)."""
+ALL_VIEWER_EXCEPT_HOST_HEADER = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+"""Managed-AllViewerExceptHostHeader: headers, cookies and query strings to the origin, but its own Host
+(function URLs and API origins answer only to their own host name)."""
+SECURITY_HEADERS = "67f7725c-6f97-4210-82d7-5512b31e9d03"
+"""Managed-SecurityHeadersPolicy: HSTS, X-Content-Type-Options, X-Frame-Options, Referrer-Policy, XSS protection."""
 CLOUDFRONT_ZONE_ID = "Z2FDTNDATAQYW2"
 """The hosted zone id of every CloudFront distribution, for alias records."""
 FAILOVER_STATUS_CODES = (403, 404, 500, 502, 503, 504)
 """Answers from the primary origin that send the request to the failover origin (403/404: a missing replica object)."""
 PRICE_CLASSES = ("PriceClass_100", "PriceClass_200", "PriceClass_All")
 CLOUDFRONT = "cloudfront.amazonaws.com"
+READ_METHODS = ("GET", "HEAD", "OPTIONS")
+ALL_METHODS = ("GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE")
+_METHOD_SETS = (("GET", "HEAD"), READ_METHODS, ALL_METHODS)
+"""The only method sets CloudFront accepts for a cache behavior."""
 _ORIGIN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+
+
+@dataclass(frozen=True, kw_only=True)
+class CacheBehavior:
+    """How the distribution answers viewers for an origin: methods, caching, what reaches the origin."""
+
+    cache_policy_id: str
+    origin_request_policy_id: str | None = None
+    """What of the viewer's request reaches the origin; None sends only what the cache policy keys on."""
+    allowed_methods: tuple[str, ...] = READ_METHODS
+    viewer_protocol_policy: str = "redirect-to-https"
+    response_headers_policy_id: str = SECURITY_HEADERS
+
+    def __post_init__(self) -> None:
+        validation.one_of("allowed_methods", self.allowed_methods, _METHOD_SETS)
+        validation.one_of("viewer_protocol_policy", self.viewer_protocol_policy, ("redirect-to-https", "https-only"))
+
+
+STATIC = CacheBehavior(cache_policy_id=CACHING_OPTIMIZED)
+"""Files: cached, read only (GET, HEAD, OPTIONS), plain HTTP redirected to HTTPS."""
+DYNAMIC = CacheBehavior(
+    cache_policy_id=CACHING_DISABLED,
+    origin_request_policy_id=ALL_VIEWER_EXCEPT_HOST_HEADER,
+    allowed_methods=ALL_METHODS,
+    viewer_protocol_policy="https-only",
+)
+"""An application: nothing cached, the viewer's request (but Host) forwarded, every method; plain HTTP is
+refused, not redirected (a redirect does not carry a write's body)."""
+
+
+class OriginType(StrEnum):
+    """What serves the content, which decides how CloudFront reaches it."""
+
+    S3 = "s3"
+    """An S3 bucket's REST endpoint, signed with an origin access control."""
+    LAMBDA = "lambda"
+    """A Lambda function URL, signed with an origin access control."""
+    HTTPS = "https"
+    """Any HTTPS server, unsigned (it admits the distribution by its own means)."""
+
+    @property
+    def signed(self) -> bool:
+        return self is not OriginType.HTTPS
+
+
+_SIGNED_LABELS = {OriginType.S3: "S3", OriginType.LAMBDA: "Lambda function URL"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class CdnOrigin:
+    """One origin of a distribution: where it is, how CloudFront reaches it, how the distribution serves it.
+
+    Made by a factory per kind (:meth:`s3_bucket`, :meth:`lambda_url`, :meth:`https`).
+    """
+
+    origin_id: str
+    domain_name: str
+    origin_type: OriginType
+    behavior: CacheBehavior
+    admit: Callable[[str], None] | None = None
+    """Lets the distribution (its ARN), and only it, in: policy statements or permissions on the origin."""
+
+    def __post_init__(self) -> None:
+        if not _ORIGIN_ID.match(self.origin_id):
+            raise ConfigError("origin_id", "1-64 letters, digits, _ or -", self.origin_id)
+
+    @classmethod
+    def s3_bucket(
+        cls, *, origin_id: str, bucket: PrivateBucket, key: KmsKey | None, behavior: CacheBehavior = STATIC
+    ) -> CdnOrigin:
+        """A private bucket read through origin access control (SigV4-signed requests from CloudFront).
+
+        Its bucket policy and ``key`` policy (the key that encrypts its objects;
+        None for S3-managed keys) each get a statement letting CloudFront read
+        and decrypt for this one distribution (``aws:SourceArn``).
+        """
+
+        def admit(distribution_arn: str) -> None:
+            bucket.allow_service_read(CLOUDFRONT, sid="CloudFrontReadsThroughOac", source_arn=distribution_arn)
+            if key is not None:
+                key.allow_service_for(
+                    CLOUDFRONT,
+                    sid="CloudFrontDecryptsForTheDistribution",
+                    actions=("kms:Decrypt",),
+                    source_arn=distribution_arn,
+                )
+
+        return cls(
+            origin_id=origin_id,
+            domain_name=bucket.regional_domain_name,
+            origin_type=OriginType.S3,
+            behavior=behavior,
+            admit=admit,
+        )
+
+    @classmethod
+    def lambda_url(cls, *, origin_id: str, function: LambdaFunction, behavior: CacheBehavior = DYNAMIC) -> CdnOrigin:
+        """The function URL of ``function`` (made by its ``add_url``), callable only by the distribution."""
+        if function.url is None:
+            raise ConfigError(f"{function.name} origin", "a function with a URL (add_url)", None)
+        return cls(
+            origin_id=origin_id,
+            domain_name=function.url.domain_name,
+            origin_type=OriginType.LAMBDA,
+            behavior=behavior,
+            admit=function.allow_invoke_through,
+        )
+
+    @classmethod
+    def https(cls, *, origin_id: str, domain_name: str, behavior: CacheBehavior = DYNAMIC) -> CdnOrigin:
+        """Any server answering HTTPS on 443 for ``domain_name`` (a load balancer's DNS name, say), unsigned."""
+        if not Token.is_unresolved(domain_name):
+            validation.hostname("origin domain_name", domain_name)
+        return cls(origin_id=origin_id, domain_name=domain_name, origin_type=OriginType.HTTPS, behavior=behavior)
+
+    def origin(self, access_control_id: str | None) -> CloudfrontDistributionOrigin:
+        """The distribution's origin block; S3 origins take no custom origin config, the others TLS 1.2 on 443."""
+        custom = None
+        if self.origin_type is not OriginType.S3:
+            custom = CloudfrontDistributionOriginCustomOriginConfig(
+                http_port=80, https_port=443, origin_protocol_policy="https-only", origin_ssl_protocols=["TLSv1.2"]
+            )
+        return CloudfrontDistributionOrigin(
+            origin_id=self.origin_id,
+            domain_name=self.domain_name,
+            origin_access_control_id=access_control_id,
+            custom_origin_config=custom,
+        )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -53,18 +202,21 @@ class CdnDistributionProps:
     """Domain, logging and reach of the distribution."""
 
     domain_name: str | None = None
-    """Custom domain: a DNS-validated certificate is made in us-east-1 for it. None: the cloudfront.net name."""
+    """Custom domain: served with the certificate given, or a DNS-validated one made in us-east-1.
+    None: the cloudfront.net name and certificate."""
     hosted_zone_id: str | None = None
     """Zone for the certificate's validation records and an alias record (A and AAAA) to the distribution."""
     logging_bucket: str | None = None
     """Existing bucket (name) for standard access logs, under ``<name>/``; it must accept ACL-based
     log delivery (object ownership not BucketOwnerEnforced). None: no access logs."""
     price_class: str = "PriceClass_100"
-    """Edge locations in North America and Europe: where the regions and users are, at the lowest price."""
+    """Edge locations in North America and Europe: the cheapest class; PriceClass_All for every location."""
     enable_origin_failover: bool = True
     """With a failover origin, requests the primary answers with 403/404/5xx are retried there."""
     minimum_protocol_version: str = "TLSv1.2_2021"
     """Oldest TLS viewers may use (custom domains only: the cloudfront.net certificate allows TLS 1.0)."""
+    http_version: str = "http2and3"
+    enable_ipv6: bool = True
 
     def __post_init__(self) -> None:
         if self.domain_name is not None:
@@ -79,65 +231,28 @@ class CdnDistributionProps:
         if self.logging_bucket is not None:
             validation.bucket_name("logging_bucket", self.logging_bucket)
         validation.one_of("price_class", self.price_class, PRICE_CLASSES)
-        validation.one_of("minimum_protocol_version", self.minimum_protocol_version, ("TLSv1.2_2021", "TLSv1.2_2019"))
-
-
-class CdnOrigin(Protocol):
-    """What a distribution needs of an origin."""
-
-    @property
-    def origin_id(self) -> str: ...
-
-    def origin(self, access_control_id: str) -> CloudfrontDistributionOrigin: ...
-
-    def allow_distribution(self, distribution_arn: str) -> None:
-        """Let the distribution (and only it) read the origin."""
-        ...
-
-
-@dataclass(frozen=True)
-class S3BucketOrigin:
-    """A private bucket read through origin access control (SigV4-signed requests from CloudFront).
-
-    Its bucket policy and ``key`` policy (the key that encrypts its objects)
-    each get a statement letting CloudFront read and decrypt for this one
-    distribution (``aws:SourceArn``).
-    """
-
-    origin_id: str
-    bucket: PrivateBucket
-    key: KmsKey
-
-    def __post_init__(self) -> None:
-        if not _ORIGIN_ID.match(self.origin_id):
-            raise ConfigError("origin_id", "1-64 letters, digits, _ or -", self.origin_id)
-
-    def origin(self, access_control_id: str) -> CloudfrontDistributionOrigin:
-        return CloudfrontDistributionOrigin(
-            origin_id=self.origin_id,
-            domain_name=self.bucket.regional_domain_name,
-            origin_access_control_id=access_control_id,
+        validation.one_of(
+            "minimum_protocol_version", self.minimum_protocol_version, ("TLSv1.2_2019", "TLSv1.2_2021", "TLSv1.3_2025")
         )
-
-    def allow_distribution(self, distribution_arn: str) -> None:
-        self.bucket.allow_service_read(CLOUDFRONT, sid="CloudFrontReadsThroughOac", source_arn=distribution_arn)
-        self.key.allow_service_for(
-            CLOUDFRONT,
-            sid="CloudFrontDecryptsForTheDistribution",
-            actions=("kms:Decrypt",),
-            source_arn=distribution_arn,
-        )
+        validation.one_of("http_version", self.http_version, ("http1.1", "http2", "http2and3", "http3"))
 
 
 class CdnDistribution(Construct):
-    """Distribution ``name``: viewers are redirected to HTTPS, GET/HEAD/OPTIONS only, cached by the managed
-    CachingOptimized policy, answered with the managed security headers (HSTS, nosniff, frame options...).
+    """Distribution ``name`` (its comment) in front of ``origin``, served the way the origin's behavior says
+    (viewer protocol, methods, cache and origin request policies), with the managed security headers.
 
-    With ``failover_origin`` (and ``enable_origin_failover``) both origins form
-    an origin group: a replica bucket in another region keeps assets served when
-    the primary region's bucket fails. A custom domain's certificate is made in
-    ``certificate_scope``, which must be under a us-east-1 provider (CloudFront
-    takes certificates from there only).
+    Signed origins (S3, Lambda) are reached through an origin access control
+    of their kind (``OriginAccessControl`` for the primary's), and each origin
+    lets the distribution in (:attr:`arn` in its bucket, key or function
+    policy). With ``failover_origin`` (and ``enable_origin_failover``) both
+    origins form an origin group: a replica bucket in another region keeps
+    assets served when the primary region's fails; CloudFront fails over reads
+    only, so both must be served read only, the same way.
+
+    A custom domain (``props.domain_name``) is served with ``certificate_arn``
+    (an ACM certificate in us-east-1 covering it) or, without one, a
+    DNS-validated certificate made in ``certificate_scope``, which must be under
+    a us-east-1 provider (CloudFront takes certificates from there only).
     """
 
     def __init__(
@@ -149,27 +264,27 @@ class CdnDistribution(Construct):
         origin: CdnOrigin,
         props: CdnDistributionProps,
         failover_origin: CdnOrigin | None = None,
+        certificate_arn: str | None = None,
         certificate_scope: Construct | None = None,
     ) -> None:
         super().__init__(scope, id_)
         validation.resource_name("distribution name", name, max_length=64)
         self.name = name
         self.props = props
-        access_control = CloudfrontOriginAccessControl(
-            self,
-            "OriginAccessControl",
-            name=name,
-            description=f"CloudFront {name} signs its requests to S3 origins",
-            origin_access_control_origin_type="s3",
-            signing_behavior="always",
-            signing_protocol="sigv4",
-        )
         origins = [origin] + ([failover_origin] if failover_origin is not None else [])
         if len({o.origin_id for o in origins}) != len(origins):
             raise ConfigError(f"{name} origins", "distinct origin ids", [o.origin_id for o in origins])
+        access_controls = self._access_controls(name, origins)
+
         groups = []
         target = origin.origin_id
         if failover_origin is not None and props.enable_origin_failover:
+            if failover_origin.behavior != origin.behavior or set(origin.behavior.allowed_methods) - set(READ_METHODS):
+                raise ConfigError(
+                    f"{name} failover origin",
+                    f"served like the primary, read only ({', '.join(READ_METHODS)}): CloudFront fails over reads",
+                    failover_origin.behavior,
+                )
             target = f"{origin.origin_id}-with-failover"
             groups.append(
                 CloudfrontDistributionOriginGroup(
@@ -182,48 +297,33 @@ class CdnDistribution(Construct):
             )
 
         self.validation_records: object = None
-        certificate = CloudfrontDistributionViewerCertificate(cloudfront_default_certificate=True)
-        if props.domain_name is not None:
-            if certificate_scope is None:
-                raise ConfigError(f"{name} certificate scope", "a scope under a us-east-1 provider", None)
-            region = region_name(certificate_scope)
-            if not Token.is_unresolved(region) and region != "us-east-1":
-                raise ConfigError(f"{name} certificate region", "us-east-1 (CloudFront's only one)", region)
-            issued = dns_validated_certificate(
-                Construct(certificate_scope, f"{id_}Certificate"),
-                domain_name=props.domain_name,
-                hosted_zone_id=props.hosted_zone_id,
-            )
-            self.validation_records = issued.validation_records
-            certificate = CloudfrontDistributionViewerCertificate(
-                acm_certificate_arn=issued.arn,
-                ssl_support_method="sni-only",
-                minimum_protocol_version=props.minimum_protocol_version,
-            )
+        certificate = self._viewer_certificate(id_, props, certificate_arn, certificate_scope)
         logging = None
         if props.logging_bucket is not None:
             logging = CloudfrontDistributionLoggingConfig(
                 bucket=f"{props.logging_bucket}.s3.amazonaws.com", include_cookies=False, prefix=f"{name}/"
             )
+        behavior = origin.behavior
         self.distribution = CloudfrontDistribution(
             self,
             "Distribution",
             comment=name,
             enabled=True,
-            is_ipv6_enabled=True,
-            http_version="http2and3",
+            is_ipv6_enabled=props.enable_ipv6,
+            http_version=props.http_version,
             price_class=props.price_class,
             aliases=[props.domain_name] if props.domain_name else None,
-            origin=[o.origin(access_control.id) for o in origins],
+            origin=[o.origin(access_controls.get(o.origin_type)) for o in origins],
             origin_group=groups or None,
             default_cache_behavior=CloudfrontDistributionDefaultCacheBehavior(
                 target_origin_id=target,
-                viewer_protocol_policy="redirect-to-https",
-                allowed_methods=["GET", "HEAD", "OPTIONS"],
+                viewer_protocol_policy=behavior.viewer_protocol_policy,
+                allowed_methods=list(behavior.allowed_methods),
                 cached_methods=["GET", "HEAD"],
                 compress=True,
-                cache_policy_id=CACHING_OPTIMIZED_POLICY_ID,
-                response_headers_policy_id=SECURITY_HEADERS_POLICY_ID,
+                cache_policy_id=behavior.cache_policy_id,
+                origin_request_policy_id=behavior.origin_request_policy_id,
+                response_headers_policy_id=behavior.response_headers_policy_id,
             ),
             restrictions=CloudfrontDistributionRestrictions(
                 geo_restriction=CloudfrontDistributionRestrictionsGeoRestriction(restriction_type="none")
@@ -234,10 +334,12 @@ class CdnDistribution(Construct):
         )
         self.arn = self.distribution.arn
         self.domain_name = self.distribution.domain_name
+        self.hosted_zone_id = self.distribution.hosted_zone_id
         for each in origins:
-            each.allow_distribution(self.distribution.arn)
+            if each.admit is not None:
+                each.admit(self.distribution.arn)
         if props.domain_name is not None and props.hosted_zone_id is not None:
-            for record_type in ("A", "AAAA"):
+            for record_type in ("A", "AAAA") if props.enable_ipv6 else ("A",):
                 Route53Record(
                     self,
                     f"Alias{record_type}",
@@ -249,10 +351,66 @@ class CdnDistribution(Construct):
                     ),
                 )
 
+    def _access_controls(self, name: str, origins: list[CdnOrigin]) -> dict[OriginType, str]:
+        """One origin access control per kind of signed origin; the primary's kind gets ``OriginAccessControl``."""
+        found: dict[OriginType, str] = {}
+        for each in origins:
+            kind = each.origin_type
+            if not kind.signed or kind in found:
+                continue
+            first = not found
+            found[kind] = CloudfrontOriginAccessControl(
+                self,
+                "OriginAccessControl" if first else f"OriginAccessControl{kind.value.title()}",
+                name=name if first else f"{name}-{kind.value}",
+                description=f"CloudFront {name} signs its requests to {_SIGNED_LABELS[kind]} origins",
+                origin_access_control_origin_type=kind.value,
+                signing_behavior="always",
+                signing_protocol="sigv4",
+            ).id
+        return found
+
+    def _viewer_certificate(
+        self,
+        id_: str,
+        props: CdnDistributionProps,
+        certificate_arn: str | None,
+        certificate_scope: Construct | None,
+    ) -> CloudfrontDistributionViewerCertificate:
+        """CloudFront's own certificate without a custom domain; else the one given, or one made and validated."""
+        if props.domain_name is None:
+            if certificate_arn is not None:
+                raise ConfigError(f"{self.name} certificate_arn", "unset without a domain_name", certificate_arn)
+            return CloudfrontDistributionViewerCertificate(cloudfront_default_certificate=True)
+        if certificate_arn is None:
+            if certificate_scope is None:
+                raise ConfigError(
+                    f"{self.name} certificate", "a certificate_arn, or a scope under a us-east-1 provider", None
+                )
+            region = region_name(certificate_scope)
+            if not Token.is_unresolved(region) and region != "us-east-1":
+                raise ConfigError(f"{self.name} certificate region", "us-east-1 (CloudFront's only one)", region)
+            issued = dns_validated_certificate(
+                Construct(certificate_scope, f"{id_}Certificate"),
+                domain_name=props.domain_name,
+                hosted_zone_id=props.hosted_zone_id,
+            )
+            self.validation_records = issued.validation_records
+            certificate_arn = issued.arn
+        return CloudfrontDistributionViewerCertificate(
+            acm_certificate_arn=certificate_arn,
+            ssl_support_method="sni-only",
+            minimum_protocol_version=props.minimum_protocol_version,
+        )
+
     def declare_outputs(self, prefix: str = "") -> None:
-        """``<prefix>cdn_domain_name``, ``cdn_distribution_id`` and, with a custom domain, its validation records."""
+        """``<prefix>cdn_domain_name``, ``cdn_distribution_id`` and, with a certificate made here, its validation
+        records."""
         output(
-            self, f"{prefix}cdn_domain_name", self.distribution.domain_name, f"Domain name of CloudFront {self.name}"
+            self,
+            f"{prefix}cdn_domain_name",
+            self.distribution.domain_name,
+            f"Domain name of CloudFront {self.name}",
         )
         output(
             self,

@@ -38,7 +38,8 @@ class ContainerPlatformProps:
     """A VPC to create, or one made elsewhere."""
     load_balancer: LoadBalancerProps
     database: PostgresInstanceProps
-    cache: RedisProps
+    cache: RedisProps | None = None
+    """None: no Redis."""
     cluster: EcsClusterProps = field(default_factory=EcsClusterProps)
     registry: ContainerRegistryProps = field(default_factory=ContainerRegistryProps)
     secrets: SecretProps = field(default_factory=SecretProps)
@@ -47,10 +48,20 @@ class ContainerPlatformProps:
 
 
 class ContainerPlatform(Construct):
-    """Everything but the services, named ``<prefix>-*``; the repository is ``repository_name``."""
+    """Everything but the services, named ``<prefix>-*``; the repository is ``repository_name``.
+
+    The alert topic is ``<prefix>-alerts`` unless ``topic_name`` names it.
+    """
 
     def __init__(
-        self, scope: Construct, id_: str, *, prefix: str, repository_name: str, props: ContainerPlatformProps
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        prefix: str,
+        repository_name: str,
+        props: ContainerPlatformProps,
+        topic_name: str | None = None,
     ) -> None:
         super().__init__(scope, id_)
         self.prefix = prefix
@@ -59,14 +70,14 @@ class ContainerPlatform(Construct):
         self.secrets_key = KmsKey(
             self, "SecretsKey", alias=f"{prefix}-secrets", description=f"Secrets of {prefix}", props=props.keys
         )
-        data_key = KmsKey(
+        self.data_key = KmsKey(
             self,
             "DataKey",
             alias=f"{prefix}-data",
             description=f"Database and cache storage of {prefix}",
             props=props.keys,
         )
-        alerts_key = KmsKey(
+        self.alerts_key = KmsKey(
             self,
             "AlertsKey",
             alias=f"{prefix}-alerts",
@@ -80,7 +91,7 @@ class ContainerPlatform(Construct):
             network=self.network,
             database_identifier=f"{prefix}-postgres",
             cache_name=f"{prefix}-redis",
-            storage_key=data_key,
+            storage_key=self.data_key,
             secret_key=self.secrets_key,
             props=DataTierProps(database=props.database, cache=props.cache),
         )
@@ -92,7 +103,9 @@ class ContainerPlatform(Construct):
             props=ServiceHostProps(cluster=props.cluster, load_balancer=props.load_balancer),
         )
         self.registry = ContainerRegistry(self, "Registry", name=repository_name, props=props.registry)
-        self.monitoring = Monitoring(self, "Monitoring", name=prefix, kms_key=alerts_key, props=props.monitoring)
+        self.monitoring = Monitoring(
+            self, "Monitoring", name=prefix, kms_key=self.alerts_key, props=props.monitoring, topic_name=topic_name
+        )
         self.data.watch(self.monitoring)
         self.monitoring.watch_load_balancer(self.load_balancer.reference)
 
@@ -102,8 +115,8 @@ class ContainerPlatform(Construct):
 
     @property
     def cache(self) -> RedisReplicationGroup:
-        if self.data.cache is None:  # the platform always has one; this narrows the type
-            raise LookupError("container platform without a cache")
+        if self.data.cache is None:
+            raise LookupError(f"{self.prefix} has no cache (props.cache is None)")
         return self.data.cache
 
     @property
@@ -151,10 +164,10 @@ class ContainerPlatform(Construct):
             self.monitoring.watch_target(service.target, key=key)
         return service
 
-    def declare_outputs(self) -> None:
-        """The platform's outputs, under the names the READMEs use."""
+    def declare_outputs(self, *, data_prefix: str = "") -> None:
+        """The platform's outputs, under the names the READMEs use (``data_prefix`` starts the data tier's)."""
         self.network.declare_outputs()
         self.host.declare_outputs()
-        self.data.declare_outputs()
+        self.data.declare_outputs(data_prefix)
         output(self, "ecr_repository_url", self.registry.url, "Push the service images here")
         output(self, "sns_topic_arn", self.monitoring.topic_arn, "SNS topic that receives every alarm")

@@ -6,8 +6,10 @@ import json
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from cdktf import ITerraformDependable
+from cdktf_cdktf_provider_aws.data_aws_ecr_repository import DataAwsEcrRepository
 from cdktf_cdktf_provider_aws.ecr_lifecycle_policy import EcrLifecyclePolicy
 from cdktf_cdktf_provider_aws.ecr_replication_configuration import (
     EcrReplicationConfiguration,
@@ -90,15 +92,44 @@ class ContainerRegistry(Construct):
 
     def grant_pull(self, role: ServiceRole) -> None:
         """Let ``role`` pull images from this repository (and get the registry login token)."""
-        role.add_policy(
-            "PullImages",
-            Statement(
-                actions=["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
-                resources=[self.arn],
-            ),
-            # GetAuthorizationToken has no resource-level permissions.
-            Statement(actions=["ecr:GetAuthorizationToken"], resources=["*"]),
-        )
+        grant_pull(role, self.arn)
+
+
+def grant_pull(role: ServiceRole, repository_arn: str) -> None:
+    role.add_policy(
+        "PullImages",
+        Statement(
+            actions=["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
+            resources=[repository_arn],
+        ),
+        # GetAuthorizationToken has no resource-level permissions.
+        Statement(actions=["ecr:GetAuthorizationToken"], resources=["*"]),
+    )
+
+
+class RegistryLike(Protocol):
+    """A repository services pull from: a ContainerRegistry made here or one found by name."""
+
+    @property
+    def url(self) -> str: ...
+
+    def grant_pull(self, role: ServiceRole) -> None: ...
+
+
+class ContainerRegistryLookup(Construct):
+    """A repository made elsewhere (another stack), found by name at plan time (``data.aws_ecr_repository``)."""
+
+    def __init__(self, scope: Construct, id_: str, *, name: str) -> None:
+        super().__init__(scope, id_)
+        if not _REPOSITORY_NAME.match(name) or len(name) > 256:
+            raise ConfigError("repository name", "lower-case letters, digits and ._/- separators", name)
+        found = DataAwsEcrRepository(self, "Repository", name=name)
+        self.name = name
+        self.arn = found.arn
+        self.url = found.repository_url
+
+    def grant_pull(self, role: ServiceRole) -> None:
+        grant_pull(role, self.arn)
 
 
 class RegistryReplication(Construct):

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Protocol
 
+from cdktf import ITerraformDependable
+from cdktf_cdktf_provider_aws.data_aws_ecs_cluster import DataAwsEcsCluster
 from cdktf_cdktf_provider_aws.ecs_cluster import EcsCluster as AwsEcsCluster
 from cdktf_cdktf_provider_aws.ecs_cluster import EcsClusterSetting
 from cdktf_cdktf_provider_aws.ecs_cluster_capacity_providers import (
@@ -53,3 +56,30 @@ class EcsCluster(Construct):
         )
         self.name = self.cluster.name
         self.arn = self.cluster.arn
+
+
+class ClusterLike(Protocol):
+    """A cluster services run on: an EcsCluster made here or one found by name."""
+
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def arn(self) -> str: ...
+
+    @property
+    def capacity_providers(self) -> ITerraformDependable | None:
+        """The capacity-provider association services must wait for, when it is made in this stack."""
+        ...
+
+
+class EcsClusterLookup(Construct):
+    """A cluster made elsewhere (another stack), found by name; it must offer the providers services ask for."""
+
+    def __init__(self, scope: Construct, id_: str, *, name: str) -> None:
+        super().__init__(scope, id_)
+        validation.resource_name("cluster name", name, max_length=255)
+        found = DataAwsEcsCluster(self, "Cluster", cluster_name=name)
+        self.name = name
+        self.arn = found.arn
+        self.capacity_providers: ITerraformDependable | None = None

@@ -27,8 +27,8 @@ from constructs import Construct
 
 from infra import validation
 from infra.constructs.aws_context import account_id, region_name
-from infra.constructs.container_registry import ContainerRegistry
-from infra.constructs.ecs_cluster import EcsCluster
+from infra.constructs.container_registry import RegistryLike
+from infra.constructs.ecs_cluster import ClusterLike
 from infra.constructs.iam import ServiceRole, Statement
 from infra.constructs.load_balancer import ListenerTarget
 from infra.constructs.secret import ContainerSecretSource
@@ -148,10 +148,10 @@ class FargateService(Construct):
         *,
         name: str,
         container_name: str,
-        cluster: EcsCluster,
+        cluster: ClusterLike,
         vpc_id: str,
         subnet_ids: list[str],
-        repository: ContainerRegistry,
+        repository: RegistryLike,
         log_group_name: str,
         secrets: Mapping[str, ContainerSecretSource],
         props: FargateServiceProps,
@@ -221,7 +221,7 @@ class FargateService(Construct):
             )
 
         load_balancer = None
-        depends_on: list[ITerraformDependable] = [cluster.capacity_providers]
+        depends_on: list[ITerraformDependable] = [cluster.capacity_providers] if cluster.capacity_providers else []
         if target is not None and props.container_port is not None:
             target.listener.security_group.allow_to(self.security_group, props.container_port, label=f"To {name}")
             self.security_group.allow_from(
@@ -268,9 +268,7 @@ class FargateService(Construct):
                 self, "Autoscaling", cluster_name=cluster.name, service_name=self.service.name, props=props.autoscaling
             )
 
-    def _execution_role(
-        self, repository: ContainerRegistry, secrets: Mapping[str, ContainerSecretSource]
-    ) -> ServiceRole:
+    def _execution_role(self, repository: RegistryLike, secrets: Mapping[str, ContainerSecretSource]) -> ServiceRole:
         role = ServiceRole(
             self,
             "ExecutionRole",
@@ -314,7 +312,7 @@ class FargateService(Construct):
         )
 
     def _container(
-        self, container_name: str, repository: ContainerRegistry, secrets: Mapping[str, ContainerSecretSource]
+        self, container_name: str, repository: RegistryLike, secrets: Mapping[str, ContainerSecretSource]
     ) -> dict[str, Any]:
         props = self.props
         container: dict[str, Any] = {

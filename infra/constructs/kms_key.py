@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from typing import Protocol
 
+from cdktf_cdktf_provider_aws.data_aws_kms_alias import DataAwsKmsAlias
 from cdktf_cdktf_provider_aws.kms_alias import KmsAlias
 from cdktf_cdktf_provider_aws.kms_key import KmsKey as AwsKmsKey
 from constructs import Construct
@@ -55,6 +56,20 @@ class ExistingKmsKey:
     def __post_init__(self) -> None:
         if not self.arn.startswith("arn:aws") or ":kms:" not in self.arn:
             raise ConfigError("kms key arn", "a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)", self.arn)
+
+    def decrypt_statement(self, via_service: str) -> Statement:
+        return _decrypt_statement(self.arn, via_service)
+
+
+class KmsKeyLookup(Construct):
+    """A key made elsewhere (another stack), found by its alias at plan time (``data.aws_kms_alias``)."""
+
+    def __init__(self, scope: Construct, id_: str, *, alias: str) -> None:
+        super().__init__(scope, id_)
+        validation.resource_name("key alias", alias, max_length=200)
+        self.alias = alias
+        found = DataAwsKmsAlias(self, "Alias", name=f"alias/{alias}")
+        self.arn = found.target_key_arn
 
     def decrypt_statement(self, via_service: str) -> Statement:
         return _decrypt_statement(self.arn, via_service)

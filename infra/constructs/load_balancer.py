@@ -14,6 +14,9 @@ from dataclasses import dataclass
 
 from cdktf import ITerraformDependable
 from cdktf_cdktf_provider_aws.data_aws_elb_service_account import DataAwsElbServiceAccount
+from cdktf_cdktf_provider_aws.data_aws_lb import DataAwsLb
+from cdktf_cdktf_provider_aws.data_aws_lb_listener import DataAwsLbListener
+from cdktf_cdktf_provider_aws.data_aws_security_group import DataAwsSecurityGroup
 from cdktf_cdktf_provider_aws.lb import Lb, LbAccessLogs
 from cdktf_cdktf_provider_aws.lb_listener import (
     LbListener,
@@ -228,6 +231,30 @@ class ListenerTarget(Construct):
         if self.rule is not None:
             return [self.rule]
         return [self.listener.listener] if self.listener.listener is not None else []
+
+
+class LoadBalancerLookup(Construct):
+    """A :class:`LoadBalancer` another stack made, found by name: its HTTPS listener as :attr:`reference`.
+
+    Its security group is the one named like it in ``vpc_id``; rules a target
+    here adds to it belong to this stack.
+    """
+
+    def __init__(self, scope: Construct, id_: str, *, name: str, vpc_id: str) -> None:
+        super().__init__(scope, id_)
+        validation.resource_name("load balancer name", name, max_length=32)
+        lb = DataAwsLb(self, "LoadBalancer", name=name)
+        listener = DataAwsLbListener(self, "HttpsListener", load_balancer_arn=lb.arn, port=443)
+        group = DataAwsSecurityGroup(self, "SecurityGroupLookup", name=name, vpc_id=vpc_id)
+        self.reference = ListenerReference(
+            name=name,
+            listener_arn=listener.arn,
+            arn_suffix=lb.arn_suffix,
+            security_group=SecurityGroup.existing(self, "SecurityGroup", group_id=group.id, name=name),
+            vpc_id=vpc_id,
+        )
+        self.dns_name = lb.dns_name
+        self.zone_id = lb.zone_id
 
 
 class LoadBalancer(Construct):

@@ -22,7 +22,9 @@ from infra.constructs.private_bucket import REPLICATION_RULE_ID, PrivateBucket
 from infra.validation import ConfigError
 
 if TYPE_CHECKING:
+    from infra.constructs.audit_trail import AuditTrail
     from infra.constructs.fargate_service import FargateService
+    from infra.constructs.lambda_function import LambdaFunction
     from infra.constructs.load_balancer import ListenerReference, ListenerTarget
     from infra.constructs.postgres_instance import PostgresInstance
     from infra.constructs.redis_replication_group import RedisReplicationGroup
@@ -47,6 +49,22 @@ class MonitoringProps:
     """Free storage below this alarms (autoscaling storage, when on, acts first)."""
     database_connections: int = 100
     """Connections above this alarm: about half of what a 2 GiB instance allows."""
+    database_read_latency_seconds: float | None = None
+    """Average read latency above this alarms; None: no read latency alarm."""
+    database_write_latency_seconds: float | None = None
+    """Average write latency above this alarms; None: no write latency alarm."""
+    function_errors: int = 5
+    """A function's errors (sum per period) above this alarm: a few are a client's bad requests, more are ours."""
+    function_throttles: int = 0
+    """A function's throttles above this alarm: any throttle means its reserved concurrency is too low."""
+    function_duration_percent: float = 80
+    """A function's average duration above this share of its timeout alarms, before requests time out."""
+    account_function_errors: int = 25
+    """Errors of every function of the account and region (sum per period) above this alarm."""
+    account_function_throttles: int = 10
+    """Throttles of every function of the account and region above this alarm (a few are plans at their cap)."""
+    account_concurrency_percent: float = 80
+    """Concurrent executions above this share of the account's concurrency limit alarm."""
     redis_cpu_percent: float = 75
     """Engine CPU (Redis is single-threaded) above this alarms."""
     redis_memory_percent: float = 80
@@ -77,6 +95,13 @@ class MonitoringProps:
         validation.int_between("replication_latency_seconds", self.replication_latency_seconds, 60, 86400)
         validation.number_between("database_free_storage_gb", self.database_free_storage_gb, 1, 65536)
         validation.int_between("database_connections", self.database_connections, 1, 262143)
+        for name in ("database_read_latency_seconds", "database_write_latency_seconds"):
+            if getattr(self, name) is not None:
+                validation.number_between(name, getattr(self, name), 0.001, 60)
+        for name in ("function_errors", "function_throttles", "account_function_errors", "account_function_throttles"):
+            validation.int_between(name, getattr(self, name), 0, 1_000_000)
+        validation.number_between("function_duration_percent", self.function_duration_percent, 1, 100)
+        validation.number_between("account_concurrency_percent", self.account_concurrency_percent, 1, 100)
         validation.one_of("period_seconds", self.period_seconds, (60, 300, 900, 3600))
         validation.int_between("evaluation_periods", self.evaluation_periods, 1, 24)
 
@@ -86,7 +111,9 @@ class Monitoring(Construct):
 
     Every alarm notifies the topic when it fires and when it recovers.
     Missing data is not treated as breaching: a service scaled to zero or a
-    quiet load balancer is not an incident.
+    quiet load balancer is not an incident. With ``existing_topic_arn`` the
+    alarms notify a topic made elsewhere (another stack's) and no topic,
+    subscription or key is made here.
     """
 
     def __init__(
@@ -95,23 +122,32 @@ class Monitoring(Construct):
         id_: str,
         *,
         name: str,
-        kms_key: KeyLike,
+        kms_key: KeyLike | None,
         props: MonitoringProps,
         topic_name: str | None = None,
+        existing_topic_arn: str | None = None,
     ) -> None:
         super().__init__(scope, id_)
         validation.resource_name("monitoring name", name, max_length=200)
-        topic_name = topic_name or f"{name}-alerts"
-        validation.resource_name("topic name", topic_name, max_length=256)
         self.name = name
         self.props = props
+        self.alarms: list[CloudwatchMetricAlarm] = []
+        self.topic: SnsTopic | None = None
+        if existing_topic_arn is not None:
+            if kms_key is not None or topic_name is not None:
+                raise ValueError("an existing topic takes neither a key nor a topic name")
+            self.topic_arn = existing_topic_arn
+            return
+        if kms_key is None:
+            raise ValueError(f"{name}: a new alert topic needs a KMS key")
+        topic_name = topic_name or f"{name}-alerts"
+        validation.resource_name("topic name", topic_name, max_length=256)
         self.topic = SnsTopic(self, "Topic", name=topic_name, kms_master_key_id=kms_key.arn, tags={"Name": topic_name})
         self.topic_arn = self.topic.arn
         if props.alert_email:
             SnsTopicSubscription(
                 self, "EmailSubscription", topic_arn=self.topic.arn, protocol="email", endpoint=props.alert_email
             )
-        self.alarms: list[CloudwatchMetricAlarm] = []
 
     def _alarm(
         self,
@@ -126,6 +162,7 @@ class Monitoring(Construct):
         dimensions: dict[str, str] | None = None,
         statistic: str = "Average",
         metric_query: list[CloudwatchMetricAlarmMetricQuery] | None = None,
+        evaluation_periods: int | None = None,
     ) -> CloudwatchMetricAlarm:
         alarm = CloudwatchMetricAlarm(
             self,
@@ -134,7 +171,7 @@ class Monitoring(Construct):
             alarm_description=description,
             comparison_operator=comparison,
             threshold=threshold,
-            evaluation_periods=self.props.evaluation_periods,
+            evaluation_periods=evaluation_periods or self.props.evaluation_periods,
             namespace=namespace,
             metric_name=metric_name,
             dimensions=dimensions,
@@ -142,8 +179,8 @@ class Monitoring(Construct):
             period=self.props.period_seconds if metric_query is None else None,
             metric_query=metric_query,
             treat_missing_data="notBreaching",
-            alarm_actions=[self.topic.arn],
-            ok_actions=[self.topic.arn],
+            alarm_actions=[self.topic_arn],
+            ok_actions=[self.topic_arn],
             tags={"Name": alarm_name},
         )
         self.alarms.append(alarm)
@@ -256,6 +293,20 @@ class Monitoring(Construct):
                 dimensions={"DBInstanceIdentifier": name},
                 statistic=statistic,
             )
+        for short, metric, latency in (
+            ("Read", "ReadLatency", props.database_read_latency_seconds),
+            ("Write", "WriteLatency", props.database_write_latency_seconds),
+        ):
+            if latency is not None:
+                self._alarm(
+                    f"{key}{short}LatencyHigh",
+                    f"{name}-{short.lower()}-latency-high",
+                    f"{name}: average {short.lower()} latency above {latency * 1000:g} ms",
+                    threshold=latency,
+                    namespace="AWS/RDS",
+                    metric_name=metric,
+                    dimensions={"DBInstanceIdentifier": name},
+                )
 
     def watch_replica_lag(self, identifier: str, *, cluster: bool = False, key: str = "Replica") -> None:
         """How far a cross-region copy of a database is behind its source.
@@ -346,3 +397,97 @@ class Monitoring(Construct):
                     metric_name=metric,
                     dimensions={"CacheClusterId": node},
                 )
+
+    def watch_function(self, function: LambdaFunction, *, key: str = "Function") -> None:
+        """Errors, throttles and duration of one Lambda function (``key`` starts the alarms' ids)."""
+        props = self.props
+        name = function.name
+        dimensions = {"FunctionName": name}
+        duration_ms = function.props.timeout_seconds * 1000 * props.function_duration_percent / 100
+        for short, metric, threshold, statistic, description in (
+            ("Errors", "Errors", props.function_errors, "Sum", f"more than {props.function_errors} errors"),
+            (
+                "Throttles",
+                "Throttles",
+                props.function_throttles,
+                "Sum",
+                f"more than {props.function_throttles} throttles",
+            ),
+            (
+                "Duration",
+                "Duration",
+                duration_ms,
+                "Average",
+                f"average duration above {props.function_duration_percent:g}% of its "
+                f"{function.props.timeout_seconds} s timeout",
+            ),
+        ):
+            self._alarm(
+                f"{key}{short}",
+                f"{name}-{short.lower()}",
+                f"{name}: {description}",
+                threshold=threshold,
+                namespace="AWS/Lambda",
+                metric_name=metric,
+                dimensions=dimensions,
+                statistic=statistic,
+            )
+
+    def watch_account_functions(self, *, concurrency_limit: int, key: str = "Lambda") -> None:
+        """Errors, throttles and concurrent executions of every Lambda function of the account, in this region.
+
+        Lambda publishes these without dimensions for the whole account;
+        ``concurrency_limit`` is the account's quota the concurrency alarm is a share of.
+        """
+        props = self.props
+        threshold = concurrency_limit * props.account_concurrency_percent / 100
+        for short, metric, value, statistic, description in (
+            (
+                "Errors",
+                "Errors",
+                props.account_function_errors,
+                "Sum",
+                f"more than {props.account_function_errors} errors",
+            ),
+            (
+                "Throttles",
+                "Throttles",
+                props.account_function_throttles,
+                "Sum",
+                f"more than {props.account_function_throttles} throttles",
+            ),
+            (
+                "ConcurrentExecutions",
+                "ConcurrentExecutions",
+                threshold,
+                "Maximum",
+                f"more than {threshold:g} concurrent executions "
+                f"({props.account_concurrency_percent:g}% of {concurrency_limit})",
+            ),
+        ):
+            self._alarm(
+                f"{key}{short}",
+                f"{self.name}-lambda-{short.lower()}"
+                if short != "ConcurrentExecutions"
+                else f"{self.name}-lambda-concurrency",
+                f"Lambda functions of {self.name}: {description}",
+                threshold=value,
+                namespace="AWS/Lambda",
+                metric_name=metric,
+                statistic=statistic,
+            )
+
+    def watch_audit_trail(self, trail: AuditTrail, *, key: str = "Audit") -> None:
+        """One alarm per suspicious-activity metric of the trail: any occurrence in a period raises it."""
+        for finding in trail.findings:
+            self._alarm(
+                f"{key}{finding.key}",
+                f"{trail.name}-{finding.slug}",
+                f"{trail.name}: {finding.description}",
+                threshold=1,
+                comparison="GreaterThanOrEqualToThreshold",
+                namespace=trail.metric_namespace,
+                metric_name=finding.metric_name,
+                statistic="Sum",
+                evaluation_periods=1,
+            )

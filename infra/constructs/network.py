@@ -9,7 +9,8 @@ from enum import StrEnum
 from typing import Protocol
 
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
-from cdktf_cdktf_provider_aws.data_aws_vpc import DataAwsVpc
+from cdktf_cdktf_provider_aws.data_aws_subnets import DataAwsSubnets, DataAwsSubnetsFilter
+from cdktf_cdktf_provider_aws.data_aws_vpc import DataAwsVpc, DataAwsVpcFilter
 from cdktf_cdktf_provider_aws.default_security_group import DefaultSecurityGroup
 from cdktf_cdktf_provider_aws.eip import Eip
 from cdktf_cdktf_provider_aws.flow_log import FlowLog
@@ -179,6 +180,48 @@ class ExistingNetwork(Construct):
         output(self, f"{prefix}vpc_cidr_block", self.cidr_block, "CIDR block of the (existing) VPC")
         output(self, f"{prefix}public_subnet_ids", self.public_subnet_ids, "IDs of the public subnets")
         output(self, f"{prefix}private_subnet_ids", self.private_subnet_ids, "IDs of the private subnets")
+
+
+class NetworkLookup(Construct):
+    """A :class:`Network` another stack made, found by its name at plan time.
+
+    The VPC is the one tagged ``Name=<name>-vpc``; each tier's subnets are
+    its subnets tagged ``Tier=<tier>``, looked up on first use only.
+    """
+
+    def __init__(self, scope: Construct, id_: str, *, name: str) -> None:
+        super().__init__(scope, id_)
+        validation.resource_name("network name", name, max_length=48)
+        self.name = name
+        self.vpc = DataAwsVpc(self, "Vpc", filter=[DataAwsVpcFilter(name="tag:Name", values=[f"{name}-vpc"])])
+        self.vpc_id = self.vpc.id
+        self.cidr_block = self.vpc.cidr_block
+        self._tiers: dict[str, list[str]] = {}
+
+    def _subnets(self, tier: str) -> list[str]:
+        if tier not in self._tiers:
+            found = DataAwsSubnets(
+                self,
+                f"{tier.capitalize()}Subnets",
+                filter=[
+                    DataAwsSubnetsFilter(name="vpc-id", values=[self.vpc_id]),
+                    DataAwsSubnetsFilter(name="tag:Tier", values=[tier]),
+                ],
+            )
+            self._tiers[tier] = found.ids
+        return self._tiers[tier]
+
+    @property
+    def public_subnet_ids(self) -> list[str]:
+        return self._subnets("public")
+
+    @property
+    def private_subnet_ids(self) -> list[str]:
+        return self._subnets("private")
+
+    @property
+    def database_subnet_ids(self) -> list[str]:
+        return self._subnets("database")
 
 
 def network_from(

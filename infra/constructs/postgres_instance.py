@@ -13,14 +13,19 @@ from cdktf import TerraformStack
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
 from cdktf_cdktf_provider_aws.data_aws_secretsmanager_secret_versions import DataAwsSecretsmanagerSecretVersions
 from cdktf_cdktf_provider_aws.db_instance import DbInstance
+from cdktf_cdktf_provider_aws.db_instance_automated_backups_replication import DbInstanceAutomatedBackupsReplication
 from cdktf_cdktf_provider_aws.db_parameter_group import DbParameterGroup, DbParameterGroupParameter
 from cdktf_cdktf_provider_aws.db_subnet_group import DbSubnetGroup
+from cdktf_cdktf_provider_aws.secretsmanager_secret_rotation import (
+    SecretsmanagerSecretRotation,
+    SecretsmanagerSecretRotationRotationRules,
+)
 from constructs import Construct
 
 from infra import validation
 from infra.constructs.aws_context import provider_reference
 from infra.constructs.ephemeral_password import EphemeralPassword
-from infra.constructs.iam import ServiceRole
+from infra.constructs.iam import ServiceRole, Statement
 from infra.constructs.kms_key import KeyLike
 from infra.constructs.private_data_store import PrivateDataStore
 from infra.constructs.protection import deletion_guard
@@ -96,6 +101,8 @@ class PostgresInstanceProps:
     master_password: MasterPassword = MasterPassword.RDS_MANAGED
     password_version: int = 1
     """WRITE_ONLY only: change it to rotate the password (and the URL secret with it)."""
+    master_password_rotation_days: int | None = None
+    """RDS_MANAGED only: days between rotations of the managed secret; None keeps RDS's schedule (7 days)."""
     existing_subnet_group_name: str | None = None
     """Use a DB subnet group made elsewhere instead of creating ``<identifier>``."""
     existing_parameter_group_name: str | None = None
@@ -141,6 +148,14 @@ class PostgresInstanceProps:
             validation.int_between("max_connections", self.max_connections, 10, 262143)
         validation.one_of("master_password", self.master_password, tuple(MasterPassword))
         validation.int_between("password_version", self.password_version, 1, 1_000_000)
+        if self.master_password_rotation_days is not None:
+            if self.master_password != MasterPassword.RDS_MANAGED:
+                raise ConfigError(
+                    "master_password_rotation_days",
+                    "unset unless master_password is rds_managed (write_only rotates by password_version)",
+                    self.master_password_rotation_days,
+                )
+            validation.int_between("master_password_rotation_days", self.master_password_rotation_days, 1, 365)
         for name in ("existing_subnet_group_name", "existing_parameter_group_name"):
             value = getattr(self, name)
             if value is not None and not re.match(r"^[a-zA-Z][a-zA-Z0-9-]{0,254}$", value):
@@ -218,6 +233,7 @@ class PostgresInstance(PrivateDataStore):
         )
         self.identifier = identifier
         self.props = props
+        self.secret_key = secret_key
         self.replica_of = replica_of
         subnet_group_name = props.existing_subnet_group_name
         if subnet_group_name is None:
@@ -317,6 +333,38 @@ class PostgresInstance(PrivateDataStore):
         )
         self.address = self.instance.address
         self.endpoint = self.instance.endpoint
+        self.arn = self.instance.arn
+        if props.master_password_rotation_days is not None:
+            # The managed secret's schedule is Secrets Manager's; RDS sets the new password itself.
+            SecretsmanagerSecretRotation(
+                self,
+                "MasterSecretRotation",
+                secret_id=self.master_secret_arn,
+                rotate_immediately=False,
+                rotation_rules=SecretsmanagerSecretRotationRotationRules(
+                    automatically_after_days=props.master_password_rotation_days
+                ),
+            )
+
+    def replicate_backups(
+        self, scope: Construct, id_: str, *, kms_key: KeyLike
+    ) -> DbInstanceAutomatedBackupsReplication:
+        """Copy the automated backups (snapshots and logs) to the region ``scope`` is in, kept as long as here.
+
+        ``scope`` is a RegionScope of another region; ``kms_key`` is a key of that region (the copies are
+        encrypted with it).
+        """
+        if self.replica_of is not None:
+            raise ConfigError(f"{self.identifier} backups", "replicated from a primary (a replica keeps none)", None)
+        if self.props.backup_retention_days == 0:
+            raise ConfigError("backup_retention_days", "at least 1 to replicate automated backups", 0)
+        return DbInstanceAutomatedBackupsReplication(
+            scope,
+            id_,
+            source_db_instance_arn=self.instance.arn,
+            kms_key_id=kms_key.arn,
+            retention_period=self.props.backup_retention_days,
+        )
 
     def add_read_replica(
         self,
@@ -355,6 +403,7 @@ class PostgresInstance(PrivateDataStore):
             max_allocated_storage_gb=source.max_allocated_storage_gb,
             existing_subnet_group_name=None,
             existing_parameter_group_name=None,
+            master_password_rotation_days=None,  # the replica has no secret of its own: the source's rotates
         )
         return PostgresInstance(
             scope,
@@ -374,6 +423,13 @@ class PostgresInstance(PrivateDataStore):
         if self.props.master_password != MasterPassword.RDS_MANAGED or self.replica_of is not None:
             raise ConfigError("master_password", "rds_managed for a managed secret", self.props.master_password)
         return self.instance.master_user_secret.get(0).secret_arn
+
+    def master_secret_read_statements(self) -> list[Statement]:
+        """What a role needs to read the RDS-managed master secret (RDS_MANAGED only)."""
+        statements = [Statement(actions=["secretsmanager:GetSecretValue"], resources=[self.master_secret_arn])]
+        if self.secret_key is not None:
+            statements.append(self.secret_key.decrypt_statement("secretsmanager"))
+        return statements
 
     def write_connection_secret(self, secret: Secret) -> None:
         """Write ``{"url", "host", "port", "username", "dbname"}`` into ``secret`` without state seeing the password.

@@ -11,6 +11,7 @@ from cdktf_cdktf_provider_aws.secretsmanager_secret_version import Secretsmanage
 from constructs import Construct
 
 from infra import validation
+from infra.constructs.aws_context import account_id, partition, region_name
 from infra.constructs.iam import Statement
 from infra.constructs.kms_key import KeyLike
 
@@ -112,5 +113,29 @@ class Secret(Construct):
         """What a role needs to read this secret's value."""
         return [
             Statement(actions=["secretsmanager:GetSecretValue"], resources=[self.arn]),
+            self.kms_key.decrypt_statement("secretsmanager"),
+        ]
+
+
+class SecretByName(Construct):
+    """A secret of this account and region known by name only (another stack makes it): what reading it takes.
+
+    Its ARN ends in six characters Secrets Manager chooses, so grants use the
+    name with that suffix as a wildcard; nothing is looked up, so the secret
+    may be created after the grant.
+    """
+
+    def __init__(self, scope: Construct, id_: str, *, name: str, kms_key: KeyLike) -> None:
+        super().__init__(scope, id_)
+        validation.non_empty_text("secret name", name, max_length=512)
+        self.name = name
+        self.kms_key = kms_key
+        self.arn_pattern = (
+            f"arn:{partition(self)}:secretsmanager:{region_name(self)}:{account_id(self)}:secret:{name}-??????"
+        )
+
+    def read_statements(self) -> list[Statement]:
+        return [
+            Statement(actions=["secretsmanager:GetSecretValue"], resources=[self.arn_pattern]),
             self.kms_key.decrypt_statement("secretsmanager"),
         ]

@@ -12,7 +12,7 @@ from infra.config.luneo import LuneoSettings
 from infra.config.mapping import to_props
 from infra.constructs.aurora_postgres_cluster import AuroraPostgresCluster, AuroraPostgresProps
 from infra.constructs.aws_context import RegionScope
-from infra.constructs.cdn_distribution import CdnDistribution, CdnDistributionProps, S3BucketOrigin
+from infra.constructs.cdn_distribution import CdnDistribution, CdnDistributionProps, CdnOrigin
 from infra.constructs.container_registry import ContainerRegistry, ContainerRegistryProps, RegistryReplication
 from infra.constructs.dns_failover import FailoverRecord, FailoverRecordProps
 from infra.constructs.eks_cluster import EksClusterProps
@@ -353,8 +353,10 @@ class LuneoStack(AwsStack):
             self,
             "Cdn",
             name=f"{prefix}-assets",
-            origin=S3BucketOrigin("assets", self.assets, primary_keys["s3"]),
-            failover_origin=S3BucketOrigin("assets-replica", self.assets_replica, secondary_keys["s3"]),
+            origin=CdnOrigin.s3_bucket(origin_id="assets", bucket=self.assets, key=primary_keys["s3"]),
+            failover_origin=CdnOrigin.s3_bucket(
+                origin_id="assets-replica", bucket=self.assets_replica, key=secondary_keys["s3"]
+            ),
             certificate_scope=edge,
             props=props.cdn,
         )

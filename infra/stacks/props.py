@@ -29,14 +29,20 @@ def network_props(section: NetworkSettings, path: str) -> NetworkProps | Existin
     return to_props(NetworkProps, section, path)
 
 
-def platform_props(settings: ContainerPlatformSettings) -> ContainerPlatformProps:
-    """The platform's props from the ``[network]``, ``[database]``, ... sections of ``settings``."""
+def platform_props(
+    settings: ContainerPlatformSettings, *, subject_alternative_names: tuple[str, ...] = ()
+) -> ContainerPlatformProps:
+    """The platform's props from the ``[network]``, ``[database]``, ... sections of ``settings``.
+
+    ``subject_alternative_names``: more names the stack (not the user) puts on the load balancer's certificate.
+    """
     path = settings_path(settings)
+    extra = {"subject_alternative_names": subject_alternative_names} if subject_alternative_names else {}
     return ContainerPlatformProps(
         network=network_props(settings.network, f"{path}.network"),
-        load_balancer=to_props(LoadBalancerProps, settings.load_balancer, f"{path}.load_balancer"),
+        load_balancer=to_props(LoadBalancerProps, settings.load_balancer, f"{path}.load_balancer", **extra),
         database=to_props(PostgresInstanceProps, settings.database, f"{path}.database"),
-        cache=to_props(RedisProps, settings.cache, f"{path}.cache"),
+        cache=to_props(RedisProps, settings.cache, f"{path}.cache") if settings.cache is not None else None,
         cluster=to_props(EcsClusterProps, settings.cluster, f"{path}.cluster"),
         registry=to_props(ContainerRegistryProps, settings.registry, f"{path}.registry"),
         secrets=to_props(SecretProps, settings.secrets, f"{path}.secrets"),

@@ -95,7 +95,7 @@ class ReplayDashStack(AwsStack):
             name=prefix,
             services=[api],
             load_balancer=platform.load_balancer.reference,
-            database=platform.database,
+            databases=[platform.database],
             cache=platform.cache,
         )
 

@@ -8,10 +8,13 @@ from system names, so a new system is picked up without a change here:
   (a bootstrap stack matches an environment it keeps state for). A name or
   pattern that matches nothing is an error, as for ``make synth STACKS=``.
 - What a chosen stack needs comes with it: its bootstrap stack (state bucket
-  and lock table) and the stacks it ``depends_on``.
+  and lock table), the stacks it ``depends_on`` and those it needs at run
+  time (``run_time_needs``).
 - Stacks that use a provider other than AWS are never deployed on the
   emulator (nothing but the AWS provider can be installed offline), nor is
-  anything that needs one of them; each is listed with the reason.
+  anything that depends on one of them; each is listed with the reason. A
+  stack that only needs one at run time (a customer instance, its shard's
+  databases stack) is deployed without it: Terraform reads nothing of it.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ class Selection:
 
     stacks: list[StackSpec]
     needs: dict[str, tuple[str, ...]]
-    """Stack id to the ids it needs first (its bootstrap stack, its ``depends_on``)."""
+    """Stack id to the ids it needs first (its bootstrap stack, its ``depends_on``, its deployed run-time needs)."""
     added: dict[str, str] = field(default_factory=dict)
     """Stacks not asked for but needed, with the stack that needs them."""
     not_deployed: dict[str, str] = field(default_factory=dict)
@@ -41,10 +44,15 @@ class Selection:
         return [spec.stack_id for spec in self.stacks]
 
 
-def requirements(spec: StackSpec) -> tuple[str, ...]:
-    """What must be deployed before ``spec``: its state store's bootstrap stack, then its ``depends_on``."""
+def prerequisites(spec: StackSpec) -> tuple[str, ...]:
+    """What ``spec`` cannot be deployed without: its state store's bootstrap stack, then its ``depends_on``."""
     needed = [bootstrap_stack_id(spec.state)] if spec.state is not None else []
     return tuple(dict.fromkeys([*needed, *spec.depends_on]))
+
+
+def requirements(spec: StackSpec) -> tuple[str, ...]:
+    """What is deployed before ``spec`` (and destroyed after it): its prerequisites, then its run-time needs."""
+    return tuple(dict.fromkeys([*prerequisites(spec), *spec.run_time_needs]))
 
 
 def _patterns(name: str, value: str | None) -> list[str]:
@@ -119,10 +127,13 @@ def choose(
     for stack_id, spec in included.items():  # needs come before what needs them
         reason = not_on_emulator(spec)
         if reason is None:
-            blocked = [n for n in requirements(spec) if n in not_deployed]
+            blocked = [n for n in prerequisites(spec) if n in not_deployed]
             reason = f"needs {', '.join(blocked)}, which does not run on the emulator" if blocked else None
         if reason is not None:
             not_deployed[stack_id] = reason
+
+    def deployed_needs(spec: StackSpec) -> tuple[str, ...]:
+        return tuple(n for n in requirements(spec) if n not in not_deployed)
 
     # Keep what was chosen and can run, and what that needs: not what only an undeployable stack needed.
     chosen_ids = {spec.stack_id for spec in chosen}
@@ -132,7 +143,7 @@ def choose(
         stack_id = pending.pop()
         if stack_id not in kept:
             kept.add(stack_id)
-            pending.extend(requirements(included[stack_id]))
+            pending.extend(deployed_needs(included[stack_id]))
 
     # Registry order (bootstrap stacks first) wherever dependencies allow it.
     position = {spec.stack_id: index for index, spec in enumerate(specs)}
@@ -141,13 +152,13 @@ def choose(
     placed: set[str] = set()
     remaining = sorted(deployable, key=lambda s: position[s.stack_id])
     while remaining:
-        ready = next(s for s in remaining if all(n in placed for n in requirements(s)))
+        ready = next(s for s in remaining if all(n in placed for n in deployed_needs(s)))
         ordered.append(ready)
         placed.add(ready.stack_id)
         remaining.remove(ready)
     return Selection(
         stacks=ordered,
-        needs={s.stack_id: requirements(s) for s in ordered},
+        needs={s.stack_id: deployed_needs(s) for s in ordered},
         added={k: v for k, v in added.items() if k in kept and v in kept},
         not_deployed=not_deployed,
     )

@@ -1,16 +1,18 @@
 """One stack up, or down, on the emulator: what ``make up`` and ``make down`` run per stack.
 
-Up: copy the synthesized stack into its working directory, ``init``, ``plan
--detailed-exitcode`` (no change: reported as such; a change to a stack that
-was up: reported as drift, then applied), ``apply`` of that saved plan with a
-count of resources done, then its notable outputs.
+Up: copy the synthesized stack into its working directory, put in what an
+operator uploads first (stand-ins for its ``uploads``, infra.up.uploads),
+``init``, ``plan -detailed-exitcode`` (no change: reported as such; a change to
+a stack that was up: reported as drift, then applied), ``apply`` of that saved
+plan with a count of resources done, then its notable outputs.
 
 Down, as an operator tears a protected environment down (README): apply the
 stack with every deletion protection turned off through config
 (infra.config.teardown), destroy it, then remove on the emulator what a
 destroy leaves on purpose (final database snapshots, secrets in their
-recovery window), so the next ``make up`` can create them again. A state
-bucket is emptied (every version) just before its bootstrap stack goes.
+recovery window) and the stand-ins of its uploads, so the next ``make up``
+can create them again. A state bucket is emptied (every version) just before
+its bootstrap stack goes.
 """
 
 from __future__ import annotations
@@ -28,7 +30,7 @@ from botocore.exceptions import ClientError
 from emulator.server import Emulator
 from infra.registry import StackSpec
 from infra.terraform import Event, Interrupted, PlanSummary, Processes, Terraform
-from infra.up import outputs
+from infra.up import outputs, uploads
 from infra.up.progress import Progress
 from infra.up.schedule import Stopped
 from infra.up.session import Session, StackRecord, account_of
@@ -117,6 +119,9 @@ def deploy(run: Run, stack_id: str) -> str:
     started = time.monotonic()
     tf = _prepare(run, spec, fresh_log=True)
     try:
+        placed = uploads.place(run.emulator, account_of(spec), spec.region, spec.uploads)
+        if placed:
+            run.progress.state(stack_id, f"operator's uploads stood in for: {', '.join(placed)}")
         run.progress.state(stack_id, "planning")
         tf.init()
         plan = PlanSummary()
@@ -192,16 +197,21 @@ def destroy(run: Run, stack_id: str) -> str:
     """Take one stack down (protections off first); returns what was done."""
     spec = run.specs[stack_id]
     started = time.monotonic()
-    if not (run.session.layout.work(stack_id) / ".terraform").is_dir():
+
+    def nothing_deployed() -> str:
+        # A deploy that failed before creating anything may still have put its uploads in.
+        removed = uploads.remove(run.emulator, account_of(spec), spec.region, spec.uploads)
         run.session.drop(stack_id)
-        return "nothing deployed"
+        return "nothing deployed" + (f"; removed {', '.join(removed)}" if removed else "")
+
+    if not (run.session.layout.work(stack_id) / ".terraform").is_dir():
+        return nothing_deployed()
     tf = _prepare(run, spec, fresh_log=False)
     try:
         run.progress.state(stack_id, "planning the teardown")
         tf.init()
         if not _managed(tf.state()):
-            run.session.drop(stack_id)
-            return "nothing deployed"
+            return nothing_deployed()
         relax = PlanSummary()
         if _plan(tf, relax) == 2:
             # Deletion protections on: turn them off first, as the README says. Only updates of what
@@ -224,6 +234,7 @@ def destroy(run: Run, stack_id: str) -> str:
             on_event=_counting(run, stack_id, "destroying", plan),
         )
         removed = remove_remnants(run.emulator, account_of(spec), leftovers)
+        removed += uploads.remove(run.emulator, account_of(spec), spec.region, spec.uploads)
     except Interrupted as interrupted:
         _record(run, spec, "interrupted", str(interrupted), started)
         raise Stopped("interrupted; Terraform saved its state") from None

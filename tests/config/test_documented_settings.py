@@ -8,39 +8,9 @@ import pytest
 
 from infra import config
 from infra.config.luneo import LuneoSettings
-from infra.config.solobase import CustomerInstance, SolobaseSettings
 from infra.validation import ConfigError
 
 NONE = Path("/nonexistent")
-
-
-def test_solobase_shared_rds_per_environment() -> None:
-    prod = config.load("solobase", "prod", NONE)
-    dev = config.load("solobase", "dev", NONE)
-    assert isinstance(prod, SolobaseSettings) and isinstance(dev, SolobaseSettings)
-    assert prod.shared_database_identifier == "solobase-shared-prod-01"
-    db = prod.shared_database
-    assert (db.instance_class, db.engine_version, db.multi_az, db.performance_insights) == (
-        "db.t3.medium",
-        "15.4",
-        True,
-        True,
-    )
-    assert (db.allocated_storage_gb, db.max_allocated_storage_gb, db.max_connections) == (100, 500, 300)
-    assert (dev.shared_database.instance_class, dev.shared_database.multi_az) == ("db.t3.small", False)
-    assert (dev.customer_lambda.memory_mb, prod.customer_lambda.memory_mb) == (256, 512)
-    assert (dev.customer_lambda.log_retention_days, prod.customer_lambda.log_retention_days) == (3, 30)
-    assert prod.customer_lambda.reserved_concurrency == {"hobby": 5, "starter": 10, "professional": 25}
-    assert prod.network.cidr_block == "10.0.0.0/16"
-    assert prod.monitoring.alert_email == "alerts@solobase.dev"
-    assert (prod.monitoring.database_connections, prod.monitoring.database_free_storage_gb) == (250, 10)
-    assert prod.alert_topic_name == "solobase-infrastructure-alerts"
-
-
-def test_solobase_customer_instances_are_validated() -> None:
-    CustomerInstance(instance_id="a1b2c3d4-e5f6-7890-abcd-ef1234567890", subdomain="myapp")
-    with pytest.raises(ConfigError, match="instance_id must be a lower-case UUID"):
-        CustomerInstance(instance_id="abc", subdomain="myapp")
 
 
 def test_luneo_regions_sizes_and_names() -> None:

@@ -11,6 +11,7 @@ import pytest
 from infra.config import mapping, sections
 from infra.config.mapping import MappingDrift, to_props
 from infra.config.sections import AutoscalingSettings, NetworkSettings, ServiceSettings
+from infra.constructs.audit_trail import AuditTrailProps
 from infra.constructs.aurora_postgres_cluster import AuroraPostgresProps
 from infra.constructs.cdn_distribution import CdnDistributionProps
 from infra.constructs.container_registry import ContainerRegistryProps
@@ -20,6 +21,7 @@ from infra.constructs.eks_cluster import EksClusterProps
 from infra.constructs.eks_node_group import EksNodeGroupProps
 from infra.constructs.fargate_service import FargateServiceProps
 from infra.constructs.kms_key import KmsKeyProps
+from infra.constructs.lambda_function import LambdaFunctionProps
 from infra.constructs.load_balancer import LoadBalancerProps
 from infra.constructs.monitoring import MonitoringProps
 from infra.constructs.network import ExistingNetworkProps, InterfaceEndpoint, NatGateways, NetworkProps
@@ -48,6 +50,8 @@ PAIRS: list[tuple[type, type, set[str]]] = [
     (sections.RegistrySettings, ContainerRegistryProps, set()),
     (sections.ClusterSettings, EcsClusterProps, set()),
     (sections.StateStoreSettings, TerraformStateStoreProps, set()),
+    (sections.FunctionSettings, LambdaFunctionProps, set()),
+    (sections.AuditTrailSettings, AuditTrailProps, set()),
     (sections.KubernetesSettings, EksClusterProps, set()),
     (sections.NodeGroupSettings, EksNodeGroupProps, set()),
     (sections.AuroraSettings, AuroraPostgresProps, set()),

@@ -48,7 +48,7 @@ def dashboard() -> dict:
             name="demo",
             services=[api],
             load_balancer=platform.load_balancer.reference,
-            database=platform.database,
+            databases=[platform.database],
             cache=platform.cache,
         )
 

@@ -1,33 +1,17 @@
-"""EKS clusters and node groups, the CloudFront distribution, Route 53 failover: shape and refusals."""
+"""EKS clusters and node groups, Route 53 failover: shape and refusals (CloudFront: test_cdn_distribution)."""
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
-from cdktf import Testing as CdktfTesting
 
-from infra.constructs.cdn_distribution import CdnDistribution, CdnDistributionProps, S3BucketOrigin
 from infra.constructs.dns_failover import FailoverRecord, FailoverRecordProps
 from infra.constructs.eks_cluster import EksCluster, EksClusterProps
 from infra.constructs.eks_node_group import EksNodeGroup, EksNodeGroupProps
 from infra.constructs.kms_key import KmsKey
-from infra.constructs.private_bucket import PrivateBucket, PrivateBucketProps
-from infra.registry import StackSpec
-from infra.stacks.base import AwsStack
 from infra.validation import ConfigError
 from tests.support.synth import only, policy, resources, synth
-
-SPEC = StackSpec(
-    stack_id="demo-prod",
-    kind="platform",
-    system="demo",
-    environments=("prod",),
-    regions=("eu-west-1", "us-east-1"),
-    state=None,
-    factory="infra.stacks.base:AwsStack",
-)
 
 
 def kubernetes(cluster: EksClusterProps | None = None, nodes: EksNodeGroupProps | None = None) -> dict:
@@ -124,80 +108,6 @@ def test_nodes_use_a_launch_template_with_encrypted_volumes_and_imdsv2() -> None
 def test_node_group_props_refuse(props: dict[str, Any], message: str) -> None:
     with pytest.raises(ConfigError, match=message):
         EksNodeGroupProps(**props)
-
-
-def cdn(props: CdnDistributionProps | None = None, *, failover: bool = True) -> dict[str, Any]:
-    stack = AwsStack(CdktfTesting.app(), SPEC)
-    edge = stack.region("secondary", "us-east-1")
-    key = KmsKey(stack, "Key", alias="demo-s3", description="demo")
-    bucket = PrivateBucket(stack, "Assets", bucket_name="demo-assets", props=PrivateBucketProps(kms_key_arn=key.arn))
-    origin = S3BucketOrigin("assets", bucket, key)
-    replica = None
-    if failover:
-        remote_key = KmsKey(edge, "Key", alias="demo-s3", description="demo")
-        remote = PrivateBucket(
-            edge, "Replica", bucket_name="demo-replica", props=PrivateBucketProps(kms_key_arn=remote_key.arn)
-        )
-        replica = S3BucketOrigin("replica", remote, remote_key)
-    CdnDistribution(
-        stack,
-        "Cdn",
-        name="demo-assets",
-        origin=origin,
-        failover_origin=replica,
-        certificate_scope=edge,
-        props=props or CdnDistributionProps(),
-    )
-    result: dict[str, Any] = json.loads(CdktfTesting.synth(stack))
-    return result
-
-
-def test_distribution_without_failover_targets_its_origin() -> None:
-    stack = cdn(failover=False)
-    distribution = only(stack, "aws_cloudfront_distribution")
-    assert "origin_group" not in distribution
-    assert distribution["default_cache_behavior"]["target_origin_id"] == "assets"
-    assert distribution["default_cache_behavior"]["allowed_methods"] == ["GET", "HEAD", "OPTIONS"]
-    assert distribution["price_class"] == "PriceClass_100"
-
-
-def test_custom_domain_certificate_is_made_in_us_east_1_with_alias_records() -> None:
-    stack = cdn(CdnDistributionProps(domain_name="cdn.example.com", hosted_zone_id="Z0123456789ABC"))
-    certificate = only(stack, "aws_acm_certificate")
-    assert certificate["provider"] == "aws.secondary" and certificate["validation_method"] == "DNS"
-    records = {r["type"] for r in resources(stack, "aws_route53_record") if "alias" in r}
-    assert records == {"A", "AAAA"}
-    validation_records = [r for r in resources(stack, "aws_route53_record") if "for_each" in r]
-    assert validation_records and validation_records[0]["provider"] == "aws.secondary"
-
-
-def test_a_certificate_outside_us_east_1_is_refused() -> None:
-    stack = AwsStack(CdktfTesting.app(), SPEC)
-    key = KmsKey(stack, "Key", alias="demo-s3", description="demo")
-    bucket = PrivateBucket(stack, "Assets", bucket_name="demo-assets", props=PrivateBucketProps(kms_key_arn=key.arn))
-    with pytest.raises(ConfigError, match=r"demo-assets certificate region must be us-east-1"):
-        CdnDistribution(
-            stack,
-            "Cdn",
-            name="demo-assets",
-            origin=S3BucketOrigin("assets", bucket, key),
-            certificate_scope=stack,
-            props=CdnDistributionProps(domain_name="cdn.example.com"),
-        )
-
-
-@pytest.mark.parametrize(
-    ("props", "message"),
-    [
-        ({"domain_name": "Not A Domain"}, "domain_name must be a lower-case fully qualified domain name"),
-        ({"hosted_zone_id": "Z0123456789ABC"}, "hosted_zone_id must be unset without a domain_name"),
-        ({"price_class": "PriceClass_Cheap"}, "price_class must be one of"),
-        ({"logging_bucket": "Bad_Bucket"}, "logging_bucket must be an S3 bucket name"),
-    ],
-)
-def test_cdn_props_refuse(props: dict[str, Any], message: str) -> None:
-    with pytest.raises(ConfigError, match=message):
-        CdnDistributionProps(**props)
 
 
 FAILOVER = FailoverRecordProps(

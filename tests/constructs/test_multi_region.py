@@ -21,20 +21,10 @@ from infra.constructs.postgres_instance import (
 )
 from infra.constructs.private_bucket import PrivateBucket, PrivateBucketProps
 from infra.constructs.secret import Secret, SecretProps
-from infra.registry import StackSpec
 from infra.stacks.base import AwsStack
 from infra.validation import ConfigError
-from tests.support.synth import policy, resources
+from tests.support.synth import eu_stack, policy, resources
 
-SPEC = StackSpec(
-    stack_id="demo-prod",
-    kind="platform",
-    system="demo",
-    environments=("prod",),
-    regions=("eu-west-1", "us-east-1"),
-    state=None,
-    factory="infra.stacks.base:AwsStack",
-)
 DB = PostgresInstanceProps(
     instance_class="db.r6g.large",
     engine_version="15.10",
@@ -45,7 +35,7 @@ DB = PostgresInstanceProps(
 
 
 def two_regions(build: Any) -> dict[str, Any]:
-    stack = AwsStack(CdktfTesting.app(), SPEC)
+    stack = eu_stack()
     build(stack, stack.region("secondary", "us-east-1"))
     result: dict[str, Any] = json.loads(CdktfTesting.synth(stack))
     return result

@@ -13,19 +13,7 @@ from infra.constructs.fargate_service import FargateService, FargateServiceProps
 from infra.constructs.kms_key import KmsKey
 from infra.constructs.network import InterfaceEndpoint, Network, NetworkProps
 from infra.constructs.postgres_instance import PostgresInstance, PostgresInstanceProps
-from infra.registry import StackSpec
-from infra.stacks.base import AwsStack
-from tests.support.synth import resources
-
-SPEC = StackSpec(
-    stack_id="demo-prod",
-    kind="platform",
-    system="demo",
-    environments=("prod",),
-    regions=("eu-west-1", "us-east-1"),
-    state=None,
-    factory="infra.stacks.base:AwsStack",
-)
+from tests.support.synth import eu_stack, resources
 
 NETWORK = NetworkProps(
     cidr_block="10.40.0.0/16",
@@ -37,8 +25,7 @@ NETWORK = NetworkProps(
 
 
 def two_regions() -> dict[str, Any]:
-    app = CdktfTesting.app()
-    stack = AwsStack(app, SPEC)
+    stack = eu_stack()
     secondary = stack.region("secondary", "us-east-1")
     network = Network(secondary, "Network", name="demo-secondary", props=NETWORK)
     cluster = EcsCluster(secondary, "Cluster", name="demo-secondary", props=EcsClusterProps())

@@ -6,6 +6,7 @@ import json
 import urllib.parse
 from collections.abc import Callable
 
+from tests.deploy import solobase
 from tests.support.deploy import DeployCycle, DeployResult
 from tests.support.documented import FREESIDE_OUTPUTS, LUNEO_OUTPUTS, REPLAYDASH_OUTPUTS
 from tests.support.terraform import Terraform
@@ -85,4 +86,9 @@ def luneo(cycle: DeployCycle, tf: Terraform, result: DeployResult) -> None:
     assert cluster["resourcesVpcConfig"]["clusterSecurityGroupId"].startswith("sg-")
 
 
-BY_SYSTEM: dict[str, Check] = {"replaydash": replaydash, "freeside": freeside, "luneo": luneo}
+BY_SYSTEM: dict[str, Check] = {
+    "replaydash": replaydash,
+    "freeside": freeside,
+    "luneo": luneo,
+    "solobase": solobase.check,
+}

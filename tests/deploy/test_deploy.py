@@ -14,15 +14,8 @@ from pathlib import Path
 import pytest
 
 from emulator.server import Emulator
-from tests.conftest import (
-    EMULATOR_DEPLOY_LEFT_OUT,
-    NOT_DEPLOYED_VARIANTS,
-    bootstrap_of,
-    deployable_stack_ids,
-    emulator_stack_ids,
-    record_deploy,
-    spec_of,
-)
+from infra.up.selection import not_on_emulator
+from tests.conftest import bootstrap_of, emulator_deploys, emulator_stack_ids, record_deploy, spec_of
 from tests.deploy.checks import BY_SYSTEM, Check
 from tests.support.cli import CdktfCli
 from tests.support.deploy import DeployCycle, DeployResult
@@ -45,6 +38,15 @@ def _cycle(
 ) -> DeployResult:
     plan = spec_of(stack_id)
     checks = [check for check in (BY_SYSTEM.get(plan.system), extra_check) if check is not None]
+    dependents = [spec_of(on_top) for on_top in emulator_deploys()[stack_id]]
+    deployed = {plan.stack_id, *(s.stack_id for s in dependents)}
+    for spec in (plan, *dependents):
+        assert set(spec.depends_on) <= deployed, f"{spec.stack_id} looks up stacks this deploy leaves out"
+        for needed in spec.run_time_needs:
+            if needed not in deployed:
+                # Never silently: say which stack the deploy goes without, and why that is sound.
+                reason = not_on_emulator(spec_of(needed)) or "it is not in this deploy"
+                print(f"{spec.stack_id}: deployed without {needed}, which it needs at run time only: {reason}")
     cycle = DeployCycle(
         plan=plan,
         bootstrap=bootstrap_of(plan),
@@ -55,6 +57,7 @@ def _cycle(
         base_env=base_env,
         after_apply=checks,
         cli=cli,
+        dependents=dependents,
     )
     result = cycle.run()
     record_deploy(stack_id, result.observed_drift)
@@ -120,14 +123,3 @@ def test_state_lock_refuses_a_concurrent_apply(
     synth_dir: Path, teardown_synth_dir: Path, emulator: Emulator, base_env: dict[str, str], tmp_path: Path
 ) -> None:
     _cycle(LOCK_STACK, synth_dir, teardown_synth_dir, emulator, base_env, tmp_path, extra_check=_contest_lock)
-
-
-def test_every_deployable_stack_is_deployed_or_left_out_with_a_reason() -> None:
-    """The selection is explicit: a stack the emulator could deploy is deployed, or listed with why it is not."""
-    deployable = set(deployable_stack_ids())
-    assert set(EMULATOR_DEPLOY_LEFT_OUT) <= deployable, "left-out stacks must be deployable ones (remove stale names)"
-    assert set(emulator_stack_ids()) | set(EMULATOR_DEPLOY_LEFT_OUT) == deployable
-    assert not set(emulator_stack_ids()) & set(EMULATOR_DEPLOY_LEFT_OUT)
-    assert "luneo-staging" in emulator_stack_ids(), "Luneo's two-region stack is deployed through staging"
-    for reason in (*EMULATOR_DEPLOY_LEFT_OUT.values(), *NOT_DEPLOYED_VARIANTS.values()):
-        assert len(reason) > 80, f"say why, not just that: {reason!r}"

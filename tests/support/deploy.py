@@ -1,14 +1,21 @@
 """The deploy check every stack goes through on the emulator.
 
 1. bootstrap: the stack's bootstrap stack is applied on local state;
-2. apply: the stack is applied on the S3 backend (DynamoDB + S3 lock file) inside the emulator;
-3. the state object is in the bucket;
-4. a second ``plan -detailed-exitcode`` shows no change but allowlisted emulator drift;
-5. teardown: protections (deletion protection and the like) are switched off
-   through config overrides and applied, as an operator would, then destroy;
-   the emulator then holds exactly what it held before, apart from the leftovers
-   a destroy is meant to leave (final database snapshots), which are checked and removed;
-6. the bootstrap stack is emptied and destroyed the same way.
+2. uploads: what an operator puts into S3 before the stack deploys (its
+   ``uploads``: a release package, a bucket no stack makes) is put there, as
+   ``make up`` does (infra.up.uploads);
+3. apply: the stack is applied on the S3 backend (DynamoDB + S3 lock file) inside the emulator;
+4. the state object is in the bucket;
+5. a second ``plan -detailed-exitcode`` shows no change but allowlisted emulator drift;
+6. dependents: stacks deployed on top of it (customer stacks on their platform)
+   go through steps 2 to 5 in order, and are destroyed before it (step 7);
+7. teardown, last deployed first: protections (deletion protection and the
+   like) are switched off through config overrides and applied, as an operator
+   would, then destroy; the emulator then holds exactly what it held before that
+   stack's apply, apart from the leftovers a destroy is meant to leave (final
+   database snapshots), which are checked and removed, and its uploads are taken away;
+8. the bootstrap stack is emptied and destroyed the same way, and the emulator
+   holds what it held before the cycle.
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from emulator.launcher import DEFAULT_ACCOUNT
 from emulator.server import Emulator
 from infra.registry import StackSpec
 from infra.stacks.bootstrap import LOCAL_STATE_DIR_ENV
+from infra.up import uploads
 from infra.up.stacks import empty_bucket
 from tests.support.cli import CdktfCli
 from tests.support.progress import phase
@@ -109,17 +117,41 @@ class DeployCycle:
     """Stack-specific checks on the applied stack (outputs, state contents, lock contest)."""
     cli: CdktfCli | None = None
     """Deploy through ``cdktf deploy`` (then ``cdktf diff``) instead of raw Terraform."""
+    dependents: Sequence[StackSpec] = ()
+    """Stacks deployed on top of ``plan`` (they look its resources up), in order, each checked like it and
+    destroyed before it. They share its account and state bucket."""
+    dependent_results: dict[str, DeployResult] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        for index, spec in enumerate(self.dependents):
+            assert self.plan.stack_id in spec.depends_on, f"{spec.stack_id} does not depend on {self.plan.stack_id}"
+            later = {s.stack_id for s in self.dependents[index + 1 :]}
+            assert not later & {*spec.depends_on, *spec.run_time_needs}, (
+                f"{spec.stack_id} needs a stack deployed after it"
+            )
+            assert account_of(spec) == self.account, f"{spec.stack_id} is in another account"
+            assert spec.state and self.plan.state and spec.state.bucket == self.plan.state.bucket
 
     @property
     def account(self) -> str:
         return account_of(self.plan)
 
+    @property
+    def stacks(self) -> list[StackSpec]:
+        return [self.plan, *self.dependents]
+
     def run(self) -> DeployResult:
         # The README's operator: creates the DNS records that certificates without a hosted zone wait for.
-        backend_region = _stack_json(self.synth_dir, self.plan.stack_id)["terraform"]["backend"]["s3"]["region"]
-        with DnsValidator(self.emulator, self.account, sorted({*self.plan.regions, backend_region})) as operator:
+        with DnsValidator(self.emulator, self.account, self._regions()) as operator:
             self._operator = operator
             return self._run()
+
+    def _regions(self) -> list[str]:
+        regions = set()
+        for spec in self.stacks:
+            backend = _stack_json(self.synth_dir, spec.stack_id)["terraform"]["backend"]["s3"]
+            regions |= {*spec.regions, backend["region"]}
+        return sorted(regions)
 
     def _operator_objects(self) -> set[str]:
         """What the DNS-validation operator made (it removes them when it stops): not the stack's to destroy."""
@@ -138,7 +170,7 @@ class DeployCycle:
         env = {**self.base_env, **self.emulator.environment(account, region)}
         stack_json = _stack_json(self.synth_dir, self.plan.stack_id)
         backend = stack_json["terraform"]["backend"]["s3"]
-        regions = sorted({*self.plan.regions, backend["region"]})
+        regions = self._regions()
         for name in regions:
             self.emulator.warm_up(account, name)
 
@@ -149,6 +181,7 @@ class DeployCycle:
         clean = inventory()
         phase(f"bootstrap {self.bootstrap.stack_id}")
         boot = self._bootstrap(env)
+        self._uploads(self.plan, place=True)
         before_stack = inventory()
 
         result = DeployResult(self.plan.stack_id, set(stack_json.get("resource", {})))
@@ -157,8 +190,8 @@ class DeployCycle:
             tf = self.cli.deploy(env, self.plan.stack_id)
             diff = self.cli.diff(env, self.plan.stack_id)
             assert "No changes" in diff, f"cdktf diff after deploy is not empty:\n{diff[-3000:]}"
-            deployed = (tf.workdir / "cdk.tf.json").read_text()
-            assert deployed == (self.synth_dir / "stacks" / self.plan.stack_id / "cdk.tf.json").read_text()
+            written = (tf.workdir / "cdk.tf.json").read_text()
+            assert written == (self.synth_dir / "stacks" / self.plan.stack_id / "cdk.tf.json").read_text()
         else:
             tf = Terraform.for_stack(
                 self.synth_dir / "stacks" / self.plan.stack_id, self.workroot / self.plan.stack_id, env
@@ -166,28 +199,55 @@ class DeployCycle:
             tf.init()
             tf.apply()
 
-        s3 = self.emulator.client("s3", account, backend["region"])
-        assert s3.head_object(Bucket=backend["bucket"], Key=backend["key"])["ContentLength"] > 0, "state object missing"
+        self._check_applied(self.plan, tf, result)
+        deployed: list[tuple[StackSpec, Terraform, set[str]]] = [(self.plan, tf, before_stack)]
+        for spec in self.dependents:
+            self._uploads(spec, place=True)
+            before = inventory()
+            phase(f"apply {spec.stack_id}")
+            on_top = Terraform.for_stack(self.synth_dir / "stacks" / spec.stack_id, self.workroot / spec.stack_id, env)
+            on_top.init()
+            on_top.apply()
+            self.dependent_results[spec.stack_id] = self._check_applied(spec, on_top)
+            deployed.append((spec, on_top, before))
 
-        phase("second plan")
-        self._assert_clean_second_plan(tf, result)
-        result.outputs = tf.outputs()
-        result.state_text = tf.pulled_state()
-        for check in self.after_apply:
-            check(self, tf, result)
-
-        phase(f"teardown {self.plan.stack_id}")
-        self._teardown(tf, self.plan.stack_id)
-        assert tf.state_resources() == [], "destroy left resources in state"
-        self._remove_final_snapshots(stack_json, account, region)
-        leftovers = inventory() - before_stack
-        assert not leftovers, f"destroy of {self.plan.stack_id} left objects in the emulator: {sorted(leftovers)}"
+        for spec, applied, before in reversed(deployed):
+            phase(f"teardown {spec.stack_id}")
+            self._teardown(applied, spec.stack_id)
+            assert applied.state_resources() == [], f"destroy of {spec.stack_id} left resources in state"
+            self._remove_final_snapshots(_stack_json(self.synth_dir, spec.stack_id), account, spec.region)
+            leftovers = inventory() - before
+            assert not leftovers, f"destroy of {spec.stack_id} left objects in the emulator: {sorted(leftovers)}"
+            self._uploads(spec, place=False)
+        for other in self.dependent_results.values():
+            result.observed_drift |= other.observed_drift
 
         empty_bucket(self.emulator, account, backend["bucket"])
         self._teardown(boot, self.bootstrap.stack_id)
         remaining = inventory() - clean
         assert not remaining, f"bootstrap destroy left objects in the emulator: {sorted(remaining)}"
-        print("\n".join([*boot.log, *tf.log]))
+        print("\n".join([*boot.log, *(line for _, applied, _ in deployed for line in applied.log)]))
+        return result
+
+    def _uploads(self, spec: StackSpec, *, place: bool) -> None:
+        """Put in (or take away) what an operator uploads before ``spec`` deploys, as make up does."""
+        (uploads.place if place else uploads.remove)(self.emulator, self.account, spec.region, spec.uploads)
+
+    def _check_applied(self, spec: StackSpec, tf: Terraform, result: DeployResult | None = None) -> DeployResult:
+        """Steps 4 and 5, then the stack-specific checks, on an applied stack."""
+        stack_json = _stack_json(self.synth_dir, spec.stack_id)
+        backend = stack_json["terraform"]["backend"]["s3"]
+        result = result or DeployResult(spec.stack_id, set(stack_json.get("resource", {})))
+        s3 = self.emulator.client("s3", self.account, backend["region"])
+        assert s3.head_object(Bucket=backend["bucket"], Key=backend["key"])["ContentLength"] > 0, (
+            f"state object of {spec.stack_id} missing"
+        )
+        phase(f"second plan {spec.stack_id}")
+        self._assert_clean_second_plan(tf, result)
+        result.outputs = tf.outputs()
+        result.state_text = tf.pulled_state()
+        for check in self.after_apply:
+            check(self, tf, result)
         return result
 
     def _bootstrap(self, env: dict[str, str]) -> Terraform:

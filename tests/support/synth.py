@@ -9,6 +9,20 @@ from typing import Any
 from cdktf import TerraformStack, Testing
 from cdktf_cdktf_provider_aws.provider import AwsProvider
 
+from infra.registry import StackSpec
+from infra.stacks.base import AwsStack
+
+EU_PRIMARY = StackSpec(
+    stack_id="demo-prod",
+    kind="platform",
+    system="demo",
+    environments=("prod",),
+    regions=("eu-west-1", "us-east-1"),
+    state=None,
+    factory="infra.stacks.base:AwsStack",
+)
+"""A stack whose default region is eu-west-1; us-east-1 comes as an aliased provider where asked for."""
+
 
 def synth(build: Callable[[TerraformStack], object]) -> dict[str, Any]:
     """The Terraform JSON of a stack holding what ``build`` adds (with an AWS provider)."""
@@ -18,6 +32,11 @@ def synth(build: Callable[[TerraformStack], object]) -> dict[str, Any]:
     build(stack)
     result: dict[str, Any] = json.loads(Testing.synth(stack))
     return result
+
+
+def eu_stack() -> AwsStack:
+    """An AwsStack of EU_PRIMARY in an app of its own (``stack.region("secondary", "us-east-1")`` adds the other)."""
+    return AwsStack(Testing.app(), EU_PRIMARY)
 
 
 def resources(stack: dict[str, Any], resource_type: str) -> list[dict[str, Any]]:

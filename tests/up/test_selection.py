@@ -10,8 +10,10 @@ import pytest
 from infra import config
 from infra.config.model import StateBackendSettings
 from infra.registry import StackSpec
+from infra.up.schedule import reverse, run
 from infra.up.selection import choose, not_on_emulator, requirements
 from infra.validation import ConfigError
+from tests.up.test_schedule import Recorder
 
 SPECS = config.stack_specs(Path("/nonexistent"))
 STATE = StateBackendSettings(bucket="demo-state", key="prod/x.tfstate", region="us-east-1", lock_table="demo-locks")
@@ -102,6 +104,64 @@ def test_what_only_an_undeployable_stack_needs_stays_out() -> None:
     assert selection.not_deployed == {
         "demo-prod-databases": "uses the postgresql provider; only stacks on AWS alone run on the emulator"
     }
+
+
+def test_a_run_time_need_on_another_provider_does_not_keep_a_stack_off_the_emulator() -> None:
+    instance = spec(
+        "demo-prod-tenant-globex", kind="tenant", depends_on=("demo-prod",), run_time_needs=("demo-prod-databases",)
+    )
+    served = spec(
+        "demo-prod-tenant-initech", kind="tenant", depends_on=("demo-prod",), run_time_needs=("demo-prod-tenant-acme",)
+    )
+    selection = choose([*DEMO, instance, served], stacks="demo-prod-tenant-globex,demo-prod-tenant-initech")
+    assert selection.ids == [
+        "bootstrap-demo-state",
+        "demo-prod",
+        "demo-prod-tenant-acme",
+        "demo-prod-tenant-globex",
+        "demo-prod-tenant-initech",
+    ]
+    assert selection.needs["demo-prod-tenant-globex"] == ("bootstrap-demo-state", "demo-prod")
+    assert selection.needs["demo-prod-tenant-initech"] == ("bootstrap-demo-state", "demo-prod", "demo-prod-tenant-acme")
+    assert selection.added["demo-prod-tenant-acme"] == "demo-prod-tenant-initech"
+    assert list(selection.not_deployed) == ["demo-prod-databases"]
+    assert requirements(instance) == ("bootstrap-demo-state", "demo-prod", "demo-prod-databases")
+
+
+def test_solobase_customer_stacks_come_up_after_their_platform_without_the_shard_databases_stack() -> None:
+    selection = choose(SPECS, stacks="solobase-dev*")
+    assert selection.ids == [
+        "bootstrap-solobase-terraform-state",
+        "solobase-dev",
+        "solobase-dev-tenant-acme",
+        "solobase-dev-tenant-globex",
+    ]
+    for tenant in ("solobase-dev-tenant-acme", "solobase-dev-tenant-globex"):
+        assert selection.needs[tenant] == ("bootstrap-solobase-terraform-state", "solobase-dev")
+    assert selection.not_deployed == {
+        "solobase-dev-shard-01-databases": "uses the postgresql provider; only stacks on AWS alone run on the emulator"
+    }
+    one = choose(SPECS, stacks="solobase-dev-tenant-acme")
+    assert one.ids == ["bootstrap-solobase-terraform-state", "solobase-dev", "solobase-dev-tenant-acme"]
+    assert one.added == {
+        "bootstrap-solobase-terraform-state": "solobase-dev-tenant-acme",
+        "solobase-dev": "solobase-dev-tenant-acme",
+    }
+
+
+def test_solobase_customer_stacks_are_scheduled_after_their_platform_and_torn_down_before_it() -> None:
+    selection = choose(SPECS, stacks="solobase-dev*")
+    up = Recorder(seconds=0.01)
+    run(selection.ids, selection.needs, up, jobs=2)
+    down = Recorder(seconds=0.01)
+    run(*reverse(selection.ids, {s: requirements(spec) for s, spec in _by_id(selection.ids).items()}), down, jobs=2)
+    for tenant in ("solobase-dev-tenant-acme", "solobase-dev-tenant-globex"):
+        assert up.index("end", "solobase-dev") < up.index("start", tenant)
+        assert down.index("end", tenant) < down.index("start", "solobase-dev")
+
+
+def _by_id(ids: list[str]) -> dict[str, StackSpec]:
+    return {s.stack_id: s for s in SPECS if s.stack_id in ids}
 
 
 def test_a_dependency_cycle_is_refused() -> None:

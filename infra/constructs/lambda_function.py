@@ -1,0 +1,229 @@
+"""A Lambda function from a zip in S3: its own role, log group, security group and, on request, a function URL."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from cdktf import Fn
+from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
+from cdktf_cdktf_provider_aws.lambda_function import (
+    LambdaFunction as AwsLambdaFunction,
+)
+from cdktf_cdktf_provider_aws.lambda_function import (
+    LambdaFunctionEnvironment,
+    LambdaFunctionVpcConfig,
+)
+from cdktf_cdktf_provider_aws.lambda_function_url import LambdaFunctionUrl
+from cdktf_cdktf_provider_aws.lambda_permission import LambdaPermission
+from constructs import Construct
+
+from infra import validation
+from infra.constructs.iam import ServiceRole, Statement
+from infra.constructs.kms_key import KeyLike
+from infra.constructs.network import NetworkLike
+from infra.constructs.security_group import SecurityGroup
+from infra.validation import ConfigError
+
+RUNTIMES = (
+    "provided.al2023",
+    "provided.al2",
+    "python3.12",
+    "python3.13",
+    "nodejs20.x",
+    "nodejs22.x",
+    "java21",
+    "dotnet8",
+)
+_FUNCTION_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
+_ENV_NAME = re.compile(r"^[A-Za-z][A-Za-z0-9_]*$")
+# Variables Lambda sets itself: a function may not set them.
+_RESERVED_VARIABLES = ("_HANDLER", "AWS_REGION", "AWS_LAMBDA_FUNCTION_NAME", "AWS_ACCESS_KEY_ID", "LAMBDA_TASK_ROOT")
+
+
+@dataclass(frozen=True, kw_only=True)
+class LambdaFunctionProps:
+    """Runtime, size and limits of a function."""
+
+    runtime: str = "provided.al2023"
+    """A custom runtime on Amazon Linux 2023: the zip's ``bootstrap`` executable is the runtime (a Go binary)."""
+    handler: str = "bootstrap"
+    """What the runtime runs; for a custom runtime, the executable in the zip."""
+    architecture: str = "x86_64"
+    """x86_64 or arm64 (the code must be built for it)."""
+    memory_mb: int = 128
+    """Memory, and CPU in proportion to it (Lambda's smallest size)."""
+    timeout_seconds: int = 30
+    """An invocation running longer is stopped."""
+    log_retention_days: int = 30
+    """Its log group keeps this many days."""
+    reserved_concurrency: int | None = None
+    """Concurrent executions reserved for it and never exceeded (a cost ceiling); None shares the account's pool."""
+
+    def __post_init__(self) -> None:
+        validation.one_of("runtime", self.runtime, RUNTIMES)
+        if not self.handler or len(self.handler) > 128:
+            raise ConfigError("handler", "1 to 128 characters", self.handler)
+        validation.one_of("architecture", self.architecture, ("x86_64", "arm64"))
+        validation.int_between("memory_mb", self.memory_mb, 128, 10240)
+        validation.int_between("timeout_seconds", self.timeout_seconds, 1, 900)
+        validation.log_retention("log_retention_days", self.log_retention_days)
+        if self.reserved_concurrency is not None:
+            validation.int_between("reserved_concurrency", self.reserved_concurrency, 0, 1_000_000)
+
+
+@dataclass(frozen=True, kw_only=True)
+class FunctionCode:
+    """A deployment package in S3 (same region as the function). A new release is a new key."""
+
+    s3_bucket: str
+    s3_key: str
+
+    def __post_init__(self) -> None:
+        validation.bucket_name("s3_bucket", self.s3_bucket)
+        validation.non_empty_text("s3_key", self.s3_key, max_length=1024)
+        if not self.s3_key.endswith(".zip"):
+            raise ConfigError("s3_key", "the key of a .zip package", self.s3_key)
+
+
+@dataclass(frozen=True, kw_only=True)
+class FunctionUrl:
+    """A function URL and who may call it."""
+
+    url: str
+    """``https://<url id>.lambda-url.<region>.on.aws/``."""
+    domain_name: str
+    """The URL's host, for an origin."""
+
+
+class LambdaFunction(Construct):
+    """Function ``name`` with the log group ``/aws/lambda/<name>`` and a role ``<name>-function``.
+
+    - The role may write to its own log group and nothing else until
+      :meth:`grant` adds statements (its secrets, say).
+    - With ``network``, it runs in the network's private subnets with a
+      security group of its own that starts with no egress (open it with
+      :attr:`security_group`); the role then also holds the network
+      interface rights Lambda needs in a VPC (they take ``*`` by AWS's design).
+    - ``environment`` is encrypted with ``kms_key``. Lambda returns the
+      variables to whoever may read the function, and Terraform keeps them in
+      state: they are names and settings, never secrets (secrets are read at
+      run time from Secrets Manager).
+    - :meth:`allow_invoke_through` makes a function URL callable only by a
+      CloudFront distribution signing its requests (origin access control).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        name: str,
+        description: str,
+        code: FunctionCode,
+        props: LambdaFunctionProps,
+        environment: Mapping[str, str] | None = None,
+        kms_key: KeyLike | None = None,
+        network: NetworkLike | None = None,
+    ) -> None:
+        super().__init__(scope, id_)
+        if not _FUNCTION_NAME.match(name):
+            raise ConfigError("function name", "1 to 64 letters, digits, hyphens or underscores", name)
+        environment = dict(environment or {})
+        for variable in environment:
+            if not _ENV_NAME.match(variable) or variable in _RESERVED_VARIABLES:
+                raise ConfigError("function environment", "variable names Lambda does not reserve", variable)
+        self.name = name
+        self.props = props
+        self.log_group = CloudwatchLogGroup(
+            self, "LogGroup", name=f"/aws/lambda/{name}", retention_in_days=props.log_retention_days
+        )
+        self.role = ServiceRole(
+            self,
+            "Role",
+            name=f"{name}-function",
+            service="lambda.amazonaws.com",
+            description=f"What {name} may do: write its logs{', use its network' if network else ''}, read its secrets",
+        )
+        self.role.add_policy(
+            "WriteLogs",
+            Statement(actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=[f"{self.log_group.arn}:*"]),
+        )
+        self.security_group: SecurityGroup | None = None
+        vpc_config = None
+        if network is not None:
+            self.security_group = SecurityGroup(
+                self, "SecurityGroup", name=f"{name}-function", description=f"Function {name}", vpc_id=network.vpc_id
+            )
+            # Lambda creates and deletes the function's network interfaces with the role's rights.
+            self.role.add_policy(
+                "VpcNetworking",
+                Statement(
+                    actions=[
+                        "ec2:CreateNetworkInterface",
+                        "ec2:DescribeNetworkInterfaces",
+                        "ec2:DescribeSubnets",
+                        "ec2:DeleteNetworkInterface",
+                        "ec2:AssignPrivateIpAddresses",
+                        "ec2:UnassignPrivateIpAddresses",
+                    ],
+                    resources=["*"],
+                ),
+            )
+            vpc_config = LambdaFunctionVpcConfig(
+                subnet_ids=list(network.private_subnet_ids), security_group_ids=[self.security_group.id]
+            )
+        self.function = AwsLambdaFunction(
+            self,
+            "Function",
+            function_name=name,
+            description=description,
+            role=self.role.arn,
+            runtime=props.runtime,
+            handler=props.handler,
+            architectures=[props.architecture],
+            memory_size=props.memory_mb,
+            timeout=props.timeout_seconds,
+            s3_bucket=code.s3_bucket,
+            s3_key=code.s3_key,
+            reserved_concurrent_executions=props.reserved_concurrency,
+            environment=LambdaFunctionEnvironment(variables=environment) if environment else None,
+            kms_key_arn=kms_key.arn if kms_key is not None else None,
+            vpc_config=vpc_config,
+            tags={"Name": name},
+            # The log group first (or Lambda makes one without retention), and the role's rights before use.
+            depends_on=[self.log_group, *self.role.ready],
+        )
+        self.arn = self.function.arn
+        self.url: FunctionUrl | None = None
+        """The function URL, once :meth:`add_url` made it."""
+
+    def grant(self, policy_id: str, statements: Sequence[Statement]) -> None:
+        """Let the function's code do what ``statements`` allow (``policy_id`` PascalCase and stable)."""
+        self.role.add_policy(policy_id, *statements)
+
+    def add_url(self) -> FunctionUrl:
+        """A function URL requiring signed requests (AWS_IAM): only principals allowed by
+        :meth:`allow_invoke_through` may call it."""
+        url = LambdaFunctionUrl(self, "Url", function_name=self.function.function_name, authorization_type="AWS_IAM")
+        # https://<id>.lambda-url.<region>.on.aws/ -> its host
+        domain = Fn.element(Fn.split("/", url.function_url), 2)
+        self.url = FunctionUrl(url=url.function_url, domain_name=domain)
+        return self.url
+
+    def allow_invoke_through(self, distribution_arn: str) -> None:
+        """Let one CloudFront distribution call the function URL (both rights a URL call needs since 2025)."""
+        for id_, action in (
+            ("CloudFrontInvokeUrl", "lambda:InvokeFunctionUrl"),
+            ("CloudFrontInvoke", "lambda:InvokeFunction"),
+        ):
+            LambdaPermission(
+                self,
+                id_,
+                statement_id=id_,
+                action=action,
+                function_name=self.function.function_name,
+                principal="cloudfront.amazonaws.com",
+                source_arn=distribution_arn,
+            )

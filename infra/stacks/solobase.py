@@ -1,0 +1,636 @@
+"""Solobase: the platform of an environment, one stack per customer instance, one databases stack per shard.
+
+- :class:`SolobasePlatformStack` (``solobase-<env>``): network, shared RDS
+  shards, the management platform (Fargate service, its PostgreSQL, HTTPS
+  ALB), the instances' image repository and keys, binaries bucket, CloudTrail,
+  alarms and dashboard.
+- :class:`SolobaseTenantStack` (``solobase-<env>-tenant-<subdomain>``): one
+  customer instance, on Lambda (function URL behind CloudFront) or on ECS
+  (a Fargate service behind the platform's ALB), with a dedicated RDS
+  instance for Business. It finds the platform's parts by name.
+- :class:`SolobaseShardDatabasesStack` (``solobase-<env>-shard-<NN>-databases``):
+  each instance's database ``instance_<id>`` and role ``user_<id>`` on one
+  shard, through the PostgreSQL provider, and the secret with the role's
+  credentials.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from cdktf import Token
+from cdktf_cdktf_provider_aws.data_aws_acm_certificate import DataAwsAcmCertificate
+from cdktf_cdktf_provider_aws.data_aws_db_instance import DataAwsDbInstance
+from cdktf_cdktf_provider_aws.data_aws_s3_bucket import DataAwsS3Bucket
+from cdktf_cdktf_provider_aws.data_aws_sns_topic import DataAwsSnsTopic
+from cdktf_cdktf_provider_aws.route53_record import Route53Record, Route53RecordAlias
+from constructs import Construct
+
+from infra.config.mapping import to_props
+from infra.config.solobase import SolobaseSettings
+from infra.constructs.audit_trail import AuditTrail, AuditTrailProps
+from infra.constructs.cdn_distribution import CdnDistribution, CdnDistributionProps, CdnOrigin
+from infra.constructs.container_platform import ContainerPlatform, ContainerPlatformProps
+from infra.constructs.container_registry import ContainerRegistry, ContainerRegistryLookup, ContainerRegistryProps
+from infra.constructs.dashboard import ServiceDashboard
+from infra.constructs.ecs_cluster import EcsClusterLookup
+from infra.constructs.ephemeral_password import EphemeralPassword
+from infra.constructs.fargate_service import FargateService, FargateServiceProps
+from infra.constructs.iam import Statement
+from infra.constructs.kms_key import KmsKey, KmsKeyLookup, KmsKeyProps
+from infra.constructs.lambda_function import FunctionCode, LambdaFunction, LambdaFunctionProps
+from infra.constructs.load_balancer import ListenerTarget, LoadBalancerLookup, Route
+from infra.constructs.login_role import LoginRole, LoginRoleProps
+from infra.constructs.monitoring import Monitoring, MonitoringProps
+from infra.constructs.network import NetworkLookup
+from infra.constructs.outputs import output
+from infra.constructs.postgres_instance import PostgresInstance, PostgresInstanceProps
+from infra.constructs.postgresql_connection import rds_postgresql_provider
+from infra.constructs.private_bucket import PrivateBucket, PrivateBucketProps
+from infra.constructs.role_passwords import WriteOnlyPassword
+from infra.constructs.secret import Secret, SecretByName, SecretProps, version_from
+from infra.constructs.security_group import ANY_IPV4
+from infra.constructs.service_database import ServiceDatabase, ServiceDatabaseProps
+from infra.registry import StackSpec
+from infra.solobase.tenants import Plan, PlansSettings, Runtime, Tenant
+from infra.stacks.base import AwsStack, ExternalProviderStack
+from infra.stacks.props import platform_props, settings_path
+
+MANAGEMENT_PRIORITY = 1
+"""The management host rule goes first on the shared listener (customers' rules start at 100)."""
+
+
+def _prefix(settings: SolobaseSettings) -> str:
+    return f"solobase-{settings.environment}"
+
+
+def database_secret_name(environment: str, instance_id: str) -> str:
+    """The secret of an instance's database role on its shard (written by the shard's databases stack)."""
+    return f"solobase-{environment}/{instance_id}/database"
+
+
+def b2_secret_name(environment: str, instance_id: str) -> str:
+    """The secret operators fill with the instance's Backblaze B2 key id and app key."""
+    return f"solobase-{environment}/{instance_id}/b2"
+
+
+def dedicated_identifier(environment: str, tenant: Tenant) -> str:
+    return f"solobase-dedicated-{environment}-{tenant.id8}"
+
+
+@dataclass(frozen=True, kw_only=True)
+class SolobasePlatformProps:
+    """Everything an environment's platform stack builds."""
+
+    prefix: str
+    repository_name: str
+    platform: ContainerPlatformProps
+    topic_name: str
+    management: FargateServiceProps
+    management_host: str
+    shards: tuple[tuple[str, str], ...]
+    """(shard, identifier) in order."""
+    shard_database: PostgresInstanceProps
+    backup_region: str | None
+    instance_registry: ContainerRegistryProps
+    binaries_bucket: str
+    create_binaries_bucket: bool
+    trail: AuditTrailProps
+    keys: KmsKeyProps
+    dashboard_name: str | None
+    concurrency_limit: int
+
+
+class SolobasePlatformStack(AwsStack):
+    """``solobase-<env>``: what every customer instance of the environment shares.
+
+    - The network (``solobase-<env>-vpc``): public subnets for the ALB and NAT,
+      private subnets for instances and the management service, isolated
+      database subnets; interface endpoints for ECR, CloudWatch Logs and
+      Secrets Manager, the S3 gateway endpoint.
+    - Shards ``solobase-shared-<env>-NN``, one per shard of the registry:
+      PostgreSQL encrypted with the platform's data key, TLS forced, open on
+      5432 to the VPC's CIDR only, master password managed by RDS in Secrets
+      Manager under the secrets key and rotated every 90 days; in prod
+      automated backups copied to the backup region.
+    - The management platform: ``solobase-<env>-management`` on Fargate at
+      ``manage.<domain>`` (host rule 1 on the HTTPS ALB ``solobase-<env>-alb``,
+      whose certificate also covers ``*.<domain>`` for the instances), its
+      PostgreSQL ``solobase-<env>-postgres``; the database URL in
+      ``solobase-<env>/management/database``.
+    - For the instances: the image repository ``solobase-<env>-instance`` (ECS
+      runtime), the key ``solobase-<env>-instances`` encrypting their Lambda
+      environments, the binaries bucket (created, or an existing one checked).
+    - CloudTrail ``solobase-<env>-trail`` with its alarms; alarms on every
+      shard and on the account's Lambda functions, to
+      ``solobase-infrastructure-alerts``; the dashboard in prod.
+    """
+
+    @classmethod
+    def configure(cls, spec: StackSpec) -> SolobasePlatformProps:
+        settings = spec.settings_of(SolobaseSettings)
+        path = settings_path(settings)
+        prefix = _prefix(settings)
+        shards: tuple[str, ...] = spec.arguments["shards"]
+        return SolobasePlatformProps(
+            prefix=prefix,
+            repository_name=settings.repository_name,
+            platform=platform_props(
+                settings,
+                subject_alternative_names=(f"*.{settings.instances.domain}",)
+                if settings.instances.enable_custom_domains
+                else (),
+            ),
+            topic_name=settings.alert_topic_name,
+            management=to_props(FargateServiceProps, settings.management, f"{path}.management"),
+            management_host=str(settings.load_balancer.domain_name),
+            shards=tuple((shard, settings.shard_identifier(shard)) for shard in shards),
+            shard_database=to_props(PostgresInstanceProps, settings.shared_database, f"{path}.shared_database"),
+            backup_region=settings.backup_region,
+            instance_registry=to_props(ContainerRegistryProps, settings.registry, f"{path}.registry"),
+            binaries_bucket=settings.binaries.bucket_name,
+            create_binaries_bucket=settings.binaries.create_bucket,
+            trail=to_props(AuditTrailProps, settings.trail, f"{path}.trail"),
+            keys=to_props(KmsKeyProps, settings.keys, f"{path}.keys"),
+            dashboard_name=settings.dashboard_name,
+            concurrency_limit=settings.tenancy.account_concurrency_limit,
+        )
+
+    def __init__(self, scope: Construct, spec: StackSpec, props: SolobasePlatformProps) -> None:
+        super().__init__(scope, spec)
+        prefix = props.prefix
+        platform = ContainerPlatform(
+            self,
+            "Platform",
+            prefix=prefix,
+            repository_name=props.repository_name,
+            props=props.platform,
+            topic_name=props.topic_name,
+        )
+        network = platform.network
+        monitoring = platform.monitoring
+
+        backup_key = None
+        backup_scope = None
+        if props.backup_region is not None:
+            backup_scope = self.region("backup", props.backup_region)
+            backup_key = KmsKey(
+                backup_scope,
+                "BackupKey",
+                alias=f"{prefix}-backups",
+                description=f"Copies of {prefix}'s automated database backups",
+                props=props.keys,
+            )
+        self.shards: list[PostgresInstance] = []
+        for shard, identifier in props.shards:
+            database = PostgresInstance(
+                self,
+                f"Shard{shard}",
+                identifier=identifier,
+                vpc_id=network.vpc_id,
+                subnet_ids=list(network.database_subnet_ids or network.private_subnet_ids),
+                storage_key=platform.data_key,
+                secret_key=platform.secrets_key,
+                props=props.shard_database,
+            )
+            database.allow_from_cidr(network.cidr_block, label="PostgreSQL from the VPC")
+            monitoring.watch_database(database, key=f"Shard{shard}")
+            if backup_scope is not None and backup_key is not None:
+                database.replicate_backups(backup_scope, f"Shard{shard}BackupReplication", kms_key=backup_key)
+            self.shards.append(database)
+
+        management_secret = platform.secret(
+            "ManagementDatabaseSecret",
+            name=f"{prefix}/management/database",
+            description="Management database URL and parts, written by Terraform",
+        )
+        platform.database.write_connection_secret(management_secret)
+        management = platform.add_service(
+            "Management",
+            container_name="management",
+            log_group_name=f"/ecs/{prefix}/management",
+            secrets={"DATABASE_URL": management_secret.key("url")},
+            props=props.management,
+            route=Route(hosts=(props.management_host,), priority=MANAGEMENT_PRIORITY),
+        )
+
+        instance_registry = ContainerRegistry(
+            self, "InstanceRegistry", name=f"{prefix}-instance", props=props.instance_registry
+        )
+        instances_key = KmsKey(
+            self,
+            "InstancesKey",
+            alias=f"{prefix}-instances",
+            description=f"Lambda environments of {prefix}'s customer instances",
+            props=props.keys,
+        )
+        if props.create_binaries_bucket:
+            binaries = PrivateBucket(
+                self, "Binaries", bucket_name=props.binaries_bucket, props=PrivateBucketProps()
+            ).name
+        else:
+            binaries = DataAwsS3Bucket(self, "ExistingBinaries", bucket=props.binaries_bucket).bucket
+
+        trail = AuditTrail(self, "Audit", name=f"{prefix}-trail", props=props.trail, keys=props.keys)
+        monitoring.watch_audit_trail(trail)
+        monitoring.watch_account_functions(concurrency_limit=props.concurrency_limit)
+
+        dashboard = None
+        if props.dashboard_name is not None:
+            dashboard = ServiceDashboard(
+                self, "Dashboard", name=props.dashboard_name, databases=self.shards, lambda_functions=True
+            )
+
+        platform.declare_outputs(data_prefix="management_")
+        output(self, "management_service_name", management.service_name, "ECS service of the management platform")
+        output(self, "management_url", f"https://{props.management_host}", "Where the management platform answers")
+        output(
+            self,
+            "management_database_secret_arn",
+            management_secret.arn,
+            "Secret with the management database URL (key url)",
+        )
+        for (shard, _), database in zip(props.shards, self.shards, strict=True):
+            output(self, f"shard_{shard}_endpoint", database.endpoint, f"Endpoint of {database.identifier} (private)")
+            output(
+                self,
+                f"shard_{shard}_master_secret_arn",
+                database.master_secret_arn,
+                f"Secret RDS manages with the master credentials of {database.identifier}",
+            )
+        output(self, "instance_repository_url", instance_registry.url, "Push the ECS runtime's instance images here")
+        output(self, "instances_key_arn", instances_key.arn, "KMS key of the instances' Lambda environments")
+        output(self, "binaries_bucket_name", binaries, "Upload instance packages (solobase-<version>.zip) here")
+        output(self, "cloudtrail_trail_arn", trail.arn, "The multi-region CloudTrail trail")
+        output(self, "cloudtrail_bucket_name", trail.bucket.name, "Bucket holding the trail's log files")
+        if dashboard is not None:
+            output(self, "cloudwatch_dashboard_url", dashboard.url, "CloudWatch dashboard of the shards and instances")
+
+
+@dataclass(frozen=True, kw_only=True)
+class SolobaseTenantProps:
+    """Everything one customer instance's stack builds."""
+
+    prefix: str
+    environment: str
+    tenant: Tenant
+    host: str | None
+    """``<subdomain>.<domain>``; None when custom domains are off (the distribution's own name serves)."""
+    management_host: str
+    topic_name: str
+    code: FunctionCode
+    function: LambdaFunctionProps
+    container: FargateServiceProps
+    cdn: CdnDistributionProps
+    dedicated_database: PostgresInstanceProps | None
+    monitoring: MonitoringProps
+    secrets: SecretProps
+    b2_bucket_name: str
+    b2_endpoint: str
+    hosted_zone_id: str | None
+
+
+class SolobaseTenantStack(AwsStack):
+    """``solobase-<env>-tenant-<subdomain>``: one customer instance at ``https://<subdomain>.<domain>``.
+
+    Lambda runtime: function ``solobase-<id8>`` (custom runtime, the package
+    in the binaries bucket) in the VPC's private subnets, reserved concurrency
+    by plan, log group ``/aws/lambda/solobase-<id8>``, a function URL that only
+    its CloudFront distribution may call (signed requests), the distribution
+    with the instance's host name and the platform's us-east-1 certificate,
+    alarms on errors, throttles and duration. ECS runtime: service
+    ``solobase-<id8>`` on the platform's cluster, behind the platform's ALB
+    with a host rule at the registry's priority. Business: a dedicated RDS
+    instance ``solobase-dedicated-<env>-<id8>``.
+
+    The role of either may write its logs and read its own secrets:
+    ``solobase-<env>/<instance id>/database`` (its shard role's credentials,
+    written by the shard's databases stack) or, for Business, the dedicated
+    instance's RDS-managed secret; ``solobase-<env>/<instance id>/b2`` (made
+    here, empty: operators put ``{"key_id": ..., "app_key": ...}`` in it). The
+    instance gets their names, never their values, in its environment.
+    """
+
+    @classmethod
+    def configure(cls, spec: StackSpec) -> SolobaseTenantProps:
+        settings = spec.settings_of(SolobaseSettings)
+        tenant: Tenant = spec.arguments["tenant"]
+        path = settings_path(settings)
+        instances = settings.instances
+        plan = settings.tenancy.plans.of(tenant.plan)
+        function = to_props(
+            LambdaFunctionProps,
+            instances.function,
+            f"{path}.instances.function",
+            reserved_concurrency=plan.reserved_concurrency,
+        )
+        dedicated = None
+        if Plan(tenant.plan).dedicated_database:
+            dedicated = to_props(
+                PostgresInstanceProps, instances.dedicated_database, f"{path}.instances.dedicated_database"
+            )
+        return SolobaseTenantProps(
+            prefix=_prefix(settings),
+            environment=settings.environment,
+            tenant=tenant,
+            host=f"{tenant.subdomain}.{instances.domain}" if instances.enable_custom_domains else None,
+            management_host=str(settings.load_balancer.domain_name),
+            topic_name=settings.alert_topic_name,
+            code=FunctionCode(s3_bucket=settings.binaries.bucket_name, s3_key=settings.binaries.package_key),
+            function=function,
+            container=to_props(FargateServiceProps, instances.container, f"{path}.instances.container"),
+            cdn=to_props(CdnDistributionProps, instances.cdn, f"{path}.instances.cdn"),
+            dedicated_database=dedicated,
+            monitoring=to_props(MonitoringProps, settings.monitoring, f"{path}.monitoring"),
+            secrets=to_props(SecretProps, settings.secrets, f"{path}.secrets"),
+            b2_bucket_name=instances.b2.bucket_name(tenant.instance_id),
+            b2_endpoint=instances.b2.endpoint,
+            hosted_zone_id=instances.hosted_zone_id,
+        )
+
+    def __init__(self, scope: Construct, spec: StackSpec, props: SolobaseTenantProps) -> None:
+        super().__init__(scope, spec, tags={"Tenant": props.tenant.instance_id})
+        tenant = props.tenant
+        prefix = props.prefix
+        name = tenant.function_name
+        network = NetworkLookup(self, "Network", name=prefix)
+        secrets_key = KmsKeyLookup(self, "SecretsKey", alias=f"{prefix}-secrets")
+        topic = DataAwsSnsTopic(self, "AlertTopic", name=props.topic_name)
+        monitoring = Monitoring(
+            self, "Monitoring", name=name, kms_key=None, props=props.monitoring, existing_topic_arn=topic.arn
+        )
+
+        b2 = Secret(
+            self,
+            "B2Secret",
+            name=b2_secret_name(props.environment, tenant.instance_id),
+            description=f"Backblaze B2 key_id and app_key of {tenant.subdomain}, filled by operators",
+            kms_key=secrets_key,
+            props=props.secrets,
+        )
+        if props.dedicated_database is not None:
+            database = PostgresInstance(
+                self,
+                "Database",
+                identifier=dedicated_identifier(props.environment, tenant),
+                vpc_id=network.vpc_id,
+                subnet_ids=network.database_subnet_ids,
+                storage_key=KmsKeyLookup(self, "DataKey", alias=f"{prefix}-data"),
+                secret_key=secrets_key,
+                props=props.dedicated_database,
+            )
+            database.allow_from_cidr(network.cidr_block, label="PostgreSQL from the VPC")
+            monitoring.watch_database(database)
+            database_secret: str = database.master_secret_arn
+            database_reads = database.master_secret_read_statements()
+            host, port, database_name = (
+                database.address,
+                str(props.dedicated_database.port),
+                props.dedicated_database.database_name,
+            )
+        else:
+            shard = DataAwsDbInstance(
+                self, "Shard", db_instance_identifier=f"solobase-shared-{props.environment}-{tenant.shard}"
+            )
+            credentials = SecretByName(
+                self,
+                "DatabaseSecret",
+                name=database_secret_name(props.environment, tenant.instance_id),
+                kms_key=secrets_key,
+            )
+            database_secret = credentials.name
+            database_reads = credentials.read_statements()
+            host, port, database_name = shard.address, Token.as_string(shard.port), tenant.database_name
+        environment = {
+            "SOLOBASE_INSTANCE_ID": tenant.instance_id,
+            "DATABASE_HOST": host,
+            "DATABASE_PORT": port,
+            "DATABASE_NAME": database_name,
+            "DATABASE_SSLMODE": "require",
+            "DATABASE_SECRET_ID": database_secret,
+            "B2_SECRET_ID": b2.name,
+            "B2_BUCKET_NAME": props.b2_bucket_name,
+            "B2_ENDPOINT": props.b2_endpoint,
+        }
+        if props.host is not None:
+            # Without a custom domain the URL is the distribution's, which depends on the function: not known here.
+            environment["SOLOBASE_URL"] = f"https://{props.host}"
+        reads = [*database_reads, *b2.read_statements()]
+        if Runtime(tenant.runtime) is Runtime.LAMBDA:
+            self._lambda(props, network, environment, reads, monitoring)
+        else:
+            self._ecs(props, network, environment, reads, monitoring)
+        output(self, "database_secret_id", database_secret, "Secret with the instance's database credentials")
+        output(self, "b2_secret_arn", b2.arn, "Secret operators fill with the instance's Backblaze B2 keys")
+
+    def _lambda(
+        self,
+        props: SolobaseTenantProps,
+        network: NetworkLookup,
+        environment: Mapping[str, str],
+        reads: list[Statement],
+        monitoring: Monitoring,
+    ) -> None:
+        tenant = props.tenant
+        function = LambdaFunction(
+            self,
+            "Function",
+            name=tenant.function_name,
+            description=f"Solobase instance {tenant.subdomain} ({tenant.instance_id}, {tenant.plan})",
+            code=props.code,
+            props=props.function,
+            environment=environment,
+            kms_key=KmsKeyLookup(self, "InstancesKey", alias=f"{props.prefix}-instances"),
+            network=network,
+        )
+        group = function.security_group
+        if group is None:  # a function in a network has one; this narrows the type
+            raise LookupError(f"{tenant.function_name} has no security group")
+        group.allow_egress_to_cidr(ANY_IPV4, 443, label="HTTPS to AWS APIs and Backblaze B2")
+        group.allow_egress_to_cidr(network.cidr_block, 5432, label="PostgreSQL in the VPC")
+        function.grant("ReadSecrets", reads)
+        url = function.add_url()
+        certificate_arn = None
+        if props.host is not None:
+            # The platform's certificate: manage.<domain>, with *.<domain> for every instance.
+            certificate_arn = DataAwsAcmCertificate(
+                self, "Certificate", domain=props.management_host, statuses=["ISSUED"], most_recent=True
+            ).arn
+        cdn = CdnDistribution(
+            self,
+            "Cdn",
+            name=tenant.function_name,
+            origin=CdnOrigin.lambda_url(origin_id="origin", function=function),
+            props=dataclasses.replace(props.cdn, domain_name=props.host),
+            certificate_arn=certificate_arn,
+        )
+        monitoring.watch_function(function)
+        if props.hosted_zone_id is not None:
+            self._record(props, cdn.domain_name, cdn.hosted_zone_id)
+        url_host = props.host or cdn.domain_name
+        output(self, "instance_url", f"https://{url_host}", "Where the instance answers")
+        output(self, "function_name", tenant.function_name, "Lambda function of the instance")
+        output(self, "function_url", url.url, "Function URL (answers only requests signed by the distribution)")
+        cdn.declare_outputs()
+
+    def _ecs(
+        self,
+        props: SolobaseTenantProps,
+        network: NetworkLookup,
+        environment: Mapping[str, str],
+        reads: list[Statement],
+        monitoring: Monitoring,
+    ) -> None:
+        tenant = props.tenant
+        prefix = props.prefix
+        container = dataclasses.replace(props.container, environment={**props.container.environment, **environment})
+        if container.container_port is None:
+            raise ValueError("the ECS runtime needs instances.container.container_port")
+        if props.host is None:  # the registry check refuses this first; this narrows the type
+            raise ValueError(f"{tenant.subdomain}: the ECS runtime needs a custom domain")
+        load_balancer = LoadBalancerLookup(self, "LoadBalancer", name=f"{prefix}-alb", vpc_id=network.vpc_id)
+        target = ListenerTarget(
+            self,
+            "Target",
+            listener=load_balancer.reference,
+            name=tenant.function_name,
+            port=container.container_port,
+            health_check_path=container.health_check_path,
+            route=Route(hosts=(props.host,), priority=tenant.listener_priority),
+        )
+        service = FargateService(
+            self,
+            "Service",
+            name=tenant.function_name,
+            container_name="solobase",
+            cluster=EcsClusterLookup(self, "Cluster", name=f"{prefix}-cluster"),
+            vpc_id=network.vpc_id,
+            subnet_ids=network.private_subnet_ids,
+            repository=ContainerRegistryLookup(self, "Registry", name=f"{prefix}-instance"),
+            log_group_name=f"/ecs/{tenant.function_name}",
+            secrets={},
+            props=container,
+            target=target,
+        )
+        service.security_group.allow_egress_to_cidr(network.cidr_block, 5432, label="PostgreSQL in the VPC")
+        service.task_role.add_policy("ReadSecrets", *reads)
+        monitoring.watch_service(service, key="Service")
+        monitoring.watch_target(target, key="Service")
+        if props.hosted_zone_id is not None:
+            self._record(props, load_balancer.dns_name, load_balancer.zone_id)
+        output(self, "instance_url", f"https://{props.host}", "Where the instance answers")
+        output(self, "ecs_service_name", service.service_name, "ECS service of the instance")
+
+    def _record(self, props: SolobaseTenantProps, target: str, zone_id: str) -> None:
+        Route53Record(
+            self,
+            "Record",
+            zone_id=props.hosted_zone_id or "",
+            name=props.host or "",
+            type="A",
+            alias=Route53RecordAlias(name=target, zone_id=zone_id, evaluate_target_health=False),
+        )
+
+
+@dataclass(frozen=True, kw_only=True)
+class SolobaseShardProps:
+    """One shard's tenants and how their roles are limited."""
+
+    environment: str
+    prefix: str
+    identifier: str
+    admin_database: str
+    tenants: tuple[Tenant, ...]
+    plans: PlansSettings
+    secrets: SecretProps
+
+
+class SolobaseShardDatabasesStack(ExternalProviderStack):
+    """``solobase-<env>-shard-<NN>-databases``: every shared instance's database and role on one shard.
+
+    The PostgreSQL provider connects to the shard as its master user, whose
+    credentials come from the shard's RDS-managed secret through an ephemeral
+    read: they are in no state and no file. Per instance: role ``user_<id>``
+    (login, CONNECTION LIMIT by plan, password generated at apply time and
+    sent write-only), database ``instance_<id>`` owned by it with the same
+    limit and no CONNECT for PUBLIC (instances cannot reach each other's
+    databases), and the secret ``solobase-<env>/<id>/database`` holding
+    ``{url, host, port, username, password, dbname}``, written write-only from
+    the same generated password. Raise the entry's ``password_version`` to
+    give a role a new password. The provider must reach the shard's private
+    address: run this stack from inside the VPC (README).
+    """
+
+    @classmethod
+    def configure(cls, spec: StackSpec) -> SolobaseShardProps:
+        settings = spec.settings_of(SolobaseSettings)
+        shard: str = spec.arguments["shard"]
+        path = settings_path(settings)
+        return SolobaseShardProps(
+            environment=settings.environment,
+            prefix=_prefix(settings),
+            identifier=settings.shard_identifier(shard),
+            admin_database=settings.shared_database.database_name or "postgres",
+            tenants=tuple(spec.arguments["tenants"]),
+            plans=settings.tenancy.plans,
+            secrets=to_props(SecretProps, settings.secrets, f"{path}.secrets"),
+        )
+
+    def __init__(self, scope: Construct, spec: StackSpec, props: SolobaseShardProps) -> None:
+        super().__init__(scope, spec)
+        self.aws()
+        shard = rds_postgresql_provider(
+            self, "Postgresql", instance_identifier=props.identifier, database=props.admin_database
+        )
+        secrets_key = KmsKeyLookup(self, "SecretsKey", alias=f"{props.prefix}-secrets")
+        for tenant in props.tenants:
+            self._instance(props, tenant, shard, secrets_key)
+        output(self, "shard_identifier", props.identifier, "The shared RDS instance these databases live on")
+        output(
+            self,
+            "instance_databases",
+            [tenant.database_name for tenant in props.tenants],
+            "Databases of the instances on this shard",
+        )
+
+    def _instance(self, props: SolobaseShardProps, tenant: Tenant, shard: DataAwsDbInstance, key: KmsKeyLookup) -> None:
+        scope = Construct(self, f"Instance{tenant.id8.upper()}")
+        limit = props.plans.of(tenant.plan).connection_limit or -1
+        password = EphemeralPassword(scope, "Password")
+        role = LoginRole(
+            scope,
+            "Role",
+            name=tenant.role_name,
+            password=WriteOnlyPassword(value=f"${{{password.value}}}", version=str(tenant.password_version)),
+            props=LoginRoleProps(connection_limit=limit),
+        )
+        ServiceDatabase(
+            scope, "Database", name=tenant.database_name, owner=role, props=ServiceDatabaseProps(connection_limit=limit)
+        )
+        secret = Secret(
+            scope,
+            "Secret",
+            name=database_secret_name(props.environment, tenant.instance_id),
+            description=f"Database role of Solobase instance {tenant.subdomain}, written by Terraform",
+            kms_key=key,
+            props=props.secrets,
+        )
+        user = json.dumps(tenant.role_name)
+        dbname = json.dumps(tenant.database_name)
+        host, port = shard.address, Token.as_string(shard.port)
+        # Tokens in expression positions only: cdktf renders them as bare references there.
+        value = (
+            f'jsonencode({{url = format("postgresql://%s:%s@%s:%s/%s?sslmode=require", {user}, '
+            f"urlencode({password.value}), {host}, {port}, {dbname}), "
+            f"host = {host}, port = {port}, username = {user}, password = {password.value}, dbname = {dbname}}})"
+        )
+        version = secret.write_only(value, version=version_from(f'"{tenant.instance_id}:{tenant.password_version}"'))
+        # A role made again gets a new password: the secret is written again with it. (An override:
+        # cdktf renders replace_triggered_by as "${...}", which Terraform's JSON syntax refuses there.)
+        version.add_override(
+            "lifecycle.replace_triggered_by",
+            [f"{role.resource.terraform_resource_type}.{role.resource.friendly_unique_id}"],
+        )

@@ -1,0 +1,81 @@
+"""The Secrets Manager fills (emulator/fills/secretsmanager.py) against a live emulator, and what they must refuse."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError
+
+from emulator.server import Emulator
+
+ACCOUNT = "210000000030"
+
+
+def _managed_secret(emulator: Emulator, name: str) -> tuple[Any, str]:
+    """An RDS instance whose master password RDS manages: its secret is a managed one (owning service rds)."""
+    rds = emulator.client("rds", ACCOUNT)
+    instance = rds.create_db_instance(
+        DBInstanceIdentifier=name,
+        DBInstanceClass="db.t3.micro",
+        Engine="postgres",
+        MasterUsername="admin_user",
+        ManageMasterUserPassword=True,
+        AllocatedStorage=20,
+    )["DBInstance"]
+    return rds, instance["MasterUserSecret"]["SecretArn"]
+
+
+def _current(secrets: Any, arn: str) -> list[str]:
+    stages = secrets.describe_secret(SecretId=arn)["VersionIdsToStages"]
+    return sorted(version for version, labels in stages.items() if "AWSCURRENT" in labels)
+
+
+def test_rotate_later_keeps_the_current_version(emulator: Emulator) -> None:
+    rds, arn = _managed_secret(emulator, "rotate-later-db")
+    secrets = emulator.client("secretsmanager", ACCOUNT)
+    before = _current(secrets, arn)
+    value = secrets.get_secret_value(SecretId=arn)["SecretString"]
+    assert secrets.describe_secret(SecretId=arn)["OwningService"] == "rds"
+
+    secrets.rotate_secret(SecretId=arn, RotationRules={"AutomaticallyAfterDays": 90}, RotateImmediately=False)
+    described = secrets.describe_secret(SecretId=arn)
+    assert described["RotationEnabled"] is True
+    assert described["RotationRules"]["AutomaticallyAfterDays"] == 90
+    assert "NextRotationDate" in described
+    # Only the schedule changed: the same version, the same value.
+    assert _current(secrets, arn) == before and len(described["VersionIdsToStages"]) == 1
+    assert secrets.get_secret_value(SecretId=arn)["SecretString"] == value
+
+    # Refused, as on AWS: a secret no service manages and no function rotates; days out of range.
+    plain = secrets.create_secret(Name="rotate-later-plain", SecretString="not-a-real-password")["ARN"]
+    with pytest.raises(ClientError, match="InvalidRequestException"):
+        secrets.rotate_secret(SecretId=plain, RotationRules={"AutomaticallyAfterDays": 90}, RotateImmediately=False)
+    assert "RotationEnabled" not in secrets.describe_secret(SecretId=plain)
+    with pytest.raises(ClientError, match="InvalidParameterException"):
+        secrets.rotate_secret(SecretId=arn, RotationRules={"AutomaticallyAfterDays": 1001}, RotateImmediately=False)
+    # A schedule expression the emulator cannot evaluate is refused rather than guessed.
+    with pytest.raises(ClientError, match="AutomaticallyAfterDays only"):
+        secrets.rotate_secret(
+            SecretId=arn, RotationRules={"ScheduleExpression": "rate(30 days)"}, RotateImmediately=False
+        )
+    assert secrets.describe_secret(SecretId=arn)["RotationRules"]["AutomaticallyAfterDays"] == 90
+
+    secrets.delete_secret(SecretId=plain, ForceDeleteWithoutRecovery=True)
+    rds.delete_db_instance(DBInstanceIdentifier="rotate-later-db", SkipFinalSnapshot=True)
+
+
+def test_cancel_rotation_of_a_managed_secret(emulator: Emulator) -> None:
+    rds, arn = _managed_secret(emulator, "cancel-rotation-db")
+    secrets = emulator.client("secretsmanager", ACCOUNT)
+    secrets.rotate_secret(SecretId=arn, RotationRules={"AutomaticallyAfterDays": 30}, RotateImmediately=False)
+    secrets.cancel_rotate_secret(SecretId=arn)
+    assert secrets.describe_secret(SecretId=arn)["RotationEnabled"] is False
+
+    # Not over-filled: a secret no service manages and without a function still cannot be cancelled.
+    plain = secrets.create_secret(Name="cancel-rotation-plain", SecretString="not-a-real-password")["ARN"]
+    with pytest.raises(ClientError, match="InvalidRequestException"):
+        secrets.cancel_rotate_secret(SecretId=plain)
+
+    secrets.delete_secret(SecretId=plain, ForceDeleteWithoutRecovery=True)
+    rds.delete_db_instance(DBInstanceIdentifier="cancel-rotation-db", SkipFinalSnapshot=True)

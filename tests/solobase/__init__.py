@@ -1,0 +1,1 @@
+"""Solobase's product logic (infra/solobase/): the tenant registry, placement, the tenant commands."""

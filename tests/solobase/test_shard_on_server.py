@@ -1,0 +1,185 @@
+"""solobase-dev's shard databases stack on a real PostgreSQL 15 (Debian's), and the move runbook's database steps.
+
+The PostgreSQL provider cannot be installed here, so the stack's roles,
+databases and grants are created by Link's provider double
+(tests/support/postgresql_provider_double.py) on a throwaway server with TLS.
+What AWS supplies at apply time is played by the test: the provider's host,
+port and master credentials (data.aws_db_instance and the RDS-managed secret)
+are the server's, and each ephemeral random password is a fresh random value.
+Then the issue's claims are tried for real: each instance reaches its own
+database with its own role, never another's, within its plan's connection
+limit; and the runbook's pg_dump and pg_restore move a database to another
+server as it says.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+import secrets
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+
+from infra import config
+from infra.config.solobase import SolobaseSettings
+from infra.solobase.cli import runbook
+from infra.solobase.tenants import Tenant
+from tests.conftest import load_stack, spec_of
+from tests.support.postgresql_provider_double import PostgresqlProviderDouble
+from tests.support.servers import PostgresServer, debian_postgres_bin
+
+pytestmark = pytest.mark.xdist_group("solobase-debian-postgres")
+
+STACK = "solobase-dev-shard-01-databases"
+MASTER = "solobase_admin"
+_GENERATED = re.compile(r"^\$\{ephemeral\.aws_secretsmanager_random_password\.(\w+)\.random_password\}$")
+
+
+class Shard:
+    """The server standing for solobase-shared-dev-01, after the double applied the stack."""
+
+    def __init__(self, server: PostgresServer, passwords: dict[str, str], tenants: tuple[Tenant, ...]) -> None:
+        self.server = server
+        self.passwords = passwords
+        self.tenants = {t.subdomain: t for t in tenants}
+
+    def connect_as(self, subdomain: str, database: str | None = None) -> psycopg.Connection[Any]:
+        tenant = self.tenants[subdomain]
+        return self.server.connect(database or tenant.database_name, tenant.role_name, self.passwords[tenant.role_name])
+
+
+def as_applied_on(stack: dict[str, Any], server: PostgresServer) -> tuple[dict[str, Any], dict[str, str]]:
+    """The stack's PostgreSQL half, with what AWS would supply at apply time taken from ``server``."""
+    (provider,) = stack["provider"]["postgresql"]
+    assert provider["host"].startswith("${data.aws_db_instance.") and "ephemeral." in provider["password"]
+    applied = {
+        "provider": {
+            "postgresql": [
+                {
+                    "host": "127.0.0.1",
+                    "port": server.port,
+                    "username": server.superuser,
+                    "database": provider["database"],
+                    "sslmode": provider["sslmode"],
+                }
+            ]
+        },
+        "resource": {k: copy.deepcopy(v) for k, v in stack["resource"].items() if k.startswith("postgresql_")},
+    }
+    passwords = {}
+    for role in applied["resource"]["postgresql_role"].values():
+        match = _GENERATED.match(role["password_wo"])
+        assert match, "role passwords are generated at apply time"
+        role["password_wo"] = passwords[role["name"]] = secrets.token_hex(16)
+    return applied, passwords
+
+
+@pytest.fixture(scope="module")
+def shard(synth_dir: Path) -> Iterator[Shard]:
+    server = PostgresServer.start(
+        debian_postgres_bin(), superuser=MASTER, password=secrets.token_hex(16), databases=("solobase",), tls=True
+    )
+    try:
+        stack, passwords = as_applied_on(load_stack(synth_dir, STACK), server)
+        with pytest.MonkeyPatch.context() as patch:
+            patch.setenv("PGPASSWORD", server.password)
+            PostgresqlProviderDouble(stack, {}).apply()
+        yield Shard(server, passwords, spec_of(STACK).arguments["tenants"])
+    finally:
+        server.stop()
+
+
+def test_each_instance_reaches_its_own_database_with_its_own_role(shard: Shard) -> None:
+    for subdomain, tenant in shard.tenants.items():
+        with shard.connect_as(subdomain) as connection:
+            row = connection.execute("SELECT current_database(), current_user").fetchone()
+            assert row == (tenant.database_name, tenant.role_name)
+            owner = connection.execute(
+                "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = current_database()"
+            ).fetchone()
+            assert owner == (tenant.role_name,)
+
+
+def test_no_instance_reaches_another_instances_database(shard: Shard) -> None:
+    acme, globex = shard.tenants["acme"], shard.tenants["globex"]
+    with pytest.raises(psycopg.OperationalError, match="permission denied for database"):
+        shard.connect_as("acme", globex.database_name)
+    with pytest.raises(psycopg.OperationalError, match="permission denied for database"):
+        shard.connect_as("globex", acme.database_name)
+    with pytest.raises(psycopg.OperationalError, match="password authentication failed"):
+        shard.server.connect(acme.database_name, acme.role_name, shard.passwords[globex.role_name])
+
+
+def test_connection_limits_are_the_plans(shard: Shard) -> None:
+    with shard.server.connect("solobase") as admin:
+        limits = dict(
+            admin.execute("SELECT rolname, rolconnlimit FROM pg_roles WHERE rolname LIKE 'user_%'").fetchall()
+        )
+        databases = dict(
+            admin.execute("SELECT datname, datconnlimit FROM pg_database WHERE datname LIKE 'instance_%'").fetchall()
+        )
+    acme, globex = shard.tenants["acme"], shard.tenants["globex"]
+    assert limits == {acme.role_name: 2, globex.role_name: 5}
+    assert databases == {acme.database_name: 2, globex.database_name: 5}
+    held = [shard.connect_as("acme"), shard.connect_as("acme")]
+    try:
+        with pytest.raises(psycopg.OperationalError, match="too many connections"):
+            shard.connect_as("acme")
+    finally:
+        for connection in held:
+            connection.close()
+
+
+def _commands(text: str, program: str) -> list[str]:
+    """The runbook's shell commands starting with ``program``, continuation lines joined."""
+    logical = re.sub(r"\\\n\s*", " ", text)
+    return [line for line in logical.splitlines() if line.startswith(program + " ")]
+
+
+def test_the_move_runbook_dumps_from_the_shard_and_restores_on_the_dedicated_instance(
+    shard: Shard, tmp_path: Path
+) -> None:
+    settings = config.load("solobase", "dev")
+    assert isinstance(settings, SolobaseSettings)
+    tenant = shard.tenants["acme"]
+    with shard.connect_as("acme") as connection:
+        connection.execute("CREATE TABLE notes (id serial PRIMARY KEY, body text NOT NULL)")
+        connection.execute("INSERT INTO notes (body) VALUES ('kept across the move'), ('and this')")
+    text = runbook(settings, tenant)
+    (dump,) = _commands(text, "pg_dump")
+    (restore,) = _commands(text, "pg_restore")
+    dedicated = PostgresServer.start(
+        debian_postgres_bin(), superuser=MASTER, password=secrets.token_hex(16), databases=("solobase",), tls=True
+    )
+    try:
+        base = shard.server.client_environment()
+        # The runbook's commands as printed; the servers listen on free ports rather than 5432.
+        subprocess.run(
+            ["bash", "-c", dump.replace("port=5432", f"port={shard.server.port}")],
+            cwd=tmp_path,
+            env={**base, "SHARD_HOST": "127.0.0.1", "PGPASSWORD": shard.passwords[tenant.role_name]},
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        assert (tmp_path / f"{tenant.database_name}.dump").is_file()
+        subprocess.run(
+            ["bash", "-c", restore.replace("port=5432", f"port={dedicated.port}")],
+            cwd=tmp_path,
+            env={**base, "DEDICATED_HOST": "127.0.0.1", "PGPASSWORD": dedicated.password},
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        with dedicated.connect("solobase") as connection:
+            rows = connection.execute("SELECT body FROM notes ORDER BY id").fetchall()
+            owner = connection.execute("SELECT tableowner FROM pg_tables WHERE tablename = 'notes'").fetchone()
+        assert rows == [("kept across the move",), ("and this",)]
+        assert owner == (MASTER,), "restored without the shard's owner (its role does not exist there)"
+    finally:
+        dedicated.stop()
