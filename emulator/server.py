@@ -262,6 +262,15 @@ def _listener_rules(client: Callable[[str], Any]) -> set[str]:
     return found
 
 
+def _replicating(item: dict[str, Any]) -> bool:
+    """Automated backups replicated into the region while their replication runs.
+
+    A stopped replication leaves its backups ``retained`` (on AWS too, until their
+    retention period ends): nothing to delete, so not counted.
+    """
+    return bool(item.get("DBInstanceAutomatedBackupsArn")) and str(item.get("Status")).lower() != "retained"
+
+
 def _eks_children(client: Callable[[str], Any]) -> set[str]:
     """Node groups and access entries of every EKS cluster (listed per cluster)."""
     eks = client("eks")
@@ -386,6 +395,15 @@ _INVENTORY: tuple[tuple[str, str, str, dict[str, Any], str, str, Callable[[Any],
         lambda g: not g["DBParameterGroupName"].startswith("default."),
     ),
     ("db-snapshot", "rds", "describe_db_snapshots", {}, "DBSnapshots", "DBSnapshotIdentifier", _always),
+    (
+        "db-automated-backups-replication",
+        "rds",
+        "describe_db_instance_automated_backups",
+        {},
+        "DBInstanceAutomatedBackups",
+        "DBInstanceAutomatedBackupsArn",
+        _replicating,
+    ),
     ("cache-cluster", "elasticache", "describe_cache_clusters", {}, "CacheClusters", "CacheClusterId", _always),
     (
         "replication-group",

@@ -225,3 +225,275 @@ def read_replica_without_automated_backups() -> None:
         return replica
 
     RDSBackend.create_db_instance_read_replica = create_db_instance_read_replica  # type: ignore[method-assign]
+
+
+@fill(
+    behaviour="StartDBInstanceAutomatedBackupsReplication in a destination region replicates a source "
+    "instance's automated backups there until StopDBInstanceAutomatedBackupsReplication; both regions report it.",
+    reference="https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_StartDBInstanceAutomatedBackupsReplication.html",
+)
+def automated_backups_replication() -> None:
+    """Automated backups of a DB instance are replicated to another region, as on AWS (USER_ReplicateBackups).
+
+    moto 5.2.5 has neither StartDBInstanceAutomatedBackupsReplication nor
+    StopDBInstanceAutomatedBackupsReplication, and its
+    DescribeDBInstanceAutomatedBackups ignores ``DBInstanceAutomatedBackupsArn``,
+    so the provider's ``aws_db_instance_automated_backups_replication`` cannot
+    be created. Here Start, called in the destination region with the source's
+    ARN, makes a replicated automated backup of that region
+    (``arn:aws:rds:<destination>:<account>:auto-backup:ab-...``) carrying the
+    source's identifier, ARN, resource id, region, engine and storage, the
+    retention period asked for (7 unless given) and, for an encrypted source,
+    the destination key as an ARN. Its status is ``replicating`` at once: AWS
+    reports ``pending`` first, but the provider's waiter (pending -> replicating)
+    accepts replicating on its first read. The source's DescribeDBInstances
+    lists it under ``DBInstanceAutomatedBackupsReplications`` (and so does the
+    source's own automated backup) while it replicates.
+    DescribeDBInstanceAutomatedBackups in the destination lists it, by
+    ``DBInstanceAutomatedBackupsArn`` too (an unknown one is
+    DBInstanceAutomatedBackupNotFound). Stop, in the destination region, leaves
+    it ``retained`` there (AWS keeps replicated backups for their retention
+    period; the provider counts retained as gone) and removes it from the
+    source's list.
+
+    Fail closed, refusing what AWS refuses or what the emulator cannot vouch
+    for: the source must be a DB instance ARN of this account
+    (InvalidParameterValue) that exists (DBInstanceNotFound), in another region
+    than the request (InvalidParameterValue), not an Aurora cluster member,
+    available and with automated backups on (retention above 0; else
+    InvalidDBInstanceState); the retention period is 1 to 35 days
+    (InvalidParameterValue); an encrypted source needs ``KmsKeyId`` of the
+    destination region (InvalidParameterCombination without one,
+    KMSKeyNotAccessibleFault for a key the region lacks) and an unencrypted one
+    takes none (InvalidParameterCombination); a source replicates to one
+    destination at a time (the console offers one; the same region again is
+    DBInstanceAutomatedBackupQuotaExceeded, another region
+    InvalidDBInstanceState); a region takes at most 20 replications per account
+    (DBInstanceAutomatedBackupQuotaExceeded, the documented limit). Stop of a
+    source not replicating to the region is InvalidDBInstanceState "... not
+    replicating to the current region". What AWS does to the replication when
+    its source is deleted or loses its automated backups is not documented, so
+    DeleteDBInstance of a replicating source and ModifyDBInstance to
+    ``BackupRetentionPeriod`` 0 are refused (InvalidDBInstanceState: stop the
+    replication first).
+    """
+    from typing import Any
+
+    from moto.core.responses import ActionResult
+    from moto.moto_api._internal import mock_random
+    from moto.rds.exceptions import (
+        InvalidParameterCombination,
+        InvalidParameterValue,
+        RDSClientError,
+    )
+    from moto.rds.models import DBInstance, DBInstanceAutomatedBackup, RDSBackend, rds_backends
+    from moto.rds.responses import RDSResponse
+
+    most_per_region = 20  # "up to 20 backups to each destination AWS Region for each AWS account"
+
+    def invalid_state(message: str) -> RDSClientError:
+        return RDSClientError("InvalidDBInstanceState", message)
+
+    def replicated(backend: RDSBackend) -> dict[str, dict[str, Any]]:
+        """The replicated automated backups held in ``backend``'s region, by ARN."""
+        backups: dict[str, dict[str, Any]] = vars(backend).setdefault("replicated_automated_backups", {})
+        return backups
+
+    def replicating_to(instance: DBInstance) -> dict[str, str]:
+        """Destination region -> ARN of the replicated backup, for each replication of ``instance``."""
+        targets: dict[str, str] = vars(instance).setdefault("automated_backups_replicated_to", {})
+        return targets
+
+    def replications(instance: DBInstance) -> list[dict[str, str]]:
+        return [{"DBInstanceAutomatedBackupsArn": arn} for arn in replicating_to(instance).values()]
+
+    def source_of(backend: RDSBackend, source_arn: str) -> DBInstance:
+        parts = source_arn.split(":")
+        if len(parts) != 7 or parts[:3] != ["arn", "aws", "rds"] or parts[5] != "db" or not parts[6]:
+            raise InvalidParameterValue(f"SourceDBInstanceArn must be the ARN of a DB instance: {source_arn}")
+        region, account = parts[3], parts[4]
+        if account != backend.account_id:
+            raise InvalidParameterValue(
+                f"The source DB instance {source_arn} is not in this account ({backend.account_id}); "
+                "the emulator replicates backups within an account only."
+            )
+        if region == backend.region_name:
+            raise InvalidParameterValue(
+                f"The source DB instance {source_arn} is in {region}, the region of this request: automated "
+                "backups are replicated to a different region."
+            )
+        instance: DBInstance = rds_backends[account][region].find_db_from_id(source_arn)
+        return instance
+
+    def start(backend: RDSBackend, params: Any) -> dict[str, Any]:
+        source_arn = str(params.get("SourceDBInstanceArn") or "")
+        source = source_of(backend, source_arn)
+        retention = params.get("BackupRetentionPeriod")
+        retention = 7 if retention is None else int(retention)
+        if not 1 <= retention <= 35:
+            raise InvalidParameterValue(f"BackupRetentionPeriod must be between 1 and 35 days, not {retention}.")
+        if source.db_cluster_identifier:
+            raise invalid_state(
+                f"DB instance {source.db_instance_identifier} belongs to DB cluster "
+                f"{source.db_cluster_identifier}: automated backup replication is for DB instances only."
+            )
+        if source.status != "available":
+            raise invalid_state(f"DB instance {source.db_instance_identifier} is not available ({source.status}).")
+        if not source.backup_retention_period:
+            raise invalid_state(
+                f"Automated backups are not enabled for DB instance {source.db_instance_identifier}: "
+                "its backup retention period is 0."
+            )
+        key = params.get("KmsKeyId")
+        if source.storage_encrypted and not key:
+            raise InvalidParameterCombination(
+                f"DB instance {source.db_instance_identifier} is encrypted: replicating its automated backups "
+                f"needs KmsKeyId, a key of {backend.region_name}."
+            )
+        if key and not source.storage_encrypted:
+            raise InvalidParameterCombination(
+                f"DB instance {source.db_instance_identifier} is not encrypted, so KmsKeyId does not apply; "
+                "the emulator cannot tell what AWS would do with it."
+            )
+        key_arn = backend._validate_kms_key(str(key)) if key else None
+        targets = replicating_to(source)
+        if backend.region_name in targets:
+            raise RDSClientError(
+                "DBInstanceAutomatedBackupQuotaExceeded",
+                f"Automated backups of DB instance {source.db_instance_identifier} are already replicating "
+                f"to {backend.region_name} ({targets[backend.region_name]}).",
+            )
+        if targets:
+            raise invalid_state(
+                f"Automated backups of DB instance {source.db_instance_identifier} are already replicating "
+                f"to {', '.join(sorted(targets))}; a DB instance replicates them to one other region at a time."
+            )
+        held = replicated(backend)
+        if sum(1 for b in held.values() if b["Status"] == "replicating") >= most_per_region:
+            raise RDSClientError(
+                "DBInstanceAutomatedBackupQuotaExceeded",
+                f"{backend.region_name} already holds {most_per_region} replicated automated backups "
+                "for this account, the most it may.",
+            )
+        arn = (
+            f"arn:aws:rds:{backend.region_name}:{backend.account_id}:auto-backup:"
+            f"ab-{mock_random.get_random_string(length=42, lower_case=True)}"
+        )
+        backup = {
+            "DBInstanceArn": source.db_instance_arn,
+            "DbiResourceId": source.dbi_resource_id,
+            "Region": source.backend.region_name,
+            "DBInstanceIdentifier": source.db_instance_identifier,
+            "RestoreWindow": {},
+            "AllocatedStorage": source.allocated_storage,
+            "Status": "replicating",
+            "Port": source.port,
+            "InstanceCreateTime": source.instance_create_time,
+            "MasterUsername": source.master_username,
+            "Engine": source.engine,
+            "EngineVersion": source.engine_version,
+            "LicenseModel": source.license_model,
+            "Iops": source.iops,
+            "OptionGroupName": source.option_group_name,
+            "Encrypted": bool(source.storage_encrypted),
+            "StorageType": source.storage_type,
+            "KmsKeyId": key_arn,
+            "IAMDatabaseAuthenticationEnabled": bool(source.enable_iam_database_authentication),
+            "BackupRetentionPeriod": retention,
+            "DBInstanceAutomatedBackupsArn": arn,
+            "BackupTarget": "region",
+        }
+        held[arn] = {k: v for k, v in backup.items() if v is not None}
+        targets[backend.region_name] = arn
+        return held[arn]
+
+    def stop(backend: RDSBackend, params: Any) -> dict[str, Any]:
+        source_arn = str(params.get("SourceDBInstanceArn") or "")
+        source = source_of(backend, source_arn)
+        arn = replicating_to(source).pop(backend.region_name, None)
+        if arn is None:
+            raise invalid_state(
+                f"Automated backups of DB instance {source.db_instance_identifier} are not replicating to the "
+                "current region."
+            )
+        backup = replicated(backend)[arn]
+        backup["Status"] = "retained"
+        return backup
+
+    def start_db_instance_automated_backups_replication(self: RDSResponse) -> ActionResult:
+        return ActionResult({"DBInstanceAutomatedBackup": start(self.backend, self.params)})
+
+    def stop_db_instance_automated_backups_replication(self: RDSResponse) -> ActionResult:
+        return ActionResult({"DBInstanceAutomatedBackup": stop(self.backend, self.params)})
+
+    original_describe = RDSResponse.describe_db_instance_automated_backups
+
+    def describe_db_instance_automated_backups(self: RDSResponse) -> ActionResult:
+        held = replicated(self.backend)
+        arn = self.params.get("DBInstanceAutomatedBackupsArn")
+        if arn:
+            if arn not in held:
+                raise RDSClientError("DBInstanceAutomatedBackupNotFound", f"No automated backup found for ARN {arn}.")
+            return ActionResult({"DBInstanceAutomatedBackups": [held[arn]]})
+        identifier = self.params.get("DBInstanceIdentifier")
+        resource_id = self.params.get("DbiResourceId")
+        ours = [
+            backup
+            for backup in held.values()
+            if identifier in (None, backup["DBInstanceIdentifier"]) and resource_id in (None, backup["DbiResourceId"])
+        ]
+        theirs: list[Any] = []
+        if resource_id is None:
+            found: dict[str, Any] = original_describe(self).result  # type: ignore[assignment]
+            theirs = list(found["DBInstanceAutomatedBackups"])
+        return ActionResult({"DBInstanceAutomatedBackups": theirs + ours})
+
+    for handler in (
+        start_db_instance_automated_backups_replication,
+        stop_db_instance_automated_backups_replication,
+        describe_db_instance_automated_backups,
+    ):
+        setattr(RDSResponse, handler.__name__, handler)
+
+    def source_replications(self: DBInstance) -> list[dict[str, str]]:
+        return replications(self)
+
+    def backup_replications(self: DBInstanceAutomatedBackup) -> list[dict[str, str]]:
+        instance = self.backend.databases.get(self.db_instance_identifier)
+        return replications(instance) if instance is not None else []
+
+    DBInstance.db_instance_automated_backups_replications = property(source_replications)  # type: ignore[attr-defined]
+    DBInstanceAutomatedBackup.db_instance_automated_backups_replications = property(  # type: ignore[attr-defined]
+        backup_replications
+    )
+
+    def refuse_while_replicating(instance: DBInstance, change: str) -> None:
+        targets = replicating_to(instance)
+        if targets:
+            raise invalid_state(
+                f"DB instance {instance.db_instance_identifier} replicates its automated backups to "
+                f"{', '.join(sorted(targets))}; stop that replication before {change}: AWS does not document "
+                "what becomes of it, so the emulator will not guess."
+            )
+
+    original_delete = RDSBackend.delete_db_instance
+
+    def delete_db_instance(self: RDSBackend, db_instance_identifier: str, *args: Any, **kwargs: Any) -> DBInstance:
+        instance = self.databases.get(db_instance_identifier)
+        if instance is not None:
+            refuse_while_replicating(instance, "deleting it")
+        deleted: DBInstance = original_delete(self, db_instance_identifier, *args, **kwargs)
+        return deleted
+
+    original_modify = RDSBackend.modify_db_instance
+
+    def modify_db_instance(self: RDSBackend, db_instance_identifier: str, db_kwargs: Any) -> DBInstance:
+        instance = self.databases.get(db_instance_identifier)
+        retention = db_kwargs.get("backup_retention_period")
+        if instance is not None and retention is not None and int(retention) == 0:
+            refuse_while_replicating(instance, "turning its automated backups off")
+        modified: DBInstance = original_modify(self, db_instance_identifier, db_kwargs)
+        return modified
+
+    RDSBackend.delete_db_instance = delete_db_instance  # type: ignore[method-assign]
+    RDSBackend.modify_db_instance = modify_db_instance  # type: ignore[method-assign]

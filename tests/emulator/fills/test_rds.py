@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
@@ -220,3 +221,159 @@ def test_read_replica_without_automated_backups(emulator: Emulator) -> None:
     assert retention == {"kept-db": 7, "kept-replica": 0}
     for name in ("kept-replica", "kept-db"):
         rds.delete_db_instance(DBInstanceIdentifier=name, SkipFinalSnapshot=True)
+
+
+def _backup_sources(emulator: Emulator, account: str) -> dict[str, str]:
+    """In eu-west-1: an encrypted source kept 7 days, an unencrypted one kept 7 days, one without backups."""
+    rds = emulator.client("rds", account, "eu-west-1")
+    if not rds.describe_db_instances()["DBInstances"]:
+        _encrypted_source(emulator, account)
+        for name, retention in (("plain-db", 7), ("unkept-db", 0)):
+            rds.create_db_instance(
+                DBInstanceIdentifier=name,
+                DBInstanceClass="db.t3.medium",
+                Engine="postgres",
+                MasterUsername="app",
+                MasterUserPassword="not-a-real-password",
+                AllocatedStorage=20,
+                BackupRetentionPeriod=retention,
+            )
+    return {name: f"arn:aws:rds:eu-west-1:{account}:db:{name}" for name in ("source-db", "plain-db", "unkept-db")}
+
+
+def _replicated_backups(emulator: Emulator, account: str, region: str) -> list[dict[str, Any]]:
+    backups = emulator.client("rds", account, region).describe_db_instance_automated_backups()
+    return [b for b in backups["DBInstanceAutomatedBackups"] if "DBInstanceAutomatedBackupsArn" in b]
+
+
+def _replications(emulator: Emulator, account: str, name: str) -> list[dict[str, str]]:
+    rds = emulator.client("rds", account, "eu-west-1")
+    (instance,) = rds.describe_db_instances(DBInstanceIdentifier=name)["DBInstances"]
+    replications: list[dict[str, str]] = instance.get("DBInstanceAutomatedBackupsReplications", [])
+    return replications
+
+
+def test_automated_backups_replication(emulator: Emulator) -> None:
+    account = "310000000023"
+    sources = _backup_sources(emulator, account)
+    key = emulator.client("kms", account, "us-east-1").create_key(Description="backups")["KeyMetadata"]
+    remote = emulator.client("rds", account, "us-east-1")
+    local = emulator.client("rds", account, "eu-west-1")
+
+    started = remote.start_db_instance_automated_backups_replication(
+        SourceDBInstanceArn=sources["source-db"], KmsKeyId=key["KeyId"], BackupRetentionPeriod=14
+    )["DBInstanceAutomatedBackup"]
+    arn = started["DBInstanceAutomatedBackupsArn"]
+    assert re.fullmatch(rf"arn:aws:rds:us-east-1:{account}:auto-backup:ab-[a-z0-9]{{42}}", arn)
+    (source,) = local.describe_db_instances(DBInstanceIdentifier="source-db")["DBInstances"]
+    assert {
+        k: started[k]
+        for k in ("DBInstanceArn", "DBInstanceIdentifier", "DbiResourceId", "Region", "Status", "Encrypted")
+    } == {
+        "DBInstanceArn": sources["source-db"],
+        "DBInstanceIdentifier": "source-db",
+        "DbiResourceId": source["DbiResourceId"],
+        "Region": "eu-west-1",
+        "Status": "replicating",
+        "Encrypted": True,
+    }
+    # The key as an ARN of the destination, as the provider reads it back into kms_key_id.
+    assert (started["KmsKeyId"], started["BackupRetentionPeriod"]) == (key["Arn"], 14)
+
+    # The destination finds it by ARN and lists it; the source lists it while it replicates.
+    (by_arn,) = remote.describe_db_instance_automated_backups(DBInstanceAutomatedBackupsArn=arn)[
+        "DBInstanceAutomatedBackups"
+    ]
+    assert by_arn == started
+    assert _replicated_backups(emulator, account, "us-east-1") == [started]
+    assert _replicated_backups(emulator, account, "eu-west-1") == []
+    assert _replications(emulator, account, "source-db") == [{"DBInstanceAutomatedBackupsArn": arn}]
+    assert _replications(emulator, account, "plain-db") == []
+    assert f"db-automated-backups-replication:{arn}" in emulator.inventory(account, "us-east-1")
+
+    # One replication per source: again to the same region, or to another.
+    with pytest.raises(ClientError, match="DBInstanceAutomatedBackupQuotaExceeded"):
+        remote.start_db_instance_automated_backups_replication(
+            SourceDBInstanceArn=sources["source-db"], KmsKeyId=key["Arn"]
+        )
+    west_key = emulator.client("kms", account, "us-west-2").create_key(Description="backups")["KeyMetadata"]["Arn"]
+    with pytest.raises(ClientError, match="InvalidDBInstanceState"):
+        emulator.client("rds", account, "us-west-2").start_db_instance_automated_backups_replication(
+            SourceDBInstanceArn=sources["source-db"], KmsKeyId=west_key
+        )
+    # What becomes of a replication whose source goes, or stops backing up, is not documented: refused.
+    with pytest.raises(ClientError, match="InvalidDBInstanceState"):
+        local.delete_db_instance(DBInstanceIdentifier="source-db", SkipFinalSnapshot=True)
+    with pytest.raises(ClientError, match="InvalidDBInstanceState"):
+        local.modify_db_instance(DBInstanceIdentifier="source-db", BackupRetentionPeriod=0, ApplyImmediately=True)
+
+    # An unencrypted source takes no key; its retention period is 7 days unless given.
+    plain = remote.start_db_instance_automated_backups_replication(SourceDBInstanceArn=sources["plain-db"])[
+        "DBInstanceAutomatedBackup"
+    ]
+    assert (plain["Encrypted"], plain.get("KmsKeyId"), plain["BackupRetentionPeriod"]) == (False, None, 7)
+
+    stopped = remote.stop_db_instance_automated_backups_replication(SourceDBInstanceArn=sources["source-db"])[
+        "DBInstanceAutomatedBackup"
+    ]
+    assert (stopped["DBInstanceAutomatedBackupsArn"], stopped["Status"]) == (arn, "retained")
+    assert _replications(emulator, account, "source-db") == []
+    # Replicated backups are retained in the destination after a stop; the provider counts that as gone.
+    (retained,) = remote.describe_db_instance_automated_backups(DBInstanceAutomatedBackupsArn=arn)[
+        "DBInstanceAutomatedBackups"
+    ]
+    assert retained["Status"] == "retained"
+    assert f"db-automated-backups-replication:{arn}" not in emulator.inventory(account, "us-east-1")
+    with pytest.raises(ClientError, match="not replicating to the current region"):
+        remote.stop_db_instance_automated_backups_replication(SourceDBInstanceArn=sources["source-db"])
+    remote.stop_db_instance_automated_backups_replication(SourceDBInstanceArn=sources["plain-db"])
+    with pytest.raises(ClientError, match="DBInstanceAutomatedBackupNotFound"):
+        remote.describe_db_instance_automated_backups(
+            DBInstanceAutomatedBackupsArn=f"arn:aws:rds:us-east-1:{account}:auto-backup:ab-absent"
+        )
+    for name in ("source-db", "plain-db", "unkept-db"):
+        local.delete_db_instance(DBInstanceIdentifier=name, SkipFinalSnapshot=True)
+
+
+AUTOMATED_BACKUP_REFUSALS = {
+    "source that does not exist": (
+        {"SourceDBInstanceArn": "arn:aws:rds:eu-west-1:{account}:db:absent-db"},
+        "DBInstanceNotFound",
+    ),
+    "source named, not by ARN": ({"SourceDBInstanceArn": "source-db"}, "InvalidParameterValue"),
+    "source of another account": (
+        {"SourceDBInstanceArn": "arn:aws:rds:eu-west-1:310000000099:db:source-db"},
+        "InvalidParameterValue",
+    ),
+    "source in the region asked": ({"source": "source-db", "region": "eu-west-1"}, "InvalidParameterValue"),
+    "source without automated backups": ({"source": "unkept-db"}, "InvalidDBInstanceState"),
+    "encrypted source without a key": ({"source": "source-db", "key": None}, "InvalidParameterCombination"),
+    "key the region lacks": (
+        {"source": "source-db", "KmsKeyId": "arn:aws:kms:us-east-1:{account}:key/absent"},
+        "KMSKeyNotAccessibleFault",
+    ),
+    "key of the source's region": ({"source": "source-db", "key": "eu-west-1"}, "KMSKeyNotAccessibleFault"),
+    "key for an unencrypted source": ({"source": "plain-db"}, "InvalidParameterCombination"),
+    "no retention": ({"source": "source-db", "BackupRetentionPeriod": 0}, "InvalidParameterValue"),
+    "retention over 35 days": ({"source": "source-db", "BackupRetentionPeriod": 36}, "InvalidParameterValue"),
+}
+
+
+@pytest.mark.parametrize(("case", "error"), AUTOMATED_BACKUP_REFUSALS.values(), ids=AUTOMATED_BACKUP_REFUSALS)
+def test_automated_backups_replication_refusals(emulator: Emulator, case: dict[str, Any], error: str) -> None:
+    """Fail closed: what AWS refuses, or the emulator cannot vouch for, starts nothing anywhere."""
+    account = "310000000024"
+    sources = _backup_sources(emulator, account)
+    case = dict(case)
+    region = case.pop("region", "us-east-1")
+    key_region = case.pop("key", "us-east-1")
+    request = {k: v.format(account=account) if isinstance(v, str) else v for k, v in case.items()}
+    if "source" in request:
+        request["SourceDBInstanceArn"] = sources[request.pop("source")]
+    if key_region and "KmsKeyId" not in request:
+        request["KmsKeyId"] = emulator.client("kms", account, key_region).create_key()["KeyMetadata"]["Arn"]
+    with pytest.raises(ClientError, match=error):
+        emulator.client("rds", account, region).start_db_instance_automated_backups_replication(**request)
+    for where in ("us-east-1", "eu-west-1"):
+        assert _replicated_backups(emulator, account, where) == []
+    assert all(_replications(emulator, account, name) == [] for name in ("source-db", "plain-db", "unkept-db"))
