@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import threading
 import time
 from collections.abc import Callable, Iterable
@@ -29,7 +30,7 @@ def overlapping_app() -> type:
             time.sleep(0.02)
             with App.guard:
                 App.running -= 1
-            return [environ["body"]]
+            return [environ["body"] + environ["wsgi.input"].read()]
 
     return App
 
@@ -38,7 +39,8 @@ def hammer(app: Any, calls: int = 8) -> list[bytes]:
     results: list[bytes] = []
 
     def call(n: int) -> None:
-        results.extend(app({"body": str(n).encode()}, lambda *args: None))
+        environ = {"body": str(n).encode(), "wsgi.input": io.BytesIO(b"!"), "CONTENT_LENGTH": "1"}
+        results.extend(app(environ, lambda *args: None))
 
     threads = [threading.Thread(target=call, args=(n,)) for n in range(calls)]
     for thread in threads:
@@ -61,7 +63,36 @@ def test_serialized_calls_run_one_at_a_time_across_instances_and_keep_their_resu
     serialize_calls(app_class)  # a second install keeps one lock, it does not nest
     results = hammer(app_class(), 4) + hammer(app_class(), 4)
     assert app_class.most == 1  # type: ignore[attr-defined]
-    assert sorted(results) == sorted(str(n).encode() for n in [*range(4), *range(4)])
+    assert sorted(results) == sorted(f"{n}!".encode() for n in [*range(4), *range(4)])
+
+
+def test_a_stalled_upload_does_not_hold_up_other_requests() -> None:
+    """The body is read before the request waits its turn, so a client that stops halfway blocks only itself."""
+    app_class = overlapping_app()
+    serialize_calls(app_class)
+    stalled = threading.Event()
+
+    class StalledInput(io.BytesIO):
+        def read(self, size: int | None = -1) -> bytes:
+            stalled.wait(5)
+            return b""
+
+    blocked = threading.Thread(
+        target=app_class(), args=({"body": b"x", "wsgi.input": StalledInput(), "CONTENT_LENGTH": "10"}, print)
+    )
+    blocked.start()
+    started = time.monotonic()
+    assert hammer(app_class(), 2)
+    assert time.monotonic() - started < 2
+    stalled.set()
+    blocked.join()
+
+
+def test_chunked_bodies_are_read_to_their_end() -> None:
+    app_class = overlapping_app()
+    serialize_calls(app_class)
+    environ = {"body": b"", "wsgi.input": io.BytesIO(b"chunked"), "wsgi.input_terminated": True}
+    assert app_class()(environ, print) == [b"chunked"]
 
 
 def test_the_launcher_serves_moto_serialized_on_loopback(monkeypatch: pytest.MonkeyPatch) -> None:
