@@ -21,7 +21,6 @@ from pathlib import Path
 from emulator import fills
 from emulator.accounts import DEFAULT_ACCOUNT, SECRET_ACCESS_KEY, access_key_for
 from emulator.fills.acm import GRACE_ENV
-from emulator.serial import serialize_calls
 from emulator.tls import write_certificates
 
 __all__ = ["DEFAULT_ACCOUNT", "client_environment", "free_port", "list_fills", "main"]
@@ -99,17 +98,10 @@ def main(argv: list[str]) -> int:
         print(f"export INFRA_LOCAL_STATE_DIR={workdir / 'state'}")
         print("unset AWS_PROFILE AWS_SESSION_TOKEN", flush=True)
 
-    serve(port, cert, key)
+    from moto.server import main as serve
+
+    serve(["--host", "127.0.0.1", "--port", str(port), "--ssl-cert", str(cert), "--ssl-key", str(key)])
     return 0
-
-
-def serve(port: int, cert: Path, key: Path) -> None:
-    """moto's server on loopback, one request at a time (see emulator.serial), until interrupted."""
-    from moto.moto_server.werkzeug_app import DomainDispatcherApplication
-    from moto.server import main as moto_server
-
-    serialize_calls(DomainDispatcherApplication)
-    moto_server(["--host", "127.0.0.1", "--port", str(port), "--ssl-cert", str(cert), "--ssl-key", str(key)])
 
 
 if __name__ == "__main__":
