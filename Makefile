@@ -71,8 +71,12 @@ $(TOOLS_VENV)/bin/pipenv:
 	$(PYTHON) -m venv $(TOOLS_VENV)
 	$(TOOLS_VENV)/bin/python -m pip install --quiet --disable-pip-version-check pipenv==$(PIPENV_VERSION)
 
+# The app runs as `python -O main.py` (cdktf.json): jsii's Python-side argument checks are
+# skipped there (tests keep them). pip compiles bytecode for plain runs only, so compile the
+# optimized bytecode too, once, or every synth would recompile the provider bindings.
 .venv/.synced: Pipfile.lock | $(TOOLS_VENV)/bin/pipenv
 	$(PIPENV) sync --dev
+	.venv/bin/python -O -m compileall -q -j 0 "$$(.venv/bin/python -c 'import sysconfig; print(sysconfig.get_path("purelib"))')" >/dev/null
 	touch $@
 
 node_modules/.synced: package-lock.json

@@ -84,7 +84,8 @@ class Emulator:
             stderr=log,
             text=True,
         )
-        assert process.stdout is not None
+        if process.stdout is None:
+            raise RuntimeError("the emulator started without a stdout pipe")
         line = process.stdout.readline().split()
         if len(line) != 2 or not line[0].isdigit():
             process.kill()

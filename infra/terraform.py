@@ -192,7 +192,8 @@ class Terraform:
         try:
             if log is not None:
                 log.write(f"$ terraform {args[0]} -json {' '.join(args[1:])}  [{_clock()}]\n")
-            assert process.stdout is not None
+            if process.stdout is None:
+                raise RuntimeError("terraform started without a stdout pipe")
             for line in process.stdout:
                 try:
                     event: Event = json.loads(line)

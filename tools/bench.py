@@ -14,7 +14,8 @@ floor, and all the customer stacks together, which gives the growth per
 customer; placing all of them is timed in process.
 
 Each figure is the median of --runs runs after one warm-up run; all are
-measured in the same session, interleaved.
+measured in the same session, interleaved, and run with the interpreter flags
+of cdktf.json's app command (``python -O``: see the README's synth section).
 
     pipenv run python tools/bench.py [--runs 5] [--stack freeside-production] [--tenants 500]
     pipenv run python tools/bench.py --up [--jobs 2]      # make bench UP=1; writes bench/up.json
@@ -41,6 +42,9 @@ import time
 import uuid
 from pathlib import Path
 from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from infra.app_command import interpreter_flags  # light: imports no cdktf
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "results.json"
@@ -98,7 +102,7 @@ def measure(mode: str, stacks: str, extra_env: dict[str, str] | None = None) -> 
         env.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
         started = time.perf_counter()
         subprocess.run(
-            [sys.executable, str(ROOT / "tools" / "bench_probe.py"), str(result), mode],
+            [sys.executable, *interpreter_flags(), str(ROOT / "tools" / "bench_probe.py"), str(result), mode],
             cwd=ROOT,
             env=env,
             check=True,

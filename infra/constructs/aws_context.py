@@ -36,15 +36,37 @@ class RegionScope(Construct):
         Aspects.of(self).add(_UseScopeProvider())
 
 
+# A construct's place in the tree never changes, so what a walk up the tree finds is
+# kept on the Python object: each hop up is two calls into node (jsii), and every
+# lookup below would otherwise repeat the walk (a third of a full synth's calls).
+_CONTEXT = "_infra_aws_context"
+
+
+def _context(scope: IConstruct) -> tuple[TerraformStack, RegionScope | None]:
+    """The stack ``scope`` is in and its nearest RegionScope (None: the stack's default provider)."""
+    cached: tuple[TerraformStack, RegionScope | None] | None = scope.__dict__.get(_CONTEXT)
+    if cached is not None:
+        return cached
+    if isinstance(scope, TerraformStack):
+        found: tuple[TerraformStack, RegionScope | None] = (scope, None)
+    else:
+        parent = scope.node.scope
+        if parent is None:
+            raise validation.ConfigError("construct scope", "a construct inside a TerraformStack", scope.node.path)
+        found = _context(parent)
+        if isinstance(scope, RegionScope):
+            found = (found[0], scope)
+    scope.__dict__[_CONTEXT] = found
+    return found
+
+
+def stack_of(scope: IConstruct) -> TerraformStack:
+    """``TerraformStack.of(scope)``, answered from the memo once any construct on the path asked."""
+    return _context(scope)[0]
+
+
 def _nearest_scope(scope: IConstruct) -> RegionScope | None:
-    node: Any = scope
-    while node is not None:
-        if isinstance(node, RegionScope):
-            return node
-        if isinstance(node, TerraformStack):
-            return None
-        node = node.node.scope
-    return None
+    return _context(scope)[1]
 
 
 @jsii.implements(IAspect)
@@ -63,14 +85,14 @@ class _UseScopeProvider:
 
 def provider_of(scope: IConstruct) -> AwsProvider | None:
     """The AWS provider resources created under ``scope`` use: a RegionScope's, else the stack's default."""
-    region_scope = _nearest_scope(scope)
+    stack, region_scope = _context(scope)
     if region_scope is not None:
         return region_scope.provider
-    stack = TerraformStack.of(scope)
-    for child in stack.node.children:
-        if isinstance(child, AwsProvider) and not child.alias:
-            return child
-    return None
+    default: AwsProvider | None = stack.__dict__.get("_infra_default_provider")
+    if default is None:  # not kept while absent: the stack may add its provider later
+        default = next((c for c in stack.node.children if isinstance(c, AwsProvider) and not c.alias), None)
+        stack.__dict__["_infra_default_provider"] = default
+    return default
 
 
 def provider_reference(scope: IConstruct) -> str | None:
@@ -80,42 +102,64 @@ def provider_reference(scope: IConstruct) -> str | None:
 
 
 def _lookup_home(scope: IConstruct) -> Construct:
-    region_scope = _nearest_scope(scope)
-    return region_scope if region_scope is not None else TerraformStack.of(scope)
+    stack, region_scope = _context(scope)
+    return region_scope if region_scope is not None else stack
+
+
+def _memo(home: Construct, key: str, compute: Any) -> Any:
+    """``compute()`` once per home (a stack or RegionScope): its answers are tokens that never change."""
+    memo: dict[str, Any] = home.__dict__.setdefault("_infra_lookups", {})
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
 
 
 def _singleton(scope: IConstruct, kind: type[Any], id_: str) -> Any:
     home = _lookup_home(scope)
-    found = home.node.try_find_child(id_)
-    if isinstance(found, kind):
-        return found
-    return kind(home, id_)
+
+    def find_or_create() -> Any:
+        found = home.node.try_find_child(id_)
+        return found if isinstance(found, kind) else kind(home, id_)
+
+    return _memo(home, id_, find_or_create)
 
 
 def region_name(scope: IConstruct) -> str:
     """The region of the provider ``scope`` is under (its literal name when configured, else a lookup)."""
-    provider = provider_of(scope)
-    region = provider.region if provider is not None else None
-    if isinstance(region, str) and region and not Token.is_unresolved(region):
-        return region
-    name: str = _singleton(scope, DataAwsRegion, "Region").name
-    return name
+
+    def answer() -> str:
+        provider = provider_of(scope)
+        region = provider.region if provider is not None else None
+        if isinstance(region, str) and region and not Token.is_unresolved(region):
+            return region
+        name: str = _singleton(scope, DataAwsRegion, "Region").name
+        return name
+
+    found: str = _memo(_lookup_home(scope), "region_name", answer)
+    return found
 
 
 def account_id(scope: IConstruct) -> str:
     """The AWS account id Terraform runs in, as seen by the provider ``scope`` is under."""
-    account: str = _singleton(scope, DataAwsCallerIdentity, "CallerIdentity").account_id
+    account: str = _memo(
+        _lookup_home(scope), "account_id", lambda: _singleton(scope, DataAwsCallerIdentity, "CallerIdentity").account_id
+    )
     return account
 
 
 def partition(scope: IConstruct) -> str:
     """The ARN partition of the provider's region (aws, aws-cn, aws-us-gov)."""
-    region = region_name(scope)
-    if Token.is_unresolved(region):
-        looked_up: str = _singleton(scope, DataAwsPartition, "Partition").partition
-        return looked_up
-    if region.startswith("cn-"):
-        return "aws-cn"
-    if region.startswith("us-gov-"):
-        return "aws-us-gov"
-    return "aws"
+
+    def answer() -> str:
+        region = region_name(scope)
+        if Token.is_unresolved(region):
+            looked_up: str = _singleton(scope, DataAwsPartition, "Partition").partition
+            return looked_up
+        if region.startswith("cn-"):
+            return "aws-cn"
+        if region.startswith("us-gov-"):
+            return "aws-us-gov"
+        return "aws"
+
+    found: str = _memo(_lookup_home(scope), "partition", answer)
+    return found

@@ -16,11 +16,10 @@ from __future__ import annotations
 
 import re
 
-from cdktf import TerraformStack
 from constructs import Construct
 
 from infra import validation
-from infra.constructs.aws_context import provider_reference
+from infra.constructs.aws_context import provider_reference, stack_of
 
 EPHEMERAL_TYPE = "aws_secretsmanager_random_password"
 
@@ -31,7 +30,7 @@ class EphemeralPassword(Construct):
     def __init__(self, scope: Construct, id_: str, *, length: int = 32) -> None:
         super().__init__(scope, id_)
         validation.int_between("password length", length, 16, 4096)
-        stack = TerraformStack.of(self)
+        stack = stack_of(self)
         path = self.node.path.split("/", 1)[1] if "/" in self.node.path else self.node.path
         self.logical_id = re.sub(r"[^A-Za-z0-9_]", "_", path)
         # Punctuation excluded: RDS refuses some of it and URLs would need escaping.

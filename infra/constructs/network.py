@@ -286,14 +286,18 @@ class Network(Construct):
         )
         self.vpc_id = self.vpc.id
         self.cidr_block = props.cidr_block
-        DefaultSecurityGroup(self, "DefaultSecurityGroup", vpc_id=self.vpc.id, tags={"Name": f"{name}-default-unused"})
+        DefaultSecurityGroup(self, "DefaultSecurityGroup", vpc_id=self.vpc_id, tags={"Name": f"{name}-default-unused"})
 
-        igw = InternetGateway(self, "InternetGateway", vpc_id=self.vpc.id, tags={"Name": f"{name}-igw"})
+        igw = InternetGateway(self, "InternetGateway", vpc_id=self.vpc_id, tags={"Name": f"{name}-igw"})
         self.public_subnets = self._subnets("Public", props.public_subnet_cidrs, "public")
         self.private_subnets = self._subnets("Private", props.private_subnet_cidrs, "private")
         self.database_subnets = self._subnets("Database", props.database_subnet_cidrs, "database")
+        # Each attribute read is a call into node: read every token once.
+        self.public_subnet_ids = [s.id for s in self.public_subnets]
+        self.private_subnet_ids = [s.id for s in self.private_subnets]
+        self.database_subnet_ids = [s.id for s in self.database_subnets]
 
-        public_table = RouteTable(self, "PublicRouteTable", vpc_id=self.vpc.id, tags={"Name": f"{name}-public"})
+        public_table = RouteTable(self, "PublicRouteTable", vpc_id=self.vpc_id, tags={"Name": f"{name}-public"})
         Route(
             self,
             "PublicInternetRoute",
@@ -301,9 +305,10 @@ class Network(Construct):
             destination_cidr_block="0.0.0.0/0",
             gateway_id=igw.id,
         )
-        for index, subnet in enumerate(self.public_subnets):
+        public_table_id = public_table.id
+        for index, subnet_id in enumerate(self.public_subnet_ids):
             RouteTableAssociation(
-                self, f"PublicRouteTableAssociation{index}", subnet_id=subnet.id, route_table_id=public_table.id
+                self, f"PublicRouteTableAssociation{index}", subnet_id=subnet_id, route_table_id=public_table_id
             )
 
         nat_count = {NatGateways.NONE: 0, NatGateways.SINGLE: 1, NatGateways.PER_AZ: len(zones)}[props.nat_gateways]
@@ -314,16 +319,16 @@ class Network(Construct):
                 self,
                 f"NatGateway{index}",
                 allocation_id=eip.id,
-                subnet_id=self.public_subnets[index].id,
+                subnet_id=self.public_subnet_ids[index],
                 tags={"Name": f"{name}-nat-{zones[index]}"},
                 depends_on=[igw],
             )
             self.nat_gateways.append(nat)
 
         self.private_route_tables = []
-        for index, subnet in enumerate(self.private_subnets):
+        for index, subnet_id in enumerate(self.private_subnet_ids):
             table = RouteTable(
-                self, f"PrivateRouteTable{index}", vpc_id=self.vpc.id, tags={"Name": f"{name}-private-{zones[index]}"}
+                self, f"PrivateRouteTable{index}", vpc_id=self.vpc_id, tags={"Name": f"{name}-private-{zones[index]}"}
             )
             if self.nat_gateways:
                 nat = self.nat_gateways[index if props.nat_gateways == NatGateways.PER_AZ else 0]
@@ -335,18 +340,19 @@ class Network(Construct):
                     nat_gateway_id=nat.id,
                 )
             RouteTableAssociation(
-                self, f"PrivateRouteTableAssociation{index}", subnet_id=subnet.id, route_table_id=table.id
+                self, f"PrivateRouteTableAssociation{index}", subnet_id=subnet_id, route_table_id=table.id
             )
             self.private_route_tables.append(table)
 
         isolated_tables = []
         if self.database_subnets:
             database_table = RouteTable(
-                self, "DatabaseRouteTable", vpc_id=self.vpc.id, tags={"Name": f"{name}-database"}
+                self, "DatabaseRouteTable", vpc_id=self.vpc_id, tags={"Name": f"{name}-database"}
             )
-            for index, subnet in enumerate(self.database_subnets):
+            database_table_id = database_table.id
+            for index, subnet_id in enumerate(self.database_subnet_ids):
                 RouteTableAssociation(
-                    self, f"DatabaseRouteTableAssociation{index}", subnet_id=subnet.id, route_table_id=database_table.id
+                    self, f"DatabaseRouteTableAssociation{index}", subnet_id=subnet_id, route_table_id=database_table_id
                 )
             isolated_tables.append(database_table)
 
@@ -355,7 +361,7 @@ class Network(Construct):
             VpcEndpoint(
                 self,
                 "S3GatewayEndpoint",
-                vpc_id=self.vpc.id,
+                vpc_id=self.vpc_id,
                 service_name=f"com.amazonaws.{region}.s3",
                 vpc_endpoint_type="Gateway",
                 route_table_ids=[t.id for t in self.private_route_tables + isolated_tables],
@@ -369,7 +375,7 @@ class Network(Construct):
                 "EndpointSecurityGroup",
                 name=f"{name}-vpc-endpoints",
                 description="HTTPS from inside the VPC to interface endpoints",
-                vpc_id=self.vpc.id,
+                vpc_id=self.vpc_id,
             )
             group.allow_from_cidr(props.cidr_block, 443, label="HTTPS from the VPC")
             self.endpoint_security_group = group
@@ -377,11 +383,11 @@ class Network(Construct):
                 VpcEndpoint(
                     self,
                     f"{_pascal(endpoint.value)}Endpoint",
-                    vpc_id=self.vpc.id,
+                    vpc_id=self.vpc_id,
                     service_name=f"com.amazonaws.{region}.{endpoint.value}",
                     vpc_endpoint_type="Interface",
                     private_dns_enabled=True,
-                    subnet_ids=[s.id for s in self.private_subnets],
+                    subnet_ids=self.private_subnet_ids,
                     security_group_ids=[group.id],
                     tags={"Name": f"{name}-{endpoint.value.replace('.', '-')}"},
                 )
@@ -389,17 +395,13 @@ class Network(Construct):
         if props.enable_flow_logs:
             self._flow_logs()
 
-        self.public_subnet_ids = [s.id for s in self.public_subnets]
-        self.private_subnet_ids = [s.id for s in self.private_subnets]
-        self.database_subnet_ids = [s.id for s in self.database_subnets]
-
     def _subnets(self, kind: str, cidrs: tuple[str, ...], tier: str) -> list[Subnet]:
         zones = self.props.availability_zones
         return [
             Subnet(
                 self,
                 f"{kind}Subnet{index}",
-                vpc_id=self.vpc.id,
+                vpc_id=self.vpc_id,
                 cidr_block=cidr,
                 availability_zone=zones[index],
                 map_public_ip_on_launch=False,
@@ -433,7 +435,7 @@ class Network(Construct):
         FlowLog(
             self,
             "FlowLog",
-            vpc_id=self.vpc.id,
+            vpc_id=self.vpc_id,
             traffic_type=self.props.flow_log_traffic_type,
             log_destination_type="cloud-watch-logs",
             log_destination=group.arn,
@@ -445,7 +447,7 @@ class Network(Construct):
     def declare_outputs(self, prefix: str = "") -> None:
         """``<prefix>vpc_id``, ``vpc_cidr_block``, the subnet ids per tier and the NAT gateway ids."""
         values = {
-            "vpc_id": (self.vpc.id, "ID of the VPC"),
+            "vpc_id": (self.vpc_id, "ID of the VPC"),
             "vpc_cidr_block": (self.vpc.cidr_block, "CIDR block of the VPC"),
             "public_subnet_ids": (self.public_subnet_ids, "IDs of the public subnets, one per zone"),
             "private_subnet_ids": (self.private_subnet_ids, "IDs of the private subnets, one per zone"),

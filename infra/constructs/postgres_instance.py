@@ -9,7 +9,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from cdktf import TerraformStack
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
 from cdktf_cdktf_provider_aws.data_aws_secretsmanager_secret_versions import DataAwsSecretsmanagerSecretVersions
 from cdktf_cdktf_provider_aws.db_instance import DbInstance
@@ -23,7 +22,7 @@ from cdktf_cdktf_provider_aws.secretsmanager_secret_rotation import (
 from constructs import Construct
 
 from infra import validation
-from infra.constructs.aws_context import provider_reference
+from infra.constructs.aws_context import provider_reference, stack_of
 from infra.constructs.ephemeral_password import EphemeralPassword
 from infra.constructs.iam import ServiceRole, Statement
 from infra.constructs.kms_key import KeyLike
@@ -443,7 +442,7 @@ class PostgresInstance(PrivateDataStore):
         """
         if self.replica_of is not None:
             raise ConfigError(f"{self.identifier} connection secret", "written for the primary, not a replica", None)
-        stack = TerraformStack.of(self)
+        stack = stack_of(self)
         props = self.props
         # Tokens are written in expression positions only: cdktf renders them as bare references there.
         if self._password is not None:

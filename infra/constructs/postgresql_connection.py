@@ -13,12 +13,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from cdktf import TerraformStack
 from cdktf_cdktf_provider_aws.data_aws_db_instance import DataAwsDbInstance
 from cdktf_cdktf_provider_postgresql.provider import PostgresqlProvider
 from constructs import Construct
 
 from infra import validation
+from infra.constructs.aws_context import stack_of
 from infra.validation import ConfigError
 
 SSL_MODES = ("disable", "require")
@@ -83,7 +83,7 @@ def rds_postgresql_provider(
     is no superuser, and the provider is told so. The stack needs an AWS provider.
     """
     identifier("database", database)
-    stack = TerraformStack.of(scope)
+    stack = stack_of(scope)
     instance = DataAwsDbInstance(scope, f"{id_}Instance", db_instance_identifier=instance_identifier)
     reader = f"{id_.lower()}_master"
     stack.add_override(

@@ -180,7 +180,8 @@ class Session:
         self.stop_emulator()  # recorded but unreachable: not to be left running unseen
         self.forget_stacks()
         emulator = Emulator.start_detached(self.layout.root, self.layout.emulator_log)
-        assert emulator.process is not None
+        if emulator.process is None:
+            raise RuntimeError("the emulator started without a process")
         record = EmulatorRecord(
             pid=emulator.process.pid,
             endpoint=emulator.endpoint,
@@ -212,7 +213,8 @@ class Session:
         key = f"{account}/{region}"
         with self._lock:
             record = self.record()
-            assert record is not None, "no emulator record"
+            if record is None:
+                raise RuntimeError("no emulator record")
             if key not in record.baselines:
                 emulator.warm_up(account, region)
                 record.baselines[key] = sorted(emulator.inventory(account, region))
@@ -222,7 +224,8 @@ class Session:
     def environment(self, account: str, region: str = "us-east-1") -> dict[str, str]:
         """What a shell (or Terraform) needs to use the emulator as ``account``, and nothing else."""
         record = self.record()
-        assert record is not None, "no emulator record"
+        if record is None:
+            raise RuntimeError("no emulator record")
         return {
             **client_environment(record.endpoint, record.ca_bundle, account, region),
             LOCAL_STATE_DIR_ENV: str(self.layout.state),

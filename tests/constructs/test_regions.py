@@ -106,3 +106,26 @@ def test_blocks_added_by_override_name_the_scope_provider() -> None:
     ephemeral = two_regions()["ephemeral"]["aws_secretsmanager_random_password"]
     (block,) = ephemeral.values()
     assert block["provider"] == "aws.secondary"
+
+
+def test_lookups_answer_from_the_memo_without_calling_node_again(monkeypatch: Any) -> None:
+    """Region, account and stack lookups walk the tree once per construct; repeats cost no jsii call."""
+    import jsii
+
+    from infra.constructs import aws_context
+
+    stack = eu_stack()
+    secondary = stack.region("secondary", "us-east-1")
+    key = KmsKey(secondary, "Key", alias="demo-secondary", description="demo")
+    first = (aws_context.region_name(key), aws_context.account_id(key), aws_context.partition(key))
+    calls: list[str] = []
+    for name in ("get", "invoke", "sinvoke", "sget", "create"):
+        original = getattr(jsii, name)
+        monkeypatch.setattr(jsii, name, lambda *a, _o=original, _n=name, **k: (calls.append(_n), _o(*a, **k))[1])
+    again = (aws_context.region_name(key), aws_context.account_id(key), aws_context.partition(key))
+    assert aws_context.stack_of(key) is stack
+    assert aws_context.provider_of(key) is secondary.provider
+    assert again == first == ("us-east-1", again[1], "aws")
+    assert calls == [], f"lookups called into node again: {calls}"
+    # The default region's answers are kept apart from the scope's.
+    assert aws_context.region_name(stack) == "eu-west-1"
