@@ -219,7 +219,10 @@ def bootstrap_specs(all_settings: Sequence[SystemSettings], specs: Sequence[Stac
                 factory="infra.stacks.bootstrap:StateBootstrapStack",
                 settings=first,
                 account_id=first.account_id,
-                arguments={"state": state},
+                arguments={
+                    "state": state,
+                    "buckets": tuple(dict.fromkeys(b for s in group for b in s.prerequisite_buckets)),
+                },
             )
         )
     for spec in specs:

@@ -110,6 +110,12 @@ class SystemSettings:
             validation.non_empty_text(f"tags.{key}", value, max_length=256)
 
     @property
+    def prerequisite_buckets(self) -> tuple[str, ...]:
+        """Buckets the environment's stacks expect before they deploy (a release's packages, say): the
+        bootstrap stack creates them with the state store, once for every environment sharing it."""
+        return ()
+
+    @property
     def default_tags(self) -> dict[str, str]:
         """Tags the provider puts on every resource of the stack."""
         return {

@@ -39,8 +39,14 @@ Where it is silent (choices, each documented in the README):
 - ECS instances: 256 CPU / 512 MiB, one task, image ``solobase-<env>-instance:0.1.0``;
 - Business instances' dedicated databases: the shards' class and Multi-AZ,
   20 GB growing to 100 GB;
-- the binaries bucket name is global, so one environment creates it: prod;
-  dev and staging use it as an existing bucket.
+- the binaries bucket and the state bucket are the document's prerequisites,
+  shared by every environment of the account: the bootstrap stack creates
+  both once, so no environment's stack owns what the others use;
+- the document names one alert topic, ``solobase-infrastructure-alerts``:
+  prod's. Dev and staging get ``solobase-<env>-infrastructure-alerts``: with
+  one name, three environments in one account would share the topic
+  (CreateTopic returns the existing one), and destroying dev would delete
+  prod's alerts.
 """
 
 from __future__ import annotations
@@ -78,8 +84,9 @@ class BinariesSettings:
     """``[binaries]``: where the packaged instance binary (``bootstrap`` in a zip) is uploaded."""
 
     bucket_name: str = "solobase-binaries"
-    create_bucket: bool = False
-    """Bucket names are global: exactly one environment creates it (prod); the others use it as it is."""
+    create_bucket: bool = True
+    """True: the system's bootstrap stack creates it, once for every environment sharing the state bucket
+    (the document's prerequisite, like the state bucket); False: a bucket that exists already, used as it is."""
     package_key: str = "solobase-v0.1.0.zip"
     """The release every Lambda instance runs; deploy a new one by uploading it and changing this."""
 
@@ -159,7 +166,8 @@ class SolobaseSettings(ContainerPlatformSettings):
     tenancy: TenancySettings = field(default_factory=TenancySettings)
     binaries: BinariesSettings = field(default_factory=BinariesSettings)
     trail: AuditTrailSettings = field(default_factory=AuditTrailSettings)
-    alert_topic_name: str = "solobase-infrastructure-alerts"
+    alert_topic_name: str
+    """SNS topic every alarm of the environment notifies (see the module docstring)."""
     backup_region: str | None = None
     """Region the shards' automated backups are copied to; None copies nothing."""
     dashboard_name: str | None = None
@@ -190,6 +198,10 @@ class SolobaseSettings(ContainerPlatformSettings):
         # CloudFront takes certificates from us-east-1 only: the platform's (its ALB's) must be there.
         if self.region != "us-east-1":
             raise ConfigError("region", "us-east-1 (CloudFront uses the platform's certificate)", self.region)
+
+    @property
+    def prerequisite_buckets(self) -> tuple[str, ...]:
+        return (self.binaries.bucket_name,) if self.binaries.create_bucket else ()
 
     @property
     def max_connections(self) -> int:
@@ -313,7 +325,7 @@ def defaults(environment: str) -> SolobaseSettings:
             database_read_latency_seconds=0.02,
             database_write_latency_seconds=0.02,
         ),
-        binaries=BinariesSettings(create_bucket=prod),
+        alert_topic_name="solobase-infrastructure-alerts" if prod else f"solobase-{environment}-infrastructure-alerts",
         backup_region="us-west-2" if prod else None,
         dashboard_name="Solobase-Production" if prod else None,
         secrets=SecretSettings() if prod else SecretSettings(recovery_window_days=7),
@@ -352,7 +364,7 @@ def stacks(settings: SolobaseSettings) -> list[StackSpec]:
                 )
     platform = platform_stack(settings, PLATFORM, regions=[settings.backup_region] if settings.backup_region else [])
     binaries = settings.binaries
-    # The release: the package in the binaries bucket, which prod's platform makes and the others expect.
+    # The release: the package in the binaries bucket, which the bootstrap stack makes (or which exists).
     bucket = () if binaries.create_bucket else (Upload(bucket=binaries.bucket_name, make_bucket=True),)
     package = Upload(bucket=binaries.bucket_name, key=binaries.package_key)
     platform = dataclasses.replace(platform, arguments={"shards": found.shards}, uploads=bucket)

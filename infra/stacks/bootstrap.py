@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from constructs import Construct
@@ -10,6 +11,8 @@ from constructs import Construct
 from infra.config import REPOSITORY_ROOT
 from infra.config.mapping import to_props
 from infra.config.model import StateBackendSettings
+from infra.constructs.outputs import output
+from infra.constructs.private_bucket import PrivateBucket, PrivateBucketProps
 from infra.constructs.state_store import TerraformStateStore, TerraformStateStoreProps
 from infra.registry import StackSpec
 from infra.stacks.base import AwsStack, local_backend
@@ -26,11 +29,16 @@ def local_state_dir() -> Path:
 
 
 class StateBootstrapStack(AwsStack):
-    """Creates what the S3 backend of a system's stacks needs.
+    """Creates what the S3 backend of a system's stacks needs, and the buckets they expect to exist.
 
     Its own state is local: ``terraform.<stack id>.tfstate`` at the repository
     root (cdktf's convention; see local_state_dir). Keep that file; it holds
     no secrets.
+
+    ``spec.arguments["buckets"]``: the environments' prerequisite buckets
+    (``SystemSettings.prerequisite_buckets``, such as Solobase's release
+    bucket), each a :class:`PrivateBucket` made once here, so that no
+    environment's stack owns what every environment uses.
     """
 
     @classmethod
@@ -46,3 +54,9 @@ class StateBootstrapStack(AwsStack):
             self, "StateStore", bucket_name=state.bucket, lock_table_name=state.lock_table, props=props
         )
         self.store.declare_outputs()
+        for name in spec.arguments.get("buckets", ()):
+            words = re.split(r"[^a-z0-9]+", name)
+            bucket = PrivateBucket(
+                self, "".join(w.capitalize() for w in words) + "Bucket", bucket_name=name, props=PrivateBucketProps()
+            )
+            output(self, f"{'_'.join(words)}_bucket_name", bucket.name, f"Bucket {name}, which the stacks expect")

@@ -49,7 +49,6 @@ from infra.constructs.network import NetworkLookup
 from infra.constructs.outputs import output
 from infra.constructs.postgres_instance import PostgresInstance, PostgresInstanceProps
 from infra.constructs.postgresql_connection import rds_postgresql_provider
-from infra.constructs.private_bucket import PrivateBucket, PrivateBucketProps
 from infra.constructs.role_passwords import WriteOnlyPassword
 from infra.constructs.secret import Secret, SecretByName, SecretProps, version_from
 from infra.constructs.security_group import ANY_IPV4
@@ -97,7 +96,7 @@ class SolobasePlatformProps:
     backup_region: str | None
     instance_registry: ContainerRegistryProps
     binaries_bucket: str
-    create_binaries_bucket: bool
+    """Looked up, never created here: the bootstrap stack creates it (or it exists already)."""
     trail: AuditTrailProps
     keys: KmsKeyProps
     dashboard_name: str | None
@@ -123,10 +122,11 @@ class SolobasePlatformStack(AwsStack):
       ``solobase-<env>/management/database``.
     - For the instances: the image repository ``solobase-<env>-instance`` (ECS
       runtime), the key ``solobase-<env>-instances`` encrypting their Lambda
-      environments, the binaries bucket (created, or an existing one checked).
+      environments; the binaries bucket is looked up (the bootstrap stack makes it).
     - CloudTrail ``solobase-<env>-trail`` with its alarms; alarms on every
       shard and on the account's Lambda functions, to
-      ``solobase-infrastructure-alerts``; the dashboard in prod.
+      the environment's alert topic (``solobase-infrastructure-alerts`` in
+      prod); the dashboard in prod.
     """
 
     @classmethod
@@ -152,7 +152,6 @@ class SolobasePlatformStack(AwsStack):
             backup_region=settings.backup_region,
             instance_registry=to_props(ContainerRegistryProps, settings.registry, f"{path}.registry"),
             binaries_bucket=settings.binaries.bucket_name,
-            create_binaries_bucket=settings.binaries.create_bucket,
             trail=to_props(AuditTrailProps, settings.trail, f"{path}.trail"),
             keys=to_props(KmsKeyProps, settings.keys, f"{path}.keys"),
             dashboard_name=settings.dashboard_name,
@@ -227,12 +226,7 @@ class SolobasePlatformStack(AwsStack):
             description=f"Lambda environments of {prefix}'s customer instances",
             props=props.keys,
         )
-        if props.create_binaries_bucket:
-            binaries = PrivateBucket(
-                self, "Binaries", bucket_name=props.binaries_bucket, props=PrivateBucketProps()
-            ).name
-        else:
-            binaries = DataAwsS3Bucket(self, "ExistingBinaries", bucket=props.binaries_bucket).bucket
+        binaries = DataAwsS3Bucket(self, "ExistingBinaries", bucket=props.binaries_bucket).bucket
 
         trail = AuditTrail(self, "Audit", name=f"{prefix}-trail", props=props.trail, keys=props.keys)
         monitoring.watch_audit_trail(trail)

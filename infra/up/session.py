@@ -24,7 +24,7 @@ import shutil
 import signal
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -34,7 +34,7 @@ from emulator.accounts import DEFAULT_ACCOUNT, access_key_for
 from emulator.launcher import client_environment
 from emulator.server import Emulator
 from infra.config import REPOSITORY_ROOT
-from infra.registry import StackSpec
+from infra.registry import StackSpec, Upload
 from infra.stacks.bootstrap import LOCAL_STATE_DIR_ENV
 
 UP_DIR_ENV = "INFRA_UP_DIR"
@@ -264,9 +264,28 @@ class Session:
 
     def drop(self, stack_id: str) -> None:
         with self._lock:
-            stacks = self.stacks()
-            stacks.pop(stack_id, None)
-            _write_json(self.layout.status, {"stacks": {k: asdict(v) for k, v in stacks.items()}})
+            self._drop(stack_id)
+
+    def _drop(self, stack_id: str) -> dict[str, StackRecord]:
+        stacks = self.stacks()
+        stacks.pop(stack_id, None)
+        _write_json(self.layout.status, {"stacks": {k: asdict(v) for k, v in stacks.items()}})
+        return stacks
+
+    def drop_and_release(
+        self,
+        spec: StackSpec,
+        uploads_of: Callable[[str], Sequence[Upload]],
+        remove: Callable[[Sequence[Upload]], list[str]],
+    ) -> list[str]:
+        """Forget ``spec``'s stack, then ``remove`` those of its uploads no other stack recorded in its
+        account declares (``uploads_of``): environments share a release package, which goes with the last
+        of them. One step under the lock, so of two such stacks going down at once the later removes it."""
+        with self._lock:
+            others = self._drop(spec.stack_id)
+            account = account_of(spec)
+            shared = {u for other, r in others.items() if r.account == account for u in uploads_of(other)}
+            return remove([u for u in spec.uploads if u not in shared])
 
     def forget_stacks(self) -> None:
         """Everything on a dead emulator is gone: drop the records, local state and saved plans."""

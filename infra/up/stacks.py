@@ -198,10 +198,16 @@ def destroy(run: Run, stack_id: str) -> str:
     spec = run.specs[stack_id]
     started = time.monotonic()
 
+    def release() -> list[str]:
+        return run.session.drop_and_release(
+            spec,
+            lambda other: run.specs[other].uploads if other in run.specs else (),
+            lambda mine: uploads.remove(run.emulator, account_of(spec), spec.region, mine),
+        )
+
     def nothing_deployed() -> str:
         # A deploy that failed before creating anything may still have put its uploads in.
-        removed = uploads.remove(run.emulator, account_of(spec), spec.region, spec.uploads)
-        run.session.drop(stack_id)
+        removed = release()
         return "nothing deployed" + (f"; removed {', '.join(removed)}" if removed else "")
 
     if not (run.session.layout.work(stack_id) / ".terraform").is_dir():
@@ -234,7 +240,6 @@ def destroy(run: Run, stack_id: str) -> str:
             on_event=_counting(run, stack_id, "destroying", plan),
         )
         removed = remove_remnants(run.emulator, account_of(spec), leftovers)
-        removed += uploads.remove(run.emulator, account_of(spec), spec.region, spec.uploads)
     except Interrupted as interrupted:
         _record(run, spec, "interrupted", str(interrupted), started)
         raise Stopped("interrupted; Terraform saved its state") from None
@@ -244,7 +249,7 @@ def destroy(run: Run, stack_id: str) -> str:
     if spec.state is None:
         for local in run.session.layout.state.glob(f"terraform.{stack_id}.tfstate*"):
             local.unlink()
-    run.session.drop(stack_id)
+    removed += release()
     return f"destroyed {plan.remove} resources" + (f"; then removed {', '.join(removed)}" if removed else "")
 
 

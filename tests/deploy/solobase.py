@@ -66,9 +66,8 @@ def platform(cycle: DeployCycle, tf: Terraform, result: DeployResult) -> None:
     _no_secret_values_in_state(result)
 
     sns = client("sns", cycle.account, region)
-    (topic,) = [
-        t["TopicArn"] for t in sns.list_topics()["Topics"] if t["TopicArn"].endswith(":solobase-infrastructure-alerts")
-    ]
+    topic_name = settings.alert_topic_name
+    (topic,) = [t["TopicArn"] for t in sns.list_topics()["Topics"] if t["TopicArn"].endswith(f":{topic_name}")]
     endpoints = [s["Endpoint"] for s in sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]]
     assert endpoints == ["alerts@solobase.dev"]
     alarms = {a["AlarmName"]: a for a in client("cloudwatch", cycle.account, region).describe_alarms()["MetricAlarms"]}

@@ -66,13 +66,12 @@ def test_every_environment_yields_its_platform_a_databases_stack_per_shard_and_a
     assert not shard.deploys_on_emulator
     stark = specs["solobase-prod-tenant-stark"]
     assert (stark.depends_on, stark.run_time_needs) == (("solobase-prod",), ()), "business: no shard"
-    # The release an operator uploads: the package for Lambda instances; the bucket, where prod's platform
-    # does not make it.
+    # The release an operator uploads: the package for Lambda instances, into the bucket the bootstrap makes.
     package = Upload(bucket="solobase-binaries", key="solobase-v0.1.0.zip")
     assert acme.uploads == stark.uploads == (package,)
     assert specs["solobase-dev-tenant-globex"].uploads == (), "ECS: an image, not a package"
-    assert specs["solobase-dev"].uploads == (Upload(bucket="solobase-binaries", make_bucket=True),)
-    assert specs["solobase-prod"].uploads == ()
+    assert specs["bootstrap-solobase-terraform-state"].arguments["buckets"] == ("solobase-binaries",)
+    assert specs["solobase-dev"].uploads == specs["solobase-prod"].uploads == ()
     assert specs["solobase-prod"].regions == ("us-east-1", "us-west-2")
 
 
@@ -227,6 +226,10 @@ def test_shard_count_comes_from_the_registry(
 def test_alarms_go_to_the_documented_topic_and_address(stacks: dict[str, SynthesizedStack]) -> None:
     prod = platform(stacks, "prod")
     assert prod.one("aws_sns_topic")["name"] == "solobase-infrastructure-alerts"
+    # One account holds every environment: each owns its own topic, prod the documented name.
+    for environment in ("dev", "staging"):
+        topic = platform(stacks, environment).one("aws_sns_topic")
+        assert topic["name"] == f"solobase-{environment}-infrastructure-alerts"
     subscription = prod.one("aws_sns_topic_subscription")
     assert (subscription["protocol"], subscription["endpoint"]) == ("email", "alerts@solobase.dev")
     alarms = {a["alarm_name"]: a for a in prod.all("aws_cloudwatch_metric_alarm")}
@@ -334,21 +337,25 @@ def test_management_platform_is_fargate_with_its_own_postgresql_behind_an_https_
     assert prod.one("aws_cloudwatch_log_group", name="/ecs/solobase-prod/management")["retention_in_days"] == 30
 
 
-def test_binaries_bucket_is_prods_versioned_encrypted_and_private(stacks: dict[str, SynthesizedStack]) -> None:
-    prod = platform(stacks, "prod")
-    bucket = prod.one("aws_s3_bucket", bucket="solobase-binaries")
+def test_binaries_bucket_is_the_bootstraps_versioned_encrypted_and_private(
+    stacks: dict[str, SynthesizedStack],
+) -> None:
+    """A prerequisite every environment shares, like the state bucket: made once, by the bootstrap stack."""
+    boot = stacks["bootstrap-solobase-terraform-state"]
+    bucket = boot.one("aws_s3_bucket", bucket="solobase-binaries")
     assert bucket["force_destroy"] is False
-    bucket_id = next(k for k, v in prod.json["resource"]["aws_s3_bucket"].items() if v["bucket"] == "solobase-binaries")
+    bucket_id = next(k for k, v in boot.json["resource"]["aws_s3_bucket"].items() if v["bucket"] == "solobase-binaries")
     ref = f"${{aws_s3_bucket.{bucket_id}.id}}"
-    assert prod.one("aws_s3_bucket_versioning", bucket=ref)["versioning_configuration"] == {"status": "Enabled"}
-    assert prod.one("aws_s3_bucket_public_access_block", bucket=ref)["block_public_policy"] is True
-    encryption = prod.one("aws_s3_bucket_server_side_encryption_configuration", bucket=ref)
+    assert boot.one("aws_s3_bucket_versioning", bucket=ref)["versioning_configuration"] == {"status": "Enabled"}
+    assert boot.one("aws_s3_bucket_public_access_block", bucket=ref)["block_public_policy"] is True
+    encryption = boot.one("aws_s3_bucket_server_side_encryption_configuration", bucket=ref)
     assert encryption["rule"][0]["apply_server_side_encryption_by_default"]["sse_algorithm"] == "aws:kms"
-    # Bucket names are global: dev and staging use prod's as an existing bucket.
-    for environment in ("dev", "staging"):
+    assert boot.outputs["solobase_binaries_bucket_name"]["value"] == f"${{aws_s3_bucket.{bucket_id}.bucket}}"
+    for environment in ("dev", "staging", "prod"):
         stack = platform(stacks, environment)
         assert stack.json["data"]["aws_s3_bucket"]["ExistingBinaries"]["bucket"] == "solobase-binaries"
         assert "solobase-binaries" not in stack.values("aws_s3_bucket", "bucket")
+        assert spec_of(f"solobase-{environment}").uploads == (), "no stand-in bucket: the bootstrap makes it"
 
 
 # ---- customer stacks
@@ -398,7 +405,8 @@ def test_lambda_instance(
     assert {f"{name}-errors", f"{name}-throttles", f"{name}-duration"} <= set(alarms)
     assert alarms[f"{name}-duration"]["threshold"] == 24000, "80% of the 30 s timeout"
     assert alarms[f"{name}-errors"]["alarm_actions"] == ["${data.aws_sns_topic.AlertTopic.arn}"]
-    assert stack.json["data"]["aws_sns_topic"]["AlertTopic"]["name"] == "solobase-infrastructure-alerts"
+    topic = f"solobase-{environment}-infrastructure-alerts".replace("-prod-", "-")
+    assert stack.json["data"]["aws_sns_topic"]["AlertTopic"]["name"] == topic
 
 
 def test_reserved_concurrency_by_plan(stacks: dict[str, SynthesizedStack]) -> None:
@@ -658,3 +666,12 @@ def test_without_custom_domains_instances_serve_on_cloudfronts_name(
     assert str(refused.value).startswith(
         "tenants/solobase/dev.toml tenants[1] (globex).runtime must be lambda while instances.enable_custom_domains"
     )
+
+
+def test_an_existing_binaries_bucket_is_made_on_the_emulator_and_not_by_the_bootstrap(tmp_path: Path) -> None:
+    (tmp_path / "solobase").mkdir()
+    dev = '[binaries]\ncreate_bucket = false\nbucket_name = "acme-releases"\n'
+    (tmp_path / "solobase" / "dev.toml").write_text(dev)
+    specs = {s.stack_id: s for s in config.stack_specs(tmp_path) if s.system == "solobase"}
+    assert specs["solobase-dev"].uploads == (Upload(bucket="acme-releases", make_bucket=True),)
+    assert specs["bootstrap-solobase-terraform-state"].arguments["buckets"] == ("solobase-binaries",), "staging, prod"

@@ -71,3 +71,44 @@ def test_a_record_of_an_emulator_that_is_gone_is_not_attached(tmp_path: Path) ->
     assert session.attach() is None
     assert session.stop_emulator() is False
     assert not session.layout.record.exists()
+
+
+def test_a_shared_upload_goes_with_the_last_stack_of_its_account_that_declares_it(tmp_path: Path) -> None:
+    from infra.registry import StackSpec, Upload
+
+    package = Upload(bucket="demo-binaries", key="demo-1.0.zip")
+    own = Upload(bucket="demo-binaries", key="demo-dev-only.zip")
+
+    def spec(stack_id: str, *found: Upload) -> StackSpec:
+        return StackSpec(
+            stack_id=stack_id,
+            kind="tenant",
+            system="demo",
+            environments=("dev",),
+            regions=("us-east-1",),
+            state=None,
+            factory="infra.stacks.base:AwsStack",
+            account_id="123456789012",
+            uploads=found,
+        )
+
+    specs = {"demo-dev-a": spec("demo-dev-a", package, own), "demo-prod-b": spec("demo-prod-b", package)}
+    session = session_with_record(tmp_path)
+    record = StackRecord(state="up", account="123456789012", regions=["us-east-1"], last="applied", at=1.0)
+    for stack_id in specs:
+        session.put(stack_id, record)
+    session.put("demo-elsewhere", dataclasses.replace(record, account="210987654321"))
+    removed: list[list[Upload]] = []
+
+    def release(stack_id: str) -> None:
+        session.drop_and_release(
+            specs[stack_id],
+            lambda other: specs[other].uploads if other in specs else (package,),
+            lambda mine: removed.append(list(mine)) or [],
+        )
+
+    release("demo-dev-a")
+    assert removed == [[own]], "the package another stack of the account still uses stays"
+    release("demo-prod-b")
+    assert removed == [[own], [package]], "the last one takes it (another account's stack does not count)"
+    assert list(session.stacks()) == ["demo-elsewhere"]
