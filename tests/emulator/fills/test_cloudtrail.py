@@ -26,3 +26,30 @@ def test_delete_trail_by_name_or_arn(emulator: Emulator) -> None:
         with pytest.raises(ClientError, match="TrailNotFoundException"):
             cloudtrail.delete_trail(Name=missing)
     s3.delete_bucket(Bucket="trail-fill-logs")
+
+
+def test_describe_trails_by_name_list(emulator: Emulator) -> None:
+    s3 = emulator.client("s3", ACCOUNT)
+    s3.create_bucket(Bucket="trail-list-logs")
+    east = emulator.client("cloudtrail", ACCOUNT)
+    west = emulator.client("cloudtrail", ACCOUNT, "us-west-2")
+    arns = {
+        name: east.create_trail(Name=name, S3BucketName="trail-list-logs", IsMultiRegionTrail=True)["TrailARN"]
+        for name in ("env-a-trail", "env-b-trail")
+    }
+    try:
+        # What the AWS provider sends to read one trail: exactly that one, not every trail of the account.
+        (one,) = east.describe_trails(trailNameList=[arns["env-a-trail"]])["trailList"]
+        assert one["Name"] == "env-a-trail"
+        assert [t["Name"] for t in east.describe_trails(trailNameList=["env-b-trail"])["trailList"]] == ["env-b-trail"]
+        assert sorted(t["Name"] for t in east.describe_trails()["trailList"]) == ["env-a-trail", "env-b-trail"]
+        # Elsewhere a multi-region trail is found by its ARN only; a trail that does not exist, nowhere.
+        assert [t["Name"] for t in west.describe_trails(trailNameList=[arns["env-b-trail"]])["trailList"]] == [
+            "env-b-trail"
+        ]
+        assert west.describe_trails(trailNameList=["env-b-trail"])["trailList"] == []
+        assert east.describe_trails(trailNameList=["no-such-trail"])["trailList"] == []
+    finally:
+        for arn in arns.values():
+            east.delete_trail(Name=arn)
+        s3.delete_bucket(Bucket="trail-list-logs")
