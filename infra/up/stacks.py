@@ -263,7 +263,11 @@ def remnants(state: Mapping[str, Any]) -> list[Remnant]:
     for resource in _managed(state):
         for instance in resource.get("instances", []):
             attributes = instance.get("attributes", {})
-            region = str(attributes.get("arn", "::::")).split(":")[3]
+            # A resource whose create failed half-way (tainted) may hold no ARN: nothing of it can remain.
+            arn = str(attributes.get("arn") or "").split(":")
+            if len(arn) < 6:
+                continue
+            region = arn[3]
             if resource["type"] == "aws_db_instance" and not attributes.get("skip_final_snapshot"):
                 if attributes.get("final_snapshot_identifier"):
                     found.append(("db-snapshot", region, str(attributes["final_snapshot_identifier"])))
