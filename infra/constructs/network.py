@@ -29,6 +29,7 @@ from infra.constructs.aws_context import account_id, region_name
 from infra.constructs.iam import ServiceRole, Statement
 from infra.constructs.outputs import output
 from infra.constructs.security_group import SecurityGroup
+from infra.naming import pascal
 from infra.validation import ConfigError
 
 
@@ -238,10 +239,6 @@ def network_from(
     return Network(scope, id_, name=name, props=props, subnet_tags=subnet_tags)
 
 
-def _pascal(text: str) -> str:
-    return "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", text) if part)
-
-
 class Network(Construct):
     """A VPC laid out over the configured zones.
 
@@ -382,7 +379,7 @@ class Network(Construct):
             for endpoint in props.interface_endpoints:
                 VpcEndpoint(
                     self,
-                    f"{_pascal(endpoint.value)}Endpoint",
+                    f"{pascal(endpoint.value)}Endpoint",
                     vpc_id=self.vpc_id,
                     service_name=f"com.amazonaws.{region}.{endpoint.value}",
                     vpc_endpoint_type="Interface",

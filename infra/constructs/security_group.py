@@ -2,21 +2,15 @@
 
 from __future__ import annotations
 
-import re
-
 from cdktf_cdktf_provider_aws.security_group import SecurityGroup as AwsSecurityGroup
 from cdktf_cdktf_provider_aws.vpc_security_group_egress_rule import VpcSecurityGroupEgressRule
 from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurityGroupIngressRule
 from constructs import Construct
 
+from infra.naming import pascal
 from infra.validation import ConfigError, int_between, non_empty_text
 
 ANY_IPV4 = "0.0.0.0/0"
-
-
-def _rule_id(text: str) -> str:
-    """PascalCase a rule label into a stable construct id."""
-    return "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", text) if part)
 
 
 class SecurityGroup(Construct):
@@ -72,7 +66,7 @@ class SecurityGroup(Construct):
         return last
 
     def _unique_id(self, kind: str, label: str) -> str:
-        rule_id = f"{kind}{_rule_id(label)}"
+        rule_id = f"{kind}{pascal(label)}"
         if rule_id in self._rule_ids:
             raise ConfigError(f"{self.name} rule", "a label not used before in this group", label)
         self._rule_ids.add(rule_id)

@@ -14,6 +14,7 @@ from infra.config.model import StateBackendSettings
 from infra.constructs.outputs import output
 from infra.constructs.private_bucket import PrivateBucket, PrivateBucketProps
 from infra.constructs.state_store import TerraformStateStore, TerraformStateStoreProps
+from infra.naming import pascal
 from infra.registry import StackSpec
 from infra.stacks.base import AwsStack, local_backend
 
@@ -55,8 +56,6 @@ class StateBootstrapStack(AwsStack):
         )
         self.store.declare_outputs()
         for name in spec.arguments.get("buckets", ()):
-            words = re.split(r"[^a-z0-9]+", name)
-            bucket = PrivateBucket(
-                self, "".join(w.capitalize() for w in words) + "Bucket", bucket_name=name, props=PrivateBucketProps()
-            )
-            output(self, f"{'_'.join(words)}_bucket_name", bucket.name, f"Bucket {name}, which the stacks expect")
+            bucket = PrivateBucket(self, f"{pascal(name)}Bucket", bucket_name=name, props=PrivateBucketProps())
+            snake = re.sub(r"[^a-z0-9]+", "_", name)
+            output(self, f"{snake}_bucket_name", bucket.name, f"Bucket {name}, which the stacks expect")

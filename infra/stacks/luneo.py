@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import re
 from dataclasses import dataclass
 
 from constructs import Construct
@@ -26,6 +25,7 @@ from infra.constructs.private_bucket import PrivateBucket, PrivateBucketProps
 from infra.constructs.redis_replication_group import RedisProps, RedisReplicationGroup
 from infra.constructs.secret import Secret, SecretProps
 from infra.constructs.security_group import SecurityGroup
+from infra.naming import pascal
 from infra.registry import StackSpec
 from infra.stacks.base import AwsStack
 from infra.stacks.props import network_props
@@ -61,10 +61,6 @@ class LuneoProps:
     keys: KmsKeyProps
     secrets: SecretProps
     monitoring: MonitoringProps
-
-
-def _pascal(text: str) -> str:
-    return "".join(part.capitalize() for part in re.split(r"[^A-Za-z0-9]+", text) if part)
 
 
 class LuneoStack(AwsStack):
@@ -233,7 +229,7 @@ class LuneoStack(AwsStack):
                 )
             for role, check in self.failover.health_checks.items():
                 edge_monitoring.watch_health_check(
-                    check.id, name=f"{prefix}-ingress-{role}", key=f"{_pascal(role)}Ingress"
+                    check.id, name=f"{prefix}-ingress-{role}", key=f"{pascal(role)}Ingress"
                 )
         self._outputs()
 
@@ -250,7 +246,7 @@ class LuneoStack(AwsStack):
             description, services = descriptions[purpose]
             keys[purpose] = KmsKey(
                 scope,
-                f"{_pascal(purpose)}Key",
+                f"{pascal(purpose)}Key",
                 alias=f"{self.props.prefix}-{purpose}",
                 description=description,
                 allowed_services=services,
@@ -364,11 +360,11 @@ class LuneoStack(AwsStack):
     def _registries(self, secondary: RegionScope) -> None:
         props = self.props
         self.registries = {
-            name: ContainerRegistry(self, f"Registry{_pascal(name)}", name=name, props=props.registry)
+            name: ContainerRegistry(self, f"Registry{pascal(name)}", name=name, props=props.registry)
             for name in props.repositories
         }
         self.secondary_registries = {
-            name: ContainerRegistry(secondary, f"Registry{_pascal(name)}", name=name, props=props.registry)
+            name: ContainerRegistry(secondary, f"Registry{pascal(name)}", name=name, props=props.registry)
             for name in props.repositories
         }
         if props.enable_registry_replication:
