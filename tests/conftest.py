@@ -44,6 +44,20 @@ def spec_of(stack_id: str) -> StackSpec:
     return next(s for s in stack_specs() if s.stack_id == stack_id)
 
 
+@pytest.fixture
+def built_stack_ids(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Ids of the stacks whose class is asked for while the test runs (what a selection pays to build)."""
+    built: list[str] = []
+    original = StackSpec.stack_class
+
+    def recording(self: StackSpec):  # type: ignore[no-untyped-def]
+        built.append(self.stack_id)
+        return original(self)
+
+    monkeypatch.setattr(StackSpec, "stack_class", recording)
+    return built
+
+
 def bootstrap_of(spec: StackSpec) -> StackSpec:
     """The bootstrap stack that creates the state bucket ``spec`` keeps its state in."""
     if spec.state is None:
