@@ -55,7 +55,7 @@ is_set = $(filter 1 true yes,$(1))
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-13s %s\n", $$1, $$2}'
 
-up: .venv/.synced ## Every AWS stack up on the local emulator (SYSTEMS=, ENVS=, STACKS= patterns; JOBS=2)
+up: .venv/.synced ## Every AWS stack up on the local emulator (SYSTEMS=, ENVS=, STACKS= patterns; JOBS=2, JOBS=4 for all in <10 min)
 	@$(UP) up $(UP_CHOICE)
 
 down: .venv/.synced ## Destroy what make up deployed, in reverse dependency order, then stop the emulator

@@ -22,8 +22,11 @@ of cdktf.json's app command (``python -O``: see the README's synth section).
 
 ``--up`` measures ``make up`` instead (minutes, hence an option): every AWS
 stack of every system from a fresh emulator, once, with the per-stack time
-and apply time from its records, against the goal of 10 minutes on 2 cores;
-then ``make down``, timed too. It never runs in a test.
+and apply time from its records, against the goal of 10 minutes on 2 cores
+(met with ``--jobs 4``: the stacks mostly wait on the AWS provider's fixed
+timers, so two at a time, make up's default, need about 17 minutes; see the
+README's Performance section); then ``make down``, timed too. It never runs
+in a test.
 """
 
 from __future__ import annotations
