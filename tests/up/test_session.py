@@ -75,21 +75,14 @@ def test_a_record_of_an_emulator_that_is_gone_is_not_attached(tmp_path: Path) ->
 
 def test_a_shared_upload_goes_with_the_last_stack_of_its_account_that_declares_it(tmp_path: Path) -> None:
     from infra.registry import StackSpec, Upload
+    from tests.up.test_selection import spec as demo_spec
 
     package = Upload(bucket="demo-binaries", key="demo-1.0.zip")
     own = Upload(bucket="demo-binaries", key="demo-dev-only.zip")
 
     def spec(stack_id: str, *found: Upload) -> StackSpec:
-        return StackSpec(
-            stack_id=stack_id,
-            kind="tenant",
-            system="demo",
-            environments=("dev",),
-            regions=("us-east-1",),
-            state=None,
-            factory="infra.stacks.base:AwsStack",
-            account_id="123456789012",
-            uploads=found,
+        return demo_spec(
+            stack_id, kind="tenant", environments=("dev",), state=None, account_id="123456789012", uploads=found
         )
 
     specs = {"demo-dev-a": spec("demo-dev-a", package, own), "demo-prod-b": spec("demo-prod-b", package)}
