@@ -132,12 +132,12 @@ bootstrap: deps ## Create the state bucket and lock table for SYSTEM and ENV
 
 tenant-add: .venv/.synced ## Place a Solobase customer instance on a shard and write it into the registry (ENV= SUBDOMAIN= PLAN= [RUNTIME=] [INSTANCE_ID=])
 	@test -n "$(ENV)" -a -n "$(SUBDOMAIN)" -a -n "$(PLAN)" || { echo "usage: make tenant-add ENV=<env> SUBDOMAIN=<label> PLAN=<plan> [RUNTIME=lambda|ecs] [INSTANCE_ID=<uuid>]" >&2; exit 2; }
-	@$(RUN) python -m infra.solobase.cli tenant-add --env "$(ENV)" --subdomain "$(SUBDOMAIN)" --plan "$(PLAN)" \
+	@$(RUN) python -m infra.systems.solobase.cli tenant-add --env "$(ENV)" --subdomain "$(SUBDOMAIN)" --plan "$(PLAN)" \
 	  $(if $(RUNTIME),--runtime "$(RUNTIME)",) $(if $(INSTANCE_ID),--instance-id "$(INSTANCE_ID)",)
 
 tenant-move: .venv/.synced ## Print the runbook moving a Solobase instance to a dedicated RDS instance (ENV= SUBDOMAIN= [WRITE=1])
 	@test -n "$(ENV)" -a -n "$(SUBDOMAIN)" || { echo "usage: make tenant-move ENV=<env> SUBDOMAIN=<label> [WRITE=1]" >&2; exit 2; }
-	@$(RUN) python -m infra.solobase.cli tenant-move --env "$(ENV)" --subdomain "$(SUBDOMAIN)" \
+	@$(RUN) python -m infra.systems.solobase.cli tenant-move --env "$(ENV)" --subdomain "$(SUBDOMAIN)" \
 	  $(if $(call is_set,$(WRITE)),--write-registry,)
 
 emulator: .venv/.synced ## Start the local AWS emulator (moto) and print the environment to use it
@@ -150,10 +150,11 @@ changed-stacks: .venv/.synced ## Print the stacks that differ from BASE (a git r
 	@test -n "$(BASE)" || { echo "usage: make changed-stacks BASE=<git ref>" >&2; exit 2; }
 	@$(RUN) python tools/changed_stacks.py --base "$(BASE)"
 
-lint: .venv/.synced ## ruff, and mypy --strict on infra/ and emulator/
+lint: .venv/.synced ## ruff, mypy --strict on infra/ and emulator/, import rules (lint-imports)
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 	$(RUN) mypy --strict infra emulator
+	$(RUN) lint-imports --no-cache
 
 servers: ## Install the servers and linters the tests run (PostgreSQL, PgBouncer, shellcheck) when missing
 	@tools/install-servers.sh
@@ -167,15 +168,15 @@ endef
 
 link-files: .venv/.synced ## Render Link's files for ENV from its password store (OUT=dir; default generated/link/ENV)
 	$(call require_env, [OUT=dir])
-	@$(RUN) python -m infra.link files "$(ENV)" $(if $(OUT),"$(OUT)",)
+	@$(RUN) python -m infra.systems.link files "$(ENV)" $(if $(OUT),"$(OUT)",)
 
 link-output: .venv/.synced ## Print Link's NAME=service_passwords or NAME=monitoring_user for ENV as JSON
 	$(call require_env, NAME=service_passwords|monitoring_user)
-	@$(RUN) python -m infra.link output "$(ENV)" "$(NAME)"
+	@$(RUN) python -m infra.systems.link output "$(ENV)" "$(NAME)"
 
 link-rotate: .venv/.synced ## Give Link's ROLE in ENV a new password (then make deploy and make link-files)
 	$(call require_env, ROLE=<role>)
-	@$(RUN) python -m infra.link rotate "$(ENV)" "$(ROLE)"
+	@$(RUN) python -m infra.systems.link rotate "$(ENV)" "$(ROLE)"
 
 bench: .venv/.synced ## Synth time and memory against the floor (bench/results.json); UP=1: make up's times (bench/up.json)
 	$(RUN) python tools/bench.py $(if $(call is_set,$(UP)),--up --jobs "$(JOBS)",)

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from cdktf import App
 
-from infra import config
+from infra import systems
 from infra.config.teardown import Overlays
 from infra.registry import STACKS_ENV, StackSpec, select
 from infra.validation import ConfigError
@@ -27,7 +27,7 @@ def chosen(
     requested: str | None = None, config_dir: Path | None = None, overlays: Overlays | None = None
 ) -> list[StackSpec]:
     """The specs a run builds (all when ``requested`` is empty)."""
-    return select(config.stack_specs(config_dir, overlays), requested)
+    return select(systems.stack_specs(config_dir, overlays), requested)
 
 
 def configure(specs: list[StackSpec]) -> list[tuple[StackSpec, object]]:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import os
 import sys
 
-from infra import config
+from infra import systems
 from infra.registry import bootstrap_stack_id, select
 from infra.validation import ConfigError, OperatorError
 
@@ -25,7 +25,7 @@ def _stacks(pattern: str | None) -> int:
             ",".join(spec.providers),
             spec.backend,
         )
-        for spec in select(config.stack_specs(), pattern)
+        for spec in select(systems.stack_specs(), pattern)
     ]
     widths = [max(len(row[i]) for row in [COLUMNS, *rows]) for i in range(len(COLUMNS))]
     for row in [COLUMNS, *rows]:
@@ -34,17 +34,17 @@ def _stacks(pattern: str | None) -> int:
 
 
 def _bootstrap_stack(system: str, environment: str) -> int:
-    config.load_all()
-    print(bootstrap_stack_id(config.load(system, environment).state))
+    systems.load_all()
+    print(bootstrap_stack_id(systems.load(system, environment).state))
     return 0
 
 
 def _exec(stack_id: str, command: list[str]) -> int:
     """Replace this process with ``command``, plus the variables STACK's system adds (see System)."""
-    spec = next((s for s in config.stack_specs() if s.stack_id == stack_id), None)
+    spec = next((s for s in systems.stack_specs() if s.stack_id == stack_id), None)
     if spec is None:
         raise ConfigError("STACK", "an id of a stack (see make stacks)", stack_id)
-    added = config.system(spec.system).terraform_environment
+    added = systems.system(spec.system).terraform_environment
     environment = {**os.environ, **(added(spec) if added else {})}
     os.execvpe(command[0], command, environment)
 

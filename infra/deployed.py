@@ -33,8 +33,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from infra import app, config
-from infra.config import REPOSITORY_ROOT
+from infra import app, systems
+from infra.paths import REPOSITORY_ROOT
 from infra.terraform import Terraform, TerraformFailed, cli_config
 from infra.validation import ConfigError, closest
 
@@ -60,7 +60,7 @@ def _environment() -> dict[str, str]:
 
 def terraform_for(stack_id: str, root: Path | None = None) -> Terraform:
     """Terraform initialized on ``stack_id`` in a directory of its own (synthesized now)."""
-    known = [spec.stack_id for spec in config.stack_specs()]
+    known = [spec.stack_id for spec in systems.stack_specs()]
     if stack_id not in known:
         raise ConfigError("STACK", "an id of a stack (see make stacks)", stack_id, suggestion=closest(stack_id, known))
     base = (root or REPOSITORY_ROOT / "build" / "output") / stack_id

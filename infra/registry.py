@@ -1,35 +1,38 @@
-"""The one registry of systems, and the stacks each yields.
+"""What a system is, and the stacks it yields: :class:`System` and :class:`StackSpec`.
 
-A system is declared once, in its settings module (``infra/config/<system>.py``),
-as a :class:`System`: its environments, its defaults, and ``stacks(settings)``,
-the list of :class:`StackSpec` an environment yields (a platform stack, one
-per customer, one per database shard, ...). Specs are plain data: listing
-every stack of every system costs no construct, so ``INFRA_STACKS`` selection
-builds only what it names whatever the number of customer stacks.
+A system is declared once, in its package (``infra/systems/<name>/``), as a
+:class:`System`: its environments, its defaults, and ``stacks(settings)``, the
+list of :class:`StackSpec` an environment yields (a platform stack, one per
+customer, one per database shard, ...). The list of systems lives in
+``infra.systems``; this module imports none of them.
 
-A spec names its stack class as ``"module:Class"``; the class is imported and
-built only when the spec is selected. Every state bucket also yields a
+Specs are plain data: listing every stack of every system imports no stack
+class and builds no construct, so ``INFRA_STACKS`` selection builds only what it
+names whatever the number of customer stacks. A spec holds its stack class
+through a :data:`StackLoader`, a function the system defines that imports the
+class and returns it (imports in a function are seen by the import graph and by
+mypy; they run only when the spec is built). Every state bucket also yields a
 bootstrap stack (``bootstrap-<bucket>``) that creates it, on local state.
 """
 
 from __future__ import annotations
 
 import fnmatch
-import functools
-import importlib
+import os
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Generic, Protocol, TypeVar
+from pathlib import Path
+from typing import Any, Generic, Protocol, TypeVar
 
 from infra import validation
+from infra.config import overrides
+from infra.config.model import StateBackendSettings, SystemSettings
+from infra.config.teardown import Overlays
+from infra.paths import REPOSITORY_ROOT, reject_stray_files
 from infra.validation import ConfigError
 
-if TYPE_CHECKING:
-    from cdktf import App, TerraformStack
-
-    from infra.config.model import StateBackendSettings, SystemSettings
-
 STACKS_ENV = "INFRA_STACKS"
+CONFIG_DIR_ENV = "INFRA_CONFIG_DIR"
 
 KINDS = ("platform", "tenant", "databases", "bootstrap")
 """platform: a system environment's own stack; tenant: one customer's; databases: objects inside a
@@ -47,7 +50,12 @@ class ConfiguredStack(Protocol):
     @classmethod
     def configure(cls, spec: StackSpec) -> object: ...
 
-    def __call__(self, scope: App, spec: StackSpec, props: Any) -> TerraformStack: ...
+    def __call__(self, scope: Any, spec: StackSpec, props: Any) -> Any:
+        """The stack in ``scope`` (the cdktf App): typed loosely so that this data module imports no cdktf."""
+
+
+StackLoader = Callable[[], ConfiguredStack]
+"""Returns a stack class, importing it on first call (stack classes load the provider bindings: costly)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -84,8 +92,8 @@ class StackSpec:
     """Every AWS region it touches, its default provider's first."""
     state: StateBackendSettings | None
     """S3 backend; None for bootstrap stacks (local state)."""
-    factory: str
-    """``module:Class`` of the stack class (imported only when built)."""
+    factory: StackLoader
+    """Returns the stack class (imported only when the spec is built)."""
     settings: SystemSettings | None = None
     """The environment's settings (bootstrap stacks: those of the system's first environment)."""
     providers: tuple[str, ...] = ("aws",)
@@ -130,15 +138,12 @@ class StackSpec:
     def settings_of(self, kind: type[S]) -> S:
         """The spec's settings, which the stack class needs to be of ``kind``."""
         if not isinstance(self.settings, kind):
-            raise TypeError(
-                f"{self.stack_id}: {self.factory} needs {kind.__name__}, got {type(self.settings).__name__}"
-            )
+            got = type(self.settings).__name__
+            raise TypeError(f"{self.stack_id}: {self.factory.__qualname__} needs {kind.__name__}, got {got}")
         return self.settings
 
     def stack_class(self) -> ConfiguredStack:
-        module_name, class_name = self.factory.split(":")
-        stack_class: ConfiguredStack = getattr(importlib.import_module(module_name), class_name)
-        return stack_class
+        return self.factory()
 
 
 @dataclass(frozen=True)
@@ -154,16 +159,7 @@ class System(Generic[S]):
     from a password store, say), added by ``python -m infra.cli exec``; None for nothing."""
 
 
-@functools.cache
-def systems() -> dict[str, System[Any]]:
-    """Every system, by name, in the order of the source documents: the one registry."""
-    from infra.config import freeside, link, luneo, replaydash, solobase
-
-    declared = (solobase.SYSTEM, luneo.SYSTEM, replaydash.SYSTEM, freeside.SYSTEM, link.SYSTEM)
-    return {item.name: item for item in declared}
-
-
-def platform_stack(settings: SystemSettings, factory: str, *, regions: Sequence[str] = ()) -> StackSpec:
+def platform_stack(settings: SystemSettings, factory: StackLoader, *, regions: Sequence[str] = ()) -> StackSpec:
     """The usual single stack of an environment: ``<system>-<environment>``, state at the settings' key."""
     return StackSpec(
         stack_id=f"{settings.system}-{settings.environment}",
@@ -183,7 +179,9 @@ def bootstrap_stack_id(state: StateBackendSettings) -> str:
     return f"bootstrap-{state.bucket}"
 
 
-def bootstrap_specs(all_settings: Sequence[SystemSettings], specs: Sequence[StackSpec]) -> list[StackSpec]:
+def bootstrap_specs(
+    all_settings: Sequence[SystemSettings], specs: Sequence[StackSpec], factory: StackLoader
+) -> list[StackSpec]:
     """A bootstrap stack per state bucket, naming every environment whose state it keeps.
 
     Environments and stacks sharing a bucket must agree on its region, lock
@@ -216,7 +214,7 @@ def bootstrap_specs(all_settings: Sequence[SystemSettings], specs: Sequence[Stac
                 environments=tuple(dict.fromkeys(s.environment for s in group)),
                 regions=(state.region,),
                 state=None,
-                factory="infra.stacks.bootstrap:StateBootstrapStack",
+                factory=factory,
                 settings=first,
                 account_id=first.account_id,
                 arguments={
@@ -278,3 +276,78 @@ def select(available: Sequence[StackSpec], requested: str | None) -> list[StackS
         for stack_id in matches:
             chosen.setdefault(stack_id, by_id[stack_id])
     return list(chosen.values())
+
+
+def config_dir() -> Path:
+    """Where per-environment override files live: ``$INFRA_CONFIG_DIR``, which must exist, or ``config/``.
+
+    A directory named but missing would silently apply no override: it is refused.
+    """
+    configured = os.environ.get(CONFIG_DIR_ENV)
+    if not configured:
+        return REPOSITORY_ROOT / "config"
+    directory = Path(configured)
+    if not directory.is_dir():
+        raise ConfigError(
+            CONFIG_DIR_ENV, "an existing directory of config/<system>/<environment>.toml files", configured
+        )
+    return directory
+
+
+def load(
+    declared: System[S], environment: str, directory: Path | None = None, overlay: Mapping[str, Any] | None = None
+) -> S:
+    """Validated settings of one system environment: ``config/<system>/<environment>.toml`` merged over the
+    system's defaults (then ``overlay``, a table merged over the file's, as for a teardown: see
+    infra.config.teardown). The directory is ``config/`` at the repository root, or ``$INFRA_CONFIG_DIR``."""
+    name = declared.name
+    if environment not in declared.environments:
+        raise ConfigError(f"{name} environment", f"one of {declared.environments!r}", environment)
+    path = f"{name}.{environment}"
+    try:
+        settings = declared.defaults(environment)
+    except ConfigError as error:
+        raise error.within(path) from None
+    values = overrides.read(directory or config_dir(), name, environment)
+    overrides.reject_secrets(path, values)
+    if overlay:
+        values = overrides.deep_merge(values, overlay)
+    return overrides.merge(settings, values, path)
+
+
+def load_all(
+    declared: Sequence[System[Any]], directory: Path | None = None, overlays: Overlays | None = None
+) -> list[SystemSettings]:
+    """Every environment of every system, after checking the override directory has no stray files."""
+    directory = directory or config_dir()
+    reject_stray_files(
+        directory,
+        {item.name: item.environments for item in declared},
+        what="config file",
+        layout="config/<system>/<environment>.toml",
+    )
+    return [
+        load(item, env, directory, (overlays or {}).get((item.name, env)))
+        for item in declared
+        for env in item.environments
+    ]
+
+
+def stack_specs(
+    declared: Sequence[System[Any]],
+    bootstrap: StackLoader,
+    directory: Path | None = None,
+    overlays: Overlays | None = None,
+) -> list[StackSpec]:
+    """Every stack of every system: bootstrap stacks (of class ``bootstrap``) first, then each environment's."""
+    by_name = {item.name: item for item in declared}
+    specs: list[StackSpec] = []
+    loaded = load_all(declared, directory, overlays)
+    for settings in loaded:
+        try:
+            specs += by_name[settings.system].stacks(settings)
+        except ConfigError as error:
+            raise error.within(f"{settings.system}.{settings.environment}") from None
+    everything = bootstrap_specs(loaded, specs, bootstrap) + specs
+    check_unique(everything)
+    return everything

@@ -23,7 +23,7 @@ os.environ["LINK_PASSWORD_STORE"] = tempfile.mkdtemp(prefix="link-password-store
 
 from emulator.allowlist import stale as stale_entries
 from emulator.server import Emulator
-from infra import app, config
+from infra import app, systems
 from infra.config.teardown import teardown_overlays
 from infra.registry import StackSpec
 from tests.support.terraform import base_environment, cli_config
@@ -37,7 +37,7 @@ pytest_plugins = ["tests.support.progress"]
 @functools.cache
 def stack_specs() -> tuple[StackSpec, ...]:
     """Every stack the app defines (for parametrizing)."""
-    return tuple(config.stack_specs())
+    return tuple(systems.stack_specs())
 
 
 def spec_of(stack_id: str) -> StackSpec:
@@ -137,7 +137,7 @@ def synth_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def teardown_synth_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The app with every deletion protection turned off through config, as for a teardown."""
     outdir = tmp_path_factory.mktemp("synth-teardown")
-    app.synth(outdir=str(outdir), overlays=teardown_overlays(config.load_all()))
+    app.synth(outdir=str(outdir), overlays=teardown_overlays(systems.load_all()))
     return outdir
 
 

@@ -10,9 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from infra import app, config
+from infra import app, systems
 from infra.config.model import StateBackendSettings
-from infra.registry import StackSpec, bootstrap_specs, check_unique, select, systems
+from infra.registry import StackSpec, bootstrap_specs, check_unique, select
+from infra.stacks import bootstrap_stack
+from infra.stacks.base import AwsStack
 from infra.validation import ConfigError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,16 +32,16 @@ def spec(stack_id: str, *, key: str | None = None, kind: str = "tenant") -> Stac
         environments=("prod",),
         regions=("us-east-1",),
         state=state,
-        factory="infra.stacks.base:AwsStack",
+        factory=lambda: AwsStack,
     )
 
 
 def test_every_system_is_registered_once_with_its_documented_environments() -> None:
-    assert list(systems()) == ["solobase", "luneo", "replaydash", "freeside", "link"]
+    assert [s.name for s in systems.SYSTEMS] == ["solobase", "luneo", "replaydash", "freeside", "link"]
 
 
 def test_every_stack_has_a_kind_regions_and_a_backend() -> None:
-    specs = config.stack_specs(NONE)
+    specs = systems.stack_specs(NONE)
     assert len({s.stack_id for s in specs}) == len(specs)
     for s in specs:
         assert s.regions and s.regions[0] == s.region
@@ -51,7 +53,7 @@ def test_every_stack_has_a_kind_regions_and_a_backend() -> None:
 
 
 def test_a_bucket_gets_one_bootstrap_stack_naming_every_environment() -> None:
-    specs = {s.stack_id: s for s in config.stack_specs(NONE)}
+    specs = {s.stack_id: s for s in systems.stack_specs(NONE)}
     assert specs["bootstrap-arrakis-tfstate-891376933289"].environments == ("production", "staging")
     assert specs["bootstrap-solobase-terraform-state"].environments == ("dev", "staging", "prod")
 
@@ -98,18 +100,18 @@ def test_dependencies_name_other_existing_stacks() -> None:
 
 
 def test_a_stack_in_a_bucket_no_system_bootstraps_is_refused() -> None:
-    settings = config.load("freeside", "production", NONE)
+    settings = systems.load("freeside", "production", NONE)
     stray = replace(spec("freeside-production-x", key="x.tfstate"))
     with pytest.raises(ConfigError, match="freeside-production-x state bucket must be one of the systems' buckets"):
-        bootstrap_specs([settings], [stray])
+        bootstrap_specs([settings], [stray], bootstrap_stack)
 
 
 def test_a_stack_sharing_a_bucket_must_share_its_lock_table() -> None:
-    settings = config.load("freeside", "production", NONE)
+    settings = systems.load("freeside", "production", NONE)
     other = replace(settings.state, key="production/other.tfstate", lock_table="other-locks")
     stray = replace(spec("freeside-production-x"), state=other)
     with pytest.raises(ConfigError, match="freeside-production-x state must be the same region, lock_table"):
-        bootstrap_specs([settings], [stray])
+        bootstrap_specs([settings], [stray], bootstrap_stack)
 
 
 def test_only_aws_only_stacks_deploy_on_the_emulator() -> None:
@@ -121,7 +123,7 @@ def test_only_aws_only_stacks_deploy_on_the_emulator() -> None:
 
 def test_listing_stacks_builds_none_and_loads_no_provider_library() -> None:
     code = (
-        "import sys; from infra import config; specs = config.stack_specs(); "
+        "import sys; from infra import systems; specs = systems.stack_specs(); "
         "print(len(specs), any(m.startswith('cdktf_cdktf_provider_aws.') for m in sys.modules), 'jsii' in sys.modules)"
     )
     completed = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)

@@ -67,16 +67,16 @@ def generated_registry(directory: Path, count: int, seed: int = 10) -> tuple[lis
     Returns the placed subdomains and the seconds placing them took (median of 5, in process).
     """
     sys.path.insert(0, str(ROOT))
-    from infra import config
-    from infra.config.solobase import SolobaseSettings
-    from infra.solobase import tenants
-    from infra.solobase.placement import Placement
-    from infra.solobase.tenants import TenantRegistry
+    from infra import systems
+    from infra.systems.solobase import tenants
+    from infra.systems.solobase.placement import Placement
+    from infra.systems.solobase.settings import SolobaseSettings
+    from infra.systems.solobase.tenants import TenantRegistry
 
     # The quota AWS raises on request: 500 instances reserve more than the default 1000.
     (directory / "config" / "solobase").mkdir(parents=True, exist_ok=True)
     (directory / "config" / "solobase" / "prod.toml").write_text("[tenancy]\naccount_concurrency_limit = 10000\n")
-    settings = config.load("solobase", "prod", directory / "config")
+    settings = systems.load("solobase", "prod", directory / "config")
     assert isinstance(settings, SolobaseSettings)
 
     def place() -> Placement:

@@ -6,7 +6,7 @@ An operator destroys a protected environment by turning its protections off in
 writing files: :func:`teardown_overlays` gives, per environment, the override
 table turning off every boolean setting named ``deletion_protection`` or
 ``enable_*deletion_protection`` that is on or left to its construct's default
-(which may be on); ``infra.config.load`` merges it over the user's own file.
+(which may be on); ``infra.registry.load`` merges it over the user's own file.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from infra.config.model import SystemSettings
 _PROTECTION = re.compile(r"^(enable_)?(\w+_)?deletion_protection$")
 
 Overlays = dict[tuple[str, str], dict[str, Any]]
-"""Override tables by (system, environment), merged over the config files' (see infra.config.load)."""
+"""Override tables by (system, environment), merged over the config files' (see infra.registry.load)."""
 
 
 def protection_overrides(settings: object) -> dict[str, Any]:

@@ -9,7 +9,7 @@ Two input variables per stack:
   only when its version changes, so a new version is what rotates a password.
 
 Their values come from the environment (``TF_VAR_role_passwords``, ...; see
-infra.link.passwords). cdktf 0.21's TerraformVariable has no ``ephemeral``, so
+infra.systems.link.passwords). cdktf 0.21's TerraformVariable has no ``ephemeral``, so
 it is set by override.
 """
 

@@ -2,31 +2,19 @@
 
 from __future__ import annotations
 
-import os
 import re
-from pathlib import Path
 
 from constructs import Construct
 
-from infra.config import REPOSITORY_ROOT
 from infra.config.mapping import to_props
 from infra.config.model import StateBackendSettings
 from infra.constructs.outputs import output
 from infra.constructs.private_bucket import PrivateBucket, PrivateBucketProps
 from infra.constructs.state_store import TerraformStateStore, TerraformStateStoreProps
 from infra.naming import pascal
+from infra.paths import local_state_dir
 from infra.registry import StackSpec
 from infra.stacks.base import AwsStack, local_backend
-
-LOCAL_STATE_DIR_ENV = "INFRA_LOCAL_STATE_DIR"
-
-
-def local_state_dir() -> Path:
-    """Where bootstrap stacks keep their local state: the repository root unless overridden.
-
-    ``make emulator`` points it elsewhere so emulator runs never touch real bootstrap state.
-    """
-    return Path(os.environ.get(LOCAL_STATE_DIR_ENV) or REPOSITORY_ROOT)
 
 
 class StateBootstrapStack(AwsStack):

@@ -30,7 +30,7 @@ from typing import TextIO
 from emulator.accounts import DEFAULT_ACCOUNT
 from emulator.dns_validator import DnsValidator
 from emulator.server import Emulator
-from infra import app, config
+from infra import app, systems
 from infra.config.teardown import teardown_overlays
 from infra.registry import StackSpec
 from infra.terraform import Processes, clean_environment, cli_config
@@ -162,7 +162,7 @@ def _summary(results: dict[str, Result], session: Session, out: TextIO) -> int:
 
 
 def up(options: Options, session: Session, out: TextIO) -> int:
-    specs = config.stack_specs()
+    specs = systems.stack_specs()
     selection = choose(specs, systems=options.systems, envs=options.envs, stacks=options.stacks)
     by_id = {spec.stack_id: spec for spec in specs}
     ids = selection.ids
@@ -297,7 +297,7 @@ def down(options: Options, session: Session, out: TextIO, *, keep_emulator: bool
             print("nothing is up", file=out)
         return 0
     record, emulator = running
-    specs = config.stack_specs()
+    specs = systems.stack_specs()
     by_id = {spec.stack_id: spec for spec in specs}
     targets = _down_targets(options, session, by_id)
     layout = session.layout
@@ -308,7 +308,7 @@ def down(options: Options, session: Session, out: TextIO, *, keep_emulator: bool
             app.synth(
                 outdir=str(layout.teardown_synth),
                 requested=",".join(targets),
-                overlays=teardown_overlays(config.load_all()),
+                overlays=teardown_overlays(systems.load_all()),
             )
         order, needs = schedule.reverse(targets, {t: requirements(by_id[t]) for t in targets})
         progress = Progress(out, order)
@@ -391,7 +391,7 @@ def status(session: Session, out: TextIO) -> int:
                 print("  ".join([*(row[i].ljust(widths[i]) for i in range(len(widths))), row[-1]]).rstrip(), file=out)
         else:
             print("no stack is up", file=out)
-    for spec in config.stack_specs():
+    for spec in systems.stack_specs():
         reason = not_on_emulator(spec)
         if reason:
             print(f"not deployed: {spec.stack_id}: {reason}", file=out)

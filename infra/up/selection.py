@@ -1,6 +1,6 @@
 """Which stacks ``make up`` deploys, in what order, and which it cannot.
 
-Everything comes from the registry (``infra.config.stack_specs()``), never
+Everything comes from the registry (``infra.systems.stack_specs()``), never
 from system names, so a new system is picked up without a change here:
 
 - ``SYSTEMS``, ``ENVS`` and ``STACKS`` (comma-separated names or shell

@@ -33,9 +33,8 @@ from typing import Any
 from emulator.accounts import DEFAULT_ACCOUNT, access_key_for
 from emulator.launcher import client_environment
 from emulator.server import Emulator
-from infra.config import REPOSITORY_ROOT
+from infra.paths import LOCAL_STATE_DIR_ENV, REPOSITORY_ROOT
 from infra.registry import StackSpec, Upload
-from infra.stacks.bootstrap import LOCAL_STATE_DIR_ENV
 
 UP_DIR_ENV = "INFRA_UP_DIR"
 

@@ -6,16 +6,16 @@ from pathlib import Path
 
 import pytest
 
-from infra import config
-from infra.config.luneo import LuneoSettings
+from infra import systems
+from infra.systems.luneo.settings import LuneoSettings
 from infra.validation import ConfigError
 
 NONE = Path("/nonexistent")
 
 
 def test_luneo_regions_sizes_and_names() -> None:
-    prod = config.load("luneo", "prod", NONE)
-    staging = config.load("luneo", "staging", NONE)
+    prod = systems.load("luneo", "prod", NONE)
+    staging = systems.load("luneo", "staging", NONE)
     assert isinstance(prod, LuneoSettings) and isinstance(staging, LuneoSettings)
     assert (prod.primary.region, prod.secondary.region) == ("eu-west-1", "us-east-1")
     assert prod.state.key == "global/multi-region/terraform.tfstate"
@@ -49,7 +49,7 @@ def test_luneo_rejects_overlapping_regions(tmp_path: Path) -> None:
     with pytest.raises(
         ConfigError, match=r"luneo\.prod\.primary and secondary networks must be CIDR blocks that do not overlap"
     ):
-        config.load("luneo", "prod", tmp_path)
+        systems.load("luneo", "prod", tmp_path)
 
 
 @pytest.mark.parametrize(
@@ -65,5 +65,5 @@ def test_luneo_refuses_bad_settings(tmp_path: Path, environment: str, toml: str,
     (tmp_path / "luneo").mkdir()
     (tmp_path / "luneo" / f"{environment}.toml").write_text(toml)
     with pytest.raises(ConfigError) as raised:
-        config.load("luneo", environment, tmp_path)
+        systems.load("luneo", environment, tmp_path)
     assert message in str(raised.value)

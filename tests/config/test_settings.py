@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from infra import config
+from infra import systems
 from infra.app import chosen as app_chosen
 from infra.app import configure
-from infra.registry import select, systems
+from infra.registry import select
 from infra.validation import ConfigError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -34,13 +34,13 @@ def test_every_documented_environment_has_settings() -> None:
         "freeside": ("production", "staging"),
         "link": ("development", "staging", "production"),
     }
-    assert {name: config.environments(name) for name in systems()} == expected
-    loaded = config.load_all(Path("/nonexistent"))
+    assert {name: systems.environments(name) for name in (s.name for s in systems.SYSTEMS)} == expected
+    loaded = systems.load_all(Path("/nonexistent"))
     assert len(loaded) == 12
 
 
 def test_settings_are_frozen() -> None:
-    settings = config.load("freeside", "production", Path("/nonexistent"))
+    settings = systems.load("freeside", "production", Path("/nonexistent"))
     with pytest.raises(AttributeError):
         settings.region = "eu-west-1"  # type: ignore[misc]
 
@@ -69,17 +69,17 @@ def test_settings_are_frozen() -> None:
     ],
 )
 def test_state_backend_is_the_documented_one(system: str, state: tuple[str, str, str, str]) -> None:
-    environment = config.environments(system)[-1] if system != "freeside" else "production"
+    environment = systems.environments(system)[-1] if system != "freeside" else "production"
     if system == "replaydash":
         environment = "production"
-    loaded = config.load(system, environment, Path("/nonexistent")).state
+    loaded = systems.load(system, environment, Path("/nonexistent")).state
     assert (loaded.bucket, loaded.key, loaded.region, loaded.lock_table) == state
 
 
 def test_an_override_changes_one_field_and_keeps_the_rest(tmp_path: Path) -> None:
     write(tmp_path, "freeside", "staging", "[network]\nflow_log_retention_days = 90\n")
-    staging = config.load("freeside", "staging", tmp_path)
-    default = config.load("freeside", "staging", Path("/nonexistent"))
+    staging = systems.load("freeside", "staging", tmp_path)
+    default = systems.load("freeside", "staging", Path("/nonexistent"))
     assert staging.network.flow_log_retention_days == 90
     assert staging.network.cidr_block == default.network.cidr_block
 
@@ -224,7 +224,7 @@ def test_bad_override_names_field_allowed_values_and_given(
 ) -> None:
     write(tmp_path, system, environment, text)
     with pytest.raises(ConfigError) as raised:
-        configure(config.stack_specs(tmp_path))
+        configure(systems.stack_specs(tmp_path))
     assert message in str(raised.value)
     assert "\n" not in str(raised.value)
     assert "hunter2" not in str(raised.value) and "s3cret" not in str(raised.value)
@@ -262,7 +262,7 @@ def test_a_near_miss_config_file_name_is_an_error_naming_the_closest(
     (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
     (tmp_path / name).write_text("[network]\nflow_log_retention_days = 90\n")
     with pytest.raises(ConfigError) as raised:
-        config.stack_specs(tmp_path)
+        systems.stack_specs(tmp_path)
     assert str(raised.value).startswith(message)
     assert raised.value.suggestion == suggestion
     if suggestion:
@@ -274,14 +274,14 @@ def test_hidden_files_and_notes_in_the_config_directory_are_not_config(tmp_path:
     (tmp_path / "README.md").write_text("overrides per environment")
     (tmp_path / "freeside" / ".staging.toml.swp").write_text("editor state")
     (tmp_path / ".gitkeep").write_text("")
-    staging = next(s for s in config.load_all(tmp_path) if (s.system, s.environment) == ("freeside", "staging"))
+    staging = next(s for s in systems.load_all(tmp_path) if (s.system, s.environment) == ("freeside", "staging"))
     assert staging.network.flow_log_retention_days == 90
 
 
 def test_an_unknown_key_names_the_closest_known_one(tmp_path: Path) -> None:
     write(tmp_path, "freeside", "staging", "[network]\nflow_logs_retention_days = 90\n")
     with pytest.raises(ConfigError) as raised:
-        config.stack_specs(tmp_path)
+        systems.stack_specs(tmp_path)
     assert str(raised.value).startswith("freeside.staging.network must be a table with settings from ('cidr_block'")
     assert str(raised.value).endswith("got 'flow_logs_retention_days' (did you mean `flow_log_retention_days`?)")
 
@@ -289,7 +289,7 @@ def test_an_unknown_key_names_the_closest_known_one(tmp_path: Path) -> None:
 def test_an_unknown_key_far_from_every_known_one_gets_no_guess(tmp_path: Path) -> None:
     write(tmp_path, "freeside", "staging", "[network]\nzzz = 1\n")
     with pytest.raises(ConfigError) as raised:
-        config.stack_specs(tmp_path)
+        systems.stack_specs(tmp_path)
     assert raised.value.suggestion is None and "did you mean" not in str(raised.value)
 
 
@@ -308,14 +308,14 @@ def test_environments_sharing_a_bucket_must_agree_on_it(tmp_path: Path) -> None:
     write(tmp_path, "freeside", "staging", '[state]\nlock_table = "other-locks"\n')
     shared = r"freeside\.staging\.state must be the same region, lock_table and store as freeside\.production\.state"
     with pytest.raises(ConfigError, match=shared):
-        config.stack_specs(tmp_path)
+        systems.stack_specs(tmp_path)
 
 
 def test_unknown_stack_id_is_refused() -> None:
     with pytest.raises(
         ConfigError, match=r"INFRA_STACKS must be an id of a stack \(see make stacks\); got 'freeside-prod'"
     ):
-        select(config.stack_specs(Path("/nonexistent")), "freeside-prod")
+        select(systems.stack_specs(Path("/nonexistent")), "freeside-prod")
 
 
 def run_app(tmp_path: Path, config_dir: Path, stacks: str = "") -> subprocess.CompletedProcess[str]:

@@ -151,7 +151,7 @@ def test_managed_master_secrets_rotate_on_schedule_and_backups_copy_to_a_second_
         environments=("prod",),
         regions=("us-east-1", "us-west-2"),
         state=None,
-        factory="infra.stacks.base:AwsStack",
+        factory=lambda: AwsStack,
     )
     stack = AwsStack(CdktfTesting.app(), spec)
     backup = stack.region("backup", "us-west-2")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import json
 import re
 
-from infra.config.solobase import SolobaseSettings
-from infra.solobase.tenants import Tenant
+from infra.systems.solobase.settings import SolobaseSettings
+from infra.systems.solobase.tenants import Tenant
 from tests.support.deploy import DeployCycle, DeployResult
 from tests.support.terraform import Terraform
 

@@ -14,12 +14,12 @@ import jsonschema
 import pytest
 import yaml
 
-from infra import config
-from infra.config import REPOSITORY_ROOT
-from infra.link import files
-from infra.link.files import GENERATED_DIR, LinkSite
-from infra.link.passwords import new_credential
-from infra.stacks.link import LinkProps, LinkStack
+from infra import systems
+from infra.paths import REPOSITORY_ROOT
+from infra.systems.link import files
+from infra.systems.link.files import GENERATED_DIR, LinkSite
+from infra.systems.link.passwords import new_credential
+from infra.systems.link.stacks import LinkProps, LinkStack
 from infra.validation import ConfigError
 
 NONE = Path("/nonexistent")
@@ -32,7 +32,7 @@ POOLED_KEYS = ["PGBOUNCER_HOST", "PGBOUNCER_PORT", "PGBOUNCER_URL"]
 
 
 def props_of(environment: str) -> LinkProps:
-    spec = next(s for s in config.stack_specs(NONE) if s.stack_id == f"link-{environment}")
+    spec = next(s for s in systems.stack_specs(NONE) if s.stack_id == f"link-{environment}")
     return LinkStack.configure(spec)
 
 

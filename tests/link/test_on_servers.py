@@ -4,7 +4,7 @@ The stack is synthesized with settings pointing at a throwaway server on
 127.0.0.1 (TLS on, as ``enable_ssl`` asks), its objects are created by the
 provider double (tests/support/postgresql_provider_double.py: the provider
 binary cannot be installed here), passwords come from the deploy hook's
-store, and the files from ``python -m infra.link files``. Then each claim of
+store, and the files from ``python -m infra.systems.link files``. Then each claim of
 the document is tried for real. Debian's server ships ``uuid-ossp`` but not
 pgvector: ``vector`` is proven on PostgreSQL 18 in test_vector.py.
 """
@@ -24,7 +24,7 @@ from typing import Any
 import psycopg
 import pytest
 
-from infra.config import REPOSITORY_ROOT
+from infra.paths import REPOSITORY_ROOT
 from tests.support.link import LinkEnvironment, leaked
 from tests.support.postgresql_provider_double import Applied, PostgresqlProviderDouble
 from tests.support.servers import (

@@ -12,10 +12,16 @@ from pathlib import Path
 
 import pytest
 
-from infra import config
-from infra.config import REPOSITORY_ROOT
-from infra.link import __main__ as link_cli
-from infra.link.passwords import PASSWORD_LENGTH, PasswordStore, PasswordStoreError, terraform_environment, variables
+from infra import systems
+from infra.paths import REPOSITORY_ROOT
+from infra.systems.link import __main__ as link_cli
+from infra.systems.link import terraform_environment
+from infra.systems.link.passwords import (
+    PASSWORD_LENGTH,
+    PasswordStore,
+    PasswordStoreError,
+    variables,
+)
 from infra.validation import ConfigError
 
 ROLES = ("link_users_user", "link_chat_user")
@@ -80,7 +86,7 @@ def test_terraform_gets_both_maps_as_json(tmp_path: Path) -> None:
 
 
 def _link_spec(environment: str = "development"):  # type: ignore[no-untyped-def]
-    return next(s for s in config.stack_specs(Path("/nonexistent")) if s.stack_id == f"link-{environment}")
+    return next(s for s in systems.stack_specs(Path("/nonexistent")) if s.stack_id == f"link-{environment}")
 
 
 def test_the_deploy_hook_needs_the_admin_password_and_fills_the_store(
@@ -120,9 +126,9 @@ def filled_store(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _output(
     store: Path, environment: str, name: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> tuple[int, str, str]:
-    """``make link-output ENV=… NAME=…`` (it runs ``python -m infra.link output``), in this process."""
+    """``make link-output ENV=… NAME=…`` (it runs ``python -m infra.systems.link output``), in this process."""
     monkeypatch.setenv("LINK_PASSWORD_STORE", str(store))
-    code = link_cli.main(["infra.link", "output", environment, name])
+    code = link_cli.main(["infra.systems.link", "output", environment, name])
     captured = capsys.readouterr()
     return code, captured.out, captured.err
 

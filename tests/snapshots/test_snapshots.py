@@ -17,7 +17,7 @@ from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.json import JSONSnapshotExtension
 
 from infra import app
-from infra.config import REPOSITORY_ROOT
+from infra.paths import REPOSITORY_ROOT
 from tests.conftest import stack_ids, stack_specs
 
 # Solobase: one customer stack per runtime and one shard databases stack (issue 10); the platforms all.

@@ -1,1 +1,1 @@
-"""Solobase's product logic (infra/solobase/): the tenant registry, placement, the tenant commands."""
+"""Solobase's product logic (infra/systems/solobase/): the tenant registry, placement, the tenant commands."""

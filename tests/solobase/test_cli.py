@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from infra.solobase import cli, tenants
-from infra.solobase.tenants import TENANTS_DIR_ENV, Plan
+from infra.systems.solobase import cli, tenants
+from infra.systems.solobase.tenants import TENANTS_DIR_ENV, Plan
 
 ROOT = Path(__file__).resolve().parents[2]
 ACME = "a1b2c3d4-e5f6-4890-abcd-ef1234567890"
@@ -107,7 +107,7 @@ def test_the_module_runs_as_the_make_targets_call_it(directory: Path) -> None:
     env = {**os.environ, TENANTS_DIR_ENV: str(directory)}
     add = f"tenant-add --env dev --subdomain acme --plan hobby --instance-id {ACME}"
     completed = subprocess.run(
-        [sys.executable, "-m", "infra.solobase.cli", *shlex.split(add)],
+        [sys.executable, "-m", "infra.systems.solobase.cli", *shlex.split(add)],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -115,7 +115,7 @@ def test_the_module_runs_as_the_make_targets_call_it(directory: Path) -> None:
     )
     assert completed.returncode == 0, completed.stderr
     move = subprocess.run(
-        [sys.executable, "-m", "infra.solobase.cli", "tenant-move", "--env", "dev", "--subdomain", "acme"],
+        [sys.executable, "-m", "infra.systems.solobase.cli", "tenant-move", "--env", "dev", "--subdomain", "acme"],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -124,5 +124,6 @@ def test_the_module_runs_as_the_make_targets_call_it(directory: Path) -> None:
     assert move.returncode == 0 and "# 8. Drop it from the shared instance" in move.stdout
     makefile = (ROOT / "Makefile").read_text()
     assert (
-        "python -m infra.solobase.cli tenant-add" in makefile and "python -m infra.solobase.cli tenant-move" in makefile
+        "python -m infra.systems.solobase.cli tenant-add" in makefile
+        and "python -m infra.systems.solobase.cli tenant-move" in makefile
     )

@@ -6,8 +6,8 @@ from dataclasses import replace
 
 import pytest
 
-from infra.solobase.placement import Placement
-from infra.solobase.tenants import PlanSettings, PlansSettings, TenancySettings, Tenant, TenantRegistry
+from infra.systems.solobase.placement import Placement
+from infra.systems.solobase.tenants import PlanSettings, PlansSettings, TenancySettings, Tenant, TenantRegistry
 from infra.validation import ConfigError
 
 MAX_CONNECTIONS = 300

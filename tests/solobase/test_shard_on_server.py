@@ -25,10 +25,10 @@ from typing import Any
 import psycopg
 import pytest
 
-from infra import config
-from infra.config.solobase import SolobaseSettings
-from infra.solobase.cli import runbook
-from infra.solobase.tenants import Tenant
+from infra import systems
+from infra.systems.solobase.cli import runbook
+from infra.systems.solobase.settings import SolobaseSettings
+from infra.systems.solobase.tenants import Tenant
 from tests.conftest import load_stack, spec_of
 from tests.support.postgresql_provider_double import PostgresqlProviderDouble
 from tests.support.servers import PostgresServer, debian_postgres_bin
@@ -144,7 +144,7 @@ def _commands(text: str, program: str) -> list[str]:
 def test_the_move_runbook_dumps_from_the_shard_and_restores_on_the_dedicated_instance(
     shard: Shard, tmp_path: Path
 ) -> None:
-    settings = config.load("solobase", "dev")
+    settings = systems.load("solobase", "dev")
     assert isinstance(settings, SolobaseSettings)
     tenant = shard.tenants["acme"]
     with shard.connect_as("acme") as connection:

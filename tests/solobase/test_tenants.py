@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from infra import app, config
-from infra.config.solobase import SolobaseSettings
-from infra.solobase import tenants
-from infra.solobase.tenants import TENANTS_DIR_ENV, Plan, Runtime, Tenant, TenantRegistry
+from infra import app, systems
+from infra.systems.solobase import tenants
+from infra.systems.solobase.settings import SolobaseSettings
+from infra.systems.solobase.tenants import TENANTS_DIR_ENV, Plan, Runtime, Tenant, TenantRegistry
 from infra.validation import ConfigError
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -46,8 +46,8 @@ def registry_dir(tmp_path: Path, dev: str = GOOD, **others: str) -> Path:
 
 
 def test_the_committed_registries_load_and_fit() -> None:
-    for environment in config.environments("solobase"):
-        settings = config.load("solobase", environment, Path("/nonexistent"))
+    for environment in systems.environments("solobase"):
+        settings = systems.load("solobase", environment, Path("/nonexistent"))
         assert isinstance(settings, SolobaseSettings)
         registry = tenants.load(environment)
         tenants.check(registry, settings.tenancy, settings.max_connections)
@@ -193,11 +193,11 @@ def test_near_miss_file_names_are_refused(name: str, message: str, tmp_path: Pat
     (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
     (tmp_path / name).write_text(GOOD)
     with pytest.raises(ConfigError, match=message):
-        tenants.reject_stray_files(tmp_path, config.environments("solobase"))
+        tenants.reject_stray_files(tmp_path, systems.environments("solobase"))
 
 
 def test_a_shard_over_its_database_cap_is_refused(tmp_path: Path) -> None:
-    settings = config.load("solobase", "dev", Path("/nonexistent"))
+    settings = systems.load("solobase", "dev", Path("/nonexistent"))
     assert isinstance(settings, SolobaseSettings)
     crowded = TenantRegistry(
         "dev",

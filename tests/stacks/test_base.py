@@ -24,7 +24,7 @@ SPEC = StackSpec(
     environments=("prod",),
     regions=("us-east-1",),
     state=STATE,
-    factory="infra.stacks.base:ExternalProviderStack",
+    factory=lambda: ExternalProviderStack,
     providers=("postgresql",),
 )
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,11 +12,11 @@ from typing import Any
 
 import pytest
 
-from infra import app, config
-from infra.config import REPOSITORY_ROOT
-from infra.config.link import LinkSettings, PgBouncerSettings
+from infra import app, systems
 from infra.config.model import SystemSettings
-from infra.stacks.link import LinkStack
+from infra.paths import REPOSITORY_ROOT
+from infra.systems.link.settings import LinkSettings, PgBouncerSettings
+from infra.systems.link.stacks import LinkStack
 from infra.validation import ConfigError
 from tests.conftest import spec_of
 from tests.support.stack import SynthesizedStack
@@ -54,11 +53,7 @@ def _ref(resource_type: str, logical_id: str) -> str:
 def test_the_spec_is_a_databases_stack_on_the_postgresql_provider_alone() -> None:
     for environment in ENVIRONMENTS:
         spec = spec_of(f"link-{environment}")
-        assert (spec.kind, spec.providers, spec.factory) == (
-            "databases",
-            ("postgresql",),
-            "infra.stacks.link:LinkStack",
-        )
+        assert (spec.kind, spec.providers, spec.stack_class()) == ("databases", ("postgresql",), LinkStack)
         assert spec.backend == f"s3://link-terraform-state/{environment}/terraform.tfstate"
         assert not spec.deploys_on_emulator
 
@@ -230,7 +225,7 @@ def test_a_bad_setting_exits_2_with_one_line_and_writes_nothing(tmp_path: Path) 
 
 
 def test_every_documented_setting() -> None:
-    settings = config.load("link", "production", Path("/nonexistent"))
+    settings = systems.load("link", "production", Path("/nonexistent"))
     documented = {
         "database_connection_limit": 100,
         "user_connection_limit": 50,
@@ -299,9 +294,3 @@ def test_every_link_setting_reaches_the_props() -> None:
     for name, change in changed:
         variant = dataclasses.replace(spec, settings=dataclasses.replace(settings, **change))
         assert LinkStack.configure(variant) != baseline, f"{name} does not reach the props"
-
-
-def test_link_settings_are_data_that_import_no_construct() -> None:
-    text = (REPOSITORY_ROOT / "infra" / "config" / "link.py").read_text()
-    imports = re.findall(r"^\s*(?:from|import) ([\w.]+)", text, flags=re.MULTILINE)
-    assert imports and not [i for i in imports if i.startswith(("infra.constructs", "infra.stacks", "cdktf"))]

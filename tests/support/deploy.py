@@ -30,8 +30,8 @@ from emulator.allowlist import EmulatorDrift, allowed
 from emulator.dns_validator import DnsValidator
 from emulator.launcher import DEFAULT_ACCOUNT
 from emulator.server import Emulator
+from infra.paths import LOCAL_STATE_DIR_ENV
 from infra.registry import StackSpec
-from infra.stacks.bootstrap import LOCAL_STATE_DIR_ENV
 from infra.up import uploads
 from infra.up.stacks import empty_bucket
 from tests.support.cli import CdktfCli

@@ -2,8 +2,8 @@
 
 Everything goes through the product's own paths: settings from a config
 override file, ``app.synth`` for the stack, the deploy hook
-(``infra.link.passwords.terraform_environment``) for the store and the
-``TF_VAR_*`` values, and ``python -m infra.link files`` for the files. Every
+(``infra.systems.link.terraform_environment``) for the store and the
+``TF_VAR_*`` values, and ``python -m infra.systems.link files`` for the files. Every
 command output is kept in ``outputs`` so the tests can prove no password
 reached one.
 """
@@ -20,9 +20,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from infra import app, config
-from infra.link.passwords import Credential, PasswordStore, terraform_environment
-from infra.stacks.link import LinkProps, LinkStack
+from infra import app, systems
+from infra.systems.link import terraform_environment
+from infra.systems.link.passwords import Credential, PasswordStore
+from infra.systems.link.stacks import LinkProps, LinkStack
 from tests.support.servers import PostgresServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -94,13 +95,13 @@ class LinkEnvironment:
         return stack
 
     def props(self) -> LinkProps:
-        spec = next(s for s in config.stack_specs(self.config_dir) if s.stack_id == STACK_ID)
+        spec = next(s for s in systems.stack_specs(self.config_dir) if s.stack_id == STACK_ID)
         return LinkStack.configure(spec)
 
     def deploy_variables(self) -> dict[str, str]:
         """What ``make deploy`` adds to Terraform's environment (the store is made on first use)."""
         with self.active():
-            spec = next(s for s in config.stack_specs() if s.stack_id == STACK_ID)
+            spec = next(s for s in systems.stack_specs() if s.stack_id == STACK_ID)
             return terraform_environment(spec)
 
     def variable_values(self) -> dict[str, dict[str, str]]:
@@ -130,7 +131,7 @@ class LinkEnvironment:
         return completed
 
     def render_files(self) -> Path:
-        self.run([sys.executable, "-m", "infra.link", "files", ENVIRONMENT, str(self.files_dir)])
+        self.run([sys.executable, "-m", "infra.systems.link", "files", ENVIRONMENT, str(self.files_dir)])
         return self.files_dir
 
     def dotenv(self, service: str) -> dict[str, str]:

@@ -7,15 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from infra import config
+from infra import systems
 from infra.config.model import StateBackendSettings
 from infra.registry import StackSpec
+from infra.stacks.base import AwsStack
 from infra.up.schedule import reverse, run
 from infra.up.selection import choose, not_on_emulator, requirements
 from infra.validation import ConfigError
 from tests.up.test_schedule import Recorder
 
-SPECS = config.stack_specs(Path("/nonexistent"))
+SPECS = systems.stack_specs(Path("/nonexistent"))
 STATE = StateBackendSettings(bucket="demo-state", key="prod/x.tfstate", region="us-east-1", lock_table="demo-locks")
 
 
@@ -27,7 +28,7 @@ def spec(stack_id: str, **changes: object) -> StackSpec:
         environments=("prod",),
         regions=("us-east-1",),
         state=dataclasses.replace(STATE, key=f"prod/{stack_id}.tfstate"),
-        factory="infra.stacks.base:AwsStack",
+        factory=lambda: AwsStack,
     )
     return dataclasses.replace(base, **changes)  # type: ignore[arg-type]
 

@@ -33,11 +33,10 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from infra import validation
+from infra import paths, validation
 from infra.validation import ConfigError
 
 TENANTS_DIR_ENV = "INFRA_TENANTS_DIR"
-REPOSITORY_ROOT = Path(__file__).resolve().parents[2]
 SYSTEM = "solobase"
 
 _UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
@@ -278,7 +277,7 @@ class TenantRegistry:
 
 def tenants_dir() -> Path:
     """Where registries live: ``tenants/`` at the repository root, or ``$INFRA_TENANTS_DIR``."""
-    return Path(os.environ.get(TENANTS_DIR_ENV) or REPOSITORY_ROOT / "tenants")
+    return Path(os.environ.get(TENANTS_DIR_ENV) or paths.REPOSITORY_ROOT / "tenants")
 
 
 def registry_path(environment: str, directory: Path | None = None) -> Path:
@@ -287,14 +286,13 @@ def registry_path(environment: str, directory: Path | None = None) -> Path:
 
 def reject_stray_files(directory: Path, environments: tuple[str, ...]) -> None:
     """Only ``solobase/<environment>.toml`` belongs here: a misspelt file would silently hold no tenants."""
-    if not directory.is_dir():
-        return
-    for path in sorted(p for p in directory.rglob("*") if p.is_file()):
-        relative = path.relative_to(directory)
-        if len(relative.parts) != 2 or relative.parts[0] != SYSTEM or path.suffix != ".toml":
-            raise RegistryError(f"tenant registry {relative}", f"{SYSTEM}/<environment>.toml", str(relative))
-        if path.stem not in environments:
-            raise RegistryError(f"tenant registry {relative}", f"an environment from {environments!r}", path.stem)
+    paths.reject_stray_files(
+        directory,
+        {SYSTEM: environments},
+        what="tenant registry",
+        layout=f"{SYSTEM}/<environment>.toml",
+        error=RegistryError,
+    )
 
 
 def _entry_label(index: int, raw: Mapping[str, Any]) -> str:

@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from constructs import Construct
 
-from infra.config.freeside import FreesideSettings
 from infra.config.mapping import to_props
 from infra.constructs.container_platform import ContainerPlatform, ContainerPlatformProps
 from infra.constructs.fargate_service import FargateServiceProps
@@ -15,6 +14,7 @@ from infra.constructs.outputs import output
 from infra.registry import StackSpec
 from infra.stacks.base import AwsStack
 from infra.stacks.props import platform_props, settings_path
+from infra.systems.freeside.settings import FreesideSettings
 
 # The document's secrets: (construct id, name under arrakis-<env>/, description).
 SECRETS = (

@@ -23,7 +23,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 
-from infra.solobase.tenants import (
+from infra.systems.solobase.tenants import (
     FIRST_TENANT_PRIORITY,
     MAX_LISTENER_PRIORITY,
     Plan,

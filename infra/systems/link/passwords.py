@@ -24,17 +24,12 @@ import os
 import secrets
 import stat
 import string
-import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from infra.config import REPOSITORY_ROOT
-from infra.validation import ConfigError, OperatorError
-
-if TYPE_CHECKING:
-    from infra.registry import StackSpec
+from infra.paths import REPOSITORY_ROOT
+from infra.validation import OperatorError
 
 STORE_ENV = "LINK_PASSWORD_STORE"
 PASSWORD_LENGTH = 32
@@ -148,25 +143,3 @@ def variables(credentials: Mapping[str, Credential]) -> dict[str, str]:
         "TF_VAR_role_passwords": json.dumps({role: c.password for role, c in credentials.items()}),
         "TF_VAR_role_password_versions": json.dumps({role: c.version for role, c in credentials.items()}),
     }
-
-
-def terraform_environment(spec: StackSpec) -> dict[str, str]:
-    """What ``make diff/deploy/destroy`` add for a Link stack: the role passwords, made on first use."""
-    from infra.stacks.link import LinkStack
-
-    props = LinkStack.configure(spec)
-    if not os.environ.get(ADMIN_PASSWORD_ENV):
-        raise ConfigError(
-            ADMIN_PASSWORD_ENV,
-            f"set to the password of {props.connection.username}, which the PostgreSQL provider connects as",
-            "unset",
-        )
-    store = PasswordStore(spec.system, spec.environments[0])
-    credentials, created = store.ensure(props.databases.login_roles)
-    if created:
-        print(
-            f"{spec.stack_id}: generated passwords for {', '.join(created)} in {store.path} "
-            "(the only copy: back it up)",
-            file=sys.stderr,
-        )
-    return variables(credentials)

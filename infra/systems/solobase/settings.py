@@ -51,7 +51,6 @@ Where it is silent (choices, each documented in the README):
 
 from __future__ import annotations
 
-import dataclasses
 from dataclasses import dataclass, field
 
 from infra import validation
@@ -68,15 +67,10 @@ from infra.config.sections import (
     SecretSettings,
     ServiceSettings,
 )
-from infra.registry import StackSpec, System, Upload, platform_stack
-from infra.solobase import tenants
-from infra.solobase.tenants import Plan, Runtime, TenancySettings, TenantRegistry
+from infra.systems.solobase.tenants import Plan, TenancySettings
 from infra.validation import ConfigError
 
 ENVIRONMENTS = ("dev", "staging", "prod")
-PLATFORM = "infra.stacks.solobase:SolobasePlatformStack"
-TENANT = "infra.stacks.solobase:SolobaseTenantStack"
-SHARD = "infra.stacks.solobase:SolobaseShardDatabasesStack"
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -207,9 +201,6 @@ class SolobaseSettings(ContainerPlatformSettings):
     def max_connections(self) -> int:
         return self.shared_database.max_connections or 0
 
-    def shard_identifier(self, shard: str) -> str:
-        return f"solobase-shared-{self.environment}-{shard}"
-
 
 def defaults(environment: str) -> SolobaseSettings:
     prod = environment == "prod"
@@ -331,83 +322,3 @@ def defaults(environment: str) -> SolobaseSettings:
         secrets=SecretSettings() if prod else SecretSettings(recovery_window_days=7),
         keys=KeySettings() if prod else KeySettings(deletion_window_days=7),
     )
-
-
-def registry(settings: SolobaseSettings) -> TenantRegistry:
-    """The environment's tenant registry, checked against its settings."""
-    directory = tenants.tenants_dir()
-    tenants.reject_stray_files(directory, ENVIRONMENTS)
-    found = tenants.load(settings.environment, directory)
-    tenants.check(found, settings.tenancy, settings.max_connections)
-    return found
-
-
-def shard_stack_id(settings: SolobaseSettings, shard: str) -> str:
-    return f"solobase-{settings.environment}-shard-{shard}-databases"
-
-
-def tenant_stack_id(settings: SolobaseSettings, subdomain: str) -> str:
-    return f"solobase-{settings.environment}-tenant-{subdomain}"
-
-
-def stacks(settings: SolobaseSettings) -> list[StackSpec]:
-    """The platform, a databases stack per shard, a stack per customer instance (see infra.stacks.solobase)."""
-    found = registry(settings)
-    env = settings.environment
-    if not settings.instances.enable_custom_domains:
-        for index, tenant in enumerate(found.tenants):
-            if tenant.runtime is Runtime.ECS:
-                raise tenants.RegistryError(
-                    f"{found.where} tenants[{index}] ({tenant.subdomain}).runtime",
-                    "lambda while instances.enable_custom_domains is false (ECS instances are reached by host name)",
-                    "ecs",
-                )
-    platform = platform_stack(settings, PLATFORM, regions=[settings.backup_region] if settings.backup_region else [])
-    binaries = settings.binaries
-    # The release: the package in the binaries bucket, which the bootstrap stack makes (or which exists).
-    bucket = () if binaries.create_bucket else (Upload(bucket=binaries.bucket_name, make_bucket=True),)
-    package = Upload(bucket=binaries.bucket_name, key=binaries.package_key)
-    platform = dataclasses.replace(platform, arguments={"shards": found.shards}, uploads=bucket)
-    specs = [platform]
-    for shard in found.shards:
-        specs.append(
-            StackSpec(
-                stack_id=shard_stack_id(settings, shard),
-                kind="databases",
-                system=settings.system,
-                environments=(env,),
-                regions=(settings.region,),
-                state=settings.state.with_key(f"{env}/shards/{shard}/terraform.tfstate"),
-                factory=SHARD,
-                settings=settings,
-                providers=("postgresql", "aws"),
-                account_id=settings.account_id,
-                arguments={"shard": shard, "tenants": found.on_shard(shard)},
-                depends_on=(platform.stack_id,),
-            )
-        )
-    for tenant in found.tenants:
-        # The instance looks the platform up; its shard's databases stack makes its database, role and secret,
-        # which it uses at run time only (it names the secret, looking nothing up).
-        shard_needs = (shard_stack_id(settings, tenant.shard),) if tenant.shard else ()
-        specs.append(
-            StackSpec(
-                stack_id=tenant_stack_id(settings, tenant.subdomain),
-                kind="tenant",
-                system=settings.system,
-                environments=(env,),
-                regions=(settings.region,),
-                state=settings.state.with_key(f"{env}/tenants/{tenant.instance_id}/terraform.tfstate"),
-                factory=TENANT,
-                settings=settings,
-                account_id=settings.account_id,
-                arguments={"tenant": tenant},
-                depends_on=(platform.stack_id,),
-                run_time_needs=shard_needs,
-                uploads=(package,) if tenant.runtime is Runtime.LAMBDA else (),
-            )
-        )
-    return specs
-
-
-SYSTEM = System(name="solobase", environments=ENVIRONMENTS, defaults=defaults, stacks=stacks)

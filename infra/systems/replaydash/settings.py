@@ -43,7 +43,6 @@ from infra.config.sections import (
     ServiceSettings,
     TransitionSettings,
 )
-from infra.registry import StackSpec, System, platform_stack
 
 ENVIRONMENTS = ("staging", "production")
 
@@ -125,10 +124,3 @@ def defaults(environment: str) -> ReplayDashSettings:
         ),
         secrets=SecretSettings() if production else SecretSettings(recovery_window_days=7),
     )
-
-
-def stacks(settings: ReplayDashSettings) -> list[StackSpec]:
-    return [platform_stack(settings, "infra.stacks.replaydash:ReplayDashStack")]
-
-
-SYSTEM = System(name="replaydash", environments=ENVIRONMENTS, defaults=defaults, stacks=stacks)

@@ -30,10 +30,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from infra import validation
-from infra.config import REPOSITORY_ROOT
 from infra.constructs.postgres_databases import PostgresDatabasesProps
 from infra.constructs.postgresql_connection import PostgresConnectionProps, host_name
-from infra.link.passwords import Credential
+from infra.paths import REPOSITORY_ROOT
+from infra.systems.link.passwords import Credential
 from infra.validation import ConfigError
 
 GENERATED_DIR = REPOSITORY_ROOT / "generated"

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from constructs import Construct
 
 from infra.config.mapping import to_props
-from infra.config.replaydash import ReplayDashSettings
 from infra.constructs.aws_context import account_id
 from infra.constructs.container_platform import ContainerPlatform, ContainerPlatformProps
 from infra.constructs.dashboard import ServiceDashboard
@@ -19,6 +18,7 @@ from infra.constructs.ssm_parameters import SsmParameters
 from infra.registry import StackSpec
 from infra.stacks.base import AwsStack
 from infra.stacks.props import platform_props, settings_path
+from infra.systems.replaydash.settings import ReplayDashSettings
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -6,16 +6,16 @@ from dataclasses import dataclass
 
 from constructs import Construct
 
-from infra.config.link import LinkSettings
 from infra.config.mapping import fields_to_props, to_props
 from infra.constructs.login_role import LoginRoleProps
 from infra.constructs.outputs import output
 from infra.constructs.postgres_databases import PostgresDatabases, PostgresDatabasesProps
 from infra.constructs.postgresql_connection import PostgresConnectionProps, postgresql_provider
 from infra.constructs.service_database import ServiceDatabaseProps
-from infra.link.files import BackupProps, LinkFilesProps, PgBouncerProps
 from infra.registry import StackSpec
 from infra.stacks.base import ExternalProviderStack
+from infra.systems.link.files import BackupProps, LinkFilesProps, PgBouncerProps
+from infra.systems.link.settings import LinkSettings
 from infra.validation import ConfigError
 
 

@@ -1,4 +1,4 @@
-"""Tenant commands: ``python -m infra.solobase.cli tenant-add|tenant-move ...`` (``make tenant-add|tenant-move``).
+"""Tenant commands: ``python -m infra.systems.solobase.cli tenant-add|tenant-move ...`` (``make tenant-*``).
 
 tenant-add places a new customer instance (see placement) and writes it into
 the environment's registry, then says what to deploy. tenant-move prints the
@@ -14,20 +14,17 @@ import argparse
 import sys
 from dataclasses import replace
 
-from infra import config
-from infra.config.solobase import ENVIRONMENTS, SolobaseSettings, shard_stack_id, tenant_stack_id
-from infra.solobase import tenants
-from infra.solobase.placement import Placement
-from infra.solobase.tenants import Plan, Runtime, Tenant, TenantRegistry
+from infra import registry
+from infra.systems.solobase import SYSTEM, tenants
+from infra.systems.solobase.contracts import Names
+from infra.systems.solobase.placement import Placement
+from infra.systems.solobase.settings import ENVIRONMENTS, SolobaseSettings
+from infra.systems.solobase.tenants import Plan, Runtime, Tenant, TenantRegistry
 from infra.validation import ConfigError
 
 
 def _settings(environment: str) -> SolobaseSettings:
-    config.load_all()
-    settings = config.load("solobase", environment)
-    if not isinstance(settings, SolobaseSettings):  # narrows the type; the registry makes it so
-        raise TypeError("solobase settings")
-    return settings
+    return registry.load(SYSTEM, environment)
 
 
 def _registry(settings: SolobaseSettings) -> TenantRegistry:
@@ -42,6 +39,7 @@ def tenant_add(environment: str, subdomain: str, plan: str, runtime: str, instan
     placed = placement.add(subdomain=subdomain, plan=plan, runtime=runtime, instance_id=instance_id)
     path = tenants.save(placement.registry)
     tenant = placed.tenant
+    names = Names(environment)
     print(f"added {tenant.subdomain} ({tenant.instance_id}, {tenant.plan}, {tenant.runtime}) to {path}")
     steps = []
     if tenant.shard is None:
@@ -50,16 +48,16 @@ def tenant_add(environment: str, subdomain: str, plan: str, runtime: str, instan
         use = tenants.usage(placement.registry, settings.tenancy.plans)[tenant.shard]
         budget = settings.tenancy.connection_budget(settings.max_connections)
         print(
-            f"  shard {tenant.shard} ({settings.shard_identifier(tenant.shard)}): {use.databases}/"
+            f"  shard {tenant.shard} ({names.shard_identifier(tenant.shard)}): {use.databases}/"
             f"{settings.tenancy.max_databases_per_shard} databases, {use.connections}/{budget} connections"
         )
         if placed.opened_shard:
             print(f"  opened shard {placed.opened_shard}: every existing shard was full")
-            steps.append(f"make deploy STACK=solobase-{environment}")
-        steps.append(f"make deploy STACK={shard_stack_id(settings, tenant.shard)}")
+            steps.append(f"make deploy STACK={names.platform_stack_id}")
+        steps.append(f"make deploy STACK={names.shard_stack_id(tenant.shard)}")
     if tenant.listener_priority is not None:
         print(f"  ALB host rule priority {tenant.listener_priority}")
-    steps.append(f"make deploy STACK={tenant_stack_id(settings, tenant.subdomain)}")
+    steps.append(f"make deploy STACK={names.tenant_stack_id(tenant.subdomain)}")
     print("commit the registry, then deploy in this order:")
     for step in steps:
         print(f"  {step}")
@@ -68,18 +66,17 @@ def tenant_add(environment: str, subdomain: str, plan: str, runtime: str, instan
 
 def runbook(settings: SolobaseSettings, tenant: Tenant) -> str:
     """The exact commands that move ``tenant`` from its shard to a dedicated RDS instance."""
-    from infra.stacks.solobase import database_secret_name, dedicated_identifier
-
     env = settings.environment
+    names = Names(env)
     region = settings.region
-    shard = settings.shard_identifier(tenant.shard or "")
-    dedicated = dedicated_identifier(env, tenant)
-    stack = tenant_stack_id(settings, tenant.subdomain)
-    shard_stack = shard_stack_id(settings, tenant.shard or "")
+    shard = names.shard_identifier(tenant.shard or "")
+    dedicated = names.dedicated_identifier(tenant)
+    stack = names.tenant_stack_id(tenant.subdomain)
+    shard_stack = names.shard_stack_id(tenant.shard or "")
     dump = f"{tenant.database_name}.dump"
     admin_db = settings.instances.dedicated_database.database_name or "solobase"
     admin_user = settings.instances.dedicated_database.master_username or "solobase_admin"
-    secret = database_secret_name(env, tenant.instance_id)
+    secret = names.database_secret(tenant.instance_id)
     if Runtime(tenant.runtime) is Runtime.LAMBDA:
         freeze = (
             f"aws lambda put-function-concurrency --region {region} --function-name {tenant.function_name} "
@@ -87,7 +84,7 @@ def runbook(settings: SolobaseSettings, tenant: Tenant) -> str:
         )
     else:
         freeze = (
-            f"aws ecs update-service --region {region} --cluster solobase-{env}-cluster "
+            f"aws ecs update-service --region {region} --cluster {names.cluster} "
             f"--service {tenant.function_name} --desired-count 0"
         )
     return f"""\
@@ -162,7 +159,7 @@ def tenant_move(environment: str, subdomain: str, write_registry: bool) -> int:
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="python -m infra.solobase.cli", description=__doc__.splitlines()[0] if __doc__ else ""
+        prog="python -m infra.systems.solobase.cli", description=__doc__.splitlines()[0] if __doc__ else ""
     )
     commands = parser.add_subparsers(dest="command", required=True)
     add = commands.add_parser("tenant-add", help="place a new customer instance and write it into the registry")

@@ -1,10 +1,10 @@
 """Operator commands for Link environments (the Makefile's ``link-*`` targets).
 
-    python -m infra.link files ENV [OUT]     render the document's files (default generated/link/ENV)
-    python -m infra.link output ENV NAME     print service_passwords or monitoring_user as JSON
-    python -m infra.link rotate ENV ROLE     new password for ROLE; the next deploy sets it
+    python -m infra.systems.link files ENV [OUT]     render the document's files (default generated/link/ENV)
+    python -m infra.systems.link output ENV NAME     print service_passwords or monitoring_user as JSON
+    python -m infra.systems.link rotate ENV ROLE     new password for ROLE; the next deploy sets it
 
-Each reads the environment's settings and the password store (infra.link.passwords).
+Each reads the environment's settings and the password store (infra.systems.link.passwords).
 """
 
 from __future__ import annotations
@@ -13,21 +13,20 @@ import json
 import sys
 from pathlib import Path
 
-from infra import config
-from infra.link import files
-from infra.link.passwords import PasswordStore
-from infra.stacks.link import LinkProps, LinkStack
+from infra import registry
+from infra.systems.link import SYSTEM, files, stack_specs
+from infra.systems.link.passwords import PasswordStore
+from infra.systems.link.stacks import LinkProps, LinkStack
 from infra.validation import ConfigError, OperatorError
 
 OUTPUTS = ("service_passwords", "monitoring_user")
-SYSTEM = "link"
 
 
 def _environment(environment: str) -> tuple[LinkProps, PasswordStore]:
-    spec = next((s for s in config.stack_specs() if s.stack_id == f"{SYSTEM}-{environment}"), None)
-    if spec is None:
-        raise ConfigError("ENV", f"one of {config.environments(SYSTEM)!r}", environment)
-    return LinkStack.configure(spec), PasswordStore(SYSTEM, environment)
+    if environment not in SYSTEM.environments:
+        raise ConfigError("ENV", f"one of {SYSTEM.environments!r}", environment)
+    (spec,) = stack_specs(registry.load(SYSTEM, environment))
+    return LinkStack.configure(spec), PasswordStore(SYSTEM.name, environment)
 
 
 def site(environment: str, props: LinkProps, store: PasswordStore) -> files.LinkSite:
@@ -44,7 +43,7 @@ def site(environment: str, props: LinkProps, store: PasswordStore) -> files.Link
 
 def render_files(environment: str, out: Path | None) -> int:
     props, store = _environment(environment)
-    target = out or files.GENERATED_DIR / SYSTEM / environment
+    target = out or files.GENERATED_DIR / SYSTEM.name / environment
     generated = files.render(site(environment, props, store))
     files.write(generated, target)
     secret = sum(1 for item in generated if item.holds_credentials)
@@ -77,7 +76,7 @@ def rotate(environment: str, role: str) -> int:
     credential = store.rotate(role)
     print(
         f"new password for {role} (version {credential.version}) in {store.path}: "
-        f"make deploy STACK={SYSTEM}-{environment}, then make link-files ENV={environment}"
+        f"make deploy STACK={SYSTEM.name}-{environment}, then make link-files ENV={environment}"
     )
     return 0
 

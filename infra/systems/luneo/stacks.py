@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from constructs import Construct
 
-from infra.config.luneo import LuneoSettings
 from infra.config.mapping import to_props
 from infra.constructs.aurora_postgres_cluster import AuroraPostgresCluster, AuroraPostgresProps
 from infra.constructs.aws_context import RegionScope
@@ -29,6 +28,7 @@ from infra.naming import pascal
 from infra.registry import StackSpec
 from infra.stacks.base import AwsStack
 from infra.stacks.props import network_props
+from infra.systems.luneo.settings import LuneoSettings
 from infra.validation import ConfigError
 
 SECRETS_KEY_DESCRIPTION = "KMS key for application secrets"

@@ -30,7 +30,6 @@ from cdktf_cdktf_provider_aws.route53_record import Route53Record, Route53Record
 from constructs import Construct
 
 from infra.config.mapping import to_props
-from infra.config.solobase import SolobaseSettings
 from infra.constructs.audit_trail import AuditTrail, AuditTrailProps
 from infra.constructs.cdn_distribution import CdnDistribution, CdnDistributionProps, CdnOrigin
 from infra.constructs.container_platform import ContainerPlatform, ContainerPlatformProps
@@ -54,37 +53,21 @@ from infra.constructs.secret import Secret, SecretByName, SecretProps, version_f
 from infra.constructs.security_group import ANY_IPV4
 from infra.constructs.service_database import ServiceDatabase, ServiceDatabaseProps
 from infra.registry import StackSpec
-from infra.solobase.tenants import Plan, PlansSettings, Runtime, Tenant
 from infra.stacks.base import AwsStack, ExternalProviderStack
 from infra.stacks.props import platform_props, settings_path
+from infra.systems.solobase.contracts import Names
+from infra.systems.solobase.settings import SolobaseSettings
+from infra.systems.solobase.tenants import Plan, PlansSettings, Runtime, Tenant
 
 MANAGEMENT_PRIORITY = 1
 """The management host rule goes first on the shared listener (customers' rules start at 100)."""
-
-
-def _prefix(settings: SolobaseSettings) -> str:
-    return f"solobase-{settings.environment}"
-
-
-def database_secret_name(environment: str, instance_id: str) -> str:
-    """The secret of an instance's database role on its shard (written by the shard's databases stack)."""
-    return f"solobase-{environment}/{instance_id}/database"
-
-
-def b2_secret_name(environment: str, instance_id: str) -> str:
-    """The secret operators fill with the instance's Backblaze B2 key id and app key."""
-    return f"solobase-{environment}/{instance_id}/b2"
-
-
-def dedicated_identifier(environment: str, tenant: Tenant) -> str:
-    return f"solobase-dedicated-{environment}-{tenant.id8}"
 
 
 @dataclass(frozen=True, kw_only=True)
 class SolobasePlatformProps:
     """Everything an environment's platform stack builds."""
 
-    prefix: str
+    names: Names
     repository_name: str
     platform: ContainerPlatformProps
     topic_name: str
@@ -133,10 +116,10 @@ class SolobasePlatformStack(AwsStack):
     def configure(cls, spec: StackSpec) -> SolobasePlatformProps:
         settings = spec.settings_of(SolobaseSettings)
         path = settings_path(settings)
-        prefix = _prefix(settings)
+        names = Names(settings.environment)
         shards: tuple[str, ...] = spec.arguments["shards"]
         return SolobasePlatformProps(
-            prefix=prefix,
+            names=names,
             repository_name=settings.repository_name,
             platform=platform_props(
                 settings,
@@ -147,7 +130,7 @@ class SolobasePlatformStack(AwsStack):
             topic_name=settings.alert_topic_name,
             management=to_props(FargateServiceProps, settings.management, f"{path}.management"),
             management_host=str(settings.load_balancer.domain_name),
-            shards=tuple((shard, settings.shard_identifier(shard)) for shard in shards),
+            shards=tuple((shard, names.shard_identifier(shard)) for shard in shards),
             shard_database=to_props(PostgresInstanceProps, settings.shared_database, f"{path}.shared_database"),
             backup_region=settings.backup_region,
             instance_registry=to_props(ContainerRegistryProps, settings.registry, f"{path}.registry"),
@@ -160,7 +143,8 @@ class SolobasePlatformStack(AwsStack):
 
     def __init__(self, scope: Construct, spec: StackSpec, props: SolobasePlatformProps) -> None:
         super().__init__(scope, spec)
-        prefix = props.prefix
+        names = props.names
+        prefix = names.prefix
         platform = ContainerPlatform(
             self,
             "Platform",
@@ -217,12 +201,12 @@ class SolobasePlatformStack(AwsStack):
         )
 
         instance_registry = ContainerRegistry(
-            self, "InstanceRegistry", name=f"{prefix}-instance", props=props.instance_registry
+            self, "InstanceRegistry", name=names.instance_repository, props=props.instance_registry
         )
         instances_key = KmsKey(
             self,
             "InstancesKey",
-            alias=f"{prefix}-instances",
+            alias=names.instances_key_alias,
             description=f"Lambda environments of {prefix}'s customer instances",
             props=props.keys,
         )
@@ -268,8 +252,7 @@ class SolobasePlatformStack(AwsStack):
 class SolobaseTenantProps:
     """Everything one customer instance's stack builds."""
 
-    prefix: str
-    environment: str
+    names: Names
     tenant: Tenant
     host: str | None
     """``<subdomain>.<domain>``; None when custom domains are off (the distribution's own name serves)."""
@@ -327,8 +310,7 @@ class SolobaseTenantStack(AwsStack):
                 PostgresInstanceProps, instances.dedicated_database, f"{path}.instances.dedicated_database"
             )
         return SolobaseTenantProps(
-            prefix=_prefix(settings),
-            environment=settings.environment,
+            names=Names(settings.environment),
             tenant=tenant,
             host=f"{tenant.subdomain}.{instances.domain}" if instances.enable_custom_domains else None,
             management_host=str(settings.load_balancer.domain_name),
@@ -348,10 +330,10 @@ class SolobaseTenantStack(AwsStack):
     def __init__(self, scope: Construct, spec: StackSpec, props: SolobaseTenantProps) -> None:
         super().__init__(scope, spec, tags={"Tenant": props.tenant.instance_id})
         tenant = props.tenant
-        prefix = props.prefix
+        names = props.names
         name = tenant.function_name
-        network = NetworkLookup(self, "Network", name=prefix)
-        secrets_key = KmsKeyLookup(self, "SecretsKey", alias=f"{prefix}-secrets")
+        network = NetworkLookup(self, "Network", name=names.network)
+        secrets_key = KmsKeyLookup(self, "SecretsKey", alias=names.secrets_key_alias)
         topic = DataAwsSnsTopic(self, "AlertTopic", name=props.topic_name)
         monitoring = Monitoring(
             self, "Monitoring", name=name, kms_key=None, props=props.monitoring, existing_topic_arn=topic.arn
@@ -360,7 +342,7 @@ class SolobaseTenantStack(AwsStack):
         b2 = Secret(
             self,
             "B2Secret",
-            name=b2_secret_name(props.environment, tenant.instance_id),
+            name=names.b2_secret(tenant.instance_id),
             description=f"Backblaze B2 key_id and app_key of {tenant.subdomain}, filled by operators",
             kms_key=secrets_key,
             props=props.secrets,
@@ -369,10 +351,10 @@ class SolobaseTenantStack(AwsStack):
             database = PostgresInstance(
                 self,
                 "Database",
-                identifier=dedicated_identifier(props.environment, tenant),
+                identifier=names.dedicated_identifier(tenant),
                 vpc_id=network.vpc_id,
                 subnet_ids=network.database_subnet_ids,
-                storage_key=KmsKeyLookup(self, "DataKey", alias=f"{prefix}-data"),
+                storage_key=KmsKeyLookup(self, "DataKey", alias=names.data_key_alias),
                 secret_key=secrets_key,
                 props=props.dedicated_database,
             )
@@ -386,13 +368,11 @@ class SolobaseTenantStack(AwsStack):
                 props.dedicated_database.database_name,
             )
         else:
-            shard = DataAwsDbInstance(
-                self, "Shard", db_instance_identifier=f"solobase-shared-{props.environment}-{tenant.shard}"
-            )
+            shard = DataAwsDbInstance(self, "Shard", db_instance_identifier=names.shard_identifier(tenant.shard or ""))
             credentials = SecretByName(
                 self,
                 "DatabaseSecret",
-                name=database_secret_name(props.environment, tenant.instance_id),
+                name=names.database_secret(tenant.instance_id),
                 kms_key=secrets_key,
             )
             database_secret = credentials.name
@@ -437,7 +417,7 @@ class SolobaseTenantStack(AwsStack):
             code=props.code,
             props=props.function,
             environment=environment,
-            kms_key=KmsKeyLookup(self, "InstancesKey", alias=f"{props.prefix}-instances"),
+            kms_key=KmsKeyLookup(self, "InstancesKey", alias=props.names.instances_key_alias),
             network=network,
         )
         group = function.security_group
@@ -479,13 +459,13 @@ class SolobaseTenantStack(AwsStack):
         monitoring: Monitoring,
     ) -> None:
         tenant = props.tenant
-        prefix = props.prefix
+        names = props.names
         container = dataclasses.replace(props.container, environment={**props.container.environment, **environment})
         if container.container_port is None:
             raise ValueError("the ECS runtime needs instances.container.container_port")
         if props.host is None:  # the registry check refuses this first; this narrows the type
             raise ValueError(f"{tenant.subdomain}: the ECS runtime needs a custom domain")
-        load_balancer = LoadBalancerLookup(self, "LoadBalancer", name=f"{prefix}-alb", vpc_id=network.vpc_id)
+        load_balancer = LoadBalancerLookup(self, "LoadBalancer", name=names.load_balancer, vpc_id=network.vpc_id)
         target = ListenerTarget(
             self,
             "Target",
@@ -500,10 +480,10 @@ class SolobaseTenantStack(AwsStack):
             "Service",
             name=tenant.function_name,
             container_name="solobase",
-            cluster=EcsClusterLookup(self, "Cluster", name=f"{prefix}-cluster"),
+            cluster=EcsClusterLookup(self, "Cluster", name=names.cluster),
             vpc_id=network.vpc_id,
             subnet_ids=network.private_subnet_ids,
-            repository=ContainerRegistryLookup(self, "Registry", name=f"{prefix}-instance"),
+            repository=ContainerRegistryLookup(self, "Registry", name=names.instance_repository),
             log_group_name=f"/ecs/{tenant.function_name}",
             secrets={},
             props=container,
@@ -533,8 +513,7 @@ class SolobaseTenantStack(AwsStack):
 class SolobaseShardProps:
     """One shard's tenants and how their roles are limited."""
 
-    environment: str
-    prefix: str
+    names: Names
     identifier: str
     admin_database: str
     tenants: tuple[Tenant, ...]
@@ -563,10 +542,10 @@ class SolobaseShardDatabasesStack(ExternalProviderStack):
         settings = spec.settings_of(SolobaseSettings)
         shard: str = spec.arguments["shard"]
         path = settings_path(settings)
+        names = Names(settings.environment)
         return SolobaseShardProps(
-            environment=settings.environment,
-            prefix=_prefix(settings),
-            identifier=settings.shard_identifier(shard),
+            names=names,
+            identifier=names.shard_identifier(shard),
             admin_database=settings.shared_database.database_name or "postgres",
             tenants=tuple(spec.arguments["tenants"]),
             plans=settings.tenancy.plans,
@@ -579,7 +558,7 @@ class SolobaseShardDatabasesStack(ExternalProviderStack):
         shard = rds_postgresql_provider(
             self, "Postgresql", instance_identifier=props.identifier, database=props.admin_database
         )
-        secrets_key = KmsKeyLookup(self, "SecretsKey", alias=f"{props.prefix}-secrets")
+        secrets_key = KmsKeyLookup(self, "SecretsKey", alias=props.names.secrets_key_alias)
         for tenant in props.tenants:
             self._instance(props, tenant, shard, secrets_key)
         output(self, "shard_identifier", props.identifier, "The shared RDS instance these databases live on")
@@ -607,7 +586,7 @@ class SolobaseShardDatabasesStack(ExternalProviderStack):
         secret = Secret(
             scope,
             "Secret",
-            name=database_secret_name(props.environment, tenant.instance_id),
+            name=props.names.database_secret(tenant.instance_id),
             description=f"Database role of Solobase instance {tenant.subdomain}, written by Terraform",
             kms_key=key,
             props=props.secrets,

@@ -65,7 +65,6 @@ from infra.config.sections import (
     SecretSettings,
     TransitionSettings,
 )
-from infra.registry import StackSpec, System, platform_stack
 from infra.validation import ConfigError
 
 ENVIRONMENTS = ("staging", "prod")
@@ -257,11 +256,3 @@ def defaults(environment: str) -> LuneoSettings:
         secrets=SecretSettings() if prod else SecretSettings(recovery_window_days=7),
         monthly_cost_target_usd=800 if prod else 225,
     )
-
-
-def stacks(settings: LuneoSettings) -> list[StackSpec]:
-    """``luneo-<env>``: both regions in one stack (default provider eu-west-1, ``secondary`` us-east-1)."""
-    return [platform_stack(settings, "infra.stacks.luneo:LuneoStack", regions=settings.secondary_regions)]
-
-
-SYSTEM = System(name="luneo", environments=ENVIRONMENTS, defaults=defaults, stacks=stacks)

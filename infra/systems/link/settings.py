@@ -33,7 +33,6 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from infra.config.model import StateBackendSettings, SystemSettings
-from infra.registry import StackSpec, System
 
 ENVIRONMENTS = ("development", "staging", "production")
 
@@ -128,36 +127,3 @@ def defaults(environment: str) -> LinkSettings:
             upstream_host="postgres",
         ),
     )
-
-
-def stacks(settings: LinkSettings) -> list[StackSpec]:
-    """One stack per environment, holding the databases and roles (PostgreSQL provider only)."""
-    return [
-        StackSpec(
-            stack_id=f"{settings.system}-{settings.environment}",
-            kind="databases",
-            system=settings.system,
-            environments=(settings.environment,),
-            regions=(settings.state.region,),
-            state=settings.state,
-            factory="infra.stacks.link:LinkStack",
-            settings=settings,
-            providers=("postgresql",),
-        )
-    ]
-
-
-def terraform_environment(spec: StackSpec) -> dict[str, str]:
-    """The role passwords Terraform needs (``TF_VAR_*``), from the local store; made there on first use."""
-    from infra.link.passwords import terraform_environment as from_store
-
-    return from_store(spec)
-
-
-SYSTEM = System(
-    name="link",
-    environments=ENVIRONMENTS,
-    defaults=defaults,
-    stacks=stacks,
-    terraform_environment=terraform_environment,
-)

@@ -32,7 +32,6 @@ from infra.config.sections import (
     SecretSettings,
     ServiceSettings,
 )
-from infra.registry import StackSpec, System, platform_stack
 
 ENVIRONMENTS = ("production", "staging")
 
@@ -125,10 +124,3 @@ def defaults(environment: str) -> FreesideSettings:
         secrets=SecretSettings() if production else SecretSettings(recovery_window_days=7),
         keys=KeySettings() if production else KeySettings(deletion_window_days=7),
     )
-
-
-def stacks(settings: FreesideSettings) -> list[StackSpec]:
-    return [platform_stack(settings, "infra.stacks.freeside:FreesideStack")]
-
-
-SYSTEM = System(name="freeside", environments=ENVIRONMENTS, defaults=defaults, stacks=stacks)

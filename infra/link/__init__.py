@@ -1,1 +1,0 @@
-"""Link's operator side: the role password store and the files rendered from it after a deploy."""

@@ -1,1 +1,0 @@
-"""Solobase's product logic that is not infrastructure: the tenant registry, placement on shards, its commands."""

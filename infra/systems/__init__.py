@@ -1,0 +1,51 @@
+"""The systems, in the order of the source documents: the one place that lists them.
+
+Each system is a package of its own (``infra/systems/<name>/``) declaring a
+:class:`~infra.registry.System`: its settings and defaults, the stacks an
+environment yields, its stack classes and its own logic. Nothing below this
+module imports it, and no system imports another.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from infra import registry
+from infra.config.model import SystemSettings
+from infra.config.teardown import Overlays
+from infra.registry import StackSpec, System
+from infra.stacks import bootstrap_stack
+from infra.systems import freeside, link, luneo, replaydash, solobase
+from infra.validation import ConfigError
+
+SYSTEMS: tuple[System[Any], ...] = (solobase.SYSTEM, luneo.SYSTEM, replaydash.SYSTEM, freeside.SYSTEM, link.SYSTEM)
+
+
+def system(name: str) -> System[Any]:
+    """The system called ``name``."""
+    known = {item.name: item for item in SYSTEMS}
+    if name not in known:
+        raise ConfigError("system", f"one of {tuple(known)!r}", name)
+    return known[name]
+
+
+def environments(name: str) -> tuple[str, ...]:
+    """The environments the system's document names, in its order."""
+    return system(name).environments
+
+
+def load(name: str, environment: str, directory: Path | None = None) -> SystemSettings:
+    """One environment's validated settings (see infra.registry.load)."""
+    settings: SystemSettings = registry.load(system(name), environment, directory)
+    return settings
+
+
+def load_all(directory: Path | None = None, overlays: Overlays | None = None) -> list[SystemSettings]:
+    """Every environment of every system, the override directory checked for stray files first."""
+    return registry.load_all(SYSTEMS, directory, overlays)
+
+
+def stack_specs(directory: Path | None = None, overlays: Overlays | None = None) -> list[StackSpec]:
+    """Every stack of every system, validated, bootstrap stacks first (see infra.registry.stack_specs)."""
+    return registry.stack_specs(SYSTEMS, bootstrap_stack, directory, overlays)

@@ -1,0 +1,88 @@
+"""The names by which one Solobase stack finds another's resources: one owner, used by both sides.
+
+The platform stack names its network, cluster, load balancer, keys and
+shards with these; a customer instance's stack looks them up with the same;
+the shard's databases stack writes each instance's database secret under the
+name the instance reads. Stack ids live here too, so the registry's stack
+list, the operator commands and the stacks agree. Data only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from infra.systems.solobase.tenants import Tenant
+
+
+@dataclass(frozen=True)
+class Names:
+    """Every cross-stack name of one Solobase environment."""
+
+    environment: str
+
+    @property
+    def prefix(self) -> str:
+        """Every platform resource's name starts with it (``solobase-<env>``)."""
+        return f"solobase-{self.environment}"
+
+    # Stacks.
+    @property
+    def platform_stack_id(self) -> str:
+        return self.prefix
+
+    def shard_stack_id(self, shard: str) -> str:
+        return f"{self.prefix}-shard-{shard}-databases"
+
+    def tenant_stack_id(self, subdomain: str) -> str:
+        return f"{self.prefix}-tenant-{subdomain}"
+
+    # What the platform makes and the instances look up.
+    @property
+    def network(self) -> str:
+        """The platform's Network name (its VPC is tagged ``<network>-vpc``)."""
+        return self.prefix
+
+    @property
+    def cluster(self) -> str:
+        """The ECS cluster the ECS runtime's services join."""
+        return f"{self.prefix}-cluster"
+
+    @property
+    def load_balancer(self) -> str:
+        """The HTTPS ALB whose listener the ECS runtime's host rules join."""
+        return f"{self.prefix}-alb"
+
+    @property
+    def secrets_key_alias(self) -> str:
+        return f"{self.prefix}-secrets"
+
+    @property
+    def data_key_alias(self) -> str:
+        return f"{self.prefix}-data"
+
+    @property
+    def instances_key_alias(self) -> str:
+        """The key of the Lambda instances' environments."""
+        return f"{self.prefix}-instances"
+
+    @property
+    def instance_repository(self) -> str:
+        """The ECR repository of the ECS runtime's images."""
+        return f"{self.prefix}-instance"
+
+    def shard_identifier(self, shard: str) -> str:
+        """The shared RDS instance ``shard`` (``solobase-shared-<env>-NN``, the document's name)."""
+        return f"solobase-shared-{self.environment}-{shard}"
+
+    # What the shard's databases stack writes and the instance reads; what the instance stack makes.
+    def database_secret(self, instance_id: str) -> str:
+        """The secret of an instance's database role on its shard."""
+        return f"{self.prefix}/{instance_id}/database"
+
+    def b2_secret(self, instance_id: str) -> str:
+        """The secret operators fill with the instance's Backblaze B2 key id and app key."""
+        return f"{self.prefix}/{instance_id}/b2"
+
+    def dedicated_identifier(self, tenant: Tenant) -> str:
+        """A Business instance's own RDS instance."""
+        return f"solobase-dedicated-{self.environment}-{tenant.id8}"
