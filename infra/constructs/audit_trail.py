@@ -15,8 +15,11 @@ from constructs import Construct
 from infra import validation
 from infra.constructs.aws_context import account_id, partition, region_name
 from infra.constructs.iam import ServiceRole, Statement
-from infra.constructs.kms_key import KmsKey, KmsKeyProps
-from infra.constructs.private_bucket import PrivateBucket, PrivateBucketProps
+from infra.constructs.kms_key import KmsKey
+from infra.constructs.private_bucket import PrivateBucket
+from infra.props.audit_trail import AuditTrailProps
+from infra.props.kms_key import KmsKeyProps
+from infra.props.private_bucket import PrivateBucketProps
 from infra.validation import ConfigError
 
 
@@ -63,22 +66,6 @@ FINDINGS = (
         "API calls were refused as unauthorized",
     ),
 )
-
-
-@dataclass(frozen=True, kw_only=True)
-class AuditTrailProps:
-    """How long the trail's records are kept, and what it records."""
-
-    log_retention_days: int = 90
-    """The CloudWatch Logs copy the metric filters read (three months of searchable history)."""
-    object_expiration_days: int = 365
-    """Log files in the bucket are deleted after a year (the bucket is versioned: old versions go 90 days later)."""
-    include_global_service_events: bool = True
-    """IAM, STS and other global services' events: root use and IAM changes are among them."""
-
-    def __post_init__(self) -> None:
-        validation.log_retention("log_retention_days", self.log_retention_days)
-        validation.int_between("object_expiration_days", self.object_expiration_days, 1, 36500)
 
 
 class AuditTrail(Construct):

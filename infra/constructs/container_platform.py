@@ -11,40 +11,25 @@ which wires their access to the data tier and their alarms; secrets come from
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from constructs import Construct
 
-from infra.constructs.container_registry import ContainerRegistry, ContainerRegistryProps
-from infra.constructs.data_tier import DataTier, DataTierProps
-from infra.constructs.ecs_cluster import EcsClusterProps
-from infra.constructs.fargate_service import FargateService, FargateServiceProps
-from infra.constructs.kms_key import KmsKey, KmsKeyProps
-from infra.constructs.load_balancer import LoadBalancer, LoadBalancerProps, Route
-from infra.constructs.monitoring import Monitoring, MonitoringProps
-from infra.constructs.network import ExistingNetworkProps, NetworkProps, network_from
+from infra.constructs.container_registry import ContainerRegistry
+from infra.constructs.data_tier import DataTier
+from infra.constructs.fargate_service import FargateService
+from infra.constructs.kms_key import KmsKey
+from infra.constructs.load_balancer import LoadBalancer, Route
+from infra.constructs.monitoring import Monitoring
+from infra.constructs.network import network_from
 from infra.constructs.outputs import output
-from infra.constructs.postgres_instance import PostgresInstance, PostgresInstanceProps
-from infra.constructs.redis_replication_group import RedisProps, RedisReplicationGroup
-from infra.constructs.secret import ContainerSecretSource, Secret, SecretProps
-from infra.constructs.service_host import ServiceHost, ServiceHostProps
-
-
-@dataclass(frozen=True, kw_only=True)
-class ContainerPlatformProps:
-    """Settings of every part of the platform."""
-
-    network: NetworkProps | ExistingNetworkProps
-    """A VPC to create, or one made elsewhere."""
-    load_balancer: LoadBalancerProps
-    database: PostgresInstanceProps
-    cache: RedisProps | None = None
-    """None: no Redis."""
-    cluster: EcsClusterProps = field(default_factory=EcsClusterProps)
-    registry: ContainerRegistryProps = field(default_factory=ContainerRegistryProps)
-    secrets: SecretProps = field(default_factory=SecretProps)
-    keys: KmsKeyProps = field(default_factory=KmsKeyProps)
-    monitoring: MonitoringProps = field(default_factory=MonitoringProps)
+from infra.constructs.postgres_instance import PostgresInstance
+from infra.constructs.redis_replication_group import RedisReplicationGroup
+from infra.constructs.secret import ContainerSecretSource, Secret
+from infra.constructs.service_host import ServiceHost
+from infra.props.container_platform import ContainerPlatformProps
+from infra.props.data_tier import DataTierProps
+from infra.props.fargate_service import FargateServiceProps
+from infra.props.service_host import ServiceHostProps
 
 
 class ContainerPlatform(Construct):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 from typing import Protocol
 
 from cdktf import ITerraformDependable
@@ -28,24 +27,10 @@ from constructs import Construct
 from infra import validation
 from infra.constructs.aws_context import account_id
 from infra.constructs.iam import ServiceRole, Statement
+from infra.props.container_registry import ContainerRegistryProps
 from infra.validation import ConfigError
 
 _REPOSITORY_NAME = re.compile(r"^[a-z0-9]+([._/-][a-z0-9]+)*$")
-
-
-@dataclass(frozen=True, kw_only=True)
-class ContainerRegistryProps:
-    """How the repository treats images."""
-
-    keep_images: int = 10
-    """How many of the most recent images survive the lifecycle policy (rollback depth)."""
-    scan_on_push: bool = True
-    """Basic vulnerability scan of every pushed image."""
-    immutable_tags: bool = True
-    """A tag, once pushed, always names the same image; turn off only for moving tags such as ``latest``."""
-
-    def __post_init__(self) -> None:
-        validation.int_between("keep_images", self.keep_images, 1, 1000)
 
 
 class ContainerRegistry(Construct):

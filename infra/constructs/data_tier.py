@@ -2,26 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from constructs import Construct
 
 from infra.constructs.kms_key import KeyLike
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.network import NetworkLike
 from infra.constructs.outputs import output
-from infra.constructs.postgres_instance import PostgresInstance, PostgresInstanceProps
-from infra.constructs.redis_replication_group import RedisProps, RedisReplicationGroup
+from infra.constructs.postgres_instance import PostgresInstance
+from infra.constructs.redis_replication_group import RedisReplicationGroup
 from infra.constructs.security_group import SecurityGroup
-
-
-@dataclass(frozen=True, kw_only=True)
-class DataTierProps:
-    """What the tier holds."""
-
-    database: PostgresInstanceProps
-    cache: RedisProps | None = None
-    """None: no Redis."""
+from infra.props.data_tier import DataTierProps
 
 
 class DataTier(Construct):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Protocol
 
 from cdktf import ITerraformDependable
@@ -16,14 +15,7 @@ from cdktf_cdktf_provider_aws.ecs_cluster_capacity_providers import (
 from constructs import Construct
 
 from infra import validation
-
-
-@dataclass(frozen=True, kw_only=True)
-class EcsClusterProps:
-    """Cluster-wide settings."""
-
-    enable_container_insights: bool = True
-    """Per-task CPU, memory and network metrics in CloudWatch; the services' alarms read them."""
+from infra.props.ecs_cluster import EcsClusterProps
 
 
 class EcsCluster(Construct):

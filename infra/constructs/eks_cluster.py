@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
 from cdktf_cdktf_provider_aws.eks_access_entry import EksAccessEntry
@@ -28,51 +27,9 @@ from infra.constructs.aws_context import partition
 from infra.constructs.iam import ServiceRole, Statement
 from infra.constructs.kms_key import KeyLike
 from infra.constructs.outputs import output
-from infra.validation import ConfigError
+from infra.props.eks_cluster import EksClusterProps
 
-LOG_TYPES = ("api", "audit", "authenticator", "controllerManager", "scheduler")
-_VERSION = re.compile(r"^1\.(2[89]|3[0-9])$")
-_PRINCIPAL = re.compile(r"^arn:aws(-[a-z]+)*:iam::\d{12}:(role|user)/[\w+=,.@/-]{1,512}$")
 ADMIN_POLICY = "AmazonEKSClusterAdminPolicy"
-
-
-@dataclass(frozen=True, kw_only=True)
-class EksClusterProps:
-    """Version, API endpoint exposure, logs and administrators of a cluster."""
-
-    version: str = "1.33"
-    """Kubernetes minor version; upgrades are deliberate, one minor at a time."""
-    endpoint_public_access_cidrs: tuple[str, ...] = ()
-    """IPv4 ranges allowed to reach the public API endpoint; empty turns the public endpoint off
-    (the private endpoint is always on, so nodes and VPC clients never leave the VPC)."""
-    admin_principal_arns: tuple[str, ...] = ()
-    """IAM roles/users with cluster-admin (access entries). The creator gets no implicit admin:
-    list here the deploy role and the operators that manage workloads."""
-    log_types: tuple[str, ...] = LOG_TYPES
-    """Control-plane logs sent to CloudWatch: all of them, for audits and incident work."""
-    log_retention_days: int = 90
-    """Audit logs are kept a quarter: long enough for most investigations."""
-
-    def __post_init__(self) -> None:
-        if not _VERSION.match(str(self.version)):
-            raise ConfigError("version", "an EKS Kubernetes version such as '1.33'", self.version)
-        # /8 at the widest: "limited to" rules out 0.0.0.0/0.
-        validation.cidr_blocks(
-            "endpoint_public_access_cidrs", self.endpoint_public_access_cidrs, prefix_between=(8, 32)
-        )
-        validation.unique("endpoint_public_access_cidrs", self.endpoint_public_access_cidrs)
-        for index, arn in enumerate(self.admin_principal_arns):
-            if not _PRINCIPAL.match(arn):
-                raise ConfigError(
-                    f"admin_principal_arns[{index}]",
-                    "an IAM role or user ARN (arn:aws:iam::<account>:role/<name>)",
-                    arn,
-                )
-        validation.unique("admin_principal_arns", self.admin_principal_arns)
-        for log_type in self.log_types:
-            validation.one_of("log_types", log_type, LOG_TYPES)
-        validation.unique("log_types", self.log_types)
-        validation.log_retention("log_retention_days", self.log_retention_days)
 
 
 def _principal_id(arn: str) -> str:

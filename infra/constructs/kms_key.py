@@ -14,20 +14,8 @@ from constructs import Construct
 from infra import validation
 from infra.constructs.aws_context import account_id, partition, region_name
 from infra.constructs.iam import Statement, growing_policy_document
+from infra.props.kms_key import KmsKeyProps
 from infra.validation import ConfigError
-
-
-@dataclass(frozen=True, kw_only=True)
-class KmsKeyProps:
-    """Lifecycle of a key."""
-
-    deletion_window_days: int = 30
-    """The longest AWS allows: a key scheduled for deletion by mistake can be recovered for a month."""
-    enable_rotation: bool = True
-    """Yearly automatic rotation of the key material."""
-
-    def __post_init__(self) -> None:
-        validation.int_between("deletion_window_days", self.deletion_window_days, 7, 30)
 
 
 class KeyLike(Protocol):

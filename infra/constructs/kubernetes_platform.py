@@ -2,30 +2,19 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 from constructs import Construct
 
-from infra.constructs.eks_cluster import EksCluster, EksClusterProps
-from infra.constructs.eks_node_group import EksNodeGroup, EksNodeGroupProps
-from infra.constructs.kms_key import KmsKey, KmsKeyProps
-from infra.constructs.network import ExistingNetworkProps, NetworkProps, network_from
+from infra.constructs.eks_cluster import EksCluster
+from infra.constructs.eks_node_group import EksNodeGroup
+from infra.constructs.kms_key import KmsKey
+from infra.constructs.network import network_from
+from infra.props.kubernetes_platform import KubernetesPlatformProps
 
 # Where Kubernetes load balancer controllers put internet-facing and internal load balancers.
 SUBNET_ROLE_TAGS = {
     "public": {"kubernetes.io/role/elb": "1"},
     "private": {"kubernetes.io/role/internal-elb": "1"},
 }
-
-
-@dataclass(frozen=True, kw_only=True)
-class KubernetesPlatformProps:
-    """Every part of one region's platform."""
-
-    network: NetworkProps | ExistingNetworkProps
-    cluster: EksClusterProps = field(default_factory=EksClusterProps)
-    nodes: EksNodeGroupProps = field(default_factory=EksNodeGroupProps)
-    keys: KmsKeyProps = field(default_factory=KmsKeyProps)
 
 
 class KubernetesPlatform(Construct):

@@ -3,25 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from cdktf_cdktf_provider_postgresql.role import Role
 from constructs import Construct
 
-from infra import validation
-from infra.constructs.postgresql_connection import identifier
 from infra.constructs.role_passwords import WriteOnlyPassword
-
-
-@dataclass(frozen=True, kw_only=True)
-class LoginRoleProps:
-    """Limits of a login role."""
-
-    connection_limit: int = -1
-    """Connections the role may hold at once; -1 for no limit (PostgreSQL's default)."""
-
-    def __post_init__(self) -> None:
-        validation.int_between("connection_limit", self.connection_limit, -1, 100000)
+from infra.props.login_role import LoginRoleProps
+from infra.props.postgresql_connection import identifier
 
 
 class LoginRole(Construct):

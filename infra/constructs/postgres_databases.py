@@ -9,76 +9,17 @@ every service database (and read nothing in them).
 
 from __future__ import annotations
 
-import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from constructs import Construct
 
-from infra import validation
-from infra.constructs.login_role import LoginRole, LoginRoleProps
-from infra.constructs.postgresql_connection import identifier
+from infra.constructs.login_role import LoginRole
 from infra.constructs.role_passwords import RolePasswords
-from infra.constructs.service_database import ServiceDatabase, ServiceDatabaseProps, extension_names, pascal
-from infra.validation import ConfigError
+from infra.constructs.service_database import ServiceDatabase, pascal
+from infra.props.postgres_databases import PostgresDatabasesProps
 
-MONITORING = "monitoring"
-_SERVICE = re.compile(r"^[a-z][a-z0-9]{0,30}$")
 # pg_monitor: read every pg_stat_* view and monitoring function, nothing else.
 MONITORING_MEMBER_OF = ("pg_monitor",)
-
-
-@dataclass(frozen=True, kw_only=True)
-class PostgresDatabasesProps:
-    """The services, and the limits and extensions their databases and roles get."""
-
-    name_prefix: str
-    """Databases are ``<prefix>_<service>``, roles ``<prefix>_<service>_user``."""
-    services: tuple[str, ...]
-    database: ServiceDatabaseProps = field(default_factory=ServiceDatabaseProps)
-    """Every service database: connection limit, extensions in each."""
-    role: LoginRoleProps = field(default_factory=LoginRoleProps)
-    """Every login role (services and monitoring): connection limit."""
-    service_extensions: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
-    """Service -> extensions its database gets on top of ``database.extensions``."""
-    create_monitoring_role: bool = True
-    """A role for observability: ``pg_monitor`` and CONNECT on every service database."""
-
-    def __post_init__(self) -> None:
-        identifier("name_prefix", self.name_prefix)
-        if not self.services:
-            raise ConfigError("services", "at least one service", self.services)
-        for service in self.services:
-            if not isinstance(service, str) or not _SERVICE.match(service):
-                raise ConfigError("services", "service names of lower-case letters and digits", service)
-            if service == MONITORING:
-                raise ConfigError("services", f"names other than {MONITORING!r} (the monitoring role's)", service)
-            identifier("services", self.role_of(service))
-        validation.unique("services", self.services)
-        for service, extensions in self.service_extensions.items():
-            validation.one_of("service_extensions", service, self.services)
-            extension_names("service_extensions", extensions)
-
-    def database_of(self, service: str) -> str:
-        return f"{self.name_prefix}_{service}"
-
-    def role_of(self, service: str) -> str:
-        return f"{self.name_prefix}_{service}_user"
-
-    def extensions_of(self, service: str) -> tuple[str, ...]:
-        extra = self.service_extensions.get(service, ())
-        return (*self.database.extensions, *[e for e in extra if e not in self.database.extensions])
-
-    @property
-    def monitoring_role(self) -> str | None:
-        """The monitoring role's name, or None when there is none."""
-        return f"{self.name_prefix}_{MONITORING}_user" if self.create_monitoring_role else None
-
-    @property
-    def login_roles(self) -> tuple[str, ...]:
-        """Every role that gets a password: the services', then the monitoring role."""
-        monitoring = (self.monitoring_role,) if self.monitoring_role else ()
-        return (*(self.role_of(s) for s in self.services), *monitoring)
 
 
 class PostgresDatabases(Construct):

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
 from cdktf_cdktf_provider_aws.elasticache_replication_group import ElasticacheReplicationGroup
 from cdktf_cdktf_provider_aws.elasticache_subnet_group import ElasticacheSubnetGroup
 from constructs import Construct
@@ -13,49 +10,7 @@ from infra import validation
 from infra.constructs.kms_key import KeyLike
 from infra.constructs.private_data_store import PrivateDataStore
 from infra.constructs.secret import Secret, version_from
-from infra.validation import ConfigError
-
-_SIZES = ("micro", "small", "medium")
-_BIG = ("large", "xlarge", "2xlarge", "4xlarge")
-ALLOWED_NODE_TYPES = (
-    *(f"cache.t3.{s}" for s in _SIZES),
-    *(f"cache.t4g.{s}" for s in _SIZES),
-    *(f"cache.{family}.{s}" for family in ("m5", "m6g", "m7g", "r5", "r6g", "r7g") for s in _BIG),
-)
-_ENGINE_VERSION = re.compile(r"^[67]\.\d+$")
-
-
-@dataclass(frozen=True, kw_only=True)
-class RedisProps:
-    """Size and durability of the group."""
-
-    node_type: str
-    """One of ALLOWED_NODE_TYPES."""
-    engine_version: str = "7.1"
-    """Redis OSS major.minor supported by ElastiCache."""
-    num_cache_clusters: int = 1
-    """Primary plus read replicas."""
-    automatic_failover: bool = False
-    """Promote a replica when the primary fails; needs at least two nodes."""
-    multi_az: bool = False
-    """Keep the replica in another zone; needs automatic failover."""
-    port: int = 6379
-    snapshot_retention_days: int = 1
-    """Daily snapshots kept this long (0 turns them off): a cache can be rebuilt, a day of history is cheap."""
-    snapshot_window: str = "02:00-03:00"
-    maintenance_window: str = "sun:05:30-sun:06:30"
-
-    def __post_init__(self) -> None:
-        validation.one_of("node_type", self.node_type, ALLOWED_NODE_TYPES)
-        if not _ENGINE_VERSION.match(str(self.engine_version)):
-            raise ConfigError("engine_version", "a Redis version such as '7.1'", self.engine_version)
-        validation.int_between("num_cache_clusters", self.num_cache_clusters, 1, 6)
-        if self.automatic_failover and self.num_cache_clusters < 2:
-            raise ConfigError("automatic_failover", "false when num_cache_clusters is 1", self.automatic_failover)
-        if self.multi_az and not self.automatic_failover:
-            raise ConfigError("multi_az", "false unless automatic_failover is on", self.multi_az)
-        validation.int_between("port", self.port, 1024, 65535)
-        validation.int_between("snapshot_retention_days", self.snapshot_retention_days, 0, 35)
+from infra.props.redis_replication_group import RedisProps
 
 
 class RedisReplicationGroup(PrivateDataStore):

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from cdktf import TerraformVariable
 from constructs import Construct
 
-from infra.constructs.postgresql_connection import identifier
+from infra.props.postgresql_connection import identifier
 
 PASSWORDS_VARIABLE = "role_passwords"
 VERSIONS_VARIABLE = "role_password_versions"

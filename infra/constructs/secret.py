@@ -14,17 +14,7 @@ from infra import validation
 from infra.constructs.aws_context import account_id, partition, region_name
 from infra.constructs.iam import Statement
 from infra.constructs.kms_key import KeyLike
-
-
-@dataclass(frozen=True, kw_only=True)
-class SecretProps:
-    """Lifecycle of a secret."""
-
-    recovery_window_days: int = 30
-    """A deleted secret can be restored for this long (7 to 30 days) before it is gone."""
-
-    def __post_init__(self) -> None:
-        validation.int_between("recovery_window_days", self.recovery_window_days, 7, 30)
+from infra.props.secret import SecretProps
 
 
 def version_from(source: str) -> str:

@@ -3,46 +3,20 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from cdktf_cdktf_provider_postgresql.database import Database
 from cdktf_cdktf_provider_postgresql.extension import Extension
 from cdktf_cdktf_provider_postgresql.grant import Grant
 from constructs import Construct
 
-from infra import validation
 from infra.constructs.login_role import LoginRole
-from infra.constructs.postgresql_connection import identifier
-from infra.validation import ConfigError
-
-_EXTENSION = re.compile(r"^[a-z][a-z0-9_-]{0,62}$")
-
-
-def extension_names(field: str, values: tuple[str, ...]) -> None:
-    """Names ``CREATE EXTENSION`` takes, each once."""
-    for extension in values:
-        if not isinstance(extension, str) or not _EXTENSION.match(extension):
-            raise ConfigError(field, "extension names such as 'uuid-ossp' or 'vector'", extension)
-    validation.unique(field, values)
+from infra.props.postgresql_connection import identifier
+from infra.props.service_database import ServiceDatabaseProps
 
 
 def pascal(name: str) -> str:
     """``uuid-ossp`` -> ``UuidOssp``: construct ids from PostgreSQL names."""
     return "".join(part.capitalize() for part in re.split(r"[-_]", name) if part)
-
-
-@dataclass(frozen=True, kw_only=True)
-class ServiceDatabaseProps:
-    """Limits and extensions of a service's database."""
-
-    connection_limit: int = -1
-    """Connections the database accepts at once; -1 for no limit (PostgreSQL's default)."""
-    extensions: tuple[str, ...] = ()
-    """Created in the database's ``public`` schema; the server must ship them."""
-
-    def __post_init__(self) -> None:
-        validation.int_between("connection_limit", self.connection_limit, -1, 100000)
-        extension_names("extensions", self.extensions)
 
 
 class ServiceDatabase(Construct):

@@ -3,27 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 
 from constructs import Construct
 
 from infra.constructs.container_registry import ContainerRegistry
-from infra.constructs.ecs_cluster import EcsCluster, EcsClusterProps
-from infra.constructs.fargate_service import FargateService, FargateServiceProps
-from infra.constructs.load_balancer import ListenerTarget, LoadBalancer, LoadBalancerProps, Route
+from infra.constructs.ecs_cluster import EcsCluster
+from infra.constructs.fargate_service import FargateService
+from infra.constructs.load_balancer import ListenerTarget, LoadBalancer, Route
 from infra.constructs.network import NetworkLike
 from infra.constructs.outputs import output
 from infra.constructs.secret import ContainerSecretSource
+from infra.props.fargate_service import FargateServiceProps
+from infra.props.service_host import ServiceHostProps
 from infra.validation import ConfigError
-
-
-@dataclass(frozen=True, kw_only=True)
-class ServiceHostProps:
-    """The cluster, and the load balancer if anything is public."""
-
-    cluster: EcsClusterProps = field(default_factory=EcsClusterProps)
-    load_balancer: LoadBalancerProps | None = None
-    """None: no load balancer (only internal services, such as workers)."""
 
 
 class ServiceHost(Construct):

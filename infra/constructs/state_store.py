@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from cdktf_cdktf_provider_aws.dynamodb_table import (
     DynamodbTable,
     DynamodbTableAttribute,
@@ -14,19 +12,10 @@ from constructs import Construct
 
 from infra import validation
 from infra.constructs.outputs import output
-from infra.constructs.private_bucket import PrivateBucket, PrivateBucketProps
+from infra.constructs.private_bucket import PrivateBucket
 from infra.constructs.protection import deletion_guard
-
-
-@dataclass(frozen=True, kw_only=True)
-class TerraformStateStoreProps:
-    """Retention and protection of the state store."""
-
-    noncurrent_version_expiration_days: int = 90
-    """Old state versions stay restorable for 90 days (S3 versioning), then expire."""
-    enable_lock_table_deletion_protection: bool = True
-    """The lock table cannot be deleted, nor its destroy planned (protection.deletion_guard), until this is
-    turned off (see README, tearing down)."""
+from infra.props.private_bucket import PrivateBucketProps
+from infra.props.state_store import TerraformStateStoreProps
 
 
 class TerraformStateStore(Construct):

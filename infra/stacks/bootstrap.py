@@ -9,10 +9,12 @@ from constructs import Construct
 from infra.config.mapping import to_props
 from infra.config.model import StateBackendSettings
 from infra.constructs.outputs import output
-from infra.constructs.private_bucket import PrivateBucket, PrivateBucketProps
-from infra.constructs.state_store import TerraformStateStore, TerraformStateStoreProps
+from infra.constructs.private_bucket import PrivateBucket
+from infra.constructs.state_store import TerraformStateStore
 from infra.naming import pascal
 from infra.paths import local_state_dir
+from infra.props.private_bucket import PrivateBucketProps
+from infra.props.state_store import TerraformStateStoreProps
 from infra.registry import StackSpec
 from infra.stacks.base import AwsStack, local_backend
 

@@ -5,16 +5,16 @@ from __future__ import annotations
 from infra.config.mapping import to_props
 from infra.config.model import ContainerPlatformSettings
 from infra.config.sections import NetworkSettings
-from infra.constructs.container_platform import ContainerPlatformProps
-from infra.constructs.container_registry import ContainerRegistryProps
-from infra.constructs.ecs_cluster import EcsClusterProps
-from infra.constructs.kms_key import KmsKeyProps
-from infra.constructs.load_balancer import LoadBalancerProps
-from infra.constructs.monitoring import MonitoringProps
-from infra.constructs.network import ExistingNetworkProps, NetworkProps
-from infra.constructs.postgres_instance import PostgresInstanceProps
-from infra.constructs.redis_replication_group import RedisProps
-from infra.constructs.secret import SecretProps
+from infra.props.container_platform import ContainerPlatformProps
+from infra.props.container_registry import ContainerRegistryProps
+from infra.props.ecs_cluster import EcsClusterProps
+from infra.props.kms_key import KmsKeyProps
+from infra.props.load_balancer import LoadBalancerProps
+from infra.props.monitoring import MonitoringProps
+from infra.props.network import ExistingNetworkProps, NetworkProps
+from infra.props.postgres_instance import PostgresInstanceProps
+from infra.props.redis_replication_group import RedisProps
+from infra.props.secret import SecretProps
 
 
 def settings_path(settings: ContainerPlatformSettings) -> str:

@@ -11,26 +11,26 @@ import pytest
 from infra.config import mapping, sections
 from infra.config.mapping import MappingDrift, to_props
 from infra.config.sections import AutoscalingSettings, NetworkSettings, ServiceSettings
-from infra.constructs.audit_trail import AuditTrailProps
-from infra.constructs.aurora_postgres_cluster import AuroraPostgresProps
-from infra.constructs.cdn_distribution import CdnDistributionProps
-from infra.constructs.container_registry import ContainerRegistryProps
-from infra.constructs.dns_failover import FailoverRecordProps
-from infra.constructs.ecs_cluster import EcsClusterProps
-from infra.constructs.eks_cluster import EksClusterProps
-from infra.constructs.eks_node_group import EksNodeGroupProps
-from infra.constructs.fargate_service import FargateServiceProps
-from infra.constructs.kms_key import KmsKeyProps
-from infra.constructs.lambda_function import LambdaFunctionProps
-from infra.constructs.load_balancer import LoadBalancerProps
-from infra.constructs.monitoring import MonitoringProps
-from infra.constructs.network import ExistingNetworkProps, InterfaceEndpoint, NatGateways, NetworkProps
-from infra.constructs.postgres_instance import PostgresInstanceProps, ReadReplicaProps
-from infra.constructs.private_bucket import PrivateBucketProps, Transition
-from infra.constructs.redis_replication_group import RedisProps
-from infra.constructs.secret import SecretProps
-from infra.constructs.service_autoscaling import ServiceAutoscalingProps
-from infra.constructs.state_store import TerraformStateStoreProps
+from infra.props.audit_trail import AuditTrailProps
+from infra.props.aurora_postgres_cluster import AuroraPostgresProps
+from infra.props.cdn_distribution import CdnDistributionProps
+from infra.props.container_registry import ContainerRegistryProps
+from infra.props.dns_failover import FailoverRecordProps
+from infra.props.ecs_cluster import EcsClusterProps
+from infra.props.eks_cluster import EksClusterProps
+from infra.props.eks_node_group import EksNodeGroupProps
+from infra.props.fargate_service import FargateServiceProps
+from infra.props.kms_key import KmsKeyProps
+from infra.props.lambda_function import LambdaFunctionProps
+from infra.props.load_balancer import LoadBalancerProps
+from infra.props.monitoring import MonitoringProps
+from infra.props.network import ExistingNetworkProps, InterfaceEndpoint, NatGateways, NetworkProps
+from infra.props.postgres_instance import PostgresInstanceProps, ReadReplicaProps
+from infra.props.private_bucket import PrivateBucketProps, Transition
+from infra.props.redis_replication_group import RedisProps
+from infra.props.secret import SecretProps
+from infra.props.service_autoscaling import ServiceAutoscalingProps
+from infra.props.state_store import TerraformStateStoreProps
 from infra.validation import ConfigError
 
 # Each section and the props it maps onto; a section field its props lack must be mapped by hand.

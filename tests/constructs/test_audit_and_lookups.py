@@ -8,17 +8,22 @@ from typing import Any
 import pytest
 from cdktf import Testing as CdktfTesting
 
-from infra.constructs.audit_trail import FINDINGS, AuditTrail, AuditTrailProps
+from infra.constructs.audit_trail import FINDINGS, AuditTrail
 from infra.constructs.container_registry import ContainerRegistryLookup
 from infra.constructs.dashboard import ServiceDashboard
 from infra.constructs.ecs_cluster import EcsClusterLookup
-from infra.constructs.fargate_service import FargateService, FargateServiceProps
-from infra.constructs.kms_key import KmsKey, KmsKeyLookup, KmsKeyProps
+from infra.constructs.fargate_service import FargateService
+from infra.constructs.kms_key import KmsKey, KmsKeyLookup
 from infra.constructs.load_balancer import ListenerTarget, LoadBalancerLookup, Route
-from infra.constructs.monitoring import Monitoring, MonitoringProps
+from infra.constructs.monitoring import Monitoring
 from infra.constructs.network import NetworkLookup
-from infra.constructs.postgres_instance import PostgresInstance, PostgresInstanceProps
+from infra.constructs.postgres_instance import PostgresInstance
 from infra.constructs.secret import SecretByName
+from infra.props.audit_trail import AuditTrailProps
+from infra.props.fargate_service import FargateServiceProps
+from infra.props.kms_key import KmsKeyProps
+from infra.props.monitoring import MonitoringProps
+from infra.props.postgres_instance import PostgresInstanceProps
 from infra.registry import StackSpec
 from infra.stacks.base import AwsStack
 from infra.validation import ConfigError

@@ -17,12 +17,14 @@ from infra.constructs.cdn_distribution import (
     STATIC,
     CacheBehavior,
     CdnDistribution,
-    CdnDistributionProps,
     CdnOrigin,
 )
 from infra.constructs.kms_key import KmsKey
-from infra.constructs.lambda_function import FunctionCode, LambdaFunction, LambdaFunctionProps
-from infra.constructs.private_bucket import PrivateBucket, PrivateBucketProps
+from infra.constructs.lambda_function import FunctionCode, LambdaFunction
+from infra.constructs.private_bucket import PrivateBucket
+from infra.props.cdn_distribution import CdnDistributionProps
+from infra.props.lambda_function import LambdaFunctionProps
+from infra.props.private_bucket import PrivateBucketProps
 from infra.validation import ConfigError
 from tests.support.synth import eu_stack, only, policy, resource_names, resources, synth
 

@@ -7,14 +7,16 @@ import json
 import pytest
 from cdktf import TerraformOutput
 
-from infra.constructs.container_platform import ContainerPlatform, ContainerPlatformProps
+from infra.constructs.container_platform import ContainerPlatform
 from infra.constructs.dashboard import ServiceDashboard
-from infra.constructs.fargate_service import FargateServiceProps
-from infra.constructs.load_balancer import DEFAULT_ROUTE, LoadBalancerProps
-from infra.constructs.network import NetworkProps
-from infra.constructs.postgres_instance import PostgresInstanceProps
-from infra.constructs.redis_replication_group import RedisProps
+from infra.constructs.load_balancer import DEFAULT_ROUTE
 from infra.constructs.ssm_parameters import SsmParameters
+from infra.props.container_platform import ContainerPlatformProps
+from infra.props.fargate_service import FargateServiceProps
+from infra.props.load_balancer import LoadBalancerProps
+from infra.props.network import NetworkProps
+from infra.props.postgres_instance import PostgresInstanceProps
+from infra.props.redis_replication_group import RedisProps
 from infra.validation import ConfigError
 from tests.support.synth import only, synth
 

@@ -8,10 +8,13 @@ import json
 import pytest
 
 from infra.constructs.kms_key import KmsKey
-from infra.constructs.postgres_instance import MasterPassword, PostgresInstance, PostgresInstanceProps
-from infra.constructs.redis_replication_group import RedisProps, RedisReplicationGroup
-from infra.constructs.secret import Secret, SecretProps
+from infra.constructs.postgres_instance import PostgresInstance
+from infra.constructs.redis_replication_group import RedisReplicationGroup
+from infra.constructs.secret import Secret
 from infra.constructs.security_group import SecurityGroup
+from infra.props.postgres_instance import MasterPassword, PostgresInstanceProps
+from infra.props.redis_replication_group import RedisProps
+from infra.props.secret import SecretProps
 from infra.validation import ConfigError
 from tests.support.synth import only, resources, synth
 

@@ -6,10 +6,13 @@ from typing import Any
 
 import pytest
 
-from infra.constructs.dns_failover import FailoverRecord, FailoverRecordProps
-from infra.constructs.eks_cluster import EksCluster, EksClusterProps
-from infra.constructs.eks_node_group import EksNodeGroup, EksNodeGroupProps
+from infra.constructs.dns_failover import FailoverRecord
+from infra.constructs.eks_cluster import EksCluster
+from infra.constructs.eks_node_group import EksNodeGroup
 from infra.constructs.kms_key import KmsKey
+from infra.props.dns_failover import FailoverRecordProps
+from infra.props.eks_cluster import EksClusterProps
+from infra.props.eks_node_group import EksNodeGroupProps
 from infra.validation import ConfigError
 from tests.support.synth import only, policy, resources, synth
 

@@ -6,14 +6,18 @@ import json
 
 import pytest
 
-from infra.constructs.container_platform import ContainerPlatform, ContainerPlatformProps
+from infra.constructs.container_platform import ContainerPlatform
 from infra.constructs.kms_key import ExistingKmsKey
-from infra.constructs.load_balancer import LoadBalancerProps
-from infra.constructs.network import ExistingNetwork, ExistingNetworkProps
-from infra.constructs.postgres_instance import PostgresInstance, PostgresInstanceProps
-from infra.constructs.redis_replication_group import RedisProps
-from infra.constructs.secret import Secret, SecretProps
+from infra.constructs.network import ExistingNetwork
+from infra.constructs.postgres_instance import PostgresInstance
+from infra.constructs.secret import Secret
 from infra.constructs.security_group import SecurityGroup
+from infra.props.container_platform import ContainerPlatformProps
+from infra.props.load_balancer import LoadBalancerProps
+from infra.props.network import ExistingNetworkProps
+from infra.props.postgres_instance import PostgresInstanceProps
+from infra.props.redis_replication_group import RedisProps
+from infra.props.secret import SecretProps
 from infra.validation import ConfigError
 from tests.support.synth import only, synth
 

@@ -7,13 +7,18 @@ import json
 
 import pytest
 
-from infra.constructs.container_registry import ContainerRegistry, ContainerRegistryProps
-from infra.constructs.ecs_cluster import EcsCluster, EcsClusterProps
-from infra.constructs.fargate_service import FargateService, FargateServiceProps
+from infra.constructs.container_registry import ContainerRegistry
+from infra.constructs.ecs_cluster import EcsCluster
+from infra.constructs.fargate_service import FargateService
 from infra.constructs.kms_key import KmsKey
-from infra.constructs.load_balancer import LoadBalancer, LoadBalancerProps
-from infra.constructs.secret import Secret, SecretProps
-from infra.constructs.service_autoscaling import ServiceAutoscalingProps
+from infra.constructs.load_balancer import LoadBalancer
+from infra.constructs.secret import Secret
+from infra.props.container_registry import ContainerRegistryProps
+from infra.props.ecs_cluster import EcsClusterProps
+from infra.props.fargate_service import FargateServiceProps
+from infra.props.load_balancer import LoadBalancerProps
+from infra.props.secret import SecretProps
+from infra.props.service_autoscaling import ServiceAutoscalingProps
 from infra.validation import ConfigError
 from tests.support.synth import only, policy, resources, synth
 

@@ -6,8 +6,9 @@ import dataclasses
 
 import pytest
 
-from infra.constructs.load_balancer import ListenerReference, ListenerTarget, LoadBalancer, LoadBalancerProps, Route
+from infra.constructs.load_balancer import ListenerReference, ListenerTarget, LoadBalancer, Route
 from infra.constructs.security_group import SecurityGroup
+from infra.props.load_balancer import LoadBalancerProps
 from infra.validation import ConfigError
 from tests.support.synth import only, policy, resources, synth
 

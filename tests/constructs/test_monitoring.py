@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import pytest
 
-from infra.constructs.container_registry import ContainerRegistry, ContainerRegistryProps
-from infra.constructs.ecs_cluster import EcsCluster, EcsClusterProps
-from infra.constructs.fargate_service import FargateService, FargateServiceProps
+from infra.constructs.container_registry import ContainerRegistry
+from infra.constructs.ecs_cluster import EcsCluster
+from infra.constructs.fargate_service import FargateService
 from infra.constructs.kms_key import KmsKey
-from infra.constructs.load_balancer import LoadBalancer, LoadBalancerProps
-from infra.constructs.monitoring import Monitoring, MonitoringProps
-from infra.constructs.postgres_instance import PostgresInstance, PostgresInstanceProps
-from infra.constructs.redis_replication_group import RedisProps, RedisReplicationGroup
+from infra.constructs.load_balancer import LoadBalancer
+from infra.constructs.monitoring import Monitoring
+from infra.constructs.postgres_instance import PostgresInstance
+from infra.constructs.redis_replication_group import RedisReplicationGroup
+from infra.props.container_registry import ContainerRegistryProps
+from infra.props.ecs_cluster import EcsClusterProps
+from infra.props.fargate_service import FargateServiceProps
+from infra.props.load_balancer import LoadBalancerProps
+from infra.props.monitoring import MonitoringProps
+from infra.props.postgres_instance import PostgresInstanceProps
+from infra.props.redis_replication_group import RedisProps
 from infra.validation import ConfigError
 from tests.support.synth import only, resources, synth
 

@@ -9,18 +9,19 @@ from typing import Any
 import pytest
 from cdktf import Testing as CdktfTesting
 
-from infra.constructs.aurora_postgres_cluster import AuroraPostgresCluster, AuroraPostgresProps
-from infra.constructs.container_registry import ContainerRegistry, ContainerRegistryProps, RegistryReplication
+from infra.constructs.aurora_postgres_cluster import AuroraPostgresCluster
+from infra.constructs.container_registry import ContainerRegistry, RegistryReplication
 from infra.constructs.kms_key import KmsKey
-from infra.constructs.monitoring import Monitoring, MonitoringProps
-from infra.constructs.postgres_instance import (
-    MasterPassword,
-    PostgresInstance,
-    PostgresInstanceProps,
-    ReadReplicaProps,
-)
-from infra.constructs.private_bucket import PrivateBucket, PrivateBucketProps
-from infra.constructs.secret import Secret, SecretProps
+from infra.constructs.monitoring import Monitoring
+from infra.constructs.postgres_instance import PostgresInstance
+from infra.constructs.private_bucket import PrivateBucket
+from infra.constructs.secret import Secret
+from infra.props.aurora_postgres_cluster import AuroraPostgresProps
+from infra.props.container_registry import ContainerRegistryProps
+from infra.props.monitoring import MonitoringProps
+from infra.props.postgres_instance import MasterPassword, PostgresInstanceProps, ReadReplicaProps
+from infra.props.private_bucket import PrivateBucketProps
+from infra.props.secret import SecretProps
 from infra.stacks.base import AwsStack
 from infra.validation import ConfigError
 from tests.support.synth import eu_stack, policy, resources

@@ -6,7 +6,8 @@ import dataclasses
 
 import pytest
 
-from infra.constructs.network import InterfaceEndpoint, NatGateways, Network, NetworkProps
+from infra.constructs.network import Network
+from infra.props.network import InterfaceEndpoint, NatGateways, NetworkProps
 from infra.validation import ConfigError
 from tests.support.synth import only, policy, resource_names, resources, synth
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from constructs import Construct
 
-from infra.constructs.load_balancer import LoadBalancer, LoadBalancerProps
+from infra.constructs.load_balancer import LoadBalancer
 from infra.constructs.outputs import DuplicateOutputError, output
+from infra.props.load_balancer import LoadBalancerProps
 from infra.validation import ConfigError
 from tests.support.synth import synth
 

@@ -6,11 +6,15 @@ import json
 
 import pytest
 
-from infra.constructs.container_registry import ContainerRegistry, ContainerRegistryProps
-from infra.constructs.ecs_cluster import EcsCluster, EcsClusterProps
+from infra.constructs.container_registry import ContainerRegistry
+from infra.constructs.ecs_cluster import EcsCluster
 from infra.constructs.ephemeral_password import EphemeralPassword
-from infra.constructs.kms_key import KmsKey, KmsKeyProps
-from infra.constructs.secret import Secret, SecretProps
+from infra.constructs.kms_key import KmsKey
+from infra.constructs.secret import Secret
+from infra.props.container_registry import ContainerRegistryProps
+from infra.props.ecs_cluster import EcsClusterProps
+from infra.props.kms_key import KmsKeyProps
+from infra.props.secret import SecretProps
 from infra.validation import ConfigError
 from tests.support.synth import only, policy, synth
 
@@ -82,7 +86,8 @@ def test_secret_is_encrypted_and_written_only_through_write_only_arguments() -> 
 
 def test_services_wait_for_the_capacity_provider_association() -> None:
     """ECS refuses a strategy naming a provider the cluster lacks, and removing one a service uses."""
-    from infra.constructs.fargate_service import FargateService, FargateServiceProps
+    from infra.constructs.fargate_service import FargateService
+    from infra.props.fargate_service import FargateServiceProps
 
     def make(stack):
         cluster = EcsCluster(stack, "Cluster", name="demo", props=EcsClusterProps())

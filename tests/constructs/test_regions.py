@@ -7,12 +7,17 @@ from typing import Any
 
 from cdktf import Testing as CdktfTesting
 
-from infra.constructs.container_registry import ContainerRegistry, ContainerRegistryProps
-from infra.constructs.ecs_cluster import EcsCluster, EcsClusterProps
-from infra.constructs.fargate_service import FargateService, FargateServiceProps
+from infra.constructs.container_registry import ContainerRegistry
+from infra.constructs.ecs_cluster import EcsCluster
+from infra.constructs.fargate_service import FargateService
 from infra.constructs.kms_key import KmsKey
-from infra.constructs.network import InterfaceEndpoint, Network, NetworkProps
-from infra.constructs.postgres_instance import PostgresInstance, PostgresInstanceProps
+from infra.constructs.network import Network
+from infra.constructs.postgres_instance import PostgresInstance
+from infra.props.container_registry import ContainerRegistryProps
+from infra.props.ecs_cluster import EcsClusterProps
+from infra.props.fargate_service import FargateServiceProps
+from infra.props.network import InterfaceEndpoint, NetworkProps
+from infra.props.postgres_instance import PostgresInstanceProps
 from tests.support.synth import eu_stack, resources
 
 NETWORK = NetworkProps(

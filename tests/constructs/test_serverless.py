@@ -8,9 +8,11 @@ from typing import Any
 import pytest
 
 from infra.constructs.kms_key import KmsKey
-from infra.constructs.lambda_function import FunctionCode, LambdaFunction, LambdaFunctionProps
-from infra.constructs.monitoring import Monitoring, MonitoringProps
+from infra.constructs.lambda_function import FunctionCode, LambdaFunction
+from infra.constructs.monitoring import Monitoring
 from infra.constructs.network import NetworkLookup
+from infra.props.lambda_function import LambdaFunctionProps
+from infra.props.monitoring import MonitoringProps
 from infra.validation import ConfigError
 from tests.support.synth import only, resources, synth
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from infra.constructs.private_bucket import PrivateBucket, PrivateBucketProps, Transition
-from infra.constructs.state_store import TerraformStateStore, TerraformStateStoreProps
+from infra.constructs.private_bucket import PrivateBucket
+from infra.constructs.state_store import TerraformStateStore
+from infra.props.private_bucket import PrivateBucketProps, Transition
+from infra.props.state_store import TerraformStateStoreProps
 from infra.validation import ConfigError
 from tests.support.synth import only, policy, synth
 

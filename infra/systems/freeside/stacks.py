@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from constructs import Construct
 
 from infra.config.mapping import to_props
-from infra.constructs.container_platform import ContainerPlatform, ContainerPlatformProps
-from infra.constructs.fargate_service import FargateServiceProps
+from infra.constructs.container_platform import ContainerPlatform
 from infra.constructs.load_balancer import DEFAULT_ROUTE
 from infra.constructs.outputs import output
+from infra.props.container_platform import ContainerPlatformProps
+from infra.props.fargate_service import FargateServiceProps
 from infra.registry import StackSpec
 from infra.stacks.base import AwsStack
 from infra.stacks.props import platform_props, settings_path

@@ -30,9 +30,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from infra import validation
-from infra.constructs.postgres_databases import PostgresDatabasesProps
-from infra.constructs.postgresql_connection import PostgresConnectionProps, host_name
 from infra.paths import REPOSITORY_ROOT
+from infra.props.postgres_databases import PostgresDatabasesProps
+from infra.props.postgresql_connection import PostgresConnectionProps, host_name
 from infra.systems.link.passwords import Credential
 from infra.validation import ConfigError
 

@@ -7,11 +7,13 @@ from dataclasses import dataclass
 from constructs import Construct
 
 from infra.config.mapping import fields_to_props, to_props
-from infra.constructs.login_role import LoginRoleProps
 from infra.constructs.outputs import output
-from infra.constructs.postgres_databases import PostgresDatabases, PostgresDatabasesProps
-from infra.constructs.postgresql_connection import PostgresConnectionProps, postgresql_provider
-from infra.constructs.service_database import ServiceDatabaseProps
+from infra.constructs.postgres_databases import PostgresDatabases
+from infra.constructs.postgresql_connection import postgresql_provider
+from infra.props.login_role import LoginRoleProps
+from infra.props.postgres_databases import PostgresDatabasesProps
+from infra.props.postgresql_connection import PostgresConnectionProps
+from infra.props.service_database import ServiceDatabaseProps
 from infra.registry import StackSpec
 from infra.stacks.base import ExternalProviderStack
 from infra.systems.link.files import BackupProps, LinkFilesProps, PgBouncerProps

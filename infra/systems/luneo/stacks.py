@@ -8,23 +8,34 @@ from dataclasses import dataclass
 from constructs import Construct
 
 from infra.config.mapping import to_props
-from infra.constructs.aurora_postgres_cluster import AuroraPostgresCluster, AuroraPostgresProps
+from infra.constructs.aurora_postgres_cluster import AuroraPostgresCluster
 from infra.constructs.aws_context import RegionScope
-from infra.constructs.cdn_distribution import CdnDistribution, CdnDistributionProps, CdnOrigin
-from infra.constructs.container_registry import ContainerRegistry, ContainerRegistryProps, RegistryReplication
-from infra.constructs.dns_failover import FailoverRecord, FailoverRecordProps
-from infra.constructs.eks_cluster import EksClusterProps
-from infra.constructs.eks_node_group import EksNodeGroupProps
-from infra.constructs.kms_key import KmsKey, KmsKeyProps
-from infra.constructs.kubernetes_platform import KubernetesPlatform, KubernetesPlatformProps
-from infra.constructs.monitoring import Monitoring, MonitoringProps
+from infra.constructs.cdn_distribution import CdnDistribution, CdnOrigin
+from infra.constructs.container_registry import ContainerRegistry, RegistryReplication
+from infra.constructs.dns_failover import FailoverRecord
+from infra.constructs.kms_key import KmsKey
+from infra.constructs.kubernetes_platform import KubernetesPlatform
+from infra.constructs.monitoring import Monitoring
 from infra.constructs.outputs import output
-from infra.constructs.postgres_instance import MasterPassword, PostgresInstance, PostgresInstanceProps, ReadReplicaProps
-from infra.constructs.private_bucket import PrivateBucket, PrivateBucketProps
-from infra.constructs.redis_replication_group import RedisProps, RedisReplicationGroup
-from infra.constructs.secret import Secret, SecretProps
+from infra.constructs.postgres_instance import PostgresInstance
+from infra.constructs.private_bucket import PrivateBucket
+from infra.constructs.redis_replication_group import RedisReplicationGroup
+from infra.constructs.secret import Secret
 from infra.constructs.security_group import SecurityGroup
 from infra.naming import pascal
+from infra.props.aurora_postgres_cluster import AuroraPostgresProps
+from infra.props.cdn_distribution import CdnDistributionProps
+from infra.props.container_registry import ContainerRegistryProps
+from infra.props.dns_failover import FailoverRecordProps
+from infra.props.eks_cluster import EksClusterProps
+from infra.props.eks_node_group import EksNodeGroupProps
+from infra.props.kms_key import KmsKeyProps
+from infra.props.kubernetes_platform import KubernetesPlatformProps
+from infra.props.monitoring import MonitoringProps
+from infra.props.postgres_instance import MasterPassword, PostgresInstanceProps, ReadReplicaProps
+from infra.props.private_bucket import PrivateBucketProps
+from infra.props.redis_replication_group import RedisProps
+from infra.props.secret import SecretProps
 from infra.registry import StackSpec
 from infra.stacks.base import AwsStack
 from infra.stacks.props import network_props

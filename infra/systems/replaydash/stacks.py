@@ -8,13 +8,15 @@ from constructs import Construct
 
 from infra.config.mapping import to_props
 from infra.constructs.aws_context import account_id
-from infra.constructs.container_platform import ContainerPlatform, ContainerPlatformProps
+from infra.constructs.container_platform import ContainerPlatform
 from infra.constructs.dashboard import ServiceDashboard
-from infra.constructs.fargate_service import FargateServiceProps
 from infra.constructs.load_balancer import DEFAULT_ROUTE
 from infra.constructs.outputs import output
-from infra.constructs.private_bucket import PrivateBucket, PrivateBucketProps
+from infra.constructs.private_bucket import PrivateBucket
 from infra.constructs.ssm_parameters import SsmParameters
+from infra.props.container_platform import ContainerPlatformProps
+from infra.props.fargate_service import FargateServiceProps
+from infra.props.private_bucket import PrivateBucketProps
 from infra.registry import StackSpec
 from infra.stacks.base import AwsStack
 from infra.stacks.props import platform_props, settings_path

@@ -30,28 +30,40 @@ from cdktf_cdktf_provider_aws.route53_record import Route53Record, Route53Record
 from constructs import Construct
 
 from infra.config.mapping import to_props
-from infra.constructs.audit_trail import AuditTrail, AuditTrailProps
-from infra.constructs.cdn_distribution import CdnDistribution, CdnDistributionProps, CdnOrigin
-from infra.constructs.container_platform import ContainerPlatform, ContainerPlatformProps
-from infra.constructs.container_registry import ContainerRegistry, ContainerRegistryLookup, ContainerRegistryProps
+from infra.constructs.audit_trail import AuditTrail
+from infra.constructs.cdn_distribution import CdnDistribution, CdnOrigin
+from infra.constructs.container_platform import ContainerPlatform
+from infra.constructs.container_registry import ContainerRegistry, ContainerRegistryLookup
 from infra.constructs.dashboard import ServiceDashboard
 from infra.constructs.ecs_cluster import EcsClusterLookup
 from infra.constructs.ephemeral_password import EphemeralPassword
-from infra.constructs.fargate_service import FargateService, FargateServiceProps
+from infra.constructs.fargate_service import FargateService
 from infra.constructs.iam import Statement
-from infra.constructs.kms_key import KmsKey, KmsKeyLookup, KmsKeyProps
-from infra.constructs.lambda_function import FunctionCode, LambdaFunction, LambdaFunctionProps
+from infra.constructs.kms_key import KmsKey, KmsKeyLookup
+from infra.constructs.lambda_function import FunctionCode, LambdaFunction
 from infra.constructs.load_balancer import ListenerTarget, LoadBalancerLookup, Route
-from infra.constructs.login_role import LoginRole, LoginRoleProps
-from infra.constructs.monitoring import Monitoring, MonitoringProps
+from infra.constructs.login_role import LoginRole
+from infra.constructs.monitoring import Monitoring
 from infra.constructs.network import NetworkLookup
 from infra.constructs.outputs import output
-from infra.constructs.postgres_instance import PostgresInstance, PostgresInstanceProps
+from infra.constructs.postgres_instance import PostgresInstance
 from infra.constructs.postgresql_connection import rds_postgresql_provider
 from infra.constructs.role_passwords import WriteOnlyPassword
-from infra.constructs.secret import Secret, SecretByName, SecretProps, version_from
+from infra.constructs.secret import Secret, SecretByName, version_from
 from infra.constructs.security_group import ANY_IPV4
-from infra.constructs.service_database import ServiceDatabase, ServiceDatabaseProps
+from infra.constructs.service_database import ServiceDatabase
+from infra.props.audit_trail import AuditTrailProps
+from infra.props.cdn_distribution import CdnDistributionProps
+from infra.props.container_platform import ContainerPlatformProps
+from infra.props.container_registry import ContainerRegistryProps
+from infra.props.fargate_service import FargateServiceProps
+from infra.props.kms_key import KmsKeyProps
+from infra.props.lambda_function import LambdaFunctionProps
+from infra.props.login_role import LoginRoleProps
+from infra.props.monitoring import MonitoringProps
+from infra.props.postgres_instance import PostgresInstanceProps
+from infra.props.secret import SecretProps
+from infra.props.service_database import ServiceDatabaseProps
 from infra.registry import StackSpec
 from infra.stacks.base import AwsStack, ExternalProviderStack
 from infra.stacks.props import platform_props, settings_path
