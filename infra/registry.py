@@ -157,6 +157,9 @@ class System(Generic[S]):
     terraform_environment: Callable[[StackSpec], Mapping[str, str]] | None = None
     """What Terraform needs in its environment to plan or apply one of its stacks (``TF_VAR_*``
     from a password store, say), added by ``python -m infra.cli exec``; None for nothing."""
+    renamed: Mapping[str, str] = field(default_factory=dict)
+    """Config keys that moved (dotted old path -> dotted new path): a file still using an old one is refused
+    with the new name; docs/configuration.md lists them."""
 
 
 def platform_stack(settings: SystemSettings, factory: StackLoader, *, regions: Sequence[str] = ()) -> StackSpec:
@@ -310,6 +313,7 @@ def load(
         raise error.within(path) from None
     values = overrides.read(directory or config_dir(), name, environment)
     overrides.reject_secrets(path, values)
+    overrides.reject_renamed(path, values, declared.renamed)
     if overlay:
         values = overrides.deep_merge(values, overlay)
     return overrides.merge(settings, values, path)

@@ -1,8 +1,11 @@
 """Settings shared by every system: where it runs, where its state lives, how it is tagged.
 
-Settings are data: they import no construct. Each stack class maps them onto
-its constructs' props (``configure``), so the TOML schema users write stays
-the same when a construct's props change.
+Settings are data made of construct props (infra/props): a section users
+write (``[database]``, ``[network]``, ...) is the props of the construct it
+configures, so a setting's type, default, documentation and check are
+declared once, on the props field. Fields the stack fills in are marked
+``set_by_stack`` there and refused in config files. docs/configuration.md is
+generated from these declarations (tools/docs.py).
 """
 
 from __future__ import annotations
@@ -13,18 +16,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from infra import validation
-from infra.config.sections import (
-    ClusterSettings,
-    DatabaseSettings,
-    KeySettings,
-    LoadBalancerSettings,
-    MonitoringSettings,
-    NetworkSettings,
-    RedisSettings,
-    RegistrySettings,
-    SecretSettings,
-    StateStoreSettings,
-)
+from infra.props import set_by_stack
+from infra.props.container_platform import ContainerPlatformProps
+from infra.props.state_store import TerraformStateStoreProps
 from infra.validation import ConfigError
 
 REGIONS = (
@@ -60,8 +54,8 @@ class StateBackendSettings:
     key: str
     region: str
     lock_table: str
-    store: StateStoreSettings = field(default_factory=StateStoreSettings)
-    """How the bootstrap stack builds the bucket and table."""
+    store: TerraformStateStoreProps = field(default_factory=TerraformStateStoreProps)
+    """``[state.store]``: how the bootstrap stack builds the bucket and table."""
 
     @classmethod
     def per_environment(
@@ -87,8 +81,10 @@ class StateBackendSettings:
 class SystemSettings:
     """What every system stack needs, whatever it builds."""
 
-    system: str
-    environment: str
+    system: str = set_by_stack()
+    """The system's name (its package under infra/systems)."""
+    environment: str = set_by_stack()
+    """One of the environments the system's document names."""
     region: str
     state: StateBackendSettings
     account_id: str | None = None
@@ -127,23 +123,18 @@ class SystemSettings:
 
 
 @dataclass(frozen=True, kw_only=True)
-class ContainerPlatformSettings(SystemSettings):
-    """An environment of a system built on the container platform (Freeside, ReplayDash)."""
+class ContainerPlatformSettings(SystemSettings, ContainerPlatformProps):
+    """An environment of a system built on the container platform (Freeside, ReplayDash, Solobase).
+
+    It is the platform's props (``[network]``, ``[load_balancer]``, ``[database]``, ``[cache]``,
+    ``[cluster]``, ``[registry]``, ``[secrets]``, ``[keys]``, ``[monitoring]``: see ContainerPlatformProps)
+    plus the names below.
+    """
 
     name_prefix: str
     """Every resource name starts with it (``<prefix>-cluster``, ``<prefix>-postgres``, ...)."""
     repository_name: str
     """ECR repository the services' images come from."""
-    network: NetworkSettings
-    load_balancer: LoadBalancerSettings
-    database: DatabaseSettings
-    cache: RedisSettings | None = None
-    """None: the platform has no Redis."""
-    cluster: ClusterSettings = field(default_factory=ClusterSettings)
-    registry: RegistrySettings = field(default_factory=RegistrySettings)
-    secrets: SecretSettings = field(default_factory=SecretSettings)
-    keys: KeySettings = field(default_factory=KeySettings)
-    monitoring: MonitoringSettings = field(default_factory=MonitoringSettings)
 
     def __post_init__(self) -> None:
         super().__post_init__()

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from infra import validation
+from infra.props import user_settable
 from infra.validation import ConfigError, closest
 
 T = TypeVar("T")
@@ -61,6 +62,16 @@ def reject_secrets(path: str, value: Any, key: str = "") -> None:
         for pattern, what in _SECRET_VALUES:
             if pattern.search(value):
                 raise ConfigError(path, _NOT_A_SECRET, f"<redacted: looks like {what}>")
+
+
+def reject_renamed(path: str, values: Mapping[str, Any], renamed: Mapping[str, str]) -> None:
+    """A key that moved is refused naming where it went (``renamed``: dotted old path -> new path)."""
+    for old, new in renamed.items():
+        table: Any = values
+        for part in old.split("."):
+            table = table.get(part) if isinstance(table, Mapping) else None
+        if table is not None:
+            raise ConfigError(f"{path}.{old}", f"written as {new} (renamed; docs/configuration.md)", table)
 
 
 def read(config_dir: Path, system: str, environment: str) -> dict[str, Any]:
@@ -143,12 +154,16 @@ def _convert(hint: Any, value: Any, path: str, current: Any) -> Any:
 
 
 def _fields(cls: type) -> dict[str, Any]:
+    """Every field a config file may set: init fields but those the stack sets (see infra.props.set_by_stack)."""
     hints = typing.get_type_hints(cls)
-    return {f.name: hints[f.name] for f in dataclasses.fields(cls) if f.init}
+    return {f.name: hints[f.name] for f in dataclasses.fields(cls) if user_settable(f)}
 
 
-def _unknown(path: str, known: Mapping[str, Any], overrides: Mapping[str, Any]) -> None:
+def _unknown(path: str, cls: type, known: Mapping[str, Any], overrides: Mapping[str, Any]) -> None:
+    stack_set = {f.name for f in dataclasses.fields(cls) if f.init and not user_settable(f)}
     for key in overrides:
+        if key in stack_set:
+            raise ConfigError(f"{path}.{key}", "left out of config files: the stack sets it", overrides[key])
         if key not in known:
             raise ConfigError(
                 path, f"a table with settings from {tuple(known)!r}", key, suggestion=closest(str(key), known)
@@ -158,7 +173,7 @@ def _unknown(path: str, known: Mapping[str, Any], overrides: Mapping[str, Any]) 
 def build(cls: type[T], values: Mapping[str, Any], path: str) -> T:
     """A new settings object of ``cls`` from a table (for list items that have no current value)."""
     known = _fields(cls)
-    _unknown(path, known, values)
+    _unknown(path, cls, known, values)
     kwargs = {key: _convert(known[key], value, f"{path}.{key}", None) for key, value in values.items()}
     return validation.build(cls, path, kwargs)
 
@@ -167,12 +182,12 @@ def merge(current: T, overrides: Mapping[str, Any], path: str) -> T:
     """``current`` with ``overrides`` applied field by field; nested tables merge, lists replace."""
     cls = type(current)
     known = _fields(cls)
-    _unknown(path, known, overrides)
+    _unknown(path, cls, known, overrides)
     changes = {
         key: _convert(known[key], value, f"{path}.{key}", getattr(current, key)) for key, value in overrides.items()
     }
     if not changes:
         return current
-    kwargs = {name: getattr(current, name) for name in known}
+    kwargs = {f.name: getattr(current, f.name) for f in dataclasses.fields(cls) if f.init}  # type: ignore[arg-type]
     kwargs.update(changes)
     return validation.build(cls, path, kwargs)

@@ -123,6 +123,8 @@ def network_from(
     subnet_tags: Mapping[str, Mapping[str, str]] | None = None,
 ) -> Network | ExistingNetwork:
     """A Network made here, or the existing one ``props`` names (whose subnets are tagged by their owner)."""
+    if isinstance(props, NetworkProps) and props.existing is not None:
+        props = props.existing
     if isinstance(props, ExistingNetworkProps):
         return ExistingNetwork(scope, id_, props=props)
     return Network(scope, id_, name=name, props=props, subnet_tags=subnet_tags)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from infra import validation
+from infra.props import set_by_stack
 from infra.validation import ConfigError
 
 RUNTIMES = (
@@ -38,7 +39,7 @@ class LambdaFunctionProps:
     """An invocation running longer is stopped."""
     log_retention_days: int = 30
     """Its log group keeps this many days."""
-    reserved_concurrency: int | None = None
+    reserved_concurrency: int | None = set_by_stack(None)
     """Concurrent executions reserved for it and never exceeded (a cost ceiling); None shares the account's pool."""
 
     def __post_init__(self) -> None:

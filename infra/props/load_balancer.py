@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from infra import validation
+from infra.props import set_by_stack
 from infra.validation import ConfigError
 
 SSL_POLICIES = (
@@ -23,7 +24,7 @@ class LoadBalancerProps:
 
     domain_name: str | None = None
     """Create and DNS-validate a certificate for this name (give this or certificate_arn)."""
-    subject_alternative_names: tuple[str, ...] = ()
+    subject_alternative_names: tuple[str, ...] = set_by_stack(())
     """More names on that certificate (``*.example.com`` for one target per customer host)."""
     certificate_arn: str | None = None
     """Use an existing issued ACM certificate instead of creating one."""

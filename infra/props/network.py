@@ -67,6 +67,9 @@ class NetworkProps:
     """A month of flow logs covers most investigations at a modest cost."""
     flow_log_traffic_type: str = "ALL"
     """ALL, ACCEPT or REJECT."""
+    existing: ExistingNetworkProps | None = None
+    """``[network.existing]``: use a VPC and subnets made elsewhere instead of creating one; the fields above
+    then do not apply."""
 
     def __post_init__(self) -> None:
         vpc = validation.cidr_block("cidr_block", self.cidr_block)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from infra import validation
+from infra.props import set_by_stack
 from infra.validation import ConfigError
 
 # Minimum days in the previous class before S3 accepts a transition to each class.
@@ -45,9 +46,9 @@ class PrivateBucketProps:
     """Delete current objects this many days after creation (logs); None keeps them."""
     abort_incomplete_multipart_upload_days: int = 7
     """Failed multipart uploads are invisible but billed; clean them up after a week."""
-    kms_key_arn: str | None = None
+    kms_key_arn: str | None = set_by_stack(None)
     """Customer-managed key; None uses the AWS-managed aws/s3 key (SSE-KMS) with bucket keys on."""
-    sse_algorithm: str = "aws:kms"
+    sse_algorithm: str = set_by_stack("aws:kms")
     """aws:kms, or AES256 where the writer cannot use KMS (load balancer access logs)."""
 
     def __post_init__(self) -> None:

@@ -6,7 +6,6 @@ import re
 
 from constructs import Construct
 
-from infra.config.mapping import to_props
 from infra.config.model import StateBackendSettings
 from infra.constructs.outputs import output
 from infra.constructs.private_bucket import PrivateBucket
@@ -35,7 +34,7 @@ class StateBootstrapStack(AwsStack):
     @classmethod
     def configure(cls, spec: StackSpec) -> TerraformStateStoreProps:
         state: StateBackendSettings = spec.arguments["state"]
-        return to_props(TerraformStateStoreProps, state.store, f"{spec.system}.state.store")
+        return state.store
 
     def __init__(self, scope: Construct, spec: StackSpec, props: TerraformStateStoreProps) -> None:
         super().__init__(scope, spec, tags={"Environment": "shared", "Purpose": "terraform-state"})

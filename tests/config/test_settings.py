@@ -189,7 +189,7 @@ BAD_OVERRIDES = [
         "freeside",
         "production",
         "[network]\nnat_gateways = 1",
-        "freeside.production.network.nat_gateways must be a string; got 1",
+        "freeside.production.network.nat_gateways must be one of ('none', 'single', 'per_az'); got 1",
     ),
     (
         "value outside the allowed ones",
@@ -370,4 +370,4 @@ def test_an_existing_vpc_is_a_settings_table(tmp_path: Path) -> None:
         'private_subnet_ids = ["subnet-00000000000000003", "subnet-00000000000000004"]\n',
     )
     ((_, props),) = configure(app_chosen("freeside-staging", tmp_path))
-    assert props.platform.network.vpc_id == "vpc-0123456789abcdef0"  # type: ignore[attr-defined]
+    assert props.network.existing.vpc_id == "vpc-0123456789abcdef0"  # type: ignore[attr-defined]

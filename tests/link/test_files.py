@@ -19,7 +19,8 @@ from infra.paths import REPOSITORY_ROOT
 from infra.systems.link import files
 from infra.systems.link.files import GENERATED_DIR, LinkSite
 from infra.systems.link.passwords import new_credential
-from infra.systems.link.stacks import LinkProps, LinkStack
+from infra.systems.link.settings import LinkSettings as LinkProps
+from infra.systems.link.stacks import LinkStack
 from infra.validation import ConfigError
 
 NONE = Path("/nonexistent")

@@ -84,15 +84,16 @@ def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployed]:
             root,
             server,
             {
-                "postgres_host": LOOPBACK,
-                "postgres_port": server.port,
-                "backup_directory": str(root / "backups"),
-                "pgbouncer": {
-                    "listen_addr": LOOPBACK,
-                    "listen_port": pgbouncer_port,
-                    "host": LOOPBACK,
-                    "upstream_host": LOOPBACK,
-                    "config_dir": str(pgbouncer_root),
+                "connection": {"host": LOOPBACK, "port": server.port},
+                "files": {
+                    "backup": {"directory": str(root / "backups")},
+                    "pgbouncer": {
+                        "listen_addr": LOOPBACK,
+                        "listen_port": pgbouncer_port,
+                        "host": LOOPBACK,
+                        "upstream_host": LOOPBACK,
+                        "config_dir": str(pgbouncer_root),
+                    },
                 },
             },
         )

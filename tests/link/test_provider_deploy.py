@@ -38,7 +38,7 @@ def test_the_real_provider_applies_plans_clean_and_destroys(tmp_path: Path, base
         debian_postgres_bin(), superuser="link_user", password=os.urandom(18).hex(), databases=("link_app",), tls=True
     )
     try:
-        link = LinkEnvironment(tmp_path / "link", server, {"postgres_host": LOOPBACK, "postgres_port": server.port})
+        link = LinkEnvironment(tmp_path / "link", server, {"connection": {"host": LOOPBACK, "port": server.port}})
         link.write_config()
         link.synthesize()
         tf = Terraform.for_stack(link.synth_dir / "stacks" / STACK_ID, tmp_path / "terraform", base_env)

@@ -36,7 +36,10 @@ def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LinkEnv
         link = LinkEnvironment(
             tmp_path_factory.mktemp("link-pg18"),
             server,
-            {"postgres_host": LOOPBACK, "postgres_port": server.port, "enable_ssl": False, "enable_pgbouncer": False},
+            {
+                "connection": {"host": LOOPBACK, "port": server.port, "sslmode": "disable"},
+                "files": {"pgbouncer": {"enabled": False}},
+            },
         )
         link.write_config()
         double = PostgresqlProviderDouble(link.synthesize(), link.variable_values())

@@ -23,7 +23,8 @@ from typing import Any
 from infra import app, systems
 from infra.systems.link import terraform_environment
 from infra.systems.link.passwords import Credential, PasswordStore
-from infra.systems.link.stacks import LinkProps, LinkStack
+from infra.systems.link.settings import LinkSettings as LinkProps
+from infra.systems.link.stacks import LinkStack
 from tests.support.servers import PostgresServer
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -31,15 +32,14 @@ ENVIRONMENT = "development"
 STACK_ID = f"link-{ENVIRONMENT}"
 
 
-def toml(table: Mapping[str, Any]) -> str:
-    """A flat-plus-one-level TOML document (all the overrides here need)."""
-    scalars = [f"{k} = {json.dumps(v)}" for k, v in table.items() if not isinstance(v, dict)]
-    sections = [
-        f"[{name}]\n" + "\n".join(f"{k} = {json.dumps(v)}" for k, v in values.items())
-        for name, values in table.items()
-        if isinstance(values, dict)
-    ]
-    return "\n".join(scalars) + "\n\n" + "\n\n".join(sections) + "\n"
+def toml(table: Mapping[str, Any], prefix: str = "") -> str:
+    """A TOML document of scalars and nested tables (all the overrides here need)."""
+    scalars = [f"{k} = {json.dumps(v)}" for k, v in table.items() if not isinstance(v, Mapping)]
+    text = (f"[{prefix}]\n" if prefix and scalars else "") + "".join(f"{line}\n" for line in scalars)
+    for name, values in table.items():
+        if isinstance(values, Mapping):
+            text += "\n" + toml(values, f"{prefix}.{name}" if prefix else name)
+    return text
 
 
 @dataclass

@@ -20,18 +20,16 @@ Choices where the document is silent (each production-safe):
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from infra.config.model import ContainerPlatformSettings, StateBackendSettings
-from infra.config.sections import (
-    DatabaseSettings,
-    KeySettings,
-    LoadBalancerSettings,
-    NetworkSettings,
-    RedisSettings,
-    SecretSettings,
-    ServiceSettings,
-)
+from infra.props.fargate_service import FargateServiceProps
+from infra.props.kms_key import KmsKeyProps
+from infra.props.load_balancer import LoadBalancerProps
+from infra.props.network import InterfaceEndpoint, NatGateways, NetworkProps
+from infra.props.postgres_instance import MasterPassword, PostgresInstanceProps
+from infra.props.redis_replication_group import RedisProps
+from infra.props.secret import SecretProps
 
 ENVIRONMENTS = ("production", "staging")
 
@@ -46,18 +44,20 @@ class FreesideSettings(ContainerPlatformSettings):
     The worker runs the API's image (``repository_name``).
     """
 
-    api: ServiceSettings = field(default_factory=ServiceSettings)
-    worker: ServiceSettings = field(default_factory=ServiceSettings)
+    api: FargateServiceProps
+    """``[api]``: the API service, behind the load balancer's default route."""
+    worker: FargateServiceProps
+    """``[worker]``: the background worker (no load balancer)."""
 
 
-def _network(second_octet: int, flow_log_retention_days: int) -> NetworkSettings:
-    return NetworkSettings(
+def _network(second_octet: int, flow_log_retention_days: int) -> NetworkProps:
+    return NetworkProps(
         cidr_block=f"10.{second_octet}.0.0/16",
         availability_zones=("us-east-1a", "us-east-1b"),
         private_subnet_cidrs=(f"10.{second_octet}.1.0/24", f"10.{second_octet}.2.0/24"),
         public_subnet_cidrs=(f"10.{second_octet}.101.0/24", f"10.{second_octet}.102.0/24"),
-        nat_gateways="single",
-        interface_endpoints=("ecr.api", "ecr.dkr", "logs"),
+        nat_gateways=NatGateways.SINGLE,
+        interface_endpoints=(InterfaceEndpoint.ECR_API, InterfaceEndpoint.ECR_DKR, InterfaceEndpoint.LOGS),
         flow_log_retention_days=flow_log_retention_days,
     )
 
@@ -81,7 +81,7 @@ def defaults(environment: str) -> FreesideSettings:
         repository_name="arrakis-api" if production else "arrakis-staging-api",
         # Staging gets its own range (10.1/16), so the two VPCs can be peered later.
         network=_network(0 if production else 1, log_days),
-        api=ServiceSettings(
+        api=FargateServiceProps(
             cpu=512,
             memory=1024,
             desired_count=2 if production else 1,
@@ -93,7 +93,7 @@ def defaults(environment: str) -> FreesideSettings:
             log_retention_days=log_days,
         ),
         # Background jobs are the document's "non-critical tasks" for Fargate Spot.
-        worker=ServiceSettings(
+        worker=FargateServiceProps(
             cpu=256,
             memory=512,
             desired_count=1,
@@ -103,24 +103,24 @@ def defaults(environment: str) -> FreesideSettings:
             on_demand_weight=0,
             log_retention_days=log_days,
         ),
-        load_balancer=LoadBalancerSettings(
+        load_balancer=LoadBalancerProps(
             domain_name="api.arrakis.example.com" if production else "api.staging.arrakis.example.com",
             deletion_protection=production,
         ),
-        database=DatabaseSettings(
+        database=PostgresInstanceProps(
             instance_class="db.t3.small" if production else "db.t3.micro",
             engine_version="15.10",
             allocated_storage_gb=20,
             max_allocated_storage_gb=100 if production else None,
             database_name="arrakis",
             master_username="arrakis",
-            master_password="rds_managed",
+            master_password=MasterPassword.RDS_MANAGED,
             backup_retention_days=7 if production else 1,
             deletion_protection=production,
             final_snapshot=production,
             log_retention_days=log_days,
         ),
-        cache=RedisSettings(node_type="cache.t3.micro", snapshot_retention_days=1 if production else 0),
-        secrets=SecretSettings() if production else SecretSettings(recovery_window_days=7),
-        keys=KeySettings() if production else KeySettings(deletion_window_days=7),
+        cache=RedisProps(node_type="cache.t3.micro", snapshot_retention_days=1 if production else 0),
+        secrets=SecretProps() if production else SecretProps(recovery_window_days=7),
+        keys=KmsKeyProps() if production else KmsKeyProps(deletion_window_days=7),
     )

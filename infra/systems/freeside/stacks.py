@@ -2,19 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from constructs import Construct
 
-from infra.config.mapping import to_props
 from infra.constructs.container_platform import ContainerPlatform
 from infra.constructs.load_balancer import DEFAULT_ROUTE
 from infra.constructs.outputs import output
-from infra.props.container_platform import ContainerPlatformProps
-from infra.props.fargate_service import FargateServiceProps
 from infra.registry import StackSpec
 from infra.stacks.base import AwsStack
-from infra.stacks.props import platform_props, settings_path
 from infra.systems.freeside.settings import FreesideSettings
 
 # The document's secrets: (construct id, name under arrakis-<env>/, description).
@@ -24,17 +18,6 @@ SECRETS = (
     ("RedisCredentialsSecret", "redis-credentials", "Redis URL, written by Terraform"),
     ("VaultTokenSecret", "vault-token", "HashiCorp Vault token, filled by operators"),
 )
-
-
-@dataclass(frozen=True, kw_only=True)
-class FreesideProps:
-    """Everything a Freeside environment builds."""
-
-    prefix: str
-    repository_name: str
-    platform: ContainerPlatformProps
-    api: FargateServiceProps
-    worker: FargateServiceProps
 
 
 class FreesideStack(AwsStack):
@@ -48,22 +31,15 @@ class FreesideStack(AwsStack):
     """
 
     @classmethod
-    def configure(cls, spec: StackSpec) -> FreesideProps:
-        settings = spec.settings_of(FreesideSettings)
-        path = settings_path(settings)
-        return FreesideProps(
-            prefix=settings.name_prefix,
-            repository_name=settings.repository_name,
-            platform=platform_props(settings),
-            api=to_props(FargateServiceProps, settings.api, f"{path}.api"),
-            worker=to_props(FargateServiceProps, settings.worker, f"{path}.worker"),
-        )
+    def configure(cls, spec: StackSpec) -> FreesideSettings:
+        """The environment's settings are the stack's props (the platform's, the services')."""
+        return spec.settings_of(FreesideSettings)
 
-    def __init__(self, scope: Construct, spec: StackSpec, props: FreesideProps) -> None:
+    def __init__(self, scope: Construct, spec: StackSpec, props: FreesideSettings) -> None:
         super().__init__(scope, spec)
-        prefix = props.prefix
+        prefix = props.name_prefix
         platform = ContainerPlatform(
-            self, "Platform", prefix=prefix, repository_name=props.repository_name, props=props.platform
+            self, "Platform", prefix=prefix, repository_name=props.repository_name, props=props
         )
         secrets = {
             name: platform.secret(key, name=f"{prefix}/{name}", description=description)

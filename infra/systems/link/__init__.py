@@ -44,9 +44,7 @@ def stack_specs(settings: LinkSettings) -> list[StackSpec]:
 def terraform_environment(spec: StackSpec) -> dict[str, str]:
     """What ``make diff/deploy/destroy`` add for a Link stack: the role passwords (``TF_VAR_*``) from the
     local store, made there on first use."""
-    from infra.systems.link.stacks import LinkStack
-
-    props = LinkStack.configure(spec)
+    props = spec.settings_of(LinkSettings)
     if not os.environ.get(ADMIN_PASSWORD_ENV):
         raise ConfigError(
             ADMIN_PASSWORD_ENV,
@@ -64,10 +62,34 @@ def terraform_environment(spec: StackSpec) -> dict[str, str]:
     return variables(credentials)
 
 
+RENAMED = {
+    "postgres_host": "connection.host",
+    "postgres_port": "connection.port",
+    "admin_user": "connection.username",
+    "admin_database": "connection.database",
+    "enable_ssl": "connection.sslmode",
+    "services": "databases.services",
+    "database_connection_limit": "databases.database.connection_limit",
+    "extensions": "databases.database.extensions",
+    "user_connection_limit": "databases.role.connection_limit",
+    "vector_services": "databases.service_extensions",
+    "create_monitoring_user": "databases.create_monitoring_role",
+    "service_names": "files.service_names",
+    "kubernetes_namespace": "files.kubernetes_namespace",
+    "migration_tables": "files.migration_tables",
+    "backup_directory": "files.backup.directory",
+    "backup_retention_days": "files.backup.retention_days",
+    "enable_pgbouncer": "files.pgbouncer.enabled",
+    "pgbouncer": "files.pgbouncer",
+}
+"""Link's flat keys before its settings became the props of its constructs (enable_ssl = false is now
+sslmode = "disable"; vector_services = ["search"] is service_extensions = {search = ["vector"]})."""
+
 SYSTEM = System(
     name="link",
     environments=ENVIRONMENTS,
     defaults=defaults,
     stacks=stack_specs,
     terraform_environment=terraform_environment,
+    renamed=RENAMED,
 )

@@ -14,22 +14,21 @@ import sys
 from pathlib import Path
 
 from infra import registry
-from infra.systems.link import SYSTEM, files, stack_specs
+from infra.systems.link import SYSTEM, files
 from infra.systems.link.passwords import PasswordStore
-from infra.systems.link.stacks import LinkProps, LinkStack
+from infra.systems.link.settings import LinkSettings
 from infra.validation import ConfigError, OperatorError
 
 OUTPUTS = ("service_passwords", "monitoring_user")
 
 
-def _environment(environment: str) -> tuple[LinkProps, PasswordStore]:
+def _environment(environment: str) -> tuple[LinkSettings, PasswordStore]:
     if environment not in SYSTEM.environments:
         raise ConfigError("ENV", f"one of {SYSTEM.environments!r}", environment)
-    (spec,) = stack_specs(registry.load(SYSTEM, environment))
-    return LinkStack.configure(spec), PasswordStore(SYSTEM.name, environment)
+    return registry.load(SYSTEM, environment), PasswordStore(SYSTEM.name, environment)
 
 
-def site(environment: str, props: LinkProps, store: PasswordStore) -> files.LinkSite:
+def site(environment: str, props: LinkSettings, store: PasswordStore) -> files.LinkSite:
     """The environment as its files see it; every role's password must be in the store."""
     return files.LinkSite(
         title=f"Link ({environment})",

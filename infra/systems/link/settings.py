@@ -29,62 +29,38 @@ Choices where it is silent or ambiguous (README, "Link"):
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from infra.config.model import StateBackendSettings, SystemSettings
+from infra.props.login_role import LoginRoleProps
+from infra.props.postgres_databases import PostgresDatabasesProps
+from infra.props.postgresql_connection import PostgresConnectionProps
+from infra.props.service_database import ServiceDatabaseProps
+from infra.systems.link.files import BackupProps, LinkFilesProps, PgBouncerProps
+from infra.validation import ConfigError
 
 ENVIRONMENTS = ("development", "staging", "production")
 
 
 @dataclass(frozen=True, kw_only=True)
-class PgBouncerSettings:
-    """``[pgbouncer]``: the pooler in front of the cluster (see PgBouncerProps)."""
-
-    pool_mode: str | None = None
-    default_pool_size: int | None = None
-    max_client_conn: int | None = None
-    listen_addr: str | None = None
-    listen_port: int | None = None
-    host: str | None = None
-    """Where clients reach PgBouncer (``PGBOUNCER_URL`` in the ``.env`` files)."""
-    upstream_host: str | None = None
-    """The PostgreSQL host in the ``[databases]`` lines (the document's ``host=postgres``)."""
-    config_dir: str | None = None
-    """Where pgbouncer.ini and its auth file live on the PgBouncer host."""
-
-
-@dataclass(frozen=True, kw_only=True)
 class LinkSettings(SystemSettings):
-    """One Link environment: the cluster to connect to, what to create in it, the files to render.
+    """One Link environment: the cluster to connect to, what to create in it, the files to render."""
 
-    Top-level names are the document's variables (``database_connection_limit``, ...).
-    """
+    connection: PostgresConnectionProps
+    """``[connection]``: the cluster Terraform and the scripts connect to, as its administrator (whose password
+    comes from ``PGPASSWORD``, never from settings)."""
+    databases: PostgresDatabasesProps
+    """``[databases]``: a database and a login role per service (``[databases.database]``: every service
+    database; ``[databases.role]``: every login role)."""
+    files: LinkFilesProps
+    """``[files]``: what the rendered files need (``[files.pgbouncer]``, ``[files.backup]``)."""
 
-    postgres_host: str
-    postgres_port: int | None = None
-    admin_user: str | None = None
-    """Role Terraform and the scripts connect as (its password comes from ``PGPASSWORD``)."""
-    admin_database: str | None = None
-    """Database Terraform connects to, and the shared database the migrations copy from."""
-    services: tuple[str, ...] | None = None
-    service_names: Mapping[str, str] | None = None
-    """Service -> its name in Compose (the document's "Service" column)."""
-    database_connection_limit: int | None = None
-    user_connection_limit: int | None = None
-    create_monitoring_user: bool | None = None
-    enable_pgbouncer: bool | None = None
-    enable_ssl: bool | None = None
-    extensions: tuple[str, ...] | None = None
-    """Extensions in every service database."""
-    vector_services: tuple[str, ...] | None = None
-    """Services whose database also gets ``vector`` (pgvector)."""
-    backup_retention_days: int | None = None
-    backup_directory: str | None = None
-    kubernetes_namespace: str | None = None
-    migration_tables: Mapping[str, tuple[str, ...]] | None = None
-    """Service -> glob patterns of its tables in the admin database's ``public`` schema."""
-    pgbouncer: PgBouncerSettings = field(default_factory=PgBouncerSettings)
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        try:
+            self.files.check_services(self.databases.services)
+        except ConfigError as error:
+            raise error.within("files") from None
 
 
 def defaults(environment: str) -> LinkSettings:
@@ -98,32 +74,38 @@ def defaults(environment: str) -> LinkSettings:
             region="us-east-1",
             environment=environment,
         ),
-        postgres_host="localhost" if environment == "development" else f"postgres.{environment}.link.internal",
-        postgres_port=5432,
-        admin_user="link_user",
-        admin_database="link_app",
-        services=("users", "chat", "ai", "search", "discovery"),
-        service_names={
-            "users": "user-svc",
-            "chat": "chat-svc",
-            "ai": "ai-svc",
-            "search": "search-svc",
-            "discovery": "discovery-svc",
-        },
-        database_connection_limit=100,
-        user_connection_limit=50,
-        create_monitoring_user=True,
-        enable_pgbouncer=True,
-        enable_ssl=True,
-        extensions=("uuid-ossp",),
-        vector_services=("search",),
-        backup_retention_days=30,
-        backup_directory="/var/backups/postgresql",
-        kubernetes_namespace="default",
-        pgbouncer=PgBouncerSettings(
-            pool_mode="session",
-            default_pool_size=10,
-            max_client_conn=100,
-            upstream_host="postgres",
+        connection=PostgresConnectionProps(
+            host="localhost" if environment == "development" else f"postgres.{environment}.link.internal",
+            port=5432,
+            username="link_user",
+            database="link_app",
+            sslmode="require",
+        ),
+        databases=PostgresDatabasesProps(
+            name_prefix="link",
+            services=("users", "chat", "ai", "search", "discovery"),
+            database=ServiceDatabaseProps(connection_limit=100, extensions=("uuid-ossp",)),
+            role=LoginRoleProps(connection_limit=50),
+            # pgvector only where the document puts vectors: link_search ("vector search, embeddings").
+            service_extensions={"search": ("vector",)},
+            create_monitoring_role=True,
+        ),
+        files=LinkFilesProps(
+            kubernetes_namespace="default",
+            service_names={
+                "users": "user-svc",
+                "chat": "chat-svc",
+                "ai": "ai-svc",
+                "search": "search-svc",
+                "discovery": "discovery-svc",
+            },
+            pgbouncer=PgBouncerProps(
+                enabled=True,
+                pool_mode="session",
+                default_pool_size=10,
+                max_client_conn=100,
+                upstream_host="postgres",
+            ),
+            backup=BackupProps(directory="/var/backups/postgresql", retention_days=30),
         ),
     )

@@ -48,23 +48,19 @@ from dataclasses import dataclass, field
 
 from infra import validation
 from infra.config.model import REGIONS, StateBackendSettings, SystemSettings
-from infra.config.sections import (
-    AuroraSettings,
-    BucketSettings,
-    CdnSettings,
-    DatabaseSettings,
-    FailoverDnsSettings,
-    KeySettings,
-    KubernetesSettings,
-    MonitoringSettings,
-    NetworkSettings,
-    NodeGroupSettings,
-    ReadReplicaSettings,
-    RedisSettings,
-    RegistrySettings,
-    SecretSettings,
-    TransitionSettings,
-)
+from infra.props.aurora_postgres_cluster import AuroraPostgresProps
+from infra.props.cdn_distribution import CdnDistributionProps
+from infra.props.container_registry import ContainerRegistryProps
+from infra.props.dns_failover import FailoverRecordProps
+from infra.props.eks_cluster import EksClusterProps
+from infra.props.eks_node_group import EksNodeGroupProps
+from infra.props.kms_key import KmsKeyProps
+from infra.props.monitoring import MonitoringProps
+from infra.props.network import InterfaceEndpoint, NatGateways, NetworkProps
+from infra.props.postgres_instance import MasterPassword, PostgresInstanceProps, ReadReplicaProps
+from infra.props.private_bucket import PrivateBucketProps, Transition
+from infra.props.redis_replication_group import RedisProps
+from infra.props.secret import SecretProps
 from infra.validation import ConfigError
 
 ENVIRONMENTS = ("staging", "prod")
@@ -78,8 +74,10 @@ class RegionSettings:
     """``[primary]`` / ``[secondary]``: what Luneo runs in one region."""
 
     region: str
-    network: NetworkSettings
-    nodes: NodeGroupSettings = field(default_factory=NodeGroupSettings)
+    network: NetworkProps
+    """``[<region>.network]``: the region's VPC."""
+    nodes: EksNodeGroupProps = field(default_factory=EksNodeGroupProps)
+    """``[<region>.nodes]``: the region's managed node group."""
 
     def __post_init__(self) -> None:
         validation.one_of("region", self.region, REGIONS)
@@ -94,29 +92,38 @@ class LuneoSettings(SystemSettings):
     """eu-west-1: writes, the EKS cluster ``<prefix>-eks-primary``, the database, Redis, the assets bucket."""
     secondary: RegionSettings
     """us-east-1: read replica, ``<prefix>-eks-secondary``, the assets replica, CloudFront's certificate."""
-    kubernetes: KubernetesSettings = field(default_factory=KubernetesSettings)
-    database: DatabaseSettings
-    """The RDS PostgreSQL instance ``<prefix>-db`` (instance mode)."""
-    replica: ReadReplicaSettings = field(default_factory=ReadReplicaSettings)
+    kubernetes: EksClusterProps = field(default_factory=EksClusterProps)
+    """``[kubernetes]``: the EKS control plane of every region."""
+    database: PostgresInstanceProps
+    """``[database]``: the RDS PostgreSQL instance ``<prefix>-db`` (instance mode)."""
+    replica: ReadReplicaProps = field(default_factory=ReadReplicaProps)
     """Its read replica ``<prefix>-db-replica`` in the secondary region (instance mode)."""
     enable_aurora_global: bool = False
     """Aurora PostgreSQL Global Database (``[aurora]``) instead of the instance and its replica."""
-    aurora: AuroraSettings
-    cache: RedisSettings
-    assets: BucketSettings = field(default_factory=BucketSettings)
+    aurora: AuroraPostgresProps
+    """``[aurora]``: the Aurora PostgreSQL global database (when enable_aurora_global)."""
+    cache: RedisProps
+    """``[cache]``: the Redis replication group ``<prefix>-redis``."""
+    assets: PrivateBucketProps = field(default_factory=PrivateBucketProps)
     """Lifecycle of the assets bucket ``<prefix>-assets`` and its replica ``<prefix>-assets-replica``."""
-    cdn: CdnSettings = field(default_factory=CdnSettings)
+    cdn: CdnDistributionProps = field(default_factory=CdnDistributionProps)
+    """``[cdn]``: the CloudFront distribution in front of the assets."""
     repositories: tuple[str, ...] = ("luneo-worker-ia", "luneo-usdz-converter")
     """The document's repositories; each is ``<environment>/<name>`` in ECR (see the module docstring)."""
-    registry: RegistrySettings = field(default_factory=RegistrySettings)
+    registry: ContainerRegistryProps = field(default_factory=ContainerRegistryProps)
+    """``[registry]``: every ECR repository."""
     enable_registry_replication: bool = True
     """Replicate the repositories to the secondary region (ECR's one configuration per account and region)."""
     enable_failover_dns: bool = True
     """Route 53 failover records and health checks (``[dns]``); required in prod."""
-    dns: FailoverDnsSettings = field(default_factory=FailoverDnsSettings)
-    keys: KeySettings = field(default_factory=KeySettings)
-    secrets: SecretSettings = field(default_factory=SecretSettings)
-    monitoring: MonitoringSettings = field(default_factory=MonitoringSettings)
+    dns: FailoverRecordProps
+    """``[dns]``: Route 53 failover between the regions' ingress hostnames."""
+    keys: KmsKeyProps = field(default_factory=KmsKeyProps)
+    """``[keys]``: lifecycle of the per-purpose KMS keys."""
+    secrets: SecretProps = field(default_factory=SecretProps)
+    """``[secrets]``: lifecycle of the Secrets Manager secrets."""
+    monitoring: MonitoringProps = field(default_factory=MonitoringProps)
+    """``[monitoring]``: who is told, and when."""
     monthly_cost_target_usd: int
     """The document's estimate, for the cost report."""
 
@@ -143,12 +150,14 @@ class LuneoSettings(SystemSettings):
         validation.unique("repositories", self.repositories)
         for index, repository in enumerate(self.repositories):
             validation.resource_name(f"repositories[{index}]", repository, max_length=200)
-        if self.environment == PRODUCTION:
-            if not self.enable_failover_dns:
-                raise ConfigError("enable_failover_dns", "true in prod (the document's DNS failover)", False)
-            for name in ("primary_hostname", "secondary_hostname"):
-                if getattr(self.dns, name) is None:
-                    raise ConfigError(f"dns.{name}", "set in prod: the region's ingress load balancer hostname", None)
+        if self.environment == PRODUCTION and not self.enable_failover_dns:
+            raise ConfigError("enable_failover_dns", "true in prod (the document's DNS failover)", False)
+        if not self.enable_aurora_global and self.database.master_password != MasterPassword.WRITE_ONLY:
+            raise ConfigError(
+                "database.master_password",
+                "write_only (the password is generated at apply time and kept in the luneo-secrets secret)",
+                self.database.master_password.value,
+            )
         validation.int_between("monthly_cost_target_usd", self.monthly_cost_target_usd, 1, 1_000_000)
 
     def repository_name(self, name: str) -> str:
@@ -161,11 +170,11 @@ class LuneoSettings(SystemSettings):
         return tuple(dict.fromkeys([self.secondary.region, "us-east-1"]))
 
 
-def _region(region: str, octet: int, *, prod: bool, nodes: NodeGroupSettings) -> RegionSettings:
+def _region(region: str, octet: int, *, prod: bool, nodes: EksNodeGroupProps) -> RegionSettings:
     zones = (f"{region}a", f"{region}b", f"{region}c")
     return RegionSettings(
         region=region,
-        network=NetworkSettings(
+        network=NetworkProps(
             cidr_block=f"10.{octet}.0.0/16",
             availability_zones=zones,
             public_subnet_cidrs=tuple(f"10.{octet}.{i}.0/24" for i in range(3)),
@@ -173,8 +182,8 @@ def _region(region: str, octet: int, *, prod: bool, nodes: NodeGroupSettings) ->
             private_subnet_cidrs=tuple(f"10.{octet}.{16 + i * 16}.0/20" for i in range(3)),
             # The document's "private subnets for data": no route to the internet.
             database_subnet_cidrs=tuple(f"10.{octet}.{100 + i}.0/24" for i in range(3)),
-            nat_gateways="per_az" if prod else "single",
-            interface_endpoints=("ecr.api", "ecr.dkr", "sts"),
+            nat_gateways=NatGateways.PER_AZ if prod else NatGateways.SINGLE,
+            interface_endpoints=(InterfaceEndpoint.ECR_API, InterfaceEndpoint.ECR_DKR, InterfaceEndpoint.STS),
             flow_log_retention_days=30 if prod else 7,
         ),
         nodes=nodes,
@@ -185,9 +194,9 @@ def defaults(environment: str) -> LuneoSettings:
     prod = environment == PRODUCTION
     prefix = f"luneo-{environment}"
     nodes = (
-        NodeGroupSettings(desired_size=3, min_size=3, max_size=10, capacity_type="SPOT")
+        EksNodeGroupProps(desired_size=3, min_size=3, max_size=10, capacity_type="SPOT")
         if prod
-        else NodeGroupSettings(desired_size=2, min_size=2, max_size=4, capacity_type="SPOT")
+        else EksNodeGroupProps(desired_size=2, min_size=2, max_size=4, capacity_type="SPOT")
     )
     octet = 10 if prod else 12
     domain = "luneo.example.com" if prod else "staging.luneo.example.com"
@@ -205,7 +214,7 @@ def defaults(environment: str) -> LuneoSettings:
         name_prefix=prefix,
         primary=_region("eu-west-1", octet, prod=prod, nodes=nodes),
         secondary=_region("us-east-1", octet + 1, prod=prod, nodes=nodes),
-        database=DatabaseSettings(
+        database=PostgresInstanceProps(
             instance_class="db.r6g.large" if prod else "db.t3.medium",
             engine_version="15.10",
             allocated_storage_gb=100,
@@ -218,11 +227,11 @@ def defaults(environment: str) -> LuneoSettings:
             log_exports=("postgresql", "upgrade"),
             log_retention_days=log_days,
             performance_insights=True,
-            master_password="write_only",
+            master_password=MasterPassword.WRITE_ONLY,
             deletion_protection=prod,
             final_snapshot=prod,
         ),
-        aurora=AuroraSettings(
+        aurora=AuroraPostgresProps(
             instance_class="db.r6g.large",
             engine_version="15.10",
             database_name="luneo",
@@ -236,23 +245,23 @@ def defaults(environment: str) -> LuneoSettings:
             deletion_protection=prod,
             final_snapshot=prod,
         ),
-        cache=RedisSettings(node_type="cache.r6g.large", num_cache_clusters=2, automatic_failover=True, multi_az=True)
+        cache=RedisProps(node_type="cache.r6g.large", num_cache_clusters=2, automatic_failover=True, multi_az=True)
         if prod
-        else RedisSettings(node_type="cache.t3.micro", snapshot_retention_days=0),
-        assets=BucketSettings(
+        else RedisProps(node_type="cache.t3.micro", snapshot_retention_days=0),
+        assets=PrivateBucketProps(
             transitions=(
-                TransitionSettings(days=30, storage_class="STANDARD_IA"),
-                TransitionSettings(days=90, storage_class="GLACIER_IR"),
+                Transition(days=30, storage_class="STANDARD_IA"),
+                Transition(days=90, storage_class="GLACIER_IR"),
             ),
             noncurrent_version_expiration_days=30,
         ),
-        dns=FailoverDnsSettings(
+        dns=FailoverRecordProps(
             zone_name=domain,
             record_name=f"app.{domain}",
             primary_hostname=f"ingress-eu-west-1.{domain}",
             secondary_hostname=f"ingress-us-east-1.{domain}",
         ),
-        keys=KeySettings() if prod else KeySettings(deletion_window_days=7),
-        secrets=SecretSettings() if prod else SecretSettings(recovery_window_days=7),
+        keys=KmsKeyProps() if prod else KmsKeyProps(deletion_window_days=7),
+        secrets=SecretProps() if prod else SecretProps(recovery_window_days=7),
         monthly_cost_target_usd=800 if prod else 225,
     )

@@ -7,7 +7,6 @@ from dataclasses import dataclass
 
 from constructs import Construct
 
-from infra.config.mapping import to_props
 from infra.constructs.aurora_postgres_cluster import AuroraPostgresCluster
 from infra.constructs.aws_context import RegionScope
 from infra.constructs.cdn_distribution import CdnDistribution, CdnOrigin
@@ -27,20 +26,16 @@ from infra.props.aurora_postgres_cluster import AuroraPostgresProps
 from infra.props.cdn_distribution import CdnDistributionProps
 from infra.props.container_registry import ContainerRegistryProps
 from infra.props.dns_failover import FailoverRecordProps
-from infra.props.eks_cluster import EksClusterProps
-from infra.props.eks_node_group import EksNodeGroupProps
 from infra.props.kms_key import KmsKeyProps
 from infra.props.kubernetes_platform import KubernetesPlatformProps
 from infra.props.monitoring import MonitoringProps
-from infra.props.postgres_instance import MasterPassword, PostgresInstanceProps, ReadReplicaProps
+from infra.props.postgres_instance import PostgresInstanceProps, ReadReplicaProps
 from infra.props.private_bucket import PrivateBucketProps
 from infra.props.redis_replication_group import RedisProps
 from infra.props.secret import SecretProps
 from infra.registry import StackSpec
 from infra.stacks.base import AwsStack
-from infra.stacks.props import network_props
-from infra.systems.luneo.settings import LuneoSettings
-from infra.validation import ConfigError
+from infra.systems.luneo.settings import LuneoSettings, RegionSettings
 
 SECRETS_KEY_DESCRIPTION = "KMS key for application secrets"
 """The document's description of ``luneo-secrets``."""
@@ -101,51 +96,31 @@ class LuneoStack(AwsStack):
     @classmethod
     def configure(cls, spec: StackSpec) -> LuneoProps:
         settings = spec.settings_of(LuneoSettings)
-        path = f"{settings.system}.{settings.environment}"
-        keys = to_props(KmsKeyProps, settings.keys, f"{path}.keys")
-        cluster = to_props(EksClusterProps, settings.kubernetes, f"{path}.kubernetes")
 
-        def platform(role: str) -> KubernetesPlatformProps:
-            region = getattr(settings, role)
+        def platform(region: RegionSettings) -> KubernetesPlatformProps:
             return KubernetesPlatformProps(
-                network=network_props(region.network, f"{path}.{role}.network"),
-                cluster=cluster,
-                nodes=to_props(EksNodeGroupProps, region.nodes, f"{path}.{role}.nodes"),
-                keys=keys,
+                network=region.network, cluster=settings.kubernetes, nodes=region.nodes, keys=settings.keys
             )
 
-        database = aurora = None
-        if settings.enable_aurora_global:
-            aurora = to_props(AuroraPostgresProps, settings.aurora, f"{path}.aurora")
-        else:
-            database = to_props(PostgresInstanceProps, settings.database, f"{path}.database")
-            if database.master_password != MasterPassword.WRITE_ONLY:
-                raise ConfigError(
-                    f"{path}.database.master_password",
-                    "write_only (the password is generated at apply time and kept in the luneo-secrets secret)",
-                    database.master_password.value,
-                )
-        failover = None
-        if settings.enable_failover_dns:
-            failover = to_props(FailoverRecordProps, settings.dns, f"{path}.dns")
+        aurora = settings.enable_aurora_global
         return LuneoProps(
             prefix=settings.name_prefix,
             secondary_region=settings.secondary.region,
-            primary=platform("primary"),
-            secondary=platform("secondary"),
-            database=database,
-            replica=to_props(ReadReplicaProps, settings.replica, f"{path}.replica"),
-            aurora=aurora,
-            cache=to_props(RedisProps, settings.cache, f"{path}.cache"),
-            assets=to_props(PrivateBucketProps, settings.assets, f"{path}.assets"),
-            cdn=to_props(CdnDistributionProps, settings.cdn, f"{path}.cdn"),
+            primary=platform(settings.primary),
+            secondary=platform(settings.secondary),
+            database=None if aurora else settings.database,
+            replica=settings.replica,
+            aurora=settings.aurora if aurora else None,
+            cache=settings.cache,
+            assets=settings.assets,
+            cdn=settings.cdn,
             repositories=tuple(settings.repository_name(name) for name in settings.repositories),
-            registry=to_props(ContainerRegistryProps, settings.registry, f"{path}.registry"),
+            registry=settings.registry,
             enable_registry_replication=settings.enable_registry_replication,
-            failover=failover,
-            keys=keys,
-            secrets=to_props(SecretProps, settings.secrets, f"{path}.secrets"),
-            monitoring=to_props(MonitoringProps, settings.monitoring, f"{path}.monitoring"),
+            failover=settings.dns if settings.enable_failover_dns else None,
+            keys=settings.keys,
+            secrets=settings.secrets,
+            monitoring=settings.monitoring,
         )
 
     def __init__(self, scope: Construct, spec: StackSpec, props: LuneoProps) -> None:

@@ -31,18 +31,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from infra.config.model import ContainerPlatformSettings, StateBackendSettings
-from infra.config.sections import (
-    AutoscalingSettings,
-    BucketSettings,
-    DatabaseSettings,
-    LoadBalancerSettings,
-    NetworkSettings,
-    RedisSettings,
-    RegistrySettings,
-    SecretSettings,
-    ServiceSettings,
-    TransitionSettings,
-)
+from infra.props.container_registry import ContainerRegistryProps
+from infra.props.fargate_service import FargateServiceProps
+from infra.props.load_balancer import LoadBalancerProps
+from infra.props.network import InterfaceEndpoint, NatGateways, NetworkProps
+from infra.props.postgres_instance import MasterPassword, PostgresInstanceProps
+from infra.props.private_bucket import PrivateBucketProps, Transition
+from infra.props.redis_replication_group import RedisProps
+from infra.props.secret import SecretProps
+from infra.props.service_autoscaling import ServiceAutoscalingProps
 
 ENVIRONMENTS = ("staging", "production")
 
@@ -51,9 +48,10 @@ ENVIRONMENTS = ("staging", "production")
 class ReplayDashSettings(ContainerPlatformSettings):
     """One ReplayDash environment (``replaydash-<environment>-*``): the platform, the API and session storage."""
 
-    api: ServiceSettings = field(default_factory=ServiceSettings)
-    sessions: BucketSettings = field(default_factory=BucketSettings)
-    """Session-data bucket: lifecycle tiers and version retention."""
+    api: FargateServiceProps
+    """``[api]``: the API service, behind the load balancer's default route."""
+    sessions: PrivateBucketProps = field(default_factory=PrivateBucketProps)
+    """``[sessions]``: the session-data bucket's lifecycle tiers and version retention."""
 
 
 def defaults(environment: str) -> ReplayDashSettings:
@@ -73,34 +71,43 @@ def defaults(environment: str) -> ReplayDashSettings:
         ),
         name_prefix=prefix,
         repository_name=f"{prefix}-api",
-        network=NetworkSettings(
+        network=NetworkProps(
             cidr_block=f"10.{octet}.0.0/16",
             availability_zones=("us-east-1a", "us-east-1b"),
             public_subnet_cidrs=(f"10.{octet}.0.0/24", f"10.{octet}.1.0/24"),
             private_subnet_cidrs=(f"10.{octet}.10.0/24", f"10.{octet}.11.0/24"),
-            nat_gateways="single",
+            nat_gateways=NatGateways.SINGLE,
             # What the tasks call: image pulls, logs, secrets, parameters, ECS Exec sessions.
-            interface_endpoints=("ecr.api", "ecr.dkr", "logs", "secretsmanager", "ssm", "ssmmessages"),
+            interface_endpoints=(
+                InterfaceEndpoint.ECR_API,
+                InterfaceEndpoint.ECR_DKR,
+                InterfaceEndpoint.LOGS,
+                InterfaceEndpoint.SECRETS_MANAGER,
+                InterfaceEndpoint.SSM,
+                InterfaceEndpoint.SSM_MESSAGES,
+            ),
             flow_log_retention_days=log_days,
         ),
-        registry=RegistrySettings(immutable_tags=False),
-        api=ServiceSettings(
+        registry=ContainerRegistryProps(immutable_tags=False),
+        api=FargateServiceProps(
             cpu=512,
             memory=1024,
             desired_count=2 if production else 1,
             image_tag="latest",
             container_port=3000,
             enable_execute_command=True,
-            autoscaling=AutoscalingSettings(min_tasks=1, max_tasks=4, cpu_target_percent=70, memory_target_percent=80),
+            autoscaling=ServiceAutoscalingProps(
+                min_tasks=1, max_tasks=4, cpu_target_percent=70, memory_target_percent=80
+            ),
             spot_weight=0 if production else 1,
             on_demand_weight=1 if production else 0,
             log_retention_days=log_days,
         ),
-        load_balancer=LoadBalancerSettings(
+        load_balancer=LoadBalancerProps(
             domain_name="api.replaydash.com" if production else "api.staging.replaydash.com",
             deletion_protection=production,
         ),
-        database=DatabaseSettings(
+        database=PostgresInstanceProps(
             instance_class="db.t4g.medium",
             engine_version="16.4",
             allocated_storage_gb=20,
@@ -111,16 +118,16 @@ def defaults(environment: str) -> ReplayDashSettings:
             backup_retention_days=7,
             deletion_protection=production,
             final_snapshot=production,
-            master_password="write_only",
+            master_password=MasterPassword.WRITE_ONLY,
             log_retention_days=log_days,
         ),
-        cache=RedisSettings(node_type="cache.t4g.micro", snapshot_retention_days=1 if production else 0),
-        sessions=BucketSettings(
+        cache=RedisProps(node_type="cache.t4g.micro", snapshot_retention_days=1 if production else 0),
+        sessions=PrivateBucketProps(
             transitions=(
-                TransitionSettings(days=30, storage_class="INTELLIGENT_TIERING"),
-                TransitionSettings(days=180, storage_class="GLACIER"),
+                Transition(days=30, storage_class="INTELLIGENT_TIERING"),
+                Transition(days=180, storage_class="GLACIER"),
             ),
             noncurrent_version_expiration_days=30,
         ),
-        secrets=SecretSettings() if production else SecretSettings(recovery_window_days=7),
+        secrets=SecretProps() if production else SecretProps(recovery_window_days=7),
     )

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from constructs import Construct
 
-from infra.config.mapping import to_props
 from infra.constructs.aws_context import account_id
 from infra.constructs.container_platform import ContainerPlatform
 from infra.constructs.dashboard import ServiceDashboard
@@ -14,25 +11,9 @@ from infra.constructs.load_balancer import DEFAULT_ROUTE
 from infra.constructs.outputs import output
 from infra.constructs.private_bucket import PrivateBucket
 from infra.constructs.ssm_parameters import SsmParameters
-from infra.props.container_platform import ContainerPlatformProps
-from infra.props.fargate_service import FargateServiceProps
-from infra.props.private_bucket import PrivateBucketProps
 from infra.registry import StackSpec
 from infra.stacks.base import AwsStack
-from infra.stacks.props import platform_props, settings_path
 from infra.systems.replaydash.settings import ReplayDashSettings
-
-
-@dataclass(frozen=True, kw_only=True)
-class ReplayDashProps:
-    """Everything a ReplayDash environment builds."""
-
-    prefix: str
-    repository_name: str
-    parameter_path: str
-    platform: ContainerPlatformProps
-    api: FargateServiceProps
-    sessions: PrivateBucketProps
 
 
 class ReplayDashStack(AwsStack):
@@ -46,23 +27,15 @@ class ReplayDashStack(AwsStack):
     """
 
     @classmethod
-    def configure(cls, spec: StackSpec) -> ReplayDashProps:
-        settings = spec.settings_of(ReplayDashSettings)
-        path = settings_path(settings)
-        return ReplayDashProps(
-            prefix=settings.name_prefix,
-            repository_name=settings.repository_name,
-            parameter_path=f"/{settings.system}/{settings.environment}",
-            platform=platform_props(settings),
-            api=to_props(FargateServiceProps, settings.api, f"{path}.api"),
-            sessions=to_props(PrivateBucketProps, settings.sessions, f"{path}.sessions"),
-        )
+    def configure(cls, spec: StackSpec) -> ReplayDashSettings:
+        """The environment's settings are the stack's props (the platform's, the API's, the bucket's)."""
+        return spec.settings_of(ReplayDashSettings)
 
-    def __init__(self, scope: Construct, spec: StackSpec, props: ReplayDashProps) -> None:
+    def __init__(self, scope: Construct, spec: StackSpec, props: ReplayDashSettings) -> None:
         super().__init__(scope, spec)
-        prefix = props.prefix
+        prefix = props.name_prefix
         platform = ContainerPlatform(
-            self, "Platform", prefix=prefix, repository_name=props.repository_name, props=props.platform
+            self, "Platform", prefix=prefix, repository_name=props.repository_name, props=props
         )
         sessions = PrivateBucket(
             self, "Sessions", bucket_name=f"{prefix}-sessions-{account_id(self)}", props=props.sessions
@@ -74,7 +47,7 @@ class ReplayDashStack(AwsStack):
         parameters = SsmParameters(
             self,
             "Parameters",
-            path=props.parameter_path,
+            path=f"/{props.system}/{props.environment}",
             description=f"{prefix} settings",
             values={"redis-url": platform.cache.url, "sessions-bucket": sessions.name},
         )

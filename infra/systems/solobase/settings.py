@@ -55,18 +55,16 @@ from dataclasses import dataclass, field
 
 from infra import validation
 from infra.config.model import REGIONS, ContainerPlatformSettings, StateBackendSettings
-from infra.config.sections import (
-    AuditTrailSettings,
-    CdnSettings,
-    DatabaseSettings,
-    FunctionSettings,
-    KeySettings,
-    LoadBalancerSettings,
-    MonitoringSettings,
-    NetworkSettings,
-    SecretSettings,
-    ServiceSettings,
-)
+from infra.props.audit_trail import AuditTrailProps
+from infra.props.cdn_distribution import CdnDistributionProps
+from infra.props.fargate_service import FargateServiceProps
+from infra.props.kms_key import KmsKeyProps
+from infra.props.lambda_function import LambdaFunctionProps
+from infra.props.load_balancer import LoadBalancerProps
+from infra.props.monitoring import MonitoringProps
+from infra.props.network import InterfaceEndpoint, NatGateways, NetworkProps
+from infra.props.postgres_instance import MasterPassword, PostgresInstanceProps
+from infra.props.secret import SecretProps
 from infra.systems.solobase.tenants import Plan, TenancySettings
 from infra.validation import ConfigError
 
@@ -122,13 +120,13 @@ class InstanceSettings:
     enable_custom_domains: bool = True
     """Off: Lambda instances answer on their distribution's ``*.cloudfront.net`` name only (no alias, no
     certificate), and the ECS runtime, which needs a host name, is refused."""
-    function: FunctionSettings
-    """The Lambda runtime's size and logs."""
-    container: ServiceSettings
-    """The ECS runtime's task size, port and image tag."""
-    dedicated_database: DatabaseSettings
-    """Business instances' own RDS instance."""
-    cdn: CdnSettings = field(default_factory=CdnSettings)
+    function: LambdaFunctionProps
+    """``[instances.function]``: the Lambda runtime's size and logs."""
+    container: FargateServiceProps
+    """``[instances.container]``: the ECS runtime's task size, port and image tag."""
+    dedicated_database: PostgresInstanceProps
+    """``[instances.dedicated_database]``: Business instances' own RDS instance."""
+    cdn: CdnDistributionProps = field(default_factory=CdnDistributionProps)
     """Each Lambda instance's distribution; its domain is the instance's host, its zone ``hosted_zone_id``."""
     b2: B2Settings = field(default_factory=B2Settings)
     hosted_zone_id: str | None = None
@@ -139,12 +137,13 @@ class InstanceSettings:
         if self.hosted_zone_id is not None and not self.enable_custom_domains:
             raise ConfigError("hosted_zone_id", "unset when enable_custom_domains is false", self.hosted_zone_id)
         # Per instance, not per environment: the host is <subdomain>.<domain>, one origin each.
+        unset = CdnDistributionProps()
         for name, instead in (
             ("domain_name", "unset: each instance's is <subdomain>.<domain> (instances.domain)"),
             ("hosted_zone_id", "unset: instances.hosted_zone_id names the zone of every instance"),
             ("enable_origin_failover", "unset: an instance has one origin, its function URL"),
         ):
-            if getattr(self.cdn, name) is not None:
+            if getattr(self.cdn, name) != getattr(unset, name):
                 raise ConfigError(f"cdn.{name}", instead, getattr(self.cdn, name))
 
 
@@ -152,14 +151,15 @@ class InstanceSettings:
 class SolobaseSettings(ContainerPlatformSettings):
     """One Solobase environment: the management platform (ContainerPlatformSettings), the shards, the instances."""
 
-    management: ServiceSettings
-    """The management platform's Fargate service."""
-    shared_database: DatabaseSettings
-    """Every shared RDS shard ``solobase-shared-<env>-NN``."""
+    management: FargateServiceProps
+    """``[management]``: the management platform's Fargate service."""
+    shared_database: PostgresInstanceProps
+    """``[shared_database]``: every shared RDS shard ``solobase-shared-<env>-NN``."""
     instances: InstanceSettings
     tenancy: TenancySettings = field(default_factory=TenancySettings)
     binaries: BinariesSettings = field(default_factory=BinariesSettings)
-    trail: AuditTrailSettings = field(default_factory=AuditTrailSettings)
+    trail: AuditTrailProps = field(default_factory=AuditTrailProps)
+    """``[trail]``: the CloudTrail trail and what it keeps."""
     alert_topic_name: str
     """SNS topic every alarm of the environment notifies (see the module docstring)."""
     backup_region: str | None = None
@@ -220,19 +220,24 @@ def defaults(environment: str) -> SolobaseSettings:
         ),
         name_prefix=f"solobase-{environment}",
         repository_name=f"solobase-{environment}-management",
-        network=NetworkSettings(
+        network=NetworkProps(
             cidr_block=f"10.{octet}.0.0/16",
             availability_zones=("us-east-1a", "us-east-1b"),
             public_subnet_cidrs=(f"10.{octet}.0.0/24", f"10.{octet}.1.0/24"),
             private_subnet_cidrs=(f"10.{octet}.10.0/24", f"10.{octet}.11.0/24"),
             database_subnet_cidrs=(f"10.{octet}.20.0/24", f"10.{octet}.21.0/24"),
-            nat_gateways="per_az" if prod else "single",
+            nat_gateways=NatGateways.PER_AZ if prod else NatGateways.SINGLE,
             # What the instances and the management service call: images, logs, secrets.
-            interface_endpoints=("ecr.api", "ecr.dkr", "logs", "secretsmanager"),
+            interface_endpoints=(
+                InterfaceEndpoint.ECR_API,
+                InterfaceEndpoint.ECR_DKR,
+                InterfaceEndpoint.LOGS,
+                InterfaceEndpoint.SECRETS_MANAGER,
+            ),
             flow_log_retention_days=log_days,
         ),
-        load_balancer=LoadBalancerSettings(domain_name=f"manage.{domain}", deletion_protection=not dev),
-        database=DatabaseSettings(
+        load_balancer=LoadBalancerProps(domain_name=f"manage.{domain}", deletion_protection=not dev),
+        database=PostgresInstanceProps(
             instance_class="db.t3.small" if prod else "db.t3.micro",
             engine_version="15.4",
             allocated_storage_gb=20,
@@ -243,11 +248,11 @@ def defaults(environment: str) -> SolobaseSettings:
             backup_retention_days=30 if prod else 7,
             deletion_protection=not dev,
             final_snapshot=not dev,
-            master_password="rds_managed",
+            master_password=MasterPassword.RDS_MANAGED,
             master_password_rotation_days=90,
             log_retention_days=log_days,
         ),
-        management=ServiceSettings(
+        management=FargateServiceProps(
             cpu=512,
             memory=1024,
             desired_count=2 if prod else 1,
@@ -255,7 +260,7 @@ def defaults(environment: str) -> SolobaseSettings:
             container_port=8080,
             log_retention_days=log_days,
         ),
-        shared_database=DatabaseSettings(
+        shared_database=PostgresInstanceProps(
             instance_class="db.t3.medium" if prod else "db.t3.small",
             engine_version="15.4",
             allocated_storage_gb=100,
@@ -267,7 +272,7 @@ def defaults(environment: str) -> SolobaseSettings:
             performance_insights=prod,
             max_connections=300,
             force_ssl=True,
-            master_password="rds_managed",
+            master_password=MasterPassword.RDS_MANAGED,
             master_password_rotation_days=90,
             deletion_protection=not dev,
             final_snapshot=not dev,
@@ -275,7 +280,7 @@ def defaults(environment: str) -> SolobaseSettings:
         ),
         instances=InstanceSettings(
             domain=domain,
-            function=FunctionSettings(
+            function=LambdaFunctionProps(
                 runtime="provided.al2023",
                 handler="bootstrap",
                 architecture="x86_64",
@@ -283,7 +288,7 @@ def defaults(environment: str) -> SolobaseSettings:
                 timeout_seconds=30,
                 log_retention_days=log_days,
             ),
-            container=ServiceSettings(
+            container=FargateServiceProps(
                 cpu=256,
                 memory=512,
                 desired_count=1,
@@ -291,7 +296,7 @@ def defaults(environment: str) -> SolobaseSettings:
                 container_port=8080,
                 log_retention_days=log_days,
             ),
-            dedicated_database=DatabaseSettings(
+            dedicated_database=PostgresInstanceProps(
                 instance_class="db.t3.medium" if prod else "db.t3.small",
                 engine_version="15.4",
                 allocated_storage_gb=20,
@@ -301,14 +306,14 @@ def defaults(environment: str) -> SolobaseSettings:
                 multi_az=prod,
                 backup_retention_days=30 if prod else 7,
                 performance_insights=prod,
-                master_password="rds_managed",
+                master_password=MasterPassword.RDS_MANAGED,
                 master_password_rotation_days=90,
                 deletion_protection=not dev,
                 final_snapshot=not dev,
                 log_retention_days=log_days,
             ),
         ),
-        monitoring=MonitoringSettings(
+        monitoring=MonitoringProps(
             alert_email="alerts@solobase.dev",
             database_cpu_percent=80,
             database_connections=250,
@@ -319,6 +324,6 @@ def defaults(environment: str) -> SolobaseSettings:
         alert_topic_name="solobase-infrastructure-alerts" if prod else f"solobase-{environment}-infrastructure-alerts",
         backup_region="us-west-2" if prod else None,
         dashboard_name="Solobase-Production" if prod else None,
-        secrets=SecretSettings() if prod else SecretSettings(recovery_window_days=7),
-        keys=KeySettings() if prod else KeySettings(deletion_window_days=7),
+        secrets=SecretProps() if prod else SecretProps(recovery_window_days=7),
+        keys=KmsKeyProps() if prod else KmsKeyProps(deletion_window_days=7),
     )

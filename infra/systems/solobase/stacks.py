@@ -29,7 +29,6 @@ from cdktf_cdktf_provider_aws.data_aws_sns_topic import DataAwsSnsTopic
 from cdktf_cdktf_provider_aws.route53_record import Route53Record, Route53RecordAlias
 from constructs import Construct
 
-from infra.config.mapping import to_props
 from infra.constructs.audit_trail import AuditTrail
 from infra.constructs.cdn_distribution import CdnDistribution, CdnOrigin
 from infra.constructs.container_platform import ContainerPlatform
@@ -66,7 +65,6 @@ from infra.props.secret import SecretProps
 from infra.props.service_database import ServiceDatabaseProps
 from infra.registry import StackSpec
 from infra.stacks.base import AwsStack, ExternalProviderStack
-from infra.stacks.props import platform_props, settings_path
 from infra.systems.solobase.contracts import Names
 from infra.systems.solobase.settings import SolobaseSettings
 from infra.systems.solobase.tenants import Plan, PlansSettings, Runtime, Tenant
@@ -127,28 +125,27 @@ class SolobasePlatformStack(AwsStack):
     @classmethod
     def configure(cls, spec: StackSpec) -> SolobasePlatformProps:
         settings = spec.settings_of(SolobaseSettings)
-        path = settings_path(settings)
         names = Names(settings.environment)
         shards: tuple[str, ...] = spec.arguments["shards"]
+        # The ALB's certificate also covers every instance host (*.<domain>) when instances have custom domains.
+        extra_names = (f"*.{settings.instances.domain}",) if settings.instances.enable_custom_domains else ()
         return SolobasePlatformProps(
             names=names,
             repository_name=settings.repository_name,
-            platform=platform_props(
+            platform=dataclasses.replace(
                 settings,
-                subject_alternative_names=(f"*.{settings.instances.domain}",)
-                if settings.instances.enable_custom_domains
-                else (),
+                load_balancer=dataclasses.replace(settings.load_balancer, subject_alternative_names=extra_names),
             ),
             topic_name=settings.alert_topic_name,
-            management=to_props(FargateServiceProps, settings.management, f"{path}.management"),
+            management=settings.management,
             management_host=str(settings.load_balancer.domain_name),
             shards=tuple((shard, names.shard_identifier(shard)) for shard in shards),
-            shard_database=to_props(PostgresInstanceProps, settings.shared_database, f"{path}.shared_database"),
+            shard_database=settings.shared_database,
             backup_region=settings.backup_region,
-            instance_registry=to_props(ContainerRegistryProps, settings.registry, f"{path}.registry"),
+            instance_registry=settings.registry,
             binaries_bucket=settings.binaries.bucket_name,
-            trail=to_props(AuditTrailProps, settings.trail, f"{path}.trail"),
-            keys=to_props(KmsKeyProps, settings.keys, f"{path}.keys"),
+            trail=settings.trail,
+            keys=settings.keys,
             dashboard_name=settings.dashboard_name,
             concurrency_limit=settings.tenancy.account_concurrency_limit,
         )
@@ -307,20 +304,8 @@ class SolobaseTenantStack(AwsStack):
     def configure(cls, spec: StackSpec) -> SolobaseTenantProps:
         settings = spec.settings_of(SolobaseSettings)
         tenant: Tenant = spec.arguments["tenant"]
-        path = settings_path(settings)
         instances = settings.instances
         plan = settings.tenancy.plans.of(tenant.plan)
-        function = to_props(
-            LambdaFunctionProps,
-            instances.function,
-            f"{path}.instances.function",
-            reserved_concurrency=plan.reserved_concurrency,
-        )
-        dedicated = None
-        if Plan(tenant.plan).dedicated_database:
-            dedicated = to_props(
-                PostgresInstanceProps, instances.dedicated_database, f"{path}.instances.dedicated_database"
-            )
         return SolobaseTenantProps(
             names=Names(settings.environment),
             tenant=tenant,
@@ -328,12 +313,12 @@ class SolobaseTenantStack(AwsStack):
             management_host=str(settings.load_balancer.domain_name),
             topic_name=settings.alert_topic_name,
             code=FunctionCode(s3_bucket=settings.binaries.bucket_name, s3_key=settings.binaries.package_key),
-            function=function,
-            container=to_props(FargateServiceProps, instances.container, f"{path}.instances.container"),
-            cdn=to_props(CdnDistributionProps, instances.cdn, f"{path}.instances.cdn"),
-            dedicated_database=dedicated,
-            monitoring=to_props(MonitoringProps, settings.monitoring, f"{path}.monitoring"),
-            secrets=to_props(SecretProps, settings.secrets, f"{path}.secrets"),
+            function=dataclasses.replace(instances.function, reserved_concurrency=plan.reserved_concurrency),
+            container=instances.container,
+            cdn=instances.cdn,
+            dedicated_database=instances.dedicated_database if Plan(tenant.plan).dedicated_database else None,
+            monitoring=settings.monitoring,
+            secrets=settings.secrets,
             b2_bucket_name=instances.b2.bucket_name(tenant.instance_id),
             b2_endpoint=instances.b2.endpoint,
             hosted_zone_id=instances.hosted_zone_id,
@@ -553,15 +538,14 @@ class SolobaseShardDatabasesStack(ExternalProviderStack):
     def configure(cls, spec: StackSpec) -> SolobaseShardProps:
         settings = spec.settings_of(SolobaseSettings)
         shard: str = spec.arguments["shard"]
-        path = settings_path(settings)
         names = Names(settings.environment)
         return SolobaseShardProps(
             names=names,
             identifier=names.shard_identifier(shard),
-            admin_database=settings.shared_database.database_name or "postgres",
+            admin_database=settings.shared_database.database_name,
             tenants=tuple(spec.arguments["tenants"]),
             plans=settings.tenancy.plans,
-            secrets=to_props(SecretProps, settings.secrets, f"{path}.secrets"),
+            secrets=settings.secrets,
         )
 
     def __init__(self, scope: Construct, spec: StackSpec, props: SolobaseShardProps) -> None:
