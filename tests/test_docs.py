@@ -14,8 +14,12 @@ from tools import docs
 
 ROOT = Path(__file__).resolve().parents[1]
 README = ROOT / "README.md"
-# Not the product's tree: environments, tool caches, build and synth output, files `make link-files` renders.
-UNTRACKED = {".git", "node_modules", "build", "cdktf.out", "generated", "__pycache__"}
+# Not the product's tree: environments, build and synth output, files `make link-files` renders (and tool caches).
+UNTRACKED = {".git", "node_modules", "build", "cdktf.out", "generated"}
+
+
+def untracked(name: str) -> bool:
+    return name in UNTRACKED or name.startswith(".venv") or "cache" in name
 
 
 def test_every_generated_document_is_fresh() -> None:
@@ -113,13 +117,7 @@ def layout_entries() -> list[str]:
 
 def tree_entries() -> set[str]:
     """Every top-level folder, and every package and module directly under infra/."""
-    top = {
-        f"{path.name}/"
-        for path in ROOT.iterdir()
-        if path.is_dir()
-        and path.name not in UNTRACKED
-        and not path.name.startswith((".venv", ".mypy", ".ruff", ".pytest"))
-    }
+    top = {f"{path.name}/" for path in ROOT.iterdir() if path.is_dir() and not untracked(path.name)}
     infra = {
         f"infra/{path.name}/" if path.is_dir() else f"infra/{path.name}"
         for path in (ROOT / "infra").iterdir()

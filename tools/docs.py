@@ -322,7 +322,9 @@ def index_document(documents: Mapping[str, str]) -> str:
     """The manual's index: every document under docs/ by its title, the generated ones marked."""
 
     def entry(path: str) -> str:
-        mark = " (generated)" if path in DOCUMENTS else ""
+        mark = ""
+        if path in DOCUMENTS:
+            mark = " (partly generated)" if "<!-- generated: " in documents[path] else " (generated)"
         return f"- [{title(documents[path], path)}]({relative(path, INDEX)}){mark}"
 
     systems = sorted(p for p in documents if p.startswith(f"{DOCS}/systems/"))
@@ -334,15 +336,15 @@ def index_document(documents: Mapping[str, str]) -> str:
             banner("the title of every document under docs/"),
             "",
             "The [README](../README.md) is the front door: what this is, the quick start, the stacks and the "
-            "layout. Everything else is here. Documents marked generated are written by `make docs` from the "
-            "code and data they describe; edit those sources instead.",
+            "layout. Everything else is here. What is marked generated is written by `make docs` from the "
+            "code and data it describes; edit those sources instead.",
             "",
             *(entry(path) for path in manual),
             "",
             "## Systems",
             "",
-            "Each system's document: what it builds, how to deploy and operate it, and how each source "
-            "document (`/work/shared/seeds/`) was read where it is vague or contradicts itself.",
+            "Each system's document: what it builds, how to deploy and operate it, and how its source "
+            "document (named at its top) was read where it is vague or contradicts itself.",
             "",
             *(entry(path) for path in systems),
             "",
