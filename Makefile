@@ -24,7 +24,7 @@ export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION ?= 20
 export CHECKPOINT_DISABLE := 1
 export CDKTF_DISABLE_PLUGIN_CACHE_ENV := 1
 
-# Offline providers: when a filesystem mirror exists, point Terraform at it (see README).
+# Offline providers: when a filesystem mirror exists, point Terraform at it (docs/operations.md).
 TF_CLI_CONFIG := $(shell $(PYTHON) tools/terraform_cli_config.py build/terraformrc)
 ifneq ($(strip $(TF_CLI_CONFIG)),)
 export TF_CLI_CONFIG_FILE := $(TF_CLI_CONFIG)
@@ -49,7 +49,7 @@ UP_CHOICE = $(if $(SYSTEMS),--systems "$(SYSTEMS)",) $(if $(ENVS),--envs "$(ENVS
 is_set = $(filter 1 true yes,$(1))
 
 .PHONY: help deps servers synth diff deploy output database-url destroy bootstrap stacks emulator emulator-env \
-	up down status changed-stacks scan lint test bench clean link-files link-output link-rotate \
+	up down status changed-stacks scan lint docs test bench clean link-files link-output link-rotate \
 	tenant-add tenant-move
 
 help: ## List the targets
@@ -150,11 +150,15 @@ changed-stacks: .venv/.synced ## Print the stacks that differ from BASE (a git r
 	@test -n "$(BASE)" || { echo "usage: make changed-stacks BASE=<git ref>" >&2; exit 2; }
 	@$(RUN) python tools/changed_stacks.py --base "$(BASE)"
 
-lint: .venv/.synced ## ruff, mypy --strict on infra/ and emulator/, import rules (lint-imports)
+lint: .venv/.synced ## ruff, mypy --strict on infra/ and emulator/, import rules (lint-imports), generated docs fresh
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 	$(RUN) mypy --strict infra emulator
 	$(RUN) lint-imports --no-cache
+	$(RUN) python -m tools.docs --check
+
+docs: .venv/.synced ## Write the generated documents under docs/ (tools/docs.py): the emulator's fills, bench figures, index
+	@$(RUN) python -m tools.docs
 
 servers: ## Install the servers and linters the tests run (PostgreSQL, PgBouncer, shellcheck) when missing
 	@tools/install-servers.sh

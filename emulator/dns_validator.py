@@ -1,11 +1,12 @@
 """What an operator does by hand for a deploy on the emulator, done by a program.
 
-The README tells users deploying a stack without a hosted zone to create the
-CNAME record the certificate asks for; on AWS the deploy waits until they have
-(fills.acm makes the emulator as strict). :class:`DnsValidator` is that
-operator: while it runs it creates, for every certificate pending DNS validation
-in an account, the records DescribeCertificate asks for, in a public hosted
-zone of the emulator's Route 53, exactly as a user would with
+The manual (docs/systems/freeside.md) tells users deploying a stack without a
+hosted zone to create the CNAME record the certificate asks for; on AWS the
+deploy waits until they have (fills.acm makes the emulator as strict).
+:class:`DnsValidator` is that operator: while it runs it creates, for every
+certificate pending DNS validation in an account, the records
+DescribeCertificate asks for, in a public hosted zone of the emulator's
+Route 53, exactly as a user would with
 ``aws route53 create-hosted-zone`` and ``aws route53 change-resource-record-sets``.
 
 The deploy tests run one around every deploy (tests/support/deploy.py). Users of

@@ -15,7 +15,7 @@ customer; placing all of them is timed in process.
 
 Each figure is the median of --runs runs after one warm-up run; all are
 measured in the same session, interleaved, and run with the interpreter flags
-of cdktf.json's app command (``python -O``: see the README's synth section).
+of cdktf.json's app command (``python -O``: see docs/performance.md, "The optimized run").
 
     pipenv run python tools/bench.py [--runs 5] [--stack freeside-production] [--tenants 500]
     pipenv run python tools/bench.py --up [--jobs 2]      # make bench UP=1; writes bench/up.json
@@ -24,8 +24,8 @@ of cdktf.json's app command (``python -O``: see the README's synth section).
 stack of every system from a fresh emulator, once, with the per-stack time
 and apply time from its records, against the goal of 10 minutes on 2 cores
 (met with ``--jobs 4``: the stacks mostly wait on the AWS provider's fixed
-timers, so two at a time, make up's default, need about 17 minutes; see the
-README's Performance section); then ``make down``, timed too. It never runs
+timers, so two at a time, make up's default, need about 17 minutes; see
+docs/performance.md); then ``make down``, timed too. It never runs
 in a test.
 """
 

@@ -12,6 +12,9 @@ Fills fail closed: where the emulator cannot know what AWS would decide, it
 refuses the request with an error saying so, rather than accept it.
 tests/emulator/fills/ shows each fill against a live server, including what it
 must not accept.
+
+Route 53 health checks and failover records, and ECR replication, need no
+fill: moto 5.2.5 creates, reads back and deletes them as the provider expects.
 """
 
 from __future__ import annotations

@@ -26,6 +26,10 @@ def rotate_later_keeps_the_current_version() -> None:
     and the next rotation date, and turns rotation on. A secret no service manages
     and no function rotates is refused with InvalidRequestException, as AWS
     does. Calls with a function, or rotating now, are moto's.
+
+    Fail closed: a ``ScheduleExpression`` instead of ``AutomaticallyAfterDays``
+    is refused (InvalidParameterException): it would need a cron evaluator
+    the emulator does not have.
     """
     import time
     from typing import Any

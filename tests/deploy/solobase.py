@@ -14,7 +14,7 @@ CREDENTIAL_URL = re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@")
 
 
 def _no_secret_values_in_state(result: DeployResult) -> None:
-    """The state holds no password and no written secret value (README: what the state holds)."""
+    """The state holds no password and no written secret value (docs/systems/solobase.md: what state holds)."""
     state = json.loads(result.state_text)
     for resource in state["resources"]:
         for instance in resource["instances"]:

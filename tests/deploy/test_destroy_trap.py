@@ -47,7 +47,7 @@ def test_destroy_of_a_protected_stack_stops_before_touching_anything(
     assert tf.state_resources() == deployed, "a refused destroy must leave the state as it was"
     assert emulator.inventory(ACCOUNT, region) == inventory
 
-    # The README's way down still works: protections off in config, deploy, destroy.
+    # The manual's way down (docs/operations.md) still works: protections off in config, deploy, destroy.
     relaxed = json.loads((teardown_synth_dir / "stacks" / STACK / "cdk.tf.json").read_text())
     relaxed["terraform"]["backend"] = json.loads((tf.workdir / "cdk.tf.json").read_text())["terraform"]["backend"]
     (tf.workdir / "cdk.tf.json").write_text(json.dumps(relaxed))

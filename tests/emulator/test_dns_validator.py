@@ -1,4 +1,4 @@
-"""The DNS-validation operator: records for pending certificates, created as the README tells users to."""
+"""The DNS-validation operator: records for pending certificates, created as docs/local.md tells users to."""
 
 from __future__ import annotations
 

@@ -87,7 +87,7 @@ def test_state_store_is_versioned_encrypted_and_locked_on_lock_id(synth_dir: Pat
     store = SynthesizedStack(synth_dir, "bootstrap-luneo-terraform-state")
     assert store.one("aws_s3_bucket")["bucket"] == "luneo-terraform-state"
     assert store.one("aws_s3_bucket_versioning")["versioning_configuration"]["status"] == "Enabled"
-    # SSE-KMS under the AWS-managed key, stronger than the document's AES256 (see README).
+    # SSE-KMS under the AWS-managed key, stronger than the document's AES256 (docs/systems/luneo.md).
     rule = store.one("aws_s3_bucket_server_side_encryption_configuration")["rule"][0]
     assert rule["apply_server_side_encryption_by_default"]["sse_algorithm"] == "aws:kms"
     table = store.one("aws_dynamodb_table")

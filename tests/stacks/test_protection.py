@@ -61,7 +61,7 @@ def test_protected_environments_have_guarded_resources(synth_dir: Path) -> None:
 
 @pytest.mark.parametrize("stack_id", stack_ids())
 def test_with_protections_turned_off_nothing_prevents_destroy(teardown_synth_dir: Path, stack_id: str) -> None:
-    """The README's teardown (protections off in config, deploy, destroy) still works."""
+    """The manual's teardown (docs/operations.md: protections off in config, deploy, destroy) still works."""
     stack = load_stack(teardown_synth_dir, stack_id)
     assert [p for p in protections(stack) if p[1] or p[2]] == []
 

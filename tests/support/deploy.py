@@ -141,7 +141,7 @@ class DeployCycle:
         return [self.plan, *self.dependents]
 
     def run(self) -> DeployResult:
-        # The README's operator: creates the DNS records that certificates without a hosted zone wait for.
+        # The manual's operator (docs/local.md): DNS records for certificates without a hosted zone.
         with DnsValidator(self.emulator, self.account, self._regions()) as operator:
             self._operator = operator
             return self._run()
