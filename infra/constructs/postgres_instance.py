@@ -24,11 +24,11 @@ from constructs import Construct
 from infra import validation
 from infra.constructs.aws_context import provider_reference, stack_of
 from infra.constructs.ephemeral_password import EphemeralPassword
-from infra.constructs.iam import ServiceRole, Statement
+from infra.constructs.iam import ServiceRole
 from infra.constructs.kms_key import KeyLike
 from infra.constructs.private_data_store import PrivateDataStore
 from infra.constructs.protection import deletion_guard
-from infra.constructs.secret import Secret, version_from
+from infra.constructs.secret import Secret, SecretByArn, version_from
 from infra.validation import ConfigError
 
 _SIZES = ("micro", "small", "medium", "large", "xlarge", "2xlarge")
@@ -423,12 +423,10 @@ class PostgresInstance(PrivateDataStore):
             raise ConfigError("master_password", "rds_managed for a managed secret", self.props.master_password)
         return self.instance.master_user_secret.get(0).secret_arn
 
-    def master_secret_read_statements(self) -> list[Statement]:
-        """What a role needs to read the RDS-managed master secret (RDS_MANAGED only)."""
-        statements = [Statement(actions=["secretsmanager:GetSecretValue"], resources=[self.master_secret_arn])]
-        if self.secret_key is not None:
-            statements.append(self.secret_key.decrypt_statement("secretsmanager"))
-        return statements
+    @property
+    def master_secret(self) -> SecretByArn:
+        """The RDS-managed secret with the master credentials, to grant reading it (RDS_MANAGED only)."""
+        return SecretByArn(arn=self.master_secret_arn, kms_key=self.secret_key)
 
     def write_connection_secret(self, secret: Secret) -> None:
         """Write ``{"url", "host", "port", "username", "dbname"}`` into ``secret`` without state seeing the password.
