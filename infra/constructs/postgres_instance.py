@@ -19,6 +19,7 @@ from cdktf_cdktf_provider_aws.secretsmanager_secret_rotation import (
     SecretsmanagerSecretRotation,
     SecretsmanagerSecretRotationRotationRules,
 )
+from cdktf_cdktf_provider_aws.secretsmanager_secret_version import SecretsmanagerSecretVersion
 from constructs import Construct
 
 from infra import validation
@@ -506,21 +507,26 @@ def write_postgres_url(
     username: str,
     password: str,
     host: str,
-    port: int,
+    port: int | str,
     database_name: str,
     version_source: str,
-) -> None:
+    with_password: bool = False,
+) -> SecretsmanagerSecretVersion:
     """Write ``{"url", "host", "port", "username", "dbname"}`` (HCL expressions) into ``secret``, write-only.
 
     ``username`` and ``password`` are HCL expressions (a quoted literal, an
-    ephemeral reference); ``version_source`` an HCL string that changes exactly
-    when the password can have (see :func:`infra.constructs.secret.version_from`).
+    ephemeral reference), ``port`` a number or a reference to one; ``version_source``
+    an HCL string that changes exactly when the password can have (see
+    :func:`infra.constructs.secret.version_from`). ``with_password`` also
+    writes the password under ``password``, for clients that take the parts.
     """
     url = (
         f'format("postgresql://%s:%s@%s:%d/%s?sslmode=require", urlencode({username}), urlencode({password}), '
         f'{host}, {port}, "{database_name}")'
     )
+    secret_password = f"password = {password}, " if with_password else ""
     value = (
-        f'jsonencode({{url = {url}, host = {host}, port = {port}, username = {username}, dbname = "{database_name}"}})'
+        f"jsonencode({{url = {url}, host = {host}, port = {port}, username = {username}, "
+        f'{secret_password}dbname = "{database_name}"}})'
     )
-    secret.write_only(value, version=version_from(version_source))
+    return secret.write_only(value, version=version_from(version_source))

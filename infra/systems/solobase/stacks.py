@@ -46,10 +46,10 @@ from infra.constructs.login_role import LoginRole, LoginRoleProps
 from infra.constructs.monitoring import Monitoring, MonitoringProps
 from infra.constructs.network import NetworkLookup
 from infra.constructs.outputs import output
-from infra.constructs.postgres_instance import PostgresInstance, PostgresInstanceProps
+from infra.constructs.postgres_instance import PostgresInstance, PostgresInstanceProps, write_postgres_url
 from infra.constructs.postgresql_connection import rds_postgresql_provider
 from infra.constructs.role_passwords import WriteOnlyPassword
-from infra.constructs.secret import Secret, SecretByName, SecretProps, version_from
+from infra.constructs.secret import Secret, SecretByName, SecretProps
 from infra.constructs.security_group import ANY_IPV4
 from infra.constructs.service_database import ServiceDatabase, ServiceDatabaseProps
 from infra.registry import StackSpec
@@ -597,16 +597,16 @@ class SolobaseShardDatabasesStack(ExternalProviderStack):
             kms_key=key,
             props=props.secrets,
         )
-        user = json.dumps(tenant.role_name)
-        dbname = json.dumps(tenant.database_name)
-        host, port = shard.address, Token.as_string(shard.port)
-        # Tokens in expression positions only: cdktf renders them as bare references there.
-        value = (
-            f'jsonencode({{url = format("postgresql://%s:%s@%s:%s/%s?sslmode=require", {user}, '
-            f"urlencode({password.value}), {host}, {port}, {dbname}), "
-            f"host = {host}, port = {port}, username = {user}, password = {password.value}, dbname = {dbname}}})"
+        version = write_postgres_url(
+            secret,
+            username=json.dumps(tenant.role_name),
+            password=password.value,
+            host=shard.address,
+            port=Token.as_string(shard.port),
+            database_name=tenant.database_name,
+            version_source=f'"{tenant.instance_id}:{tenant.password_version}"',
+            with_password=True,
         )
-        version = secret.write_only(value, version=version_from(f'"{tenant.instance_id}:{tenant.password_version}"'))
         # A role made again gets a new password: the secret is written again with it. (An override:
         # cdktf renders replace_triggered_by as "${...}", which Terraform's JSON syntax refuses there.)
         version.add_override(
