@@ -306,6 +306,63 @@ def performance() -> str:
     )
 
 
+# docs/configuration.md -------------------------------------------------------------------------
+
+CONFIGURATION_DOC = f"{DOCS}/configuration.md"
+
+CONFIGURATION_INTRO = """\
+Each environment's settings are its system's defaults (the values its source document states, and the
+production-safe choices where it is silent) with `config/<system>/<environment>.toml` merged over them
+(`$INFRA_CONFIG_DIR` instead of `config/` when set). A file holds only what differs, as tables named like
+the sections below; lists replace, tables merge key by key. Before anything is built, every value is
+checked: an unknown key (with the closest known one), a wrong type, a value outside what is allowed, a
+key the stack sets itself, a renamed key, or anything that looks like a secret stops `make synth` with
+one line naming the key, what is allowed and what was given, exit status 2, nothing written. Secrets
+never go in these files (they are committed): they live in AWS Secrets Manager.
+
+What users may write is derived from the declarations (`infra/config/schema.py`): a section is the
+props of the construct it configures (`infra/props/`), each key's type, default, documentation and
+check stated once on the props field. A change to what users write therefore shows up here as a
+reviewed diff. Values below are each environment's defaults, as TOML (`unset`: no value)."""
+
+
+def configuration_document() -> str:
+    from infra.config import schema
+    from infra.systems import SYSTEMS
+
+    sources = "the settings declarations (infra/props, infra/config, each system's settings)"
+    lines = ["# Configuration", "", banner(sources)]
+    lines += ["", CONFIGURATION_INTRO, ""]
+    renamed = [(item.name, old, new) for item in SYSTEMS for old, new in item.renamed.items()]
+    if renamed:
+        lines += ["## Renamed keys", "", "A file still using an old key is refused, naming the new one.", ""]
+        lines += [table(["system", "old key", "write instead"], [(n, f"`{o}`", f"`{w}`") for n, o, w in renamed])]
+        lines += [""]
+    for item in SYSTEMS:
+        defaults = [item.defaults(env) for env in item.environments]
+        files = ", ".join(f"`config/{item.name}/{env}.toml`" for env in item.environments)
+        lines += [f"## {item.name}", "", f"Files: {files}.", ""]
+        for section in schema.sections(type(defaults[0]), defaults):
+            if not section.keys:
+                continue
+            heading = f"`[{section.path}]`" if section.path else "Top level"
+            module, _, name = section.declared_by.rpartition(".")
+            source = module.replace(".", "/") + ".py"
+            lines += [f"### {item.name}: {heading}", ""]
+            if section.doc:
+                lines += [section.doc, ""]
+            lines += [f"Declared by [`{name}`]({relative(source, CONFIGURATION_DOC)}).", ""]
+            header = ["key", "type", *item.environments, "what it is"]
+            rows = [(f"`{k.name}`", k.type, *(f"`{v}`" for v in k.values), k.doc) for k in section.keys]
+            lines += [table(header, rows), ""]
+    return "\n".join(lines)
+
+
+@generated(CONFIGURATION_DOC)
+def configuration() -> str:
+    return configuration_document()
+
+
 # docs/README.md: the manual's index ------------------------------------------------------------
 
 INDEX = f"{DOCS}/README.md"

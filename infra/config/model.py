@@ -51,9 +51,13 @@ class StateBackendSettings:
     """The S3 backend of one stack: bucket and lock table (created by its bootstrap stack)."""
 
     bucket: str
+    """The S3 bucket holding the state (made by the system's bootstrap stack)."""
     key: str
+    """The state object's key in the bucket (``<environment>/terraform.tfstate`` by default)."""
     region: str
+    """The bucket's and the lock table's region."""
     lock_table: str
+    """The DynamoDB table locking the state (S3's lock file is used too)."""
     store: TerraformStateStoreProps = field(default_factory=TerraformStateStoreProps)
     """``[state.store]``: how the bootstrap stack builds the bucket and table."""
 
@@ -86,7 +90,9 @@ class SystemSettings:
     environment: str = set_by_stack()
     """One of the environments the system's document names."""
     region: str
+    """The region of the stacks' default AWS provider."""
     state: StateBackendSettings
+    """``[state]``: where the environment's Terraform state lives and how it is locked."""
     account_id: str | None = None
     """When set, the AWS provider refuses to run against any other account."""
     tags: Mapping[str, str] = field(default_factory=dict)

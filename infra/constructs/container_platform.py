@@ -17,7 +17,7 @@ from constructs import Construct
 from infra.constructs.container_registry import ContainerRegistry
 from infra.constructs.data_tier import DataTier
 from infra.constructs.fargate_service import FargateService
-from infra.constructs.kms_key import KmsKey
+from infra.constructs.kms_key import KeyPurpose, purpose_keys
 from infra.constructs.load_balancer import LoadBalancer, Route
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.network import network_from
@@ -26,6 +26,7 @@ from infra.constructs.postgres_instance import PostgresInstance
 from infra.constructs.redis_replication_group import RedisReplicationGroup
 from infra.constructs.secret import ContainerSecretSource, Secret
 from infra.constructs.service_host import ServiceHost
+from infra.naming import PlatformNames
 from infra.props.container_platform import ContainerPlatformProps
 from infra.props.data_tier import DataTierProps
 from infra.props.fargate_service import FargateServiceProps
@@ -35,7 +36,10 @@ from infra.props.service_host import ServiceHostProps
 class ContainerPlatform(Construct):
     """Everything but the services, named ``<prefix>-*``; the repository is ``repository_name``.
 
-    The alert topic is ``<prefix>-alerts`` unless ``topic_name`` names it.
+    The parts other stacks look up (network, cluster, load balancer, secrets
+    and data keys) are named by ``names``, ``PlatformNames.of(prefix)`` unless
+    a system's contract gives them. The alert topic is ``<prefix>-alerts``
+    unless ``topic_name`` names it.
     """
 
     def __init__(
@@ -47,29 +51,26 @@ class ContainerPlatform(Construct):
         repository_name: str,
         props: ContainerPlatformProps,
         topic_name: str | None = None,
+        names: PlatformNames | None = None,
     ) -> None:
         super().__init__(scope, id_)
+        names = names or PlatformNames.of(prefix)
         self.prefix = prefix
         self.props = props
-        self.network = network_from(self, "Network", name=prefix, props=props.network)
-        self.secrets_key = KmsKey(
-            self, "SecretsKey", alias=f"{prefix}-secrets", description=f"Secrets of {prefix}", props=props.keys
-        )
-        self.data_key = KmsKey(
+        self.network = network_from(self, "Network", name=names.network, props=props.network)
+        keys = purpose_keys(
             self,
-            "DataKey",
-            alias=f"{prefix}-data",
-            description=f"Database and cache storage of {prefix}",
+            prefix=prefix,
+            purposes={
+                "secrets": KeyPurpose(alias=names.secrets_key_alias, description=f"Secrets of {prefix}"),
+                "data": KeyPurpose(alias=names.data_key_alias, description=f"Database and cache storage of {prefix}"),
+                "alerts": KeyPurpose(
+                    description=f"Alert topic of {prefix}", allowed_services=("cloudwatch.amazonaws.com",)
+                ),
+            },
             props=props.keys,
         )
-        self.alerts_key = KmsKey(
-            self,
-            "AlertsKey",
-            alias=f"{prefix}-alerts",
-            description=f"Alert topic of {prefix}",
-            allowed_services=("cloudwatch.amazonaws.com",),
-            props=props.keys,
-        )
+        self.secrets_key, self.data_key, self.alerts_key = keys["secrets"], keys["data"], keys["alerts"]
         self.data = DataTier(
             self,
             "Data",
@@ -83,7 +84,8 @@ class ContainerPlatform(Construct):
         self.host = ServiceHost(
             self,
             "Host",
-            name=prefix,
+            cluster_name=names.cluster,
+            load_balancer_name=names.load_balancer,
             network=self.network,
             props=ServiceHostProps(cluster=props.cluster, load_balancer=props.load_balancer),
         )

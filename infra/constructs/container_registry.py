@@ -26,7 +26,7 @@ from constructs import Construct
 
 from infra import validation
 from infra.constructs.aws_context import account_id
-from infra.constructs.iam import ServiceRole, Statement
+from infra.constructs.iam import Principal, Statement
 from infra.props.container_registry import ContainerRegistryProps
 from infra.validation import ConfigError
 
@@ -34,7 +34,7 @@ _REPOSITORY_NAME = re.compile(r"^[a-z0-9]+([._/-][a-z0-9]+)*$")
 
 
 class ContainerRegistry(Construct):
-    """One repository; ``grant_pull(role)`` lets a task execution role pull from it and nothing else."""
+    """One repository; ``grant_read(principal)`` lets a task execution role pull from it and nothing else."""
 
     def __init__(self, scope: Construct, id_: str, *, name: str, props: ContainerRegistryProps) -> None:
         super().__init__(scope, id_)
@@ -75,13 +75,13 @@ class ContainerRegistry(Construct):
         self.arn = self.repository.arn
         self.url = self.repository.repository_url
 
-    def grant_pull(self, role: ServiceRole) -> None:
-        """Let ``role`` pull images from this repository (and get the registry login token)."""
-        grant_pull(role, self.arn)
+    def grant_read(self, principal: Principal) -> list[Statement]:
+        """Let ``principal`` pull images from this repository (and get the registry login token)."""
+        return _grant_pull(principal, self.arn)
 
 
-def grant_pull(role: ServiceRole, repository_arn: str) -> None:
-    role.add_policy(
+def _grant_pull(principal: Principal, repository_arn: str) -> list[Statement]:
+    return principal.grant_role.grant(
         "PullImages",
         Statement(
             actions=["ecr:BatchCheckLayerAvailability", "ecr:BatchGetImage", "ecr:GetDownloadUrlForLayer"],
@@ -98,7 +98,9 @@ class RegistryLike(Protocol):
     @property
     def url(self) -> str: ...
 
-    def grant_pull(self, role: ServiceRole) -> None: ...
+    def grant_read(self, principal: Principal) -> list[Statement]:
+        """Let ``principal`` pull its images."""
+        ...
 
 
 class ContainerRegistryLookup(Construct):
@@ -113,8 +115,8 @@ class ContainerRegistryLookup(Construct):
         self.arn = found.arn
         self.url = found.repository_url
 
-    def grant_pull(self, role: ServiceRole) -> None:
-        grant_pull(role, self.arn)
+    def grant_read(self, principal: Principal) -> list[Statement]:
+        return _grant_pull(principal, self.arn)
 
 
 class RegistryReplication(Construct):

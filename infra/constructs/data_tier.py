@@ -35,7 +35,7 @@ class DataTier(Construct):
         props: DataTierProps,
     ) -> None:
         super().__init__(scope, id_)
-        subnets = list(network.database_subnet_ids or network.private_subnet_ids)
+        subnets = list(network.data_subnet_ids)
         self.database = PostgresInstance(
             self,
             "Database",

@@ -188,20 +188,16 @@ class FargateService(Construct):
             service="ecs-tasks.amazonaws.com",
             description=f"Lets ECS start {self.name}: pull its image, write its logs, read its secrets",
             source_account=account_id(self),
+            # Several variables often read one secret, and several secrets share a key.
+            distinct_statements=True,
         )
-        repository.grant_pull(role)
+        repository.grant_read(role)
         role.add_policy(
             "WriteLogs",
             Statement(actions=["logs:CreateLogStream", "logs:PutLogEvents"], resources=[f"{self.log_group.arn}:*"]),
         )
-        if secrets:
-            # One statement per distinct grant: several variables often read one secret.
-            statements = {
-                json.dumps(statement.render(), sort_keys=True): statement
-                for source in secrets.values()
-                for statement in source.read_statements()
-            }
-            role.add_policy("ReadSecrets", *statements.values())
+        for source in secrets.values():
+            source.grant_read(role)
         return role
 
     def _allow_execute_command(self) -> None:

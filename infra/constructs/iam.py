@@ -1,4 +1,11 @@
-"""IAM helpers: policy documents as data, and a role for one AWS service."""
+"""IAM helpers: policy documents as data, a role for one AWS service, and the one way access is granted.
+
+Whatever can be read or used (a secret, a parameter, a bucket, a repository, a
+function) grants it with ``grant_read(principal)`` (or ``grant_read_write``,
+``grant_invoke``): it attaches the statements that access takes to the
+principal's role and returns them. A principal is a :class:`ServiceRole` or
+anything acting with one (:class:`Principal`). Stacks never write statements.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +13,7 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Protocol
 
 import jsii
 from cdktf import IResolveContext, IStringProducer, ITerraformDependable, Lazy
@@ -73,11 +80,23 @@ def growing_policy_document(statements: Sequence[Statement]) -> str:
     return rendered
 
 
+READ_SECRETS = "ReadSecrets"
+"""The inline policy of every secret and parameter a role reads (what ECS injects as container secrets)."""
+
+
+def _statement_key(statement: Statement) -> str:
+    """What makes two statements the same grant: their rendered JSON."""
+    return json.dumps(statement.render(), sort_keys=True)
+
+
 class ServiceRole(Construct):
     """An IAM role that one AWS service assumes, with inline least-privilege policies.
 
     ``source_account`` adds the ``aws:SourceAccount`` condition so that another
     account's resources cannot make the service act with this role (confused deputy).
+    A role is its own :class:`Principal`: grants add to its policies (:meth:`grant`).
+    With ``distinct_statements``, a policy states each statement once however
+    many grants need it (several secrets under one key need one decrypt).
     """
 
     def __init__(
@@ -89,6 +108,7 @@ class ServiceRole(Construct):
         service: str,
         description: str,
         source_account: str | None = None,
+        distinct_statements: bool = False,
     ) -> None:
         super().__init__(scope, id_)
         conditions = {"StringEquals": {"aws:SourceAccount": source_account}} if source_account else {}
@@ -106,6 +126,8 @@ class ServiceRole(Construct):
         self.arn = self.role.arn
         self.name = self.role.name
         self._policies: set[str] = set()
+        self._granted: dict[str, list[Statement]] = {}
+        self._distinct = distinct_statements
         self.ready: list[ITerraformDependable] = [self.role]
         """The role and every policy attached so far: what a service must wait for before it assumes the role."""
 
@@ -119,16 +141,58 @@ class ServiceRole(Construct):
         )
         self.ready.append(attachment)
 
+    @property
+    def grant_role(self) -> ServiceRole:
+        return self
+
     def add_policy(self, policy_id: str, *statements: Statement) -> None:
-        """Attach an inline policy; ``policy_id`` is PascalCase and stable."""
+        """Attach an inline policy the role itself needs; ``policy_id`` is PascalCase and stable."""
+        self._attach(policy_id, policy_document(*statements))
+
+    def grant(self, policy_id: str, *statements: Statement) -> list[Statement]:
+        """Add ``statements`` to the inline policy ``policy_id``, which the first grant into it makes.
+
+        Grants of one kind share a policy (every secret the role reads is in
+        :data:`READ_SECRETS`); its document is rendered at synth time, once
+        every grant is in. Returns the statements added. Called by grantables'
+        ``grant_*`` methods, not by stacks.
+        """
+        held = self._granted.get(policy_id)
+        if held is None:
+            held = self._granted[policy_id] = []
+            self._attach(policy_id, growing_policy_document(held))
+        added = []
+        for statement in statements:
+            if self._distinct and _statement_key(statement) in {_statement_key(s) for s in held}:
+                continue
+            held.append(statement)
+            added.append(statement)
+        return added
+
+    def _attach(self, policy_id: str, document: str) -> None:
         if policy_id in self._policies:
             raise ValueError(f"policy {policy_id} already attached")
         self._policies.add(policy_id)
-        policy = IamRolePolicy(
-            self,
-            policy_id,
-            name=policy_id,
-            role=self.role.id,
-            policy=policy_document(*statements),
-        )
+        policy = IamRolePolicy(self, policy_id, name=policy_id, role=self.role.id, policy=document)
         self.ready.append(policy)
+
+
+class Principal(Protocol):
+    """Who access is granted to: a :class:`ServiceRole`, or what acts with one (a function: its role)."""
+
+    @property
+    def grant_role(self) -> ServiceRole:
+        """The role whose policies grants add to."""
+        ...
+
+
+class Grantable(Protocol):
+    """What read access can be granted on: attaches the statements to the principal's role, returns them."""
+
+    def grant_read(self, principal: Principal) -> list[Statement]: ...
+
+
+class ReadWriteGrantable(Grantable, Protocol):
+    """What can also be written: ``grant_read_write`` grants reading and writing (never administration)."""
+
+    def grant_read_write(self, principal: Principal) -> list[Statement]: ...

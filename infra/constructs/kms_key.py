@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -14,6 +15,7 @@ from constructs import Construct
 from infra import validation
 from infra.constructs.aws_context import account_id, partition, region_name
 from infra.constructs.iam import Statement, growing_policy_document
+from infra.naming import pascal
 from infra.props.kms_key import KmsKeyProps
 from infra.validation import ConfigError
 
@@ -27,9 +29,11 @@ class KeyLike(Protocol):
     def decrypt_statement(self, via_service: str) -> Statement: ...
 
 
-def _decrypt_statement(arn: str, via_service: str) -> Statement:
+def key_use_statement(arn: str, via_service: str, actions: Sequence[str] = ("kms:Decrypt",)) -> Statement:
+    """Using the key ``arn`` only through ``via_service`` (e.g. ``s3``), in any region: part of a grant on
+    what the key protects (reading it takes ``kms:Decrypt``; writing, ``kms:GenerateDataKey`` too)."""
     return Statement(
-        actions=["kms:Decrypt"],
+        actions=list(actions),
         resources=[arn],
         conditions={"StringLike": {"kms:ViaService": f"{via_service}.*.amazonaws.com"}},
     )
@@ -46,7 +50,7 @@ class ExistingKmsKey:
             raise ConfigError("kms key arn", "a KMS key ARN (arn:aws:kms:<region>:<account>:key/<id>)", self.arn)
 
     def decrypt_statement(self, via_service: str) -> Statement:
-        return _decrypt_statement(self.arn, via_service)
+        return key_use_statement(self.arn, via_service)
 
 
 class KmsKeyLookup(Construct):
@@ -60,7 +64,7 @@ class KmsKeyLookup(Construct):
         self.arn = found.target_key_arn
 
     def decrypt_statement(self, via_service: str) -> Statement:
-        return _decrypt_statement(self.arn, via_service)
+        return key_use_statement(self.arn, via_service)
 
 
 # Everything but using the key for data (and CreateGrant, which would hand that use on).
@@ -199,4 +203,36 @@ class KmsKey(Construct):
 
     def decrypt_statement(self, via_service: str) -> Statement:
         """What a role needs to read data this key protects through ``via_service`` (e.g. secretsmanager)."""
-        return _decrypt_statement(self.arn, via_service)
+        return key_use_statement(self.arn, via_service)
+
+
+@dataclass(frozen=True, kw_only=True)
+class KeyPurpose:
+    """What one of a system's keys protects: its description and the services that may use it."""
+
+    description: str
+    allowed_services: tuple[str, ...] = ()
+    """Service principals that encrypt and decrypt for the account (see :class:`KmsKey`)."""
+    via_services: tuple[str, ...] = ()
+    """The only services through which the account's roles may use it (see :class:`KmsKey`)."""
+    alias: str | None = None
+    """None: ``<prefix>-<purpose>``; set where another stack finds the key by a name its system's contract owns."""
+
+
+def purpose_keys(
+    scope: Construct, *, prefix: str, purposes: Mapping[str, KeyPurpose], props: KmsKeyProps
+) -> dict[str, KmsKey]:
+    """A key per purpose, in the order given, aliased ``<prefix>-<purpose>`` unless the purpose names its alias;
+    the construct id is ``<Purpose>Key`` (``rds`` -> ``RdsKey``)."""
+    return {
+        purpose: KmsKey(
+            scope,
+            f"{pascal(purpose)}Key",
+            alias=key.alias or f"{prefix}-{purpose}",
+            description=key.description,
+            allowed_services=key.allowed_services,
+            via_services=key.via_services,
+            props=props,
+        )
+        for purpose, key in purposes.items()
+    }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from cdktf import Fn
@@ -20,7 +20,7 @@ from cdktf_cdktf_provider_aws.lambda_permission import LambdaPermission
 from constructs import Construct
 
 from infra import validation
-from infra.constructs.iam import ServiceRole, Statement
+from infra.constructs.iam import Principal, ServiceRole, Statement
 from infra.constructs.kms_key import KeyLike
 from infra.constructs.network import NetworkLike
 from infra.constructs.security_group import SecurityGroup
@@ -61,7 +61,7 @@ class LambdaFunction(Construct):
     """Function ``name`` with the log group ``/aws/lambda/<name>`` and a role ``<name>-function``.
 
     - The role may write to its own log group and nothing else until
-      :meth:`grant` adds statements (its secrets, say).
+      something grants the function more (``secret.grant_read(function)``).
     - With ``network``, it runs in the network's private subnets with a
       security group of its own that starts with no egress (open it with
       :attr:`security_group`); the role then also holds the network
@@ -159,9 +159,16 @@ class LambdaFunction(Construct):
         self.url: FunctionUrl | None = None
         """The function URL, once :meth:`add_url` made it."""
 
-    def grant(self, policy_id: str, statements: Sequence[Statement]) -> None:
-        """Let the function's code do what ``statements`` allow (``policy_id`` PascalCase and stable)."""
-        self.role.add_policy(policy_id, *statements)
+    @property
+    def grant_role(self) -> ServiceRole:
+        """A function is a principal: what is granted to it, its code may do (``secret.grant_read(function)``)."""
+        return self.role
+
+    def grant_invoke(self, principal: Principal) -> list[Statement]:
+        """Let ``principal`` invoke this function, unqualified (policy ``Invoke<id>``)."""
+        return principal.grant_role.grant(
+            f"Invoke{self.node.id}", Statement(actions=["lambda:InvokeFunction"], resources=[self.arn])
+        )
 
     def add_url(self) -> FunctionUrl:
         """A function URL requiring signed requests (AWS_IAM): only principals allowed by

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Protocol
 
+from cdktf import Fn, Token
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
 from cdktf_cdktf_provider_aws.data_aws_subnets import DataAwsSubnets, DataAwsSubnetsFilter
 from cdktf_cdktf_provider_aws.data_aws_vpc import DataAwsVpc, DataAwsVpcFilter
@@ -50,6 +51,21 @@ class NetworkLike(Protocol):
         """Empty when the network has no isolated tier."""
         ...
 
+    @property
+    def data_subnet_ids(self) -> Sequence[str]:
+        """Where databases and caches go: the isolated tier, or the private subnets when there is none."""
+        ...
+
+
+def _data_subnets(database_subnet_ids: list[str], private_subnet_ids: list[str]) -> list[str]:
+    """The subnets of the data tier: the database subnets, or the private ones when a network has none."""
+    return database_subnet_ids or private_subnet_ids
+
+
+def vpc_name(network_name: str) -> str:
+    """The ``Name`` tag of network ``network_name``'s VPC, by which other stacks find it."""
+    return f"{network_name}-vpc"
+
 
 class ExistingNetwork(Construct):
     """A network made elsewhere: nothing is created or changed; its CIDR block is looked up (``data.aws_vpc``)."""
@@ -62,7 +78,8 @@ class ExistingNetwork(Construct):
         self.cidr_block = self.vpc.cidr_block
         self.public_subnet_ids = list(props.public_subnet_ids)
         self.private_subnet_ids = list(props.private_subnet_ids)
-        self.database_subnet_ids = list(props.database_subnet_ids or props.private_subnet_ids)
+        self.database_subnet_ids = list(props.database_subnet_ids)
+        self.data_subnet_ids = _data_subnets(self.database_subnet_ids, self.private_subnet_ids)
 
     def declare_outputs(self, prefix: str = "") -> None:
         """``<prefix>vpc_id`` and the subnet ids, as a Network declares them."""
@@ -76,14 +93,16 @@ class NetworkLookup(Construct):
     """A :class:`Network` another stack made, found by its name at plan time.
 
     The VPC is the one tagged ``Name=<name>-vpc``; each tier's subnets are
-    its subnets tagged ``Tier=<tier>``, looked up on first use only.
+    its subnets tagged ``Tier=<tier>``, looked up on first use only. Whether
+    it has database subnets is known at plan time only, so
+    :attr:`data_subnet_ids` chooses between the tiers there.
     """
 
     def __init__(self, scope: Construct, id_: str, *, name: str) -> None:
         super().__init__(scope, id_)
         validation.resource_name("network name", name, max_length=48)
         self.name = name
-        self.vpc = DataAwsVpc(self, "Vpc", filter=[DataAwsVpcFilter(name="tag:Name", values=[f"{name}-vpc"])])
+        self.vpc = DataAwsVpc(self, "Vpc", filter=[DataAwsVpcFilter(name="tag:Name", values=[vpc_name(name)])])
         self.vpc_id = self.vpc.id
         self.cidr_block = self.vpc.cidr_block
         self._tiers: dict[str, list[str]] = {}
@@ -112,6 +131,12 @@ class NetworkLookup(Construct):
     @property
     def database_subnet_ids(self) -> list[str]:
         return self._subnets("database")
+
+    @property
+    def data_subnet_ids(self) -> list[str]:
+        # coalescelist: the first of the lists that is not empty.
+        chosen: list[str] = Token.as_list(Fn.coalescelist([self.database_subnet_ids, self.private_subnet_ids]))
+        return chosen
 
 
 def network_from(
@@ -170,7 +195,7 @@ class Network(Construct):
             cidr_block=props.cidr_block,
             enable_dns_support=True,
             enable_dns_hostnames=True,
-            tags={"Name": f"{name}-vpc"},
+            tags={"Name": vpc_name(name)},
         )
         self.vpc_id = self.vpc.id
         self.cidr_block = props.cidr_block
@@ -184,6 +209,7 @@ class Network(Construct):
         self.public_subnet_ids = [s.id for s in self.public_subnets]
         self.private_subnet_ids = [s.id for s in self.private_subnets]
         self.database_subnet_ids = [s.id for s in self.database_subnets]
+        self.data_subnet_ids = _data_subnets(self.database_subnet_ids, self.private_subnet_ids)
 
         public_table = RouteTable(self, "PublicRouteTable", vpc_id=self.vpc_id, tags={"Name": f"{name}-public"})
         Route(

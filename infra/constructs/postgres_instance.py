@@ -16,16 +16,17 @@ from cdktf_cdktf_provider_aws.secretsmanager_secret_rotation import (
     SecretsmanagerSecretRotation,
     SecretsmanagerSecretRotationRotationRules,
 )
+from cdktf_cdktf_provider_aws.secretsmanager_secret_version import SecretsmanagerSecretVersion
 from constructs import Construct
 
 from infra import validation
 from infra.constructs.aws_context import provider_reference, stack_of
 from infra.constructs.ephemeral_password import EphemeralPassword
-from infra.constructs.iam import ServiceRole, Statement
+from infra.constructs.iam import ServiceRole
 from infra.constructs.kms_key import KeyLike
 from infra.constructs.private_data_store import PrivateDataStore
 from infra.constructs.protection import deletion_guard
-from infra.constructs.secret import Secret, version_from
+from infra.constructs.secret import Secret, SecretByArn, version_from
 from infra.props.postgres_instance import MasterPassword, PostgresInstanceProps, ReadReplicaProps
 from infra.validation import ConfigError
 
@@ -266,12 +267,10 @@ class PostgresInstance(PrivateDataStore):
             raise ConfigError("master_password", "rds_managed for a managed secret", self.props.master_password)
         return self.instance.master_user_secret.get(0).secret_arn
 
-    def master_secret_read_statements(self) -> list[Statement]:
-        """What a role needs to read the RDS-managed master secret (RDS_MANAGED only)."""
-        statements = [Statement(actions=["secretsmanager:GetSecretValue"], resources=[self.master_secret_arn])]
-        if self.secret_key is not None:
-            statements.append(self.secret_key.decrypt_statement("secretsmanager"))
-        return statements
+    @property
+    def master_secret(self) -> SecretByArn:
+        """The RDS-managed secret with the master credentials, to grant reading it (RDS_MANAGED only)."""
+        return SecretByArn(arn=self.master_secret_arn, kms_key=self.secret_key)
 
     def write_connection_secret(self, secret: Secret) -> None:
         """Write ``{"url", "host", "port", "username", "dbname"}`` into ``secret`` without state seeing the password.
@@ -351,21 +350,26 @@ def write_postgres_url(
     username: str,
     password: str,
     host: str,
-    port: int,
+    port: int | str,
     database_name: str,
     version_source: str,
-) -> None:
+    with_password: bool = False,
+) -> SecretsmanagerSecretVersion:
     """Write ``{"url", "host", "port", "username", "dbname"}`` (HCL expressions) into ``secret``, write-only.
 
     ``username`` and ``password`` are HCL expressions (a quoted literal, an
-    ephemeral reference); ``version_source`` an HCL string that changes exactly
-    when the password can have (see :func:`infra.constructs.secret.version_from`).
+    ephemeral reference), ``port`` a number or a reference to one; ``version_source``
+    an HCL string that changes exactly when the password can have (see
+    :func:`infra.constructs.secret.version_from`). ``with_password`` also
+    writes the password under ``password``, for clients that take the parts.
     """
     url = (
         f'format("postgresql://%s:%s@%s:%d/%s?sslmode=require", urlencode({username}), urlencode({password}), '
         f'{host}, {port}, "{database_name}")'
     )
+    secret_password = f"password = {password}, " if with_password else ""
     value = (
-        f'jsonencode({{url = {url}, host = {host}, port = {port}, username = {username}, dbname = "{database_name}"}})'
+        f"jsonencode({{url = {url}, host = {host}, port = {port}, username = {username}, "
+        f'{secret_password}dbname = "{database_name}"}})'
     )
-    secret.write_only(value, version=version_from(version_source))
+    return secret.write_only(value, version=version_from(version_source))

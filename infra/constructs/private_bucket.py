@@ -48,7 +48,8 @@ from constructs import Construct
 
 from infra import validation
 from infra.constructs.aws_context import account_id, region_name
-from infra.constructs.iam import ServiceRole, Statement, growing_policy_document
+from infra.constructs.iam import Principal, ServiceRole, Statement, growing_policy_document
+from infra.constructs.kms_key import key_use_statement
 from infra.props.private_bucket import PrivateBucketProps
 from infra.validation import ConfigError
 
@@ -295,10 +296,28 @@ class PrivateBucket(Construct):
         self.replica = destination
         return self.replication
 
-    def grant_read_write(self, role: ServiceRole) -> None:
-        """Let ``role`` list the bucket and read, write and delete its objects."""
-        role.add_policy(
-            f"ReadWrite{self.node.id}",
-            Statement(actions=["s3:ListBucket"], resources=[self.arn]),
-            Statement(actions=["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], resources=[f"{self.arn}/*"]),
+    def grant_read(self, principal: Principal) -> list[Statement]:
+        """Let ``principal`` list the bucket and read its objects (policy ``Read<id>``)."""
+        return self._grant(principal, "Read", ("s3:GetObject",), ("kms:Decrypt",))
+
+    def grant_read_write(self, principal: Principal) -> list[Statement]:
+        """Let ``principal`` list the bucket and read, write and delete its objects (policy ``ReadWrite<id>``)."""
+        return self._grant(
+            principal,
+            "ReadWrite",
+            ("s3:GetObject", "s3:PutObject", "s3:DeleteObject"),
+            # Uploads ask for a data key; multipart uploads decrypt it again for each part.
+            ("kms:Decrypt", "kms:GenerateDataKey"),
         )
+
+    def _grant(
+        self, principal: Principal, access: str, object_actions: Sequence[str], key_actions: Sequence[str]
+    ) -> list[Statement]:
+        statements = [
+            Statement(actions=["s3:ListBucket"], resources=[self.arn]),
+            Statement(actions=list(object_actions), resources=[f"{self.arn}/*"]),
+        ]
+        if self.kms_key_arn is not None:
+            # A customer key must be usable for the objects it encrypts; the AWS-managed aws/s3 key needs nothing.
+            statements.append(key_use_statement(self.kms_key_arn, "s3", key_actions))
+        return principal.grant_role.grant(f"{access}{self.node.id}", *statements)

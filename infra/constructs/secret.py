@@ -12,7 +12,7 @@ from constructs import Construct
 
 from infra import validation
 from infra.constructs.aws_context import account_id, partition, region_name
-from infra.constructs.iam import Statement
+from infra.constructs.iam import READ_SECRETS, Principal, Statement
 from infra.constructs.kms_key import KeyLike
 from infra.props.secret import SecretProps
 
@@ -34,9 +34,21 @@ class ContainerSecretSource(Protocol):
         """The ``valueFrom`` of an ECS container secret."""
         ...
 
-    def read_statements(self) -> list[Statement]:
-        """What the task execution role needs to read it."""
+    def grant_read(self, principal: Principal) -> list[Statement]:
+        """Let ``principal`` (the task execution role) read it."""
         ...
+
+
+def _grant_read(principal: Principal, arn: str, kms_key: KeyLike | None) -> list[Statement]:
+    """Reading a secret's value: ``GetSecretValue`` on it, and decrypting with its key through Secrets Manager.
+
+    Without ``kms_key`` it is encrypted with the AWS-managed key, whose policy lets the account read through
+    Secrets Manager already.
+    """
+    statements = [Statement(actions=["secretsmanager:GetSecretValue"], resources=[arn])]
+    if kms_key is not None:
+        statements.append(kms_key.decrypt_statement("secretsmanager"))
+    return principal.grant_role.grant(READ_SECRETS, *statements)
 
 
 @dataclass(frozen=True)
@@ -50,8 +62,8 @@ class SecretReference:
     def value_from(self) -> str:
         return f"{self.secret.arn}:{self.json_key}::" if self.json_key else self.secret.arn
 
-    def read_statements(self) -> list[Statement]:
-        return self.secret.read_statements()
+    def grant_read(self, principal: Principal) -> list[Statement]:
+        return self.secret.grant_read(principal)
 
 
 class Secret(Construct):
@@ -99,12 +111,9 @@ class Secret(Construct):
         """A reference to the whole value or to one key of its JSON, for containers."""
         return SecretReference(self, json_key)
 
-    def read_statements(self) -> list[Statement]:
-        """What a role needs to read this secret's value."""
-        return [
-            Statement(actions=["secretsmanager:GetSecretValue"], resources=[self.arn]),
-            self.kms_key.decrypt_statement("secretsmanager"),
-        ]
+    def grant_read(self, principal: Principal) -> list[Statement]:
+        """Let ``principal`` read this secret's value."""
+        return _grant_read(principal, self.arn, self.kms_key)
 
 
 class SecretByName(Construct):
@@ -124,8 +133,17 @@ class SecretByName(Construct):
             f"arn:{partition(self)}:secretsmanager:{region_name(self)}:{account_id(self)}:secret:{name}-??????"
         )
 
-    def read_statements(self) -> list[Statement]:
-        return [
-            Statement(actions=["secretsmanager:GetSecretValue"], resources=[self.arn_pattern]),
-            self.kms_key.decrypt_statement("secretsmanager"),
-        ]
+    def grant_read(self, principal: Principal) -> list[Statement]:
+        return _grant_read(principal, self.arn_pattern, self.kms_key)
+
+
+@dataclass(frozen=True)
+class SecretByArn:
+    """A secret known by ARN that no construct here manages (RDS's master secret): what reading it takes."""
+
+    arn: str
+    kms_key: KeyLike | None
+    """The key it is encrypted with; None for the AWS-managed ``aws/secretsmanager``."""
+
+    def grant_read(self, principal: Principal) -> list[Statement]:
+        return _grant_read(principal, self.arn, self.kms_key)

@@ -19,24 +19,32 @@ from infra.validation import ConfigError
 
 
 class ServiceHost(Construct):
-    """Cluster ``<name>-cluster`` and load balancer ``<name>-alb``; services join with :meth:`add_service`.
+    """Cluster ``cluster_name`` and load balancer ``load_balancer_name``; services join with :meth:`add_service`.
 
     A service given a route receives what the load balancer routes to it (by
     host name, path, or by default); the others are internal. Every service
     runs in the network's private subnets.
     """
 
-    def __init__(self, scope: Construct, id_: str, *, name: str, network: NetworkLike, props: ServiceHostProps) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        cluster_name: str,
+        load_balancer_name: str,
+        network: NetworkLike,
+        props: ServiceHostProps,
+    ) -> None:
         super().__init__(scope, id_)
-        self.name = name
         self.network = network
-        self.cluster = EcsCluster(self, "Cluster", name=f"{name}-cluster", props=props.cluster)
+        self.cluster = EcsCluster(self, "Cluster", name=cluster_name, props=props.cluster)
         self.load_balancer: LoadBalancer | None = None
         if props.load_balancer is not None:
             self.load_balancer = LoadBalancer(
                 self,
                 "LoadBalancer",
-                name=f"{name}-alb",
+                name=load_balancer_name,
                 vpc_id=network.vpc_id,
                 public_subnet_ids=network.public_subnet_ids,
                 props=props.load_balancer,

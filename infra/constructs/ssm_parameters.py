@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from cdktf_cdktf_provider_aws.ssm_parameter import SsmParameter
 from constructs import Construct
 
-from infra.constructs.iam import Statement
+from infra.constructs.iam import READ_SECRETS, Principal, Statement
 from infra.validation import ConfigError
 
 _PATH = re.compile(r"^(/[A-Za-z0-9_.-]+)+$")
@@ -26,8 +26,9 @@ class ParameterReference:
     def value_from(self) -> str:
         return self.arn
 
-    def read_statements(self) -> list[Statement]:
-        return [Statement(actions=["ssm:GetParameters"], resources=[self.arn])]
+    def grant_read(self, principal: Principal) -> list[Statement]:
+        """Let ``principal`` (a task execution role) read it as ECS does, with ``GetParameters``."""
+        return principal.grant_role.grant(READ_SECRETS, Statement(actions=["ssm:GetParameters"], resources=[self.arn]))
 
 
 class SsmParameters(Construct):
@@ -52,6 +53,18 @@ class SsmParameters(Construct):
                 description=f"{description}: {name}",
                 tags={"Name": f"{path}/{name}"},
             )
+
+    def grant_read(self, principal: Principal) -> list[Statement]:
+        """Let ``principal``'s code read every parameter here, one at a time or in batches (no other path)."""
+        if not self.parameters:
+            raise ConfigError(f"{self.path} parameters", "at least one to grant reading", None)
+        return principal.grant_role.grant(
+            READ_SECRETS,
+            Statement(
+                actions=["ssm:GetParameter", "ssm:GetParameters"],
+                resources=[parameter.arn for parameter in self.parameters.values()],
+            ),
+        )
 
     def reference(self, name: str) -> ParameterReference:
         if name not in self.parameters:

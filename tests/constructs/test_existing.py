@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 
 import pytest
 
 from infra.constructs.container_platform import ContainerPlatform
+from infra.constructs.iam import ServiceRole
 from infra.constructs.kms_key import ExistingKmsKey
 from infra.constructs.network import ExistingNetwork
 from infra.constructs.postgres_instance import PostgresInstance
@@ -32,13 +34,23 @@ NETWORK = ExistingNetworkProps(
 def test_an_existing_network_is_read_never_created() -> None:
     def make(stack):
         network = ExistingNetwork(stack, "Network", props=NETWORK)
-        assert network.database_subnet_ids == list(NETWORK.private_subnet_ids)
+        assert network.database_subnet_ids == []
+        assert network.data_subnet_ids == list(NETWORK.private_subnet_ids), "no database tier: the private one"
         network.declare_outputs()
 
     stack = synth(make)
     assert not {"aws_vpc", "aws_subnet", "aws_nat_gateway", "aws_route_table"} & set(stack.get("resource", {}))
     assert only({"resource": stack["data"]}, "aws_vpc")["id"] == "vpc-0123456789abcdef0"
     assert stack["output"]["vpc_cidr_block"]["value"].startswith("${data.aws_vpc.")
+
+
+def test_an_existing_networks_database_subnets_are_its_data_tier() -> None:
+    def make(stack):
+        props = dataclasses.replace(NETWORK, database_subnet_ids=("subnet-00000000000000005",))
+        network = ExistingNetwork(stack, "Network", props=props)
+        assert network.data_subnet_ids == network.database_subnet_ids == ["subnet-00000000000000005"]
+
+    synth(make)
 
 
 def test_a_platform_can_run_in_an_existing_network() -> None:
@@ -121,7 +133,8 @@ def test_secrets_encrypt_with_an_existing_key_and_roles_may_decrypt_through_secr
 
     def make(stack):
         secret = Secret(stack, "S", name="demo/app", description="d", kms_key=key, props=SecretProps())
-        statements = [s.render() for s in secret.read_statements()]
+        role = ServiceRole(stack, "Role", name="reader", service="lambda.amazonaws.com", description="d")
+        statements = [s.render() for s in secret.grant_read(role)]
         assert statements[1]["Resource"] == KEY_ARN
         assert statements[1]["Condition"] == {"StringLike": {"kms:ViaService": "secretsmanager.*.amazonaws.com"}}
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+from cdktf import TerraformOutput
 
-from infra.constructs.network import Network
+from infra.constructs.network import Network, NetworkLookup, vpc_name
 from infra.props.network import InterfaceEndpoint, NatGateways, NetworkProps
 from infra.validation import ConfigError
 from tests.support.synth import only, policy, resource_names, resources, synth
@@ -125,6 +126,34 @@ def test_database_subnets_are_isolated() -> None:
     database_table = next(name for name in tables if "DatabaseRouteTable" in name)
     assert not [r for r in resources(stack, "aws_route") if database_table in r["route_table_id"]]
     assert "database_subnet_ids" in stack["output"]
+
+
+@pytest.mark.parametrize("isolated", [False, True])
+def test_databases_go_to_the_isolated_tier_or_the_private_one_without(isolated: bool) -> None:
+    database_cidrs = ("10.0.201.0/24", "10.0.202.0/24") if isolated else ()
+    props = dataclasses.replace(FREESIDE, database_subnet_cidrs=database_cidrs)
+
+    def make(stack):
+        made = Network(stack, "Network", name="arrakis-production", props=props)
+        TerraformOutput(stack, "data", value=made.data_subnet_ids)
+
+    stack = synth(make)
+    subnets = {s["cidr_block"]: f"${{aws_subnet.{k}.id}}" for k, s in stack["resource"]["aws_subnet"].items()}
+    expected = database_cidrs or FREESIDE.private_subnet_cidrs
+    assert stack["output"]["data"]["value"] == [subnets[cidr] for cidr in expected]
+
+
+def test_a_looked_up_network_chooses_its_data_tier_at_plan_time() -> None:
+    def make(stack):
+        found = NetworkLookup(stack, "Network", name="arrakis-production")
+        TerraformOutput(stack, "data", value=found.data_subnet_ids)
+
+    stack = synth(make)
+    tiers = {s["filter"][1]["values"][0]: k for k, s in stack["data"]["aws_subnets"].items()}
+    vpc = stack["data"]["aws_vpc"]
+    assert [v["filter"] for v in vpc.values()] == [[{"name": "tag:Name", "values": [vpc_name("arrakis-production")]}]]
+    database, private = (f"data.aws_subnets.{tiers[tier]}.ids" for tier in ("database", "private"))
+    assert stack["output"]["data"]["value"] == f"${{coalescelist({database}, {private})}}"
 
 
 def test_outputs_name_the_ids() -> None:

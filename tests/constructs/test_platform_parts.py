@@ -9,7 +9,7 @@ import pytest
 from infra.constructs.container_registry import ContainerRegistry
 from infra.constructs.ecs_cluster import EcsCluster
 from infra.constructs.ephemeral_password import EphemeralPassword
-from infra.constructs.kms_key import KmsKey
+from infra.constructs.kms_key import KeyPurpose, KmsKey, purpose_keys
 from infra.constructs.secret import Secret
 from infra.props.container_registry import ContainerRegistryProps
 from infra.props.ecs_cluster import EcsClusterProps
@@ -61,6 +61,50 @@ def test_key_rotates_and_lets_only_named_services_use_it() -> None:
     assert only(stack, "aws_kms_alias")["name"] == "alias/demo-alerts"
     with pytest.raises(ConfigError, match="deletion_window_days must be an integer from 7 to 30"):
         KmsKeyProps(deletion_window_days=3)
+
+
+def test_a_key_per_purpose_is_named_after_it_unless_its_alias_is_given() -> None:
+    made: dict[str, KmsKey] = {}
+
+    def make(stack):
+        made.update(
+            purpose_keys(
+                stack,
+                prefix="demo",
+                purposes={
+                    "rds": KeyPurpose(description="RDS storage"),
+                    "alerts": KeyPurpose(description="Alerts", allowed_services=("cloudwatch.amazonaws.com",)),
+                    "secrets": KeyPurpose(
+                        description="Secrets", alias="shared-secrets", via_services=("secretsmanager.amazonaws.com",)
+                    ),
+                },
+                props=KmsKeyProps(deletion_window_days=7),
+            )
+        )
+
+    stack = synth(make)
+    assert list(made) == ["rds", "alerts", "secrets"]
+    assert [key.node.id for key in made.values()] == ["RdsKey", "AlertsKey", "SecretsKey"]
+    aliases = {a["name"]: a["target_key_id"] for a in stack["resource"]["aws_kms_alias"].values()}
+    keys = {k: v for k, v in stack["resource"]["aws_kms_key"].items()}
+    by_alias = {alias: keys[target.split(".")[1]] for alias, target in aliases.items()}
+    assert set(by_alias) == {"alias/demo-rds", "alias/demo-alerts", "alias/shared-secrets"}
+    assert {alias: key["description"] for alias, key in by_alias.items()} == {
+        "alias/demo-rds": "RDS storage",
+        "alias/demo-alerts": "Alerts",
+        "alias/shared-secrets": "Secrets",
+    }
+    assert {key["deletion_window_in_days"] for key in keys.values()} == {7}
+    sids = {alias: [s.get("Sid") for s in policy(key["policy"])["Statement"]] for alias, key in by_alias.items()}
+    assert sids == {
+        "alias/demo-rds": ["AccountAdministersThroughIam"],
+        "alias/demo-alerts": ["AccountAdministersThroughIam", "AllowedServicesUseTheKey"],
+        "alias/shared-secrets": [
+            "AccountAdministersThroughIam",
+            "AccountUsesOnlyThroughServices",
+            "ServicesGrantForTheirResources",
+        ],
+    }
 
 
 def test_secret_is_encrypted_and_written_only_through_write_only_arguments() -> None:

@@ -572,6 +572,17 @@ def test_role_passwords_are_write_only_generated_at_apply_and_stored_in_the_inst
     version = next(v for v in stack.all("aws_secretsmanager_secret_version") if "InstanceA1B2C3D4" in v["secret_id"])
     assert "secret_string" not in version and generator in version["secret_string_wo"]
     assert "data.aws_db_instance.PostgresqlInstance.address" in version["secret_string_wo"]
+    # The connection-secret code every database's secret uses, with the password under its own key too.
+    assert re.findall(r"(\w+) = ", version["secret_string_wo"]) == [
+        "url",
+        "host",
+        "port",
+        "username",
+        "password",
+        "dbname",
+    ]
+    assert f'urlencode("{role["name"]}"), urlencode({generator})' in version["secret_string_wo"]
+    assert version["secret_string_wo_version"] == f'${{parseint(substr(sha256("{ACME}:1"), 0, 12), 16)}}'
     assert secret["kms_key_id"].startswith("${data.aws_kms_alias.SecretsKey")
     # A role made again is sent its password again: the secret is written with it (bare address, as Terraform wants).
     (trigger,) = version["lifecycle"]["replace_triggered_by"]

@@ -411,7 +411,7 @@ def implementation_guide(site: LinkSite) -> str:
         f'  -v "$(pwd)/pgbouncer:{pgbouncer.config_dir}:ro" pgbouncer/pgbouncer\n'
         "```\n"
         if pgbouncer.enabled
-        else "PgBouncer is off in this environment (`enable_pgbouncer = false`).\n"
+        else "PgBouncer is off in this environment (`[files.pgbouncer] enabled = false`).\n"
     )
     return f"""# {site.title}: implementation guide
 

@@ -88,6 +88,7 @@ class LuneoSettings(SystemSettings):
     """One Luneo environment across its two regions (resources named ``luneo-<env>-*``)."""
 
     name_prefix: str
+    """Every resource name starts with it (``<prefix>-eks-primary``, ``<prefix>-db``, ...)."""
     primary: RegionSettings
     """eu-west-1: writes, the EKS cluster ``<prefix>-eks-primary``, the database, Redis, the assets bucket."""
     secondary: RegionSettings

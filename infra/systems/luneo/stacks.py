@@ -12,7 +12,7 @@ from infra.constructs.aws_context import RegionScope
 from infra.constructs.cdn_distribution import CdnDistribution, CdnOrigin
 from infra.constructs.container_registry import ContainerRegistry, RegistryReplication
 from infra.constructs.dns_failover import FailoverRecord
-from infra.constructs.kms_key import KmsKey
+from infra.constructs.kms_key import KeyPurpose, KmsKey, purpose_keys
 from infra.constructs.kubernetes_platform import KubernetesPlatform
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.outputs import output
@@ -37,10 +37,18 @@ from infra.registry import StackSpec
 from infra.stacks.base import AwsStack
 from infra.systems.luneo.settings import LuneoSettings, RegionSettings
 
-SECRETS_KEY_DESCRIPTION = "KMS key for application secrets"
-"""The document's description of ``luneo-secrets``."""
-SECRETS_KEY_SERVICES = ("secretsmanager.amazonaws.com", "rds.amazonaws.com")
-"""The only services through which the secrets key may be used (the document's ``allowed_services``)."""
+KEYS = {
+    "rds": KeyPurpose(description="KMS key for RDS"),
+    "redis": KeyPurpose(description="KMS key for ElastiCache Redis"),
+    "s3": KeyPurpose(description="KMS key for S3 assets"),
+    "alerts": KeyPurpose(description="KMS key for the alert topic", allowed_services=("cloudwatch.amazonaws.com",)),
+    # The document's luneo-secrets: usable only through its allowed_services.
+    "secrets": KeyPurpose(
+        description="KMS key for application secrets",
+        via_services=("secretsmanager.amazonaws.com", "rds.amazonaws.com"),
+    ),
+}
+"""Luneo's keys per purpose, each ``alias/<prefix>-<purpose>`` in every region it is made in."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -133,14 +141,7 @@ class LuneoStack(AwsStack):
 
         primary_keys = self._keys(self, ("rds", "redis", "s3", "alerts"))
         secondary_keys = self._keys(secondary, ("rds", "s3", "alerts"))
-        secrets_key = KmsKey(
-            self,
-            "SecretsKey",
-            alias=f"{prefix}-secrets",
-            description=SECRETS_KEY_DESCRIPTION,
-            via_services=SECRETS_KEY_SERVICES,
-            props=props.keys,
-        )
+        secrets_key = self._keys(self, ("secrets",))["secrets"]
 
         self.primary = KubernetesPlatform(
             self,
@@ -185,7 +186,7 @@ class LuneoStack(AwsStack):
         )
         self._database(secondary, primary_keys, secondary_keys, primary_nodes, secondary_nodes)
 
-        cache_subnets = list(self.primary.network.database_subnet_ids or self.primary.network.private_subnet_ids)
+        cache_subnets = list(self.primary.network.data_subnet_ids)
         self.cache = RedisReplicationGroup(
             self,
             "Cache",
@@ -221,24 +222,9 @@ class LuneoStack(AwsStack):
 
     def _keys(self, scope: Construct, purposes: tuple[str, ...]) -> dict[str, KmsKey]:
         """One key per purpose, ``alias/<prefix>-<purpose>`` (aliases are regional: the same in each region)."""
-        descriptions = {
-            "rds": ("KMS key for RDS", ()),
-            "redis": ("KMS key for ElastiCache Redis", ()),
-            "s3": ("KMS key for S3 assets", ()),
-            "alerts": ("KMS key for the alert topic", ("cloudwatch.amazonaws.com",)),
-        }
-        keys = {}
-        for purpose in purposes:
-            description, services = descriptions[purpose]
-            keys[purpose] = KmsKey(
-                scope,
-                f"{pascal(purpose)}Key",
-                alias=f"{self.props.prefix}-{purpose}",
-                description=description,
-                allowed_services=services,
-                props=self.props.keys,
-            )
-        return keys
+        return purpose_keys(
+            scope, prefix=self.props.prefix, purposes={p: KEYS[p] for p in purposes}, props=self.props.keys
+        )
 
     def _database(
         self,
@@ -251,8 +237,8 @@ class LuneoStack(AwsStack):
         props = self.props
         prefix = props.prefix
         network, remote = self.primary.network, self.secondary.network
-        subnets = list(network.database_subnet_ids or network.private_subnet_ids)
-        remote_subnets = list(remote.database_subnet_ids or remote.private_subnet_ids)
+        subnets = list(network.data_subnet_ids)
+        remote_subnets = list(remote.data_subnet_ids)
         self.database: PostgresInstance | None = None
         self.replica: PostgresInstance | None = None
         self.aurora: AuroraPostgresCluster | None = None

@@ -84,7 +84,7 @@ def runbook(settings: SolobaseSettings, tenant: Tenant) -> str:
         )
     else:
         freeze = (
-            f"aws ecs update-service --region {region} --cluster {names.cluster} "
+            f"aws ecs update-service --region {region} --cluster {names.platform.cluster} "
             f"--service {tenant.function_name} --desired-count 0"
         )
     return f"""\

@@ -1,16 +1,18 @@
 """The names by which one Solobase stack finds another's resources: one owner, used by both sides.
 
 The platform stack names its network, cluster, load balancer, keys and
-shards with these; a customer instance's stack looks them up with the same;
-the shard's databases stack writes each instance's database secret under the
-name the instance reads. Stack ids live here too, so the registry's stack
-list, the operator commands and the stacks agree. Data only.
+shards with these (its ContainerPlatform takes :attr:`Names.platform`); a
+customer instance's stack looks them up with the same; the shard's
+databases stack writes each instance's database secret under the name the
+instance reads. Stack ids live here too, so the registry's stack list, the
+operator commands and the stacks agree. Data only.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
+from infra.naming import PlatformNames
 from infra.systems.solobase.tenants import Tenant
 
 
@@ -38,27 +40,11 @@ class Names:
 
     # What the platform makes and the instances look up.
     @property
-    def network(self) -> str:
-        """The platform's Network name (its VPC is tagged ``<network>-vpc``)."""
-        return self.prefix
-
-    @property
-    def cluster(self) -> str:
-        """The ECS cluster the ECS runtime's services join."""
-        return f"{self.prefix}-cluster"
-
-    @property
-    def load_balancer(self) -> str:
-        """The HTTPS ALB whose listener the ECS runtime's host rules join."""
-        return f"{self.prefix}-alb"
-
-    @property
-    def secrets_key_alias(self) -> str:
-        return f"{self.prefix}-secrets"
-
-    @property
-    def data_key_alias(self) -> str:
-        return f"{self.prefix}-data"
+    def platform(self) -> PlatformNames:
+        """The platform's network (VPC ``<network>-vpc``), ECS cluster, HTTPS ALB (whose listener the ECS
+        runtime's host rules join), secrets key and data key: the platform stack's ContainerPlatform is
+        named by these, and the instances and shards look them up by the same."""
+        return PlatformNames.of(self.prefix)
 
     @property
     def instances_key_alias(self) -> str:

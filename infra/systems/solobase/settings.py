@@ -156,8 +156,11 @@ class SolobaseSettings(ContainerPlatformSettings):
     shared_database: PostgresInstanceProps
     """``[shared_database]``: every shared RDS shard ``solobase-shared-<env>-NN``."""
     instances: InstanceSettings
+    """``[instances]``: what every customer instance of the environment gets."""
     tenancy: TenancySettings = field(default_factory=TenancySettings)
+    """``[tenancy]``: how instances are placed on shards, and the plans' limits."""
     binaries: BinariesSettings = field(default_factory=BinariesSettings)
+    """``[binaries]``: where the packaged instance binary is uploaded."""
     trail: AuditTrailProps = field(default_factory=AuditTrailProps)
     """``[trail]``: the CloudTrail trail and what it keeps."""
     alert_topic_name: str

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from cdktf import Token
@@ -37,7 +37,7 @@ from infra.constructs.dashboard import ServiceDashboard
 from infra.constructs.ecs_cluster import EcsClusterLookup
 from infra.constructs.ephemeral_password import EphemeralPassword
 from infra.constructs.fargate_service import FargateService
-from infra.constructs.iam import Statement
+from infra.constructs.iam import Grantable
 from infra.constructs.kms_key import KmsKey, KmsKeyLookup
 from infra.constructs.lambda_function import FunctionCode, LambdaFunction
 from infra.constructs.load_balancer import ListenerTarget, LoadBalancerLookup, Route
@@ -45,10 +45,10 @@ from infra.constructs.login_role import LoginRole
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.network import NetworkLookup
 from infra.constructs.outputs import output
-from infra.constructs.postgres_instance import PostgresInstance
+from infra.constructs.postgres_instance import PostgresInstance, write_postgres_url
 from infra.constructs.postgresql_connection import rds_postgresql_provider
 from infra.constructs.role_passwords import WriteOnlyPassword
-from infra.constructs.secret import Secret, SecretByName, version_from
+from infra.constructs.secret import Secret, SecretByName
 from infra.constructs.security_group import ANY_IPV4
 from infra.constructs.service_database import ServiceDatabase
 from infra.props.audit_trail import AuditTrailProps
@@ -161,6 +161,7 @@ class SolobasePlatformStack(AwsStack):
             repository_name=props.repository_name,
             props=props.platform,
             topic_name=props.topic_name,
+            names=names.platform,
         )
         network = platform.network
         monitoring = platform.monitoring
@@ -183,7 +184,7 @@ class SolobasePlatformStack(AwsStack):
                 f"Shard{shard}",
                 identifier=identifier,
                 vpc_id=network.vpc_id,
-                subnet_ids=list(network.database_subnet_ids or network.private_subnet_ids),
+                subnet_ids=list(network.data_subnet_ids),
                 storage_key=platform.data_key,
                 secret_key=platform.secrets_key,
                 props=props.shard_database,
@@ -329,8 +330,8 @@ class SolobaseTenantStack(AwsStack):
         tenant = props.tenant
         names = props.names
         name = tenant.function_name
-        network = NetworkLookup(self, "Network", name=names.network)
-        secrets_key = KmsKeyLookup(self, "SecretsKey", alias=names.secrets_key_alias)
+        network = NetworkLookup(self, "Network", name=names.platform.network)
+        secrets_key = KmsKeyLookup(self, "SecretsKey", alias=names.platform.secrets_key_alias)
         topic = DataAwsSnsTopic(self, "AlertTopic", name=props.topic_name)
         monitoring = Monitoring(
             self, "Monitoring", name=name, kms_key=None, props=props.monitoring, existing_topic_arn=topic.arn
@@ -351,14 +352,14 @@ class SolobaseTenantStack(AwsStack):
                 identifier=names.dedicated_identifier(tenant),
                 vpc_id=network.vpc_id,
                 subnet_ids=network.database_subnet_ids,
-                storage_key=KmsKeyLookup(self, "DataKey", alias=names.data_key_alias),
+                storage_key=KmsKeyLookup(self, "DataKey", alias=names.platform.data_key_alias),
                 secret_key=secrets_key,
                 props=props.dedicated_database,
             )
             database.allow_from_cidr(network.cidr_block, label="PostgreSQL from the VPC")
             monitoring.watch_database(database)
             database_secret: str = database.master_secret_arn
-            database_reads = database.master_secret_read_statements()
+            database_credentials: Grantable = database.master_secret
             host, port, database_name = (
                 database.address,
                 str(props.dedicated_database.port),
@@ -373,7 +374,7 @@ class SolobaseTenantStack(AwsStack):
                 kms_key=secrets_key,
             )
             database_secret = credentials.name
-            database_reads = credentials.read_statements()
+            database_credentials = credentials
             host, port, database_name = shard.address, Token.as_string(shard.port), tenant.database_name
         environment = {
             "SOLOBASE_INSTANCE_ID": tenant.instance_id,
@@ -389,11 +390,12 @@ class SolobaseTenantStack(AwsStack):
         if props.host is not None:
             # Without a custom domain the URL is the distribution's, which depends on the function: not known here.
             environment["SOLOBASE_URL"] = f"https://{props.host}"
-        reads = [*database_reads, *b2.read_statements()]
+        # The instance's code reads both at run time.
+        secrets = (database_credentials, b2)
         if Runtime(tenant.runtime) is Runtime.LAMBDA:
-            self._lambda(props, network, environment, reads, monitoring)
+            self._lambda(props, network, environment, secrets, monitoring)
         else:
-            self._ecs(props, network, environment, reads, monitoring)
+            self._ecs(props, network, environment, secrets, monitoring)
         output(self, "database_secret_id", database_secret, "Secret with the instance's database credentials")
         output(self, "b2_secret_arn", b2.arn, "Secret operators fill with the instance's Backblaze B2 keys")
 
@@ -402,7 +404,7 @@ class SolobaseTenantStack(AwsStack):
         props: SolobaseTenantProps,
         network: NetworkLookup,
         environment: Mapping[str, str],
-        reads: list[Statement],
+        secrets: Sequence[Grantable],
         monitoring: Monitoring,
     ) -> None:
         tenant = props.tenant
@@ -422,7 +424,8 @@ class SolobaseTenantStack(AwsStack):
             raise LookupError(f"{tenant.function_name} has no security group")
         group.allow_egress_to_cidr(ANY_IPV4, 443, label="HTTPS to AWS APIs and Backblaze B2")
         group.allow_egress_to_cidr(network.cidr_block, 5432, label="PostgreSQL in the VPC")
-        function.grant("ReadSecrets", reads)
+        for secret in secrets:
+            secret.grant_read(function)
         url = function.add_url()
         certificate_arn = None
         if props.host is not None:
@@ -452,7 +455,7 @@ class SolobaseTenantStack(AwsStack):
         props: SolobaseTenantProps,
         network: NetworkLookup,
         environment: Mapping[str, str],
-        reads: list[Statement],
+        secrets: Sequence[Grantable],
         monitoring: Monitoring,
     ) -> None:
         tenant = props.tenant
@@ -462,7 +465,9 @@ class SolobaseTenantStack(AwsStack):
             raise ValueError("the ECS runtime needs instances.container.container_port")
         if props.host is None:  # the registry check refuses this first; this narrows the type
             raise ValueError(f"{tenant.subdomain}: the ECS runtime needs a custom domain")
-        load_balancer = LoadBalancerLookup(self, "LoadBalancer", name=names.load_balancer, vpc_id=network.vpc_id)
+        load_balancer = LoadBalancerLookup(
+            self, "LoadBalancer", name=names.platform.load_balancer, vpc_id=network.vpc_id
+        )
         target = ListenerTarget(
             self,
             "Target",
@@ -477,7 +482,7 @@ class SolobaseTenantStack(AwsStack):
             "Service",
             name=tenant.function_name,
             container_name="solobase",
-            cluster=EcsClusterLookup(self, "Cluster", name=names.cluster),
+            cluster=EcsClusterLookup(self, "Cluster", name=names.platform.cluster),
             vpc_id=network.vpc_id,
             subnet_ids=network.private_subnet_ids,
             repository=ContainerRegistryLookup(self, "Registry", name=names.instance_repository),
@@ -487,7 +492,8 @@ class SolobaseTenantStack(AwsStack):
             target=target,
         )
         service.security_group.allow_egress_to_cidr(network.cidr_block, 5432, label="PostgreSQL in the VPC")
-        service.task_role.add_policy("ReadSecrets", *reads)
+        for secret in secrets:
+            secret.grant_read(service.task_role)
         monitoring.watch_service(service, key="Service")
         monitoring.watch_target(target, key="Service")
         if props.hosted_zone_id is not None:
@@ -554,7 +560,7 @@ class SolobaseShardDatabasesStack(ExternalProviderStack):
         shard = rds_postgresql_provider(
             self, "Postgresql", instance_identifier=props.identifier, database=props.admin_database
         )
-        secrets_key = KmsKeyLookup(self, "SecretsKey", alias=props.names.secrets_key_alias)
+        secrets_key = KmsKeyLookup(self, "SecretsKey", alias=props.names.platform.secrets_key_alias)
         for tenant in props.tenants:
             self._instance(props, tenant, shard, secrets_key)
         output(self, "shard_identifier", props.identifier, "The shared RDS instance these databases live on")
@@ -587,16 +593,16 @@ class SolobaseShardDatabasesStack(ExternalProviderStack):
             kms_key=key,
             props=props.secrets,
         )
-        user = json.dumps(tenant.role_name)
-        dbname = json.dumps(tenant.database_name)
-        host, port = shard.address, Token.as_string(shard.port)
-        # Tokens in expression positions only: cdktf renders them as bare references there.
-        value = (
-            f'jsonencode({{url = format("postgresql://%s:%s@%s:%s/%s?sslmode=require", {user}, '
-            f"urlencode({password.value}), {host}, {port}, {dbname}), "
-            f"host = {host}, port = {port}, username = {user}, password = {password.value}, dbname = {dbname}}})"
+        version = write_postgres_url(
+            secret,
+            username=json.dumps(tenant.role_name),
+            password=password.value,
+            host=shard.address,
+            port=Token.as_string(shard.port),
+            database_name=tenant.database_name,
+            version_source=f'"{tenant.instance_id}:{tenant.password_version}"',
+            with_password=True,
         )
-        version = secret.write_only(value, version=version_from(f'"{tenant.instance_id}:{tenant.password_version}"'))
         # A role made again gets a new password: the secret is written again with it. (An override:
         # cdktf renders replace_triggered_by as "${...}", which Terraform's JSON syntax refuses there.)
         version.add_override(
