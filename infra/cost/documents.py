@@ -36,9 +36,7 @@ class DocumentLine:
 
     def covers(self, line: Line) -> bool:
         return (
-            line.service in self.services
-            and self.address_contains in line.address
-            and self.item_contains in line.item
+            line.service in self.services and self.address_contains in line.address and self.item_contains in line.item
         )
 
 
@@ -189,13 +187,18 @@ class Comparison:
         return self.difference / self.figure.bound(self.estimate)
 
     def explanation(self) -> tuple[Contribution, ...]:
-        """The largest contributions, until they account for :data:`EXPLAINED_SHARE` of the difference."""
-        if not self.difference:
+        """The parts that make the difference: the largest with its sign first, until they account for
+        :data:`EXPLAINED_SHARE` of it. The document's total against its own lines comes last: it names no line."""
+        difference = self.difference
+        if not difference:
             return ()
+        sign = 1 if difference > 0 else -1
+        named = sorted((c for c in self.contributions if c.lines), key=lambda c: -sign * c.usd)
+        rest = [c for c in self.contributions if not c.lines]
         chosen: list[Contribution] = []
         total = 0.0
-        for item in sorted(self.contributions, key=lambda c: -abs(c.usd)):
-            if abs(self.difference - total) <= (1 - EXPLAINED_SHARE) * abs(self.difference):
+        for item in [*named, *rest]:
+            if sign * total >= EXPLAINED_SHARE * abs(difference):
                 break
             chosen.append(item)
             total += item.usd

@@ -59,7 +59,16 @@ def _b2(stack_id: str, usage: SolobaseUsage, prices: PriceTable) -> Line:
     if price is None:
         return Line(address, "Backblaze B2", f"{gb:g} GB", gb, "", None, None, None, "b2.storage", True, "no price")
     return Line(
-        address, "Backblaze B2", f"{gb:g} GB stored", gb, price.unit, price.usd, gb * price.usd, None, "b2.storage", True,
+        address,
+        "Backblaze B2",
+        f"{gb:g} GB stored",
+        gb,
+        price.unit,
+        price.usd,
+        gb * price.usd,
+        None,
+        "b2.storage",
+        True,
         "b2_storage_gb; outside AWS",
     )
 

@@ -77,7 +77,9 @@ def _luneo(environment: str) -> Preset:
         "primary": {"network": dict(network)},
         "secondary": {"network": dict(network), "nodes": {"desired_size": 1, "min_size": 1}},
         # RDS offers no Performance Insights on small classes.
-        "replica": {"instance_class": "db.t4g.large"} if prod else {"instance_class": "db.t4g.small", "performance_insights": False},
+        "replica": {"instance_class": "db.t4g.large"}
+        if prod
+        else {"instance_class": "db.t4g.small", "performance_insights": False},
     }
     changes = [
         Change("primary.network / secondary.network: interface_endpoints = []", GATEWAY_ONLY.gives_up),
@@ -94,7 +96,7 @@ def _luneo(environment: str) -> Preset:
         ),
     ]
     if prod:
-        changes.insert(1, Change("primary.network / secondary.network: nat_gateways = \"single\"", SINGLE_NAT.gives_up))
+        changes.insert(1, Change('primary.network / secondary.network: nat_gateways = "single"', SINGLE_NAT.gives_up))
     return Preset("luneo", environment, table, tuple(changes))
 
 

@@ -228,9 +228,7 @@ def db_instance(resource: Resource, ctx: Context) -> list[Line]:
     retention = _int(values.get("performance_insights_retention_period"), 7)
     if values.get("performance_insights_enabled") and retention > 7:
         lines.append(
-            not_priced(
-                resource, "RDS", f"Performance Insights, {retention} days", "long retention is billed per vCPU"
-            )
+            not_priced(resource, "RDS", f"Performance Insights, {retention} days", "long retention is billed per vCPU")
         )
     if _crosses_regions(resource, ctx):
         lines.append(_replication_transfer(resource, ctx, "cross-region replica"))
@@ -267,7 +265,7 @@ def elasticache(resource: Resource, ctx: Context) -> list[Line]:
             resource,
             ctx,
             service="ElastiCache",
-            item=f"{nodes} × {node_type} node",
+            item=f"{nodes} x {node_type} node",
             price_id=f"elasticache.node.{node_type}",
             quantity=nodes * ctx.hours,
             note="one backup per cluster is free" if _int(values.get("snapshot_retention_limit"), 0) else "",
@@ -302,7 +300,7 @@ def eks_node_group(resource: Resource, ctx: Context) -> list[Line]:
         resource,
         ctx,
         service="EC2",
-        item=f"{desired} × {instance_type} node",
+        item=f"{desired} x {instance_type} node",
         price_id=f"ec2.instance.{instance_type}",
         quantity=desired * ctx.hours,
         note=f"priced as {instance_type}, the first of {list(types)}" if len(types) > 1 else "",
@@ -314,7 +312,7 @@ def eks_node_group(resource: Resource, ctx: Context) -> list[Line]:
             Line(
                 on_demand.address,
                 "EC2",
-                f"{desired} × {instance_type} Spot node",
+                f"{desired} x {instance_type} Spot node",
                 on_demand.quantity,
                 on_demand.unit,
                 on_demand.unit_price * (1 - discount),
@@ -322,7 +320,7 @@ def eks_node_group(resource: Resource, ctx: Context) -> list[Line]:
                 on_demand.region,
                 on_demand.price_id,
                 True,
-                f"On-Demand ${on_demand.monthly:,.2f}; at Spot, {discount:.0%} off (ec2_spot_discount). {on_demand.note}",
+                f"On-Demand ${on_demand.monthly:,.2f}; Spot {discount:.0%} off (ec2_spot_discount). {on_demand.note}",
             )
         ]
     template = ctx.document.referenced((values.get("launch_template") or {}).get("id"))
@@ -337,7 +335,7 @@ def eks_node_group(resource: Resource, ctx: Context) -> list[Line]:
             resource,
             ctx,
             service="EC2",
-            item=f"{desired} × {disk_gb} GB {volume_type} node volume",
+            item=f"{desired} x {disk_gb} GB {volume_type} node volume",
             price_id=f"ebs.{volume_type}",
             quantity=desired * disk_gb,
         )
@@ -394,7 +392,7 @@ def vpc_endpoint(resource: Resource, ctx: Context) -> list[Line]:
             resource,
             ctx,
             service="VPC",
-            item=f"{full} interface endpoint × {zones} AZ",
+            item=f"{full} interface endpoint x {zones} AZ",
             price_id="vpc.endpoint.hour",
             quantity=zones * ctx.hours,
         ),
@@ -418,7 +416,9 @@ def load_balancer(resource: Resource, ctx: Context) -> list[Line]:
         return [not_priced(resource, "ELB", f"{kind} load balancer", "the table prices Application Load Balancers")]
     lcu = ctx.usage.alb_lcu
     lines = [
-        charge(resource, ctx, service="ELB", item="Application Load Balancer", price_id="elb.alb.hour", quantity=ctx.hours),
+        charge(
+            resource, ctx, service="ELB", item="Application Load Balancer", price_id="elb.alb.hour", quantity=ctx.hours
+        ),
         charge(
             resource,
             ctx,
@@ -499,14 +499,16 @@ def ecs_service(resource: Resource, ctx: Context) -> list[Line]:
                 resource,
                 ctx,
                 service="Fargate",
-                item=f"{count:g} × {label} task ({size}): {part}",
+                item=f"{count:g} x {label} task ({size}): {part}",
                 price_id=f"{price_id}.{architecture}",
                 quantity=count * amount * ctx.hours,
                 usage=spot,
                 note=f"{ctx.usage.fargate_spot_discount:.0%} off On-Demand (fargate_spot_discount)" if spot else "",
             )
             if line.monthly is not None and line.unit_price is not None:
-                line = Line(**{**line.__dict__, "unit_price": line.unit_price * factor, "monthly": line.monthly * factor})
+                line = Line(
+                    **{**line.__dict__, "unit_price": line.unit_price * factor, "monthly": line.monthly * factor}
+                )
             lines.append(line)
     if not lines:
         lines.append(free(resource, "Fargate", "service with no task running", "desired_count is 0"))
@@ -532,8 +534,8 @@ def lambda_function(resource: Resource, ctx: Context) -> list[Line]:
     values = resource.values
     memory_gb = _int(values.get("memory_size"), 128) / 1024
     architecture = str((values.get("architectures") or ["x86_64"])[0])
-    requests = ctx.usage.lambda_requests_millions
-    seconds = requests * 1e6 * ctx.usage.lambda_duration_ms / 1000
+    requests, duration = ctx.usage.lambda_requests_millions, ctx.usage.lambda_duration_ms
+    seconds = requests * 1e6 * duration / 1000
     return [
         charge(
             resource,
@@ -549,7 +551,7 @@ def lambda_function(resource: Resource, ctx: Context) -> list[Line]:
             resource,
             ctx,
             service="Lambda",
-            item=f"{seconds * memory_gb:,.0f} GB-s ({requests:g}M × {ctx.usage.lambda_duration_ms:g} ms × {memory_gb * 1024:g} MB)",
+            item=f"{seconds * memory_gb:,.0f} GB-s ({requests:g}M x {duration:g} ms x {memory_gb * 1024:g} MB)",
             price_id=f"lambda.gb_second.{architecture}",
             quantity=seconds * memory_gb,
             usage=True,
@@ -644,7 +646,9 @@ def kms_key(resource: Resource, ctx: Context) -> list[Line]:
 
 def secret(resource: Resource, ctx: Context) -> list[Line]:
     name = resource.values.get("name") or resource.values.get("name_prefix") or "secret"
-    return [charge(resource, ctx, service="Secrets Manager", item=str(name), price_id="secretsmanager.secret", quantity=1)]
+    return [
+        charge(resource, ctx, service="Secrets Manager", item=str(name), price_id="secretsmanager.secret", quantity=1)
+    ]
 
 
 def alarm(resource: Resource, ctx: Context) -> list[Line]:
@@ -670,7 +674,11 @@ def alarm(resource: Resource, ctx: Context) -> list[Line]:
 
 def dashboard(resource: Resource, ctx: Context) -> list[Line]:
     name = resource.values.get("dashboard_name", resource.name)
-    return [charge(resource, ctx, service="CloudWatch", item=f"dashboard {name}", price_id="cloudwatch.dashboard", quantity=1)]
+    return [
+        charge(
+            resource, ctx, service="CloudWatch", item=f"dashboard {name}", price_id="cloudwatch.dashboard", quantity=1
+        )
+    ]
 
 
 def metric_filter(resource: Resource, ctx: Context) -> list[Line]:
@@ -708,7 +716,9 @@ def log_group(resource: Resource, ctx: Context) -> list[Line]:
     ]
     days = _int(resource.values.get("retention_in_days"), 0)
     if days <= 0:
-        lines.append(not_priced(resource, "CloudWatch", f"logs {name} storage", "kept forever: storage grows each month"))
+        lines.append(
+            not_priced(resource, "CloudWatch", f"logs {name} storage", "kept forever: storage grows each month")
+        )
     else:
         stored = gb * days / DAYS_PER_MONTH
         lines.append(
@@ -806,7 +816,9 @@ def dynamodb_table(resource: Resource, ctx: Context) -> list[Line]:
 def ssm_parameter(resource: Resource, ctx: Context) -> list[Line]:
     if resource.values.get("tier", "Standard") == "Standard":
         return [free(resource, "SSM", "standard parameter", "standard parameters cost nothing")]
-    return [not_priced(resource, "SSM", f"{resource.values['tier']} parameter", "advanced parameters are not in the table")]
+    return [
+        not_priced(resource, "SSM", f"{resource.values['tier']} parameter", "advanced parameters are not in the table")
+    ]
 
 
 RULES: Mapping[str, Rule] = {
