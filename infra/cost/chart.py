@@ -17,20 +17,17 @@ def _bars(result: Result) -> list[tuple[str, str, Group]]:
     """(environment label, profile, group) for every environment, and its preset beside it."""
     bars = []
     for key, group in result.environments().items():
-        shared = _shared(group)
+        shared = group.without_customers()
         if key[1] == "shared" or not shared.total:
             continue
         label = f"{key[0]}\n{key[1]}"
         profile = result.profile(key)
         bars.append((label, profile, shared))
         if key in result.other:
-            bars.append((label, "document" if profile == "production" else "production", _shared(result.other[key])))
+            bars.append(
+                (label, "document" if profile == "production" else "production", result.other[key].without_customers())
+            )
     return bars
-
-
-def _shared(group: Group) -> Group:
-    """The environment without its customers' stacks: what the documents' environment figures cover."""
-    return Group(group.name, tuple(stack for stack in group.stacks if stack.kind != "tenant"))
 
 
 def write(result: Result, path: Path) -> Path:

@@ -119,6 +119,10 @@ class Group:
     def by_service(self) -> dict[str, float]:
         return by_service(self.lines)
 
+    def without_customers(self) -> Group:
+        """The stacks other than customers' (Solobase tenants): what a document's environment figure covers."""
+        return Group(self.name, tuple(stack for stack in self.stacks if stack.kind != "tenant"))
+
 
 def environments(estimates: Iterable[StackEstimate]) -> dict[tuple[str, str], Group]:
     """Stacks by (system, environment); stacks shared by environments (bootstrap) under (system, "shared")."""

@@ -216,7 +216,7 @@ def docs_section(result: Result) -> str:
     """docs/cost.md's generated part: the figures a reader needs without running make cost."""
     environments = result.environments()
     out = [
-        "| environment | estimate (production) | with the document preset | document |",
+        "| environment (customer stacks excluded) | estimate, production | with the document preset | document |",
         "| --- | ---: | ---: | ---: |",
     ]
     figures = {
@@ -228,9 +228,8 @@ def docs_section(result: Result) -> str:
         other = result.other.get(key)
         figure = figures.get(key)
         document = "" if figure is None else figure.label.rsplit("(document: ", 1)[1].rstrip(")")
-        out.append(
-            f"| {key[0]} {key[1]} | {money(group.total)} | {money(other.total) if other else '—'} | {document or '—'} |"
-        )
+        preset = money(other.without_customers().total) if other else "—"
+        out.append(f"| {key[0]} {key[1]} | {money(group.without_customers().total)} | {preset} | {document or '—'} |")
     out += ["", "Against the documents, each difference explained by its largest parts:", ""]
     for item in result.comparisons:
         out += ["```", *(line[2:] for line in comparison_text(item)), "```"]

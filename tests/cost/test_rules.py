@@ -5,6 +5,7 @@ Hand computations use 730 hours a month (the table's meta) and the table's unit 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -12,6 +13,7 @@ import pytest
 from infra.cost import estimate, prices, terraform_json
 from infra.cost.estimate import StackEstimate
 from infra.cost.usage import SolobaseUsage, Usage
+from infra.validation import ConfigError
 
 H = 730
 PROVIDERS = {
@@ -322,7 +324,7 @@ def test_unknown_types_and_missing_prices_are_not_priced_never_zero() -> None:
 
 
 def test_a_resource_on_an_undeclared_provider_is_refused() -> None:
-    with pytest.raises(Exception, match="aws.nowhere"):
+    with pytest.raises(ConfigError, match=re.escape("aws.nowhere")):
         terraform_json.from_synth(
             "s", {"provider": PROVIDERS, "resource": {"aws_kms_key": {"K": {"provider": "aws.nowhere"}}}}
         )
