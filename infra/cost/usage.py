@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -171,34 +170,9 @@ def defaults(system: str, environment: str) -> Usage:
     return Usage()
 
 
-def _convert(path: str, hint: Any, value: Any) -> Any:
-    if hint is float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise ConfigError(path, "a number", value)
-        return float(value)
-    if hint is str:
-        if not isinstance(value, str):
-            raise ConfigError(path, "a string", value)
-        return value
-    if not isinstance(value, Mapping):
-        raise ConfigError(path, "a table of numbers", value)
-    return {str(key): _convert(f"{path}.{key}", float, item) for key, item in value.items()}
-
-
 def apply(usage: Usage, table: Mapping[str, Any], path: str) -> Usage:
-    """``usage`` with a ``[cost]`` table applied; unknown keys and bad values name ``path.<key>``."""
-    hints = typing.get_type_hints(type(usage))
-    known = tuple(item.name for item in dataclasses.fields(usage))
-    changes = {}
-    for key, value in table.items():
-        if key not in known:
-            raise ConfigError(f"{path}.{key}", f"one of {known!r}", key)
-        hint = hints[key]
-        changes[key] = _convert(f"{path}.{key}", str if hint is str else hint if hint is float else dict, value)
-    try:
-        return dataclasses.replace(usage, **changes)
-    except ConfigError as error:
-        raise error.within(path) from None
+    """``usage`` with a ``[cost]`` table applied, checked as settings overrides are (unknown keys, types)."""
+    return overrides.merge(usage, table, path)
 
 
 def load(system: str, environment: str, directory: Path | None = None) -> Usage:

@@ -47,7 +47,7 @@ def test_a_cost_table_overrides_the_assumptions(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "field", "allowed", "given"),
     [
-        ("nat_gb = 1", "solobase.dev.cost.nat_gb", "one of (", "nat_gb"),
+        ("nat_gb = 1", "solobase.dev.cost", "a table with settings from ('cost_profile', 'nat_data_gb'", "nat_gb"),
         ('nat_data_gb = "lots"', "solobase.dev.cost.nat_data_gb", "a number", "lots"),
         ("nat_data_gb = -1", "solobase.dev.cost.nat_data_gb", "0 or more", -1.0),
         ('cost_profile = "cheap"', "solobase.dev.cost.cost_profile", "one of ('production', 'document')", "cheap"),
@@ -82,7 +82,8 @@ def test_make_cost_exits_2_naming_a_bad_assumption(
     monkeypatch.setenv("INFRA_CONFIG_DIR", str(tmp_path))
     assert main(["--stacks", "freeside-production", "--out", str(tmp_path / "out")]) == 2
     error = capsys.readouterr().err
-    assert "freeside.production.cost.nat_data must be one of (" in error and "got 'nat_data'" in error
+    assert "freeside.production.cost must be a table with settings from (" in error
+    assert "got 'nat_data' (did you mean `nat_data_gb`?)" in error
     assert not (tmp_path / "out" / "cost.json").exists()
 
 
