@@ -33,6 +33,8 @@ from infra.validation import ConfigError
 
 STACKS_ENV = "INFRA_STACKS"
 CONFIG_DIR_ENV = "INFRA_CONFIG_DIR"
+COST_TABLE = "cost"
+"""``[cost]`` in a config file: ``make cost``'s usage assumptions (infra.cost.usage reads it), not a setting."""
 
 KINDS = ("platform", "tenant", "databases", "bootstrap")
 """platform: a system environment's own stack; tenant: one customer's; databases: objects inside a
@@ -314,6 +316,8 @@ def load(
     values = overrides.read(directory or config_dir(), name, environment)
     overrides.reject_secrets(path, values)
     overrides.reject_renamed(path, values, declared.renamed)
+    # Until the settings declare [cost], it is set aside here; infra.cost.usage checks it.
+    values = {key: value for key, value in values.items() if key != COST_TABLE}
     if overlay:
         values = overrides.deep_merge(values, overlay)
     return overrides.merge(settings, values, path)
