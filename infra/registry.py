@@ -27,13 +27,13 @@ from typing import Any, Generic, Protocol, TypeVar
 from infra import validation
 from infra.config import overrides
 from infra.config.model import StateBackendSettings, SystemSettings
+from infra.config.presets import Preset
 from infra.config.teardown import Overlays
 from infra.paths import REPOSITORY_ROOT, reject_stray_files
 from infra.validation import ConfigError
 
 STACKS_ENV = "INFRA_STACKS"
 CONFIG_DIR_ENV = "INFRA_CONFIG_DIR"
-COST_TABLE = "cost"
 """``[cost]`` in a config file: ``make cost``'s usage assumptions (infra.cost.usage reads it), not a setting."""
 
 KINDS = ("platform", "tenant", "databases", "bootstrap")
@@ -159,6 +159,8 @@ class System(Generic[S]):
     terraform_environment: Callable[[StackSpec], Mapping[str, str]] | None = None
     """What Terraform needs in its environment to plan or apply one of its stacks (``TF_VAR_*``
     from a password store, say), added by ``python -m infra.cli exec``; None for nothing."""
+    cost_preset: Callable[[str], Preset] | None = None
+    """The environment's document preset (``[cost] cost_profile = "document"``): see infra.config.presets."""
     renamed: Mapping[str, str] = field(default_factory=dict)
     """Config keys that moved (dotted old path -> dotted new path): a file still using an old one is refused
     with the new name; docs/configuration.md lists them."""
@@ -316,10 +318,13 @@ def load(
     values = overrides.read(directory or config_dir(), name, environment)
     overrides.reject_secrets(path, values)
     overrides.reject_renamed(path, values, declared.renamed)
-    # Until the settings declare [cost], it is set aside here; infra.cost.usage checks it.
-    values = {key: value for key, value in values.items() if key != COST_TABLE}
     if overlay:
         values = overrides.deep_merge(values, overlay)
+    cost = values.get("cost")
+    profile = cost.get("cost_profile") if isinstance(cost, Mapping) else None
+    if (profile or settings.cost.cost_profile) == "document" and declared.cost_preset is not None:
+        # Under the file: what the environment's own file sets wins over its preset.
+        values = overrides.deep_merge(declared.cost_preset(environment).table, values)
     return overrides.merge(settings, values, path)
 
 

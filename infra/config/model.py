@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from infra import validation
+from infra.config.usage import Usage
 from infra.props import set_by_stack
 from infra.props.container_platform import ContainerPlatformProps
 from infra.props.state_store import TerraformStateStoreProps
@@ -97,6 +98,8 @@ class SystemSettings:
     """When set, the AWS provider refuses to run against any other account."""
     tags: Mapping[str, str] = field(default_factory=dict)
     """Extra tags on every resource, on top of Project, Environment and ManagedBy."""
+    cost: Usage = field(default_factory=Usage)
+    """``[cost]``: the usage ``make cost`` prices usage-billed lines on, and the environment's cost profile."""
 
     def __post_init__(self) -> None:
         validation.resource_name("system", self.system, max_length=32)

@@ -100,7 +100,7 @@ def text(result: Result, everything: bool = False) -> str:
     out += ["", "Systems:"]
     out += [f"  {name}: {money(group.total)}" for name, group in result.systems().items()]
     if result.other:
-        out += ["", 'Document presets (cost_profile = "document", infra/cost/presets.py):']
+        out += ["", 'Document presets (cost_profile = "document", each system\'s cost_preset):']
         for key, other in result.other.items():
             mine = environments[key]
             document, production = (mine, other) if result.profile(key) == "document" else (other, mine)

@@ -122,7 +122,8 @@ def run(outdir: Path, requested: str | None = None, config_dir: Path | None = No
     usages = {key: usage.load(*key, config_dir) for key in keys}
     chosen = registry.select(specs, requested)
     document_envs = [key for key in keys if usages[key].cost_profile == "document"]
-    configured = _synth(outdir / "synth" / "configured", chosen, presets.overlays(document_envs))
+    # The settings apply each environment's chosen profile; the other one is priced through an overlay.
+    configured = _synth(outdir / "synth" / "configured", chosen, {})
     stacks = _price(configured, chosen, usages, table)
 
     def env_of(spec: StackSpec) -> Key | None:
@@ -130,7 +131,8 @@ def run(outdir: Path, requested: str | None = None, config_dir: Path | None = No
 
     with_preset = [spec for spec in chosen if env_of(spec) in presets.PRESETS]
     production_envs = [key for key in keys if key in presets.PRESETS and key not in document_envs]
-    other_dir = _synth(outdir / "synth" / "other", with_preset, presets.overlays(production_envs))
+    other_overlays = {**presets.overlays(production_envs), **presets.overlays(document_envs, "production")}
+    other_dir = _synth(outdir / "synth" / "other", with_preset, other_overlays)
     other = estimate.environments(_price(other_dir, with_preset, usages, table))
 
     by_key = estimate.environments(stacks)
@@ -140,8 +142,7 @@ def run(outdir: Path, requested: str | None = None, config_dir: Path | None = No
         if {s.stack_id for s in specs if env_of(s) == key} <= {s.stack_id for s in by_key[key].stacks}
     }
     solobase_envs = [env for (system, env) in keys if system == "solobase" and ("solobase", env) in complete]
-    overlays = presets.overlays([("solobase", env) for env in solobase_envs if ("solobase", env) in document_envs])
-    samples = _samples(outdir, solobase_envs, overlays, usages, table) if solobase_envs else {}
+    samples = _samples(outdir, solobase_envs, {}, usages, table) if solobase_envs else {}
 
     comparisons = []
     for figure in FIGURES:

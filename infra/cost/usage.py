@@ -1,185 +1,28 @@
 """Usage assumptions: what the usage-billed lines (transfer, requests, logs, storage) are priced on.
 
-One frozen dataclass per system environment, the documents' own figures as
-defaults where they state one (Solobase: 1M Lambda requests at 200 ms, $5 and
-$20 of logs, 2 GB of B2; Luneo: "S3 + CloudFront" $10 and $50), choices
-stated beside each field where they do not. An environment overrides them in
-the ``[cost]`` table of ``config/<system>/<environment>.toml``::
+They are part of each environment's settings (``[cost]``, infra.config.usage;
+each system's defaults state the documents' figures), so a ``[cost]`` table
+in ``config/<system>/<environment>.toml`` is checked like any setting::
 
     [cost]
-    cost_profile = "document"      # price the environment with the document preset (infra.cost.presets)
+    cost_profile = "document"      # the environment runs with its document preset (infra.config.presets)
     nat_data_gb = 200
     [cost.plan_prices]             # Solobase only
     hobby = 12
 
-Unknown keys and wrong values are refused naming the key, what is allowed and
-what was given. ``make cost`` prints the assumptions beside its result.
+``make cost`` prints the assumptions beside its result.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import math
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
-from infra.config import overrides
-from infra.registry import COST_TABLE, config_dir
-from infra.validation import ConfigError
+from infra import systems
+from infra.config.usage import PLANS, PROFILES, SolobaseUsage, Usage
 
-PROFILES = ("production", "document")
-"""production: the environment as configured; document: with the preset that reaches the document's budget."""
-PLANS = ("hobby", "starter", "professional", "business")
-
-
-@dataclass(frozen=True, kw_only=True)
-class Usage:
-    """Monthly usage of one environment (per resource where the field says so)."""
-
-    cost_profile: str = "production"
-    nat_data_gb: float = 20.0
-    """GB processed by the environment's NAT gateways, split evenly among them."""
-    endpoint_data_gb: float = 10.0
-    """GB through the interface endpoints, split evenly among them."""
-    internet_egress_gb: float = 10.0
-    """GB the load balancers send to the internet, split evenly among them."""
-    alb_lcu: float = 1.0
-    """Average load balancer capacity units of each ALB (1 LCU: 25 new connections/s or 1 GB/hour)."""
-    log_ingestion_gb: float = 5.0
-    """GB ingested by a platform stack's log groups (spread evenly over them; kept for each group's retention)."""
-    s3_storage_gb: float = 1.0
-    """GB stored in each bucket that ``bucket_storage_gb`` does not name (state, logs, trail buckets)."""
-    bucket_storage_gb: Mapping[str, float] = field(default_factory=dict)
-    """GB stored by bucket name (shell patterns), for the buckets that hold real data."""
-    ecr_storage_gb: float = 1.0
-    """GB of images kept in each repository (lifecycle policies keep few)."""
-    cdn_requests_millions: float = 1.0
-    """HTTPS requests of each CloudFront distribution, in millions."""
-    cdn_data_gb: float = 10.0
-    """GB each CloudFront distribution sends to viewers."""
-    cross_region_gb: float = 10.0
-    """GB copied between regions (replicas, bucket and registry replication, backup copies), split evenly."""
-    ec2_spot_discount: float = 0.6
-    """Spot below On-Demand for EKS Spot nodes. AWS says "up to 90%"; pools vary by hour, 60% is the stated guess."""
-    fargate_spot_discount: float = 0.6
-    """FARGATE_SPOT below FARGATE. AWS says "up to 70%"; 60% is the stated guess."""
-    lambda_requests_millions: float = 1.0
-    """Requests of each Lambda function, in millions."""
-    lambda_duration_ms: float = 200.0
-    """Average billed duration of a Lambda request."""
-
-    def __post_init__(self) -> None:
-        if self.cost_profile not in PROFILES:
-            raise ConfigError("cost_profile", f"one of {PROFILES!r}", self.cost_profile)
-        for item in dataclasses.fields(self):
-            value = getattr(self, item.name)
-            if isinstance(value, float) and (not math.isfinite(value) or value < 0):
-                raise ConfigError(item.name, "a number, 0 or more", value)
-        for name in ("ec2_spot_discount", "fargate_spot_discount"):
-            if not getattr(self, name) < 1:
-                raise ConfigError(name, "a fraction below 1 (0.6 is 60% off On-Demand)", getattr(self, name))
-        for pattern, gb in self.bucket_storage_gb.items():
-            if not math.isfinite(gb) or gb < 0:
-                raise ConfigError(f"bucket_storage_gb.{pattern}", "a number of GB, 0 or more", gb)
-
-    def table(self) -> dict[str, Any]:
-        """The assumptions as printed beside the result."""
-        return {item.name: getattr(self, item.name) for item in dataclasses.fields(self)}
-
-
-@dataclass(frozen=True, kw_only=True)
-class SolobaseUsage(Usage):
-    """Solobase: per customer instance, the document's "1M requests, 512MB, 200ms", logs and B2; plan prices."""
-
-    tenant_log_ingestion_gb: float = 1.0
-    """GB of logs each customer instance ingests: the document's $0.50 of CloudWatch Logs at $0.50/GB."""
-    b2_storage_gb: float = 2.0
-    """GB each instance keeps in Backblaze B2 (the document's 2 GB)."""
-    plan_prices: Mapping[str, float] = field(
-        default_factory=lambda: {"hobby": 9.0, "starter": 19.0, "professional": 49.0, "business": 199.0}
-    )
-    """What a customer pays a month. The document gives no prices: these are assumptions, set them in config."""
-    plan_mix: Mapping[str, float] = field(
-        default_factory=lambda: {"hobby": 0.5, "starter": 0.3, "professional": 0.15, "business": 0.05}
-    )
-    """Share of customers on each plan, for the break-even and fleet figures (an assumption)."""
-
-    def __post_init__(self) -> None:
-        super().__post_init__()
-        for name in ("plan_prices", "plan_mix"):
-            table: Mapping[str, float] = getattr(self, name)
-            if set(table) != set(PLANS):
-                raise ConfigError(name, f"a table with exactly the plans {PLANS!r}", tuple(table))
-            for plan, value in table.items():
-                if not math.isfinite(value) or value < 0:
-                    raise ConfigError(f"{name}.{plan}", "a number, 0 or more", value)
-        if abs(sum(self.plan_mix.values()) - 1) > 1e-6:
-            raise ConfigError("plan_mix", "shares adding up to 1", sum(self.plan_mix.values()))
-
-
-def _solobase(environment: str) -> SolobaseUsage:
-    prod = environment == "prod"
-    # The document's "CloudWatch Logs: $5" (dev) and "$20" (prod) at $0.50/GB; staging as dev.
-    return SolobaseUsage(
-        log_ingestion_gb=40.0 if prod else 10.0,
-        nat_data_gb=50.0 if prod else 20.0,
-        endpoint_data_gb=20.0 if prod else 10.0,
-        internet_egress_gb=50.0 if prod else 10.0,
-        # Every request of the document's 1M reaches the function through its distribution; 5 KB a response.
-        cdn_requests_millions=1.0,
-        cdn_data_gb=5.0,
-        cross_region_gb=30.0 if prod else 0.0,
-    )
-
-
-def _luneo(environment: str) -> Usage:
-    prod = environment == "prod"
-    # "S3 + CloudFront: ~$10/month (low traffic)" staging, "~$50 (moderate traffic)" prod: volumes that give
-    # those figures at list prices (100 GB + 1M requests + 20 GB stored; 450 GB + 5M + 100 GB).
-    return Usage(
-        log_ingestion_gb=20.0 if prod else 5.0,
-        nat_data_gb=100.0 if prod else 20.0,
-        endpoint_data_gb=50.0 if prod else 10.0,
-        internet_egress_gb=0.0,
-        cdn_requests_millions=5.0 if prod else 1.0,
-        cdn_data_gb=450.0 if prod else 100.0,
-        bucket_storage_gb={f"luneo-{environment}-assets*": 100.0 if prod else 20.0},
-        cross_region_gb=100.0 if prod else 20.0,
-    )
-
-
-def _container_platform(production: bool) -> Usage:
-    return Usage(
-        log_ingestion_gb=10.0 if production else 5.0,
-        nat_data_gb=50.0 if production else 10.0,
-        endpoint_data_gb=20.0 if production else 10.0,
-        internet_egress_gb=100.0 if production else 10.0,
-    )
-
-
-def defaults(system: str, environment: str) -> Usage:
-    """The stated assumptions of one environment, before its ``[cost]`` table."""
-    if system == "solobase":
-        return _solobase(environment)
-    if system == "luneo":
-        return _luneo(environment)
-    if system in ("replaydash", "freeside"):
-        return _container_platform(environment == "production")
-    return Usage()
-
-
-def apply(usage: Usage, table: Mapping[str, Any], path: str) -> Usage:
-    """``usage`` with a ``[cost]`` table applied, checked as settings overrides are (unknown keys, types)."""
-    return overrides.merge(usage, table, path)
+__all__ = ["PLANS", "PROFILES", "SolobaseUsage", "Usage", "load"]
 
 
 def load(system: str, environment: str, directory: Path | None = None) -> Usage:
-    """An environment's assumptions: the defaults, then its file's ``[cost]`` table."""
-    path = f"{system}.{environment}.{COST_TABLE}"
-    data = overrides.read(directory or config_dir(), system, environment)
-    table = data.get(COST_TABLE, {})
-    if not isinstance(table, Mapping):
-        raise ConfigError(path, "a table ([cost])", table)
-    return apply(defaults(system, environment), table, path)
+    """An environment's assumptions: its settings' ``[cost]`` (defaults, then its file)."""
+    return systems.load(system, environment, directory).cost

@@ -34,7 +34,6 @@ def test_luneo_regions_sizes_and_names() -> None:
     )
     assert staging.primary.nodes.desired_size == 2
     assert (prod.enable_aurora_global, staging.enable_aurora_global) == (False, False)
-    assert (prod.monthly_cost_target_usd, staging.monthly_cost_target_usd) == (800, 225)
 
 
 def test_luneo_rejects_overlapping_regions(tmp_path: Path) -> None:

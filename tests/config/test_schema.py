@@ -40,7 +40,10 @@ def test_every_table_below_a_system_is_construct_props_or_declared_by_that_syste
     for settings in settings_classes():
         for cls in reachable(settings):
             module = cls.__module__
-            assert module.startswith(("infra.props.", "infra.config.model", "infra.systems.")), (cls, module)
+            assert module.startswith(("infra.props.", "infra.config.model", "infra.config.usage", "infra.systems.")), (
+                cls,
+                module,
+            )
             if module.startswith("infra.systems."):
                 # A system's own table may not share three or more keys with any construct's props.
                 own = {f.name for f in dataclasses.fields(cls) if user_settable(f)}

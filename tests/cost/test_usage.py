@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from pathlib import Path
 
 import pytest
@@ -66,13 +68,26 @@ def test_a_bad_cost_table_is_refused_naming_the_field(
     assert allowed in caught.value.allowed
 
 
-def test_settings_loading_sets_the_cost_table_aside_and_still_refuses_unknown_keys(tmp_path: Path) -> None:
+def test_the_cost_table_is_part_of_the_settings_and_unknown_keys_are_refused(tmp_path: Path) -> None:
     write(tmp_path, "replaydash", "production", "[cost]\nnat_data_gb = 5\n")
     loaded = systems.load("replaydash", "production", tmp_path)
-    assert loaded == registry.load(systems.system("replaydash"), "production", Path("/nonexistent"))
+    assert loaded.cost.nat_data_gb == 5.0
+    default = registry.load(systems.system("replaydash"), "production", Path("/nonexistent"))
+    assert dataclasses.replace(loaded, cost=default.cost) == default
     write(tmp_path, "replaydash", "production", "[cost]\nnat_data_gb = 5\n[costs]\nx = 1\n")
     with pytest.raises(ConfigError, match="costs"):
         systems.load("replaydash", "production", tmp_path)
+
+
+def test_the_document_profile_loads_the_preset_under_the_environments_own_file(tmp_path: Path) -> None:
+    """cost_profile = "document" changes the settings the stacks are built from; the file's own keys still win."""
+    base = systems.load("solobase", "prod", Path("/nonexistent"))
+    assert base.network.nat_gateways == "per_az" and base.database.multi_az
+    write(tmp_path, "solobase", "prod", '[cost]\ncost_profile = "document"\n[database]\nmulti_az = true\n')
+    chosen = systems.load("solobase", "prod", tmp_path)
+    assert chosen.network.nat_gateways == "single" and chosen.network.interface_endpoints == ()
+    assert chosen.database.instance_class == "db.t4g.small" and chosen.database.multi_az  # the file wins
+    assert systems.load("link", "production", Path("/nonexistent")).cost.cost_profile == "production"
 
 
 def test_make_cost_exits_2_naming_a_bad_assumption(

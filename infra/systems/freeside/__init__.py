@@ -6,6 +6,9 @@ in :mod:`.settings`, the stack class in :mod:`.stacks`.
 
 from __future__ import annotations
 
+import functools
+
+from infra.config.presets import gateway_only
 from infra.registry import ConfiguredStack, StackSpec, System, platform_stack
 from infra.systems.freeside.settings import ENVIRONMENTS, FreesideSettings, defaults
 
@@ -20,4 +23,10 @@ def stack_specs(settings: FreesideSettings) -> list[StackSpec]:
     return [platform_stack(settings, platform_class)]
 
 
-SYSTEM = System(name="freeside", environments=ENVIRONMENTS, defaults=defaults, stacks=stack_specs)
+SYSTEM = System(
+    name="freeside",
+    environments=ENVIRONMENTS,
+    defaults=defaults,
+    stacks=stack_specs,
+    cost_preset=functools.partial(gateway_only, "freeside"),
+)

@@ -23,6 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from infra.config.model import ContainerPlatformSettings, StateBackendSettings
+from infra.config.usage import container_platform_usage
 from infra.props.fargate_service import FargateServiceProps
 from infra.props.kms_key import KmsKeyProps
 from infra.props.load_balancer import LoadBalancerProps
@@ -123,4 +124,5 @@ def defaults(environment: str) -> FreesideSettings:
         cache=RedisProps(node_type="cache.t3.micro", snapshot_retention_days=1 if production else 0),
         secrets=SecretProps() if production else SecretProps(recovery_window_days=7),
         keys=KmsKeyProps() if production else KmsKeyProps(deletion_window_days=7),
+        cost=container_platform_usage(production),
     )

@@ -8,7 +8,7 @@ One stack per environment (``luneo-<env>``); settings and defaults in
 from __future__ import annotations
 
 from infra.registry import ConfiguredStack, StackSpec, System, platform_stack
-from infra.systems.luneo.settings import ENVIRONMENTS, LuneoSettings, defaults
+from infra.systems.luneo.settings import ENVIRONMENTS, LuneoSettings, cost_preset, defaults
 
 
 def platform_class() -> ConfiguredStack:
@@ -22,4 +22,4 @@ def stack_specs(settings: LuneoSettings) -> list[StackSpec]:
     return [platform_stack(settings, platform_class, regions=settings.secondary_regions)]
 
 
-SYSTEM = System(name="luneo", environments=ENVIRONMENTS, defaults=defaults, stacks=stack_specs)
+SYSTEM = System(name="luneo", environments=ENVIRONMENTS, defaults=defaults, stacks=stack_specs, cost_preset=cost_preset)

@@ -45,9 +45,12 @@ Where the document is vague or contradicts itself (production-safe readings):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from infra import validation
 from infra.config.model import REGIONS, StateBackendSettings, SystemSettings
+from infra.config.presets import GATEWAY_ONLY, SINGLE_NAT, Change, Preset
+from infra.config.usage import Usage
 from infra.props.aurora_postgres_cluster import AuroraPostgresProps
 from infra.props.cdn_distribution import CdnDistributionProps
 from infra.props.container_registry import ContainerRegistryProps
@@ -125,8 +128,6 @@ class LuneoSettings(SystemSettings):
     """``[secrets]``: lifecycle of the Secrets Manager secrets."""
     monitoring: MonitoringProps = field(default_factory=MonitoringProps)
     """``[monitoring]``: who is told, and when."""
-    monthly_cost_target_usd: int
-    """The document's estimate, for the cost report."""
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -159,7 +160,6 @@ class LuneoSettings(SystemSettings):
                 "write_only (the password is generated at apply time and kept in the luneo-secrets secret)",
                 self.database.master_password.value,
             )
-        validation.int_between("monthly_cost_target_usd", self.monthly_cost_target_usd, 1, 1_000_000)
 
     def repository_name(self, name: str) -> str:
         """The ECR name of one of the document's repositories in this environment."""
@@ -264,5 +264,55 @@ def defaults(environment: str) -> LuneoSettings:
         ),
         keys=KmsKeyProps() if prod else KmsKeyProps(deletion_window_days=7),
         secrets=SecretProps() if prod else SecretProps(recovery_window_days=7),
-        monthly_cost_target_usd=800 if prod else 225,
+        cost=cost_usage(environment),
     )
+
+
+def cost_usage(environment: str) -> Usage:
+    """``[cost]`` defaults: volumes that give the document's \"S3 + CloudFront\" figures."""
+    prod = environment == "prod"
+    # "S3 + CloudFront: ~$10/month (low traffic)" staging, "~$50 (moderate traffic)" prod: volumes that give
+    # those figures at list prices (100 GB + 1M requests + 20 GB stored; 450 GB + 5M + 100 GB).
+    return Usage(
+        log_ingestion_gb=20.0 if prod else 5.0,
+        nat_data_gb=100.0 if prod else 20.0,
+        endpoint_data_gb=50.0 if prod else 10.0,
+        internet_egress_gb=0.0,
+        cdn_requests_millions=5.0 if prod else 1.0,
+        cdn_data_gb=450.0 if prod else 100.0,
+        bucket_storage_gb={f"luneo-{environment}-assets*": 100.0 if prod else 20.0},
+        cross_region_gb=100.0 if prod else 20.0,
+    )
+
+
+def cost_preset(environment: str) -> Preset:
+    """``cost_profile = \"document\"``: what brings the environment closest to the document's $225 / $800."""
+    prod = environment == "prod"
+    network: dict[str, Any] = {"interface_endpoints": []}
+    if prod:
+        network["nat_gateways"] = "single"
+    table: dict[str, Any] = {
+        "primary": {"network": dict(network)},
+        "secondary": {"network": dict(network), "nodes": {"desired_size": 1, "min_size": 1}},
+        # RDS offers no Performance Insights on small classes.
+        "replica": {"instance_class": "db.t4g.large"}
+        if prod
+        else {"instance_class": "db.t4g.small", "performance_insights": False},
+    }
+    changes = [
+        Change("primary.network / secondary.network: interface_endpoints = []", GATEWAY_ONLY.gives_up),
+        Change(
+            "secondary.nodes: desired_size = 1, min_size = 1",
+            "the secondary region idles on one node: after a failover it must scale out (minutes per node) before "
+            "it carries the primary's load",
+        ),
+        Change(
+            f'replica.instance_class = "{"db.t4g.large" if prod else "db.t4g.small"}" (smaller than the primary)'
+            + ("" if prod else ", replica.performance_insights = false"),
+            "a promoted replica has less memory and burstable CPU: after a regional failover the database runs "
+            "slower until it is resized (a resize restarts it)" + ("" if prod else "; no Performance Insights on it"),
+        ),
+    ]
+    if prod:
+        changes.insert(1, Change('primary.network / secondary.network: nat_gateways = "single"', SINGLE_NAT.gives_up))
+    return Preset("luneo", environment, table, tuple(changes))

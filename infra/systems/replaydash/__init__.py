@@ -6,6 +6,9 @@ defaults in :mod:`.settings`, the stack class in :mod:`.stacks`.
 
 from __future__ import annotations
 
+import functools
+
+from infra.config.presets import gateway_only
 from infra.registry import ConfiguredStack, StackSpec, System, platform_stack
 from infra.systems.replaydash.settings import ENVIRONMENTS, ReplayDashSettings, defaults
 
@@ -20,4 +23,10 @@ def stack_specs(settings: ReplayDashSettings) -> list[StackSpec]:
     return [platform_stack(settings, platform_class)]
 
 
-SYSTEM = System(name="replaydash", environments=ENVIRONMENTS, defaults=defaults, stacks=stack_specs)
+SYSTEM = System(
+    name="replaydash",
+    environments=ENVIRONMENTS,
+    defaults=defaults,
+    stacks=stack_specs,
+    cost_preset=functools.partial(gateway_only, "replaydash"),
+)

@@ -31,6 +31,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from infra.config.model import ContainerPlatformSettings, StateBackendSettings
+from infra.config.usage import container_platform_usage
 from infra.props.container_registry import ContainerRegistryProps
 from infra.props.fargate_service import FargateServiceProps
 from infra.props.load_balancer import LoadBalancerProps
@@ -130,4 +131,5 @@ def defaults(environment: str) -> ReplayDashSettings:
             noncurrent_version_expiration_days=30,
         ),
         secrets=SecretProps() if production else SecretProps(recovery_window_days=7),
+        cost=container_platform_usage(production),
     )

@@ -15,7 +15,7 @@ import dataclasses
 
 from infra.registry import ConfiguredStack, StackSpec, System, Upload, platform_stack
 from infra.systems.solobase import contracts, tenants
-from infra.systems.solobase.settings import ENVIRONMENTS, SolobaseSettings, defaults
+from infra.systems.solobase.settings import ENVIRONMENTS, SolobaseSettings, cost_preset, defaults
 from infra.systems.solobase.tenants import Runtime, TenantRegistry
 
 
@@ -109,4 +109,6 @@ def stack_specs(settings: SolobaseSettings) -> list[StackSpec]:
     return specs
 
 
-SYSTEM = System(name="solobase", environments=ENVIRONMENTS, defaults=defaults, stacks=stack_specs)
+SYSTEM = System(
+    name="solobase", environments=ENVIRONMENTS, defaults=defaults, stacks=stack_specs, cost_preset=cost_preset
+)

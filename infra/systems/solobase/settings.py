@@ -52,9 +52,12 @@ Where it is silent (choices, each documented in the README):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from infra import validation
 from infra.config.model import REGIONS, ContainerPlatformSettings, StateBackendSettings
+from infra.config.presets import GATEWAY_ONLY, SINGLE_NAT, Change, Preset
+from infra.config.usage import SolobaseUsage
 from infra.props.audit_trail import AuditTrailProps
 from infra.props.cdn_distribution import CdnDistributionProps
 from infra.props.fargate_service import FargateServiceProps
@@ -167,6 +170,8 @@ class SolobaseSettings(ContainerPlatformSettings):
     """SNS topic every alarm of the environment notifies (see the module docstring)."""
     backup_region: str | None = None
     """Region the shards' automated backups are copied to; None copies nothing."""
+    cost: SolobaseUsage = field(default_factory=SolobaseUsage)
+    """``[cost]``: as every system's, plus per-customer usage and the plans' prices and mix."""
     dashboard_name: str | None = None
     """CloudWatch dashboard of the shards and the Lambda instances; None makes none."""
 
@@ -329,4 +334,46 @@ def defaults(environment: str) -> SolobaseSettings:
         dashboard_name="Solobase-Production" if prod else None,
         secrets=SecretProps() if prod else SecretProps(recovery_window_days=7),
         keys=KmsKeyProps() if prod else KmsKeyProps(deletion_window_days=7),
+        cost=cost_usage(environment),
     )
+
+
+def cost_usage(environment: str) -> SolobaseUsage:
+    """``[cost]`` defaults: the document's per-customer usage (1M requests at 200 ms, 2 GB of B2) and logs."""
+    prod = environment == "prod"
+    # The document's "CloudWatch Logs: $5" (dev) and "$20" (prod) at $0.50/GB; staging as dev.
+    return SolobaseUsage(
+        log_ingestion_gb=40.0 if prod else 10.0,
+        nat_data_gb=50.0 if prod else 20.0,
+        endpoint_data_gb=20.0 if prod else 10.0,
+        internet_egress_gb=50.0 if prod else 10.0,
+        # Every request of the document's 1M reaches the function through its distribution; 5 KB a response.
+        cdn_requests_millions=1.0,
+        cdn_data_gb=5.0,
+        cross_region_gb=30.0 if prod else 0.0,
+    )
+
+
+def cost_preset(environment: str) -> Preset:
+    """``cost_profile = \"document\"``: what brings the environment closest to the document's $35 / $141."""
+    prod = environment == "prod"
+    table: dict[str, Any] = {"network": {"interface_endpoints": []}}
+    changes = [GATEWAY_ONLY]
+    if prod:
+        table["network"]["nat_gateways"] = "single"
+        table["database"] = {"multi_az": False, "instance_class": "db.t4g.small"}
+        table["management"] = {"desired_count": 1}
+        changes += [
+            SINGLE_NAT,
+            Change(
+                'database.multi_az = false, database.instance_class = "db.t4g.small" (the management database)',
+                "the management platform's database has no standby: an AZ failure or maintenance stops sign-ups "
+                "and plan changes until it is restored (customer instances keep running on their shards)",
+            ),
+            Change(
+                "management.desired_count = 1",
+                "one management task: a task replacement or deployment is a short outage of the management "
+                "platform (customers' instances are not affected)",
+            ),
+        ]
+    return Preset("solobase", environment, table, tuple(changes))
