@@ -46,6 +46,9 @@ def _exec(stack_id: str, command: list[str]) -> int:
         raise ConfigError("STACK", "an id of a stack (see make stacks)", stack_id)
     added = systems.system(spec.system).terraform_environment
     environment = {**os.environ, **(added(spec) if added else {})}
+    if spec.cloud is not None:
+        # The cloud block selects workspaces by tag; this names the stack's own (created on first init).
+        environment["TF_WORKSPACE"] = spec.stack_id
     os.execvpe(command[0], command, environment)
 
 

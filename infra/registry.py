@@ -26,7 +26,7 @@ from typing import Any, Generic, Protocol, TypeVar
 
 from infra import validation
 from infra.config import overrides
-from infra.config.model import StateBackendSettings, SystemSettings
+from infra.config.model import BackendSettings, StateBackendSettings, SystemSettings
 from infra.config.presets import Preset
 from infra.config.teardown import Overlays
 from infra.paths import REPOSITORY_ROOT, reject_stray_files
@@ -123,9 +123,27 @@ class StackSpec:
             validation.one_of(f"{self.stack_id} providers", provider, PROVIDERS)
 
     @property
+    def cloud(self) -> BackendSettings | None:
+        """The HCP Terraform settings when the stack's state and runs live there (``[backend] kind = "cloud"``)."""
+        if self.state is None or self.settings is None or self.settings.backend.kind != "cloud":
+            return None
+        return self.settings.backend
+
+    @property
     def backend(self) -> str:
-        """Where its state lives: ``s3://<bucket>/<key>`` or ``local``."""
+        """Where its state lives: ``s3://<bucket>/<key>``, ``cloud://<host>/<organization>/<workspace>`` or
+        ``local``."""
+        if self.cloud is not None:
+            return f"cloud://{self.cloud.hostname}/{self.cloud.organization}/{self.stack_id}"
         return f"s3://{self.state.bucket}/{self.state.key}" if self.state else "local"
+
+    @property
+    def workspace_tags(self) -> tuple[str, ...]:
+        """The HCP Terraform workspace tags of this stack (see BackendSettings)."""
+        backend = self.settings.backend if self.settings is not None else None
+        if backend is None:
+            return ()
+        return backend.workspace_tags(system=self.system, environment=",".join(self.environments), kind=self.kind)
 
     @property
     def region(self) -> str:
@@ -133,9 +151,15 @@ class StackSpec:
         return self.regions[0]
 
     @property
-    def deploys_on_emulator(self) -> bool:
-        """Only stacks whose every provider is AWS: no other provider can be installed offline."""
+    def aws_only(self) -> bool:
+        """Every provider it uses is AWS's."""
         return set(self.providers) == {"aws"}
+
+    @property
+    def deploys_on_emulator(self) -> bool:
+        """Only stacks on AWS alone (no other provider can be installed offline) with S3 state (HCP Terraform
+        runs are not reachable from here)."""
+        return self.aws_only and self.cloud is None
 
     def settings_of(self, kind: type[S]) -> S:
         """The spec's settings, which the stack class needs to be of ``kind``."""

@@ -82,6 +82,48 @@ class StateBackendSettings:
         return dataclasses.replace(self, key=key)
 
 
+BACKEND_KINDS = ("s3", "cloud")
+_ORGANIZATION = re.compile(r"^[A-Za-z0-9_-]{3,40}$")
+
+
+@dataclass(frozen=True, kw_only=True)
+class BackendSettings:
+    """``[backend]``: where the stacks' state lives and their runs happen.
+
+    ``s3``: Terraform's S3 backend on the ``[state]`` bucket and lock table.
+    ``cloud``: HCP Terraform (or Terraform Enterprise at ``hostname``): one
+    workspace per stack, named by its stack id and tagged ``system:<name>``,
+    ``environment:<env>`` and ``kind:<kind>``; the make targets select it
+    through ``TF_WORKSPACE`` (docs/delivery.md: the HCP path). The ``[state]``
+    bucket then holds no state (the bootstrap stack still makes the
+    environment's prerequisite buckets).
+    """
+
+    kind: str = "s3"
+    """One of BACKEND_KINDS."""
+    organization: str | None = None
+    """``cloud``: the HCP Terraform organization holding the workspaces."""
+    hostname: str = "app.terraform.io"
+    """``cloud``: HCP Terraform, or the host of a Terraform Enterprise installation."""
+    project: str | None = None
+    """``cloud``: the project new workspaces are created in (the organization's default when unset)."""
+
+    def __post_init__(self) -> None:
+        validation.one_of("kind", self.kind, BACKEND_KINDS)
+        if self.kind == "cloud":
+            if self.organization is None or not _ORGANIZATION.match(self.organization):
+                raise ConfigError(
+                    "organization", "an HCP Terraform organization name (3-40 letters, digits, _ or -)", None
+                )
+            validation.hostname("hostname", self.hostname)
+        elif self.organization is not None or self.project is not None:
+            raise ConfigError("organization", "unset unless kind is cloud", self.organization or self.project)
+
+    def workspace_tags(self, *, system: str, environment: str, kind: str) -> tuple[str, ...]:
+        """The tags every workspace of such a stack carries (and the cloud block selects by)."""
+        return (f"system:{system}", f"environment:{environment}", f"kind:{kind}")
+
+
 @dataclass(frozen=True, kw_only=True)
 class SystemSettings:
     """What every system stack needs, whatever it builds."""
@@ -98,6 +140,8 @@ class SystemSettings:
     """When set, the AWS provider refuses to run against any other account."""
     tags: Mapping[str, str] = field(default_factory=dict)
     """Extra tags on every resource, on top of Project, Environment and ManagedBy."""
+    backend: BackendSettings = field(default_factory=BackendSettings)
+    """``[backend]``: S3 (the default) or HCP Terraform."""
     cost: Usage = field(default_factory=Usage)
     """``[cost]``: the usage ``make cost`` prices usage-billed lines on, and the environment's cost profile."""
 

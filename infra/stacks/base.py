@@ -17,14 +17,14 @@ props)``. The app configures every chosen stack before it builds any.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
-from cdktf import LocalBackend, S3Backend, TerraformStack
+from cdktf import CloudBackend, LocalBackend, S3Backend, TaggedCloudWorkspaces, TerraformStack
 from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
 from constructs import Construct
 
 from infra import validation
-from infra.config.model import StateBackendSettings
+from infra.config.model import BackendSettings, StateBackendSettings
 from infra.constructs.aws_context import RegionScope
 from infra.registry import StackSpec
 from infra.validation import ConfigError
@@ -50,6 +50,17 @@ def s3_backend(stack: TerraformStack, state: StateBackendSettings) -> None:
     stack.add_override("terraform.backend.s3.use_lockfile", True)
 
 
+def cloud_backend(stack: TerraformStack, settings: BackendSettings, tags: Sequence[str]) -> None:
+    """HCP Terraform: the workspaces carrying ``tags``; ``TF_WORKSPACE`` (the stack id, set by the make
+    targets) picks this stack's, and a new one is created with those tags."""
+    CloudBackend(
+        stack,
+        organization=str(settings.organization),
+        hostname=settings.hostname,
+        workspaces=TaggedCloudWorkspaces(tags=list(tags), project=settings.project),
+    )
+
+
 def local_backend(stack: TerraformStack, state_file: str) -> None:
     """Local state for stacks that create the remote state's home."""
     LocalBackend(stack, path=state_file)
@@ -66,7 +77,9 @@ class SpecStack(TerraformStack):
     def __init__(self, scope: Construct, spec: StackSpec) -> None:
         super().__init__(scope, spec.stack_id)
         self.spec = spec
-        if spec.state is not None:
+        if spec.cloud is not None:
+            cloud_backend(self, spec.cloud, spec.workspace_tags)
+        elif spec.state is not None:
             s3_backend(self, spec.state)
 
 
@@ -117,7 +130,7 @@ class ExternalProviderStack(SpecStack):
 
     def __init__(self, scope: Construct, spec: StackSpec) -> None:
         super().__init__(scope, spec)
-        if spec.deploys_on_emulator:
+        if spec.aws_only:
             raise ConfigError(
                 f"{spec.stack_id} providers", "a provider other than aws for this stack class", spec.providers
             )

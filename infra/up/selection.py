@@ -74,6 +74,8 @@ def not_on_emulator(spec: StackSpec) -> str | None:
     """Why ``spec`` cannot be deployed on the emulator, or None when it can."""
     if spec.deploys_on_emulator:
         return None
+    if spec.cloud is not None:
+        return "keeps its state in HCP Terraform ([backend] kind = cloud), which the emulator does not stand in for"
     others = ", ".join(p for p in spec.providers if p != "aws")
     return f"uses the {others} provider; only stacks on AWS alone run on the emulator"
 
