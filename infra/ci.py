@@ -3,11 +3,11 @@
     python -m infra.ci plan   --stacks IDS --out DIR [--jobs N]     make plan-stacks STACKS=… OUT=…
     python -m infra.ci apply  --stacks IDS --plans DIR [--jobs N]   make apply-plans STACKS=… PLANS=…
     python -m infra.ci summary --plans DIR [--title T]              make plan-summary PLANS=…
-    python -m infra.ci matrix --changed FILE (--branch B | --pull-request) [--stacks P]   make matrix …
+    python -m infra.ci matrix --changed FILE (--branch B | --pull-request) [--stacks P] [--repository R]
+                                                                    make matrix …
     python -m infra.ci policies [--check]                           make policies
     python -m infra.ci rollout --tenants N --runners R [--system S --environment E] [--full]
                                                                     make rollout-plan TENANTS=… RUNNERS=…
-    python -m infra.ci check-repository OWNER/NAME
 
 Plans and applies run Terraform with the process's environment (the
 credentials of the role the job assumed), in each stack's synthesized
@@ -173,6 +173,8 @@ def summary(args: argparse.Namespace, out: TextIO) -> int:
 def matrix(args: argparse.Namespace, out: TextIO) -> int:
     """GitHub step outputs: the waves' batches (JSON), max-parallel, and what CI does not apply."""
     delivery = systems.delivery()
+    if args.repository and check_repository(args, sys.stderr):
+        return 2
     specs = systems.stack_specs()
     changed = [line.strip() for line in args.changed.read_text().splitlines() if line.strip()]
     if args.stacks:
@@ -325,6 +327,7 @@ def _print_simulation(
 
 
 def check_repository(args: argparse.Namespace, out: TextIO) -> int:
+    """The deployer roles trust one repository: a run elsewhere would only meet AccessDenied; say why."""
     expected = systems.delivery().repository
     if args.repository != expected:
         print(
@@ -359,6 +362,7 @@ def _parser() -> argparse.ArgumentParser:
     which.add_argument("--branch")
     which.add_argument("--pull-request", action="store_true")
     sub.add_argument("--stacks", help="ids or patterns instead of the changed stacks (a manual run)")
+    sub.add_argument("--repository", help="owner/name of the repository the run is in: must be delivery.toml's")
     sub = commands.add_parser("policies", help="regenerate the deployer roles' policies and their documents")
     sub.add_argument("--check", action="store_true", help="only say which generated file is stale")
     sub = commands.add_parser("rollout", help="simulate a rollout with N tenants on R runners")
@@ -368,8 +372,6 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_argument("--environment", default="prod")
     sub.add_argument("--bench", type=Path, default=BENCH_FILE)
     sub.add_argument("--full", action="store_true", help="list every stack of every job")
-    sub = commands.add_parser("check-repository", help="fail unless delivery.toml names this repository")
-    sub.add_argument("repository")
     return parser
 
 
@@ -380,7 +382,6 @@ COMMANDS: dict[str, Callable[[argparse.Namespace, TextIO], int]] = {
     "matrix": matrix,
     "policies": policies_command,
     "rollout": rollout_command,
-    "check-repository": check_repository,
 }
 
 

@@ -140,3 +140,35 @@ def actions_named_by_service_prefix() -> None:
             self._action = f"{prefixes[service]}:{action}"
 
     access_control.IAMRequestBase.__init__ = __init__  # type: ignore[method-assign]
+
+
+@fill(
+    behaviour="A Signature Version 4 signature covers the request's payload as sent: an empty body hashes as empty.",
+    reference="https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html",
+)
+def signature_over_the_payload_sent() -> None:
+    """With IAM enforced, requests without a body (REST GETs: Route 53, Lambda, EKS, CloudFront) authenticate.
+
+    moto 5.2.5 recomputes the signature of a request with an empty body over
+    its parsed parameters instead (for REST services, the request's headers,
+    form-encoded), so no such request's signature ever matched: every one was
+    refused SignatureDoesNotMatch, even the root user's. Here the payload
+    hashed is the body received, empty or not (a form body moto parsed is
+    encoded again from its parameters, as before); the rest of moto's check (the
+    canonical request, the key, the comparison) is unchanged, so a wrong
+    secret or an altered request is still refused.
+    """
+    from botocore.awsrequest import AWSRequest
+    from moto.iam import access_control
+
+    def _create_aws_request(self: access_control.IAMRequestBase) -> AWSRequest:
+        signed = self._get_string_between("SignedHeaders=", ",", self._headers["Authorization"]).split(";")
+        headers = self._create_headers_for_aws_request(signed, self._headers)
+        form = "x-www-form-urlencoded" in str(self._headers.get("Content-Type", ""))
+        # moto has parsed a form body into parameters (and may hold it no more): encode them again.
+        payload = (self._body or self._data) if form else (self._body or b"")
+        request = AWSRequest(method=self._method, url=self._path, data=payload, headers=headers)
+        request.context["timestamp"] = headers["X-Amz-Date"]
+        return request
+
+    access_control.IAMRequestBase._create_aws_request = _create_aws_request  # type: ignore[method-assign]

@@ -198,23 +198,6 @@ RESOURCES: Mapping[str, Access] = {
         write=("rds:CreateDBSubnetGroup", "rds:ModifyDBSubnetGroup", "rds:DeleteDBSubnetGroup", *_RDS_TAGS),
     ),
     "aws_default_security_group": Access(read=_EC2_READ, write=_SECURITY_GROUP_RULES),
-    "aws_dynamodb_table": Access(
-        read=(
-            "dynamodb:DescribeTable",
-            "dynamodb:DescribeContinuousBackups",
-            "dynamodb:DescribeTimeToLive",
-            "dynamodb:ListTagsOfResource",
-        ),
-        write=(
-            "dynamodb:CreateTable",
-            "dynamodb:UpdateTable",
-            "dynamodb:DeleteTable",
-            "dynamodb:UpdateContinuousBackups",
-            "dynamodb:UpdateTimeToLive",
-            *_tags("dynamodb"),
-        ),
-        uses_customer_key=True,
-    ),
     "aws_ecr_lifecycle_policy": Access(
         read=("ecr:GetLifecyclePolicy",), write=("ecr:PutLifecyclePolicy", "ecr:DeleteLifecyclePolicy")
     ),
@@ -608,6 +591,15 @@ DATA_SOURCES: Mapping[str, tuple[str, ...]] = {
     "aws_vpc": _EC2_READ,
 }
 
+EPHEMERAL: Mapping[str, tuple[str, ...]] = {
+    # Opened by every plan and apply, never stored: the stacks read RDS's master secret this way.
+    "aws_secretsmanager_secret_version": ("secretsmanager:GetSecretValue",),
+    "aws_secretsmanager_random_password": ("secretsmanager:GetRandomPassword",),
+}
+
+WITHOUT_RESOURCE = frozenset({"secretsmanager:GetRandomPassword", "secretsmanager:ListSecrets", "sts:GetCallerIdentity"})
+"""Actions IAM authorizes on ``*`` only (they name no resource), whatever their service."""
+
 PROVIDER_READ = ("sts:GetCallerIdentity",)
 """What the AWS provider itself calls before any resource: the account it runs in (``allowed_account_ids``)."""
 
@@ -621,6 +613,15 @@ def resource(type_name: str, where: str) -> Access:
             type_name,
         )
     return RESOURCES[type_name]
+
+
+def ephemeral(type_name: str, where: str) -> tuple[str, ...]:
+    """The actions opening an ephemeral resource needs; one the catalog lacks is refused."""
+    if type_name not in EPHEMERAL:
+        raise ConfigError(
+            f"{where} ephemeral resource", "a type listed in infra/delivery/catalog.py EPHEMERAL (add its actions)", type_name
+        )
+    return EPHEMERAL[type_name]
 
 
 def data_source(type_name: str, where: str) -> tuple[str, ...]:

@@ -59,6 +59,7 @@ class Footprint:
 
     resource_types: set[str] = field(default_factory=set)
     data_sources: set[str] = field(default_factory=set)
+    ephemeral: set[str] = field(default_factory=set)
     role_names: set[str] = field(default_factory=set)
     attached_policies: set[str] = field(default_factory=set)
     buckets: set[str] = field(default_factory=set)
@@ -66,6 +67,8 @@ class Footprint:
     code_objects: set[str] = field(default_factory=set)
     """``bucket/key`` of Lambda packages the stacks deploy (read at create time)."""
     secret_names: set[str] = field(default_factory=set)
+    managed_secret_databases: set[str] = field(default_factory=set)
+    """Databases whose master password RDS keeps in a secret of its own (``rds!db-...``)."""
     state_keys: set[str] = field(default_factory=set)
 
     def take(self, stack: Mapping[str, Any], where: str) -> None:
@@ -84,6 +87,20 @@ class Footprint:
             self.data_sources.add(type_name)
             if type_name == "aws_s3_bucket":
                 self.buckets.update(_pattern(str(item["bucket"])) for item in items.values())
+        for type_name in stack.get("ephemeral", {}):
+            if type_name.startswith("aws_"):
+                catalog.ephemeral(type_name, where)
+                self.ephemeral.add(type_name)
+
+    def reads(self) -> set[str]:
+        """Actions reading what the stacks hold and look up, the provider's own included."""
+        found = {a for t in self.resource_types for a in catalog.RESOURCES[t].read}
+        found |= {a for d in self.data_sources for a in catalog.DATA_SOURCES[d]}
+        found |= {a for e in self.ephemeral for a in catalog.EPHEMERAL[e]}
+        return found | (set(catalog.PROVIDER_READ) if found or self.resource_types else set())
+
+    def writes(self) -> set[str]:
+        return {a for t in self.resource_types for a in catalog.RESOURCES[t].write}
 
     def _names(self, type_name: str, item: Mapping[str, Any]) -> None:
         if type_name == "aws_iam_role":
@@ -94,6 +111,8 @@ class Footprint:
             self.buckets.add(_pattern(str(item["bucket"])))
         elif type_name == "aws_secretsmanager_secret":
             self.secret_names.add(_pattern(str(item["name"])))
+        elif type_name == "aws_db_instance" and item.get("manage_master_user_password"):
+            self.managed_secret_databases.add(_pattern(str(item["identifier"])))
         elif type_name == "aws_lambda_function" and item.get("s3_bucket"):
             self.code_objects.add(f"{_pattern(str(item['s3_bucket']))}/{_pattern(str(item['s3_key']))}")
 
@@ -185,12 +204,8 @@ def _scoped_statements(
     statements: list[dict[str, Any]] = []
 
     def actions(service: str, *, with_write: bool) -> set[str]:
-        found = {a for access in accesses.values() for a in access.read if _service(a) == service}
-        found |= {a for d in {d for f in footprints for d in f.data_sources} for a in catalog.DATA_SOURCES[d]}
-        found = {a for a in found if _service(a) == service}
-        if with_write:
-            found |= {a for access in accesses.values() for a in access.write if _service(a) == service}
-        return found
+        found = {a for f in footprints for a in (f.reads() | (f.writes() if with_write else set()))}
+        return {a for a in found if _service(a) == service and a not in catalog.WITHOUT_RESOURCE}
 
     role_names = {n for f in footprints for n in f.role_names}
     if role_names:
@@ -233,6 +248,29 @@ def _scoped_statements(
         prefixes = sorted({name_prefix(names, f"{field} secret names") for names in secrets})
         arns = [f"arn:aws:secretsmanager:*:{account}:secret:{p}" for p in prefixes]
         statements.append(_statement("SystemSecrets", actions("secretsmanager", with_write=write), arns))
+    databases = [f.managed_secret_databases for f in footprints if f.managed_secret_databases]
+    if databases:
+        # RDS names them rds!db-<id>; the tag it puts on each says whose they are.
+        prefixes = sorted({name_prefix(names, f"{field} database identifiers") for names in databases})
+        managed = ["secretsmanager:DescribeSecret", "secretsmanager:ListSecretVersionIds"]
+        if any("aws_secretsmanager_secret_version" in f.ephemeral for f in footprints):
+            managed.append("secretsmanager:GetSecretValue")  # the stacks open it to build connection URLs
+        if write and "aws_secretsmanager_secret_rotation" in types:
+            managed += ["secretsmanager:RotateSecret", "secretsmanager:CancelRotateSecret"]
+        statements.append(
+            _statement(
+                "TheSystemsDatabaseManagedSecrets",
+                managed,
+                [f"arn:aws:secretsmanager:*:{account}:secret:rds!*"],
+                condition={
+                    "StringLike": {
+                        "aws:ResourceTag/aws:rds:primaryDBInstanceArn": [
+                            f"arn:aws:rds:*:{account}:db:{p}" for p in prefixes
+                        ]
+                    }
+                },
+            )
+        )
     return statements
 
 
@@ -243,17 +281,9 @@ def _open_statements(footprints: Sequence[Footprint], *, write: bool) -> list[di
     """Statements on ``*``: every other action of the types and data sources, one statement per service."""
     by_service: dict[str, set[str]] = {}
     types = {t for f in footprints for t in f.resource_types}
-    sources = {d for f in footprints for d in f.data_sources}
-    wanted: set[str] = set(catalog.PROVIDER_READ) if types or sources else set()
-    for type_name in types:
-        access = catalog.RESOURCES[type_name]
-        wanted.update(access.read)
-        if write:
-            wanted.update(access.write)
-    for source in sources:
-        wanted.update(catalog.DATA_SOURCES[source])
+    wanted = {a for f in footprints for a in (f.reads() | (f.writes() if write else set()))}
     for action in wanted:
-        if _service(action) not in SCOPED_SERVICES:
+        if _service(action) not in SCOPED_SERVICES or action in catalog.WITHOUT_RESOURCE:
             by_service.setdefault(_service(action), set()).add(action)
     statements = [
         _statement(f"{service.title().replace('-', '')}", actions, ["*"])
@@ -295,18 +325,18 @@ def pack(statements: Sequence[dict[str, Any]], field: str) -> list[dict[str, Any
     def size(items: Sequence[dict[str, Any]]) -> int:
         return len(json.dumps({"Version": "2012-10-17", "Statement": list(items)}, separators=(",", ":")))
 
+    def split(statement: dict[str, Any]) -> list[dict[str, Any]]:
+        actions = statement["Action"]
+        if size([statement]) <= MANAGED_POLICY_MAX_CHARS or len(actions) < 2:
+            return [statement]
+        half = len(actions) // 2
+        return split({**statement, "Sid": f"{statement['Sid']}A", "Action": actions[:half]}) + split(
+            {**statement, "Sid": f"{statement['Sid']}B", "Action": actions[half:]}
+        )
+
     for statement in statements:
-        pieces = [statement]
-        while pieces and size([pieces[0]]) > MANAGED_POLICY_MAX_CHARS:
-            head = pieces.pop(0)
-            actions = head["Action"]
-            half = len(actions) // 2
-            pieces[:0] = [
-                {**head, "Sid": f"{head['Sid']}A", "Action": actions[:half]},
-                {**head, "Sid": f"{head['Sid']}B", "Action": actions[half:]},
-            ]
-        for piece in pieces:
-            if size([*documents[-1], piece]) > MANAGED_POLICY_MAX_CHARS:
+        for piece in split(statement):
+            if documents[-1] and size([*documents[-1], piece]) > MANAGED_POLICY_MAX_CHARS:
                 documents.append([])
             documents[-1].append(piece)
     if len(documents) > MANAGED_POLICIES_PER_ROLE:
