@@ -277,27 +277,26 @@ def rollout_command(args: argparse.Namespace, out: TextIO) -> int:
     synthetic = [s.stack_id for s in chosen if s.stack_id not in known]
     cost.update({stack_id: measured[models[i % len(models)]] for i, stack_id in enumerate(synthetic)})
     result = rollout.simulate(chosen, cost, settings)
-    _print_simulation(result, settings, args, cost, out)
+    _print_simulation(result, settings, args, out)
     return 0
+
+
+def _shown(path: Path) -> str:
+    resolved = path.resolve()
+    return str(resolved.relative_to(REPOSITORY_ROOT)) if resolved.is_relative_to(REPOSITORY_ROOT) else str(path)
 
 
 def _minutes(seconds: float) -> str:
     return f"{seconds / 60:.1f} min"
 
 
-def _print_simulation(
-    result: rollout.Simulation,
-    settings: Rollout,
-    args: argparse.Namespace,
-    cost: dict[str, rollout.StackTime],
-    out: TextIO,
-) -> None:
+def _print_simulation(result: rollout.Simulation, settings: Rollout, args: argparse.Namespace, out: TextIO) -> None:
     tenants = sum(1 for w in result.waves for b in w.batches for s in b.stacks if "-tenant-" in s)
     print(
         f"rollout of {args.system}/{args.environment}: {result.stacks} stacks ({tenants} tenants) on "
         f"{settings.runners} runners, {settings.stacks_per_runner} Terraform runs per runner, "
         f"{settings.job_overhead_seconds:.0f} s per job before its first stack (estimate); per-stack times "
-        f"from {args.bench}",
+        f"from {_shown(args.bench)}",
         file=out,
     )
     for wave in result.waves:
@@ -318,7 +317,7 @@ def _print_simulation(
                 file=out,
             )
     if result.estimated:
-        print(f"estimated (no measurement, median of their kind): {', '.join(result.estimated)}", file=out)
+        print(f"not measured, estimated from measured stacks: {', '.join(result.estimated)}", file=out)
     print(
         f"wall time: {_minutes(result.seconds)} (applies {_minutes(result.apply_seconds)}), plus the reviewers' time "
         "before each production wave",

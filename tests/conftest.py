@@ -90,12 +90,12 @@ EMULATOR_DEPLOY_LEFT_OUT: dict[str, str] = {
     "(conformance and snapshots cover them); CI's 20-minute budget has room for one Solobase environment",
     "solobase-*-tenant-*": "customer stacks are one class: solobase-dev-tenant-acme (Lambda) and "
     "solobase-dev-tenant-globex (ECS), deployed on solobase-dev, cover both runtimes; the others differ by data only",
+    "ci-freeside": "deployed by the delivery drill instead (tests/delivery/test_drill.py): through saved plans, on an "
+    "emulator enforcing IAM, its roles then used to plan and apply freeside-staging",
     **{
-        f"ci-{name}": "deployed by the delivery drill instead (tests/delivery/test_drill.py): ci-freeside, through a "
-        "saved plan, on an emulator enforcing IAM, its roles then used to plan and apply freeside-staging. Every ci "
-        "stack is one class (DeployerRolesStack) differing only by infra/delivery/policies.json, which "
-        "tests/delivery/test_policies.py checks against the generator"
-        for name in ("solobase", "luneo", "replaydash", "freeside", "link")
+        f"ci-{name}": "one class with ci-freeside (DeployerRolesStack), which the drill deploys; it differs only in "
+        "the generated policies, which tests/delivery/test_policies.py checks against the stacks"
+        for name in ("solobase", "luneo", "replaydash", "link")
     },
 }
 """Stacks (ids or shell patterns) the emulator could deploy that the suite deliberately does not, each with the

@@ -597,7 +597,9 @@ EPHEMERAL: Mapping[str, tuple[str, ...]] = {
     "aws_secretsmanager_random_password": ("secretsmanager:GetRandomPassword",),
 }
 
-WITHOUT_RESOURCE = frozenset({"secretsmanager:GetRandomPassword", "secretsmanager:ListSecrets", "sts:GetCallerIdentity"})
+WITHOUT_RESOURCE = frozenset(
+    {"secretsmanager:GetRandomPassword", "secretsmanager:ListSecrets", "sts:GetCallerIdentity"}
+)
 """Actions IAM authorizes on ``*`` only (they name no resource), whatever their service."""
 
 PROVIDER_READ = ("sts:GetCallerIdentity",)
@@ -619,7 +621,9 @@ def ephemeral(type_name: str, where: str) -> tuple[str, ...]:
     """The actions opening an ephemeral resource needs; one the catalog lacks is refused."""
     if type_name not in EPHEMERAL:
         raise ConfigError(
-            f"{where} ephemeral resource", "a type listed in infra/delivery/catalog.py EPHEMERAL (add its actions)", type_name
+            f"{where} ephemeral resource",
+            "a type listed in infra/delivery/catalog.py EPHEMERAL (add its actions)",
+            type_name,
         )
     return EPHEMERAL[type_name]
 

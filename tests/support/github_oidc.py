@@ -59,3 +59,35 @@ def session_client(emulator: Emulator, credentials: dict[str, str], service: str
         aws_secret_access_key=credentials["AWS_SECRET_ACCESS_KEY"],
         aws_session_token=credentials["AWS_SESSION_TOKEN"],
     )
+
+
+def provider_arn(emulator: Emulator, account: str) -> str:
+    """The account's GitHub OIDC provider, created as the root user when missing."""
+    iam = emulator.client("iam", account)
+    for arn in (p["Arn"] for p in iam.list_open_id_connect_providers()["OpenIDConnectProviderList"]):
+        if arn.endswith(f"/{GITHUB_OIDC_HOST}"):
+            return str(arn)
+    created = iam.create_open_id_connect_provider(
+        Url=f"https://{GITHUB_OIDC_HOST}", ClientIDList=[GITHUB_OIDC_AUDIENCE]
+    )
+    return str(created["OpenIDConnectProviderArn"])
+
+
+def trust_policy(provider: str, subjects: list[str], operator: str = "StringEquals") -> str:
+    condition = {operator: {f"{GITHUB_OIDC_HOST}:aud": GITHUB_OIDC_AUDIENCE, f"{GITHUB_OIDC_HOST}:sub": subjects}}
+    statement = {"Effect": "Allow", "Principal": {"Federated": provider}, "Action": "sts:AssumeRoleWithWebIdentity"}
+    return json.dumps({"Version": "2012-10-17", "Statement": [{**statement, "Condition": condition}]})
+
+
+def role_session(emulator: Emulator, account: str, name: str, statements: list[dict[str, Any]]) -> dict[str, str]:
+    """As the root user: a role ``name`` with ``statements`` as its policy, trusting one GitHub subject; then a
+    session of it from that subject's token."""
+    iam = emulator.client("iam", account)
+    subject = f"repo:example/tests:environment:{name}"
+    iam.create_role(RoleName=name, AssumeRolePolicyDocument=trust_policy(provider_arn(emulator, account), [subject]))
+    iam.put_role_policy(
+        RoleName=name,
+        PolicyName="under-test",
+        PolicyDocument=json.dumps({"Version": "2012-10-17", "Statement": statements}),
+    )
+    return assume(emulator, f"arn:aws:iam::{account}:role/{name}", subject)
