@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TypeVar
 
 from infra.validation import ConfigError
 
@@ -606,34 +607,27 @@ PROVIDER_READ = ("sts:GetCallerIdentity",)
 """What the AWS provider itself calls before any resource: the account it runs in (``allowed_account_ids``)."""
 
 
+T = TypeVar("T")
+
+
+def _entry(table: Mapping[str, T], name: str, type_name: str, where: str) -> T:
+    """``table[type_name]``; a type the catalog lacks is refused, naming the stack using it."""
+    if type_name not in table:
+        raise ConfigError(
+            f"{where} {name.lower().replace('_', ' ').rstrip('s')}",
+            f"a type listed in infra/delivery/catalog.py {name} (add its actions)",
+            type_name,
+        )
+    return table[type_name]
+
+
 def resource(type_name: str, where: str) -> Access:
-    """The access a resource type needs; a type the catalog lacks is refused, naming where it is used."""
-    if type_name not in RESOURCES:
-        raise ConfigError(
-            f"{where} resource type",
-            "a type listed in infra/delivery/catalog.py RESOURCES (add its actions)",
-            type_name,
-        )
-    return RESOURCES[type_name]
-
-
-def ephemeral(type_name: str, where: str) -> tuple[str, ...]:
-    """The actions opening an ephemeral resource needs; one the catalog lacks is refused."""
-    if type_name not in EPHEMERAL:
-        raise ConfigError(
-            f"{where} ephemeral resource",
-            "a type listed in infra/delivery/catalog.py EPHEMERAL (add its actions)",
-            type_name,
-        )
-    return EPHEMERAL[type_name]
+    return _entry(RESOURCES, "RESOURCES", type_name, where)
 
 
 def data_source(type_name: str, where: str) -> tuple[str, ...]:
-    """The read actions a data source needs; one the catalog lacks is refused."""
-    if type_name not in DATA_SOURCES:
-        raise ConfigError(
-            f"{where} data source",
-            "a type listed in infra/delivery/catalog.py DATA_SOURCES (add its actions)",
-            type_name,
-        )
-    return DATA_SOURCES[type_name]
+    return _entry(DATA_SOURCES, "DATA_SOURCES", type_name, where)
+
+
+def ephemeral(type_name: str, where: str) -> tuple[str, ...]:
+    return _entry(EPHEMERAL, "EPHEMERAL", type_name, where)

@@ -55,7 +55,7 @@ def test_a_new_resource_type_changes_the_policies_and_an_unknown_one_is_refused(
     assert changed != roles(policies.load(), "freeside")["github-freeside-apply-staging"]
     stack["resource"]["aws_sqs_queue"] = {"Queue": {"name": "q"}}
     path.write_text(json.dumps(stack))
-    with pytest.raises(ConfigError, match="freeside-staging resource type must be a type listed in"):
+    with pytest.raises(ConfigError, match="freeside-staging resource must be a type listed in"):
         generate(tmp_path)
 
 
