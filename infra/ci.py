@@ -52,7 +52,9 @@ def _commit() -> str | None:
     completed = subprocess.run(
         ["git", "rev-parse", "HEAD"], cwd=REPOSITORY_ROOT, capture_output=True, text=True, check=False
     )
-    return completed.stdout.strip() or None if completed.returncode == 0 else None
+    if completed.returncode != 0:
+        return None  # not a git checkout: the plan records no commit, and the apply checks none
+    return completed.stdout.strip() or None
 
 
 def _environment(spec: StackSpec) -> dict[str, str]:
@@ -150,7 +152,8 @@ def summary(args: argparse.Namespace, out: TextIO) -> int:
         lines += [f"| `{r.stack_id}` | {r.add} | {r.change} | {r.remove} | `{r.sha256[:16]}` |" for r in records]
         budget = SUMMARY_LIMIT
         for record in (r for r in records if r.has_changes):
-            text = next(args.plans.glob(f"**/{record.stack_id}/plan.txt")).read_text()
+            found = next(args.plans.glob(f"**/{record.stack_id}/plan.txt"), None)
+            text = found.read_text() if found else "(no rendered plan: see the job's log)"
             shown = (
                 text if len(text) <= budget else text[:budget] + "\n… (truncated: the whole plan is in the artifact)"
             )

@@ -45,6 +45,9 @@ def _exec(stack_id: str, command: list[str]) -> int:
     if spec is None:
         raise ConfigError("STACK", "an id of a stack (see make stacks)", stack_id)
     added = systems.system(spec.system).terraform_environment
+    # State stores and deployer roles are AWS only: nothing of the system's own provider setup applies.
+    if spec.kind in ("bootstrap", "ci"):
+        added = None
     environment = {**os.environ, **(added(spec) if added else {})}
     os.execvpe(command[0], command, environment)
 

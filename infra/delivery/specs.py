@@ -61,7 +61,8 @@ def ci_specs(loaded: Sequence[SystemSettings], delivery: DeliverySettings, facto
                 stack_id=ci_stack_id(system),
                 kind="ci",
                 system=system,
-                environments=tuple(s.environment for s in environments),
+                # Every environment's roles, and none's in particular: an ENVS filter (make up) leaves it out.
+                environments=(),
                 regions=(first.state.region,),
                 state=first.state.with_key(CI_STATE_KEY),
                 factory=factory,

@@ -105,3 +105,26 @@ def test_the_summary_shows_counts_hashes_and_each_changing_plan(tmp_path: Path) 
     assert text.startswith("### Plans of w1")
     assert "| `freeside-staging` | 3 | 0 | 0 | `abababababababab` |" in text
     assert "plan of freeside-staging" in text and "plan of freeside-production" not in text
+
+
+def test_an_operator_stack_of_link_deploys_without_links_database_setup() -> None:
+    """make deploy STACK=ci-link runs through `infra.cli exec`: Link's PostgreSQL passwords are not asked for."""
+    import os
+    import subprocess
+    import sys
+
+    from infra.systems.link import ADMIN_PASSWORD_ENV
+
+    env = {k: v for k, v in os.environ.items() if k != ADMIN_PASSWORD_ENV}
+    for stack in ("ci-link", "bootstrap-link-terraform-state"):
+        completed = subprocess.run(
+            [sys.executable, "-m", "infra.cli", "exec", stack, "--", "true"], env=env, capture_output=True, text=True
+        )
+        assert completed.returncode == 0, completed.stderr
+    refused = subprocess.run(
+        [sys.executable, "-m", "infra.cli", "exec", "link-staging", "--", "true"],
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert refused.returncode == 2 and ADMIN_PASSWORD_ENV in refused.stderr

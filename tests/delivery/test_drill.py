@@ -18,15 +18,16 @@ policies, see emulator/fills/sts.py):
 
 What moto cannot evaluate (IAM conditions of identity policies, iam:PassRole,
 KMS key policies) is listed in docs/delivery.md; these tests check the rest.
-Every test here shares one emulator and one worker (the ``delivery-drill`` group)
-and runs in file order: the freeside-staging deploy takes about two minutes.
+It is one test: its steps need one emulator in order, and the suite's ``xdist_group``
+marks do not hold under pytest 9.2 with xdist 3.8 (each step would be dealt to a worker
+of its own, each building its own emulator). The freeside-staging deploy takes about
+two minutes of it.
 """
 
 from __future__ import annotations
 
 import json
 import shutil
-from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,8 +44,7 @@ from infra.delivery.plans import PlanRefused, PlanStale, apply_plan, make_plan
 from infra.paths import LOCAL_STATE_DIR_ENV
 from infra.terraform import Terraform, TerraformFailed
 from tests.support.github_oidc import assume, assume_with_token, session_client, token
-
-pytestmark = [pytest.mark.deploy, pytest.mark.xdist_group("delivery-drill")]
+from tests.support.progress import phase
 
 ACCOUNT = "891376933289"
 REGION = "us-east-1"
@@ -90,207 +90,185 @@ class Drill:
     def log(self, name: str) -> str:
         return (self.root / "logs" / f"{name}.log").read_text()
 
+    def vpcs(self) -> list[dict[str, Any]]:
+        return [v for v in self.emulator.client("ec2", ACCOUNT).describe_vpcs()["Vpcs"] if not v.get("IsDefault")]
 
-@pytest.fixture(scope="module")
-def drill(tmp_path_factory: pytest.TempPathFactory, base_env: dict[str, str]) -> Iterator[Drill]:
-    root = tmp_path_factory.mktemp("delivery-drill")
-    emulator = Emulator.start(root / "moto.log", iam=True)
+
+@pytest.mark.deploy
+def test_delivery_drill_on_an_emulator_enforcing_iam(
+    tmp_path: Path, base_env: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    emulator = Emulator.start(tmp_path / "moto.log", iam=True)
     try:
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setenv(LOCAL_STATE_DIR_ENV, str(root / "state"))
-            app.synth(outdir=str(root / "synth"), requested=f"{BOOTSTRAP},{CI_STACK},{PLATFORM}")
-        yield Drill(emulator, root, base_env)
+        monkeypatch.setenv(LOCAL_STATE_DIR_ENV, str(tmp_path / "state"))
+        app.synth(outdir=str(tmp_path / "synth"), requested=f"{BOOTSTRAP},{CI_STACK},{PLATFORM}")
+        monkeypatch.delenv(LOCAL_STATE_DIR_ENV)
+        drill = Drill(emulator, tmp_path, base_env)
+        second = operator_plans_then_applies(drill)
+        stale_and_altered_plans_are_refused(drill, second, monkeypatch)
+        plan_role_plans_but_cannot_apply(drill)
+        apply_role_deploys_and_plan_role_refreshes(drill)
+        roles_trust_only_their_subjects(drill)
+        roles_reach_only_their_environment(drill)
     finally:
         emulator.stop()
 
 
-@dataclass
-class Operator:
-    """What the operator's part left: the ci stack's applied plan, and a second plan made beside it."""
+def operator_plans_then_applies(drill: Drill) -> Path:
+    """As the operator: the state store, then two plans of ci-freeside from its empty state, the first applied.
 
-    applied: plans.PlanRecord
-    second: Path
-    ci: Terraform
-
-
-@pytest.fixture(scope="module")
-def operator(drill: Drill) -> Operator:
-    """As the operator: the state store, then two plans of ci-freeside from its empty state, the first applied."""
+    Returns the directory of the second plan, made before the first was applied."""
+    phase(f"operator: plan then apply {BOOTSTRAP}")
     boot = drill.terraform(BOOTSTRAP, "bootstrap")
     make_plan(boot, drill.root / "plans", BOOTSTRAP, commit=None)
     apply_plan(boot, drill.root / "plans" / BOOTSTRAP, BOOTSTRAP, commit=None)
+    phase(f"operator: two plans of {CI_STACK}, then apply the first")
     first = drill.terraform(CI_STACK, "ci-first")
     make_plan(first, drill.root / "plans", CI_STACK, commit="c0ffee")
-    second = drill.terraform(CI_STACK, "ci-second")
-    make_plan(second, drill.root / "plans-second", CI_STACK, commit="c0ffee")
-    applied = apply_plan(first, drill.root / "plans" / CI_STACK, CI_STACK, commit="c0ffee")
-    return Operator(applied, drill.root / "plans-second" / CI_STACK, first)
+    make_plan(drill.terraform(CI_STACK, "ci-second"), drill.root / "plans-second", CI_STACK, commit="c0ffee")
+    record = apply_plan(first, drill.root / "plans" / CI_STACK, CI_STACK, commit="c0ffee")
 
-
-def test_the_reviewed_plan_file_is_the_one_applied(drill: Drill, operator: Operator) -> None:
-    record = operator.applied
     assert record.add > 0 and record.change == record.remove == 0
     assert record.sha256 == plans.sha256(drill.root / "plans" / CI_STACK / plans.PLAN_FILE)
     assert (drill.root / "plans" / CI_STACK / plans.PLAN_TEXT).read_text().count("will be created") == record.add
-    iam = drill.emulator.client("iam", ACCOUNT)
-    names = {r["RoleName"] for r in iam.list_roles()["Roles"]}
+    names = {r["RoleName"] for r in drill.emulator.client("iam", ACCOUNT).list_roles()["Roles"]}
     assert {"github-freeside-plan", "github-freeside-apply-staging", "github-freeside-apply-production"} <= names
-    assert "-out=plan.tfplan" in drill.log(
-        "ci-first"
-    ) and "apply -json -input=false -lock-timeout=10m plan.tfplan" in drill.log("ci-first")
+    assert "-out=plan.tfplan" in drill.log("ci-first")
+    assert "apply -json -input=false -lock-timeout=10m plan.tfplan" in drill.log("ci-first")
+    return drill.root / "plans-second" / CI_STACK
 
 
-def test_a_plan_made_before_another_apply_is_refused_as_stale(drill: Drill, operator: Operator) -> None:
-    state_before = operator.ci.state()["serial"]
-    late = drill.terraform(CI_STACK, "ci-late")
+def stale_and_altered_plans_are_refused(drill: Drill, second: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    phase("a plan made before another apply, an altered plan, a foreign plan: refused")
+    current = drill.terraform(CI_STACK, "ci-serial")
+    current.init()
+    before = current.state()["serial"]  # the state as the operator's apply left it
     with pytest.raises(PlanStale, match="stale plan refused: the state changed since the plan was made"):
-        apply_plan(late, operator.second, CI_STACK, commit="c0ffee")
+        apply_plan(drill.terraform(CI_STACK, "ci-late"), second, CI_STACK, commit="c0ffee")
     assert "apply -json" not in drill.log("ci-late"), "a stale plan never reaches terraform apply"
-    assert operator.ci.state()["serial"] == state_before
 
-
-def test_terraform_refuses_a_plan_the_state_moved_under_and_it_is_reported_as_stale(
-    drill: Drill, operator: Operator, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Should the state move between the check and the apply, Terraform's own check stops it, reported alike."""
-    recorded = plans.PlanRecord.read(operator.second)
+    # Should the state move between the check and the apply, Terraform's own check stops it, reported alike.
+    recorded = plans.PlanRecord.read(second)
     calls = iter([(recorded.state_lineage, recorded.state_serial)])
     original = plans.state_version
-    monkeypatch.setattr(plans, "state_version", lambda tf: next(calls, None) or original(tf))
-    racing = drill.terraform(CI_STACK, "ci-racing")
-    with pytest.raises(PlanStale, match="stale plan refused"):
-        apply_plan(racing, operator.second, CI_STACK, commit="c0ffee")
+    with monkeypatch.context() as patch:
+        patch.setattr(plans, "state_version", lambda tf: next(calls, None) or original(tf))
+        with pytest.raises(PlanStale, match="stale plan refused"):
+            apply_plan(drill.terraform(CI_STACK, "ci-racing"), second, CI_STACK, commit="c0ffee")
     assert "Saved plan is stale" in drill.log("ci-racing")
 
-
-def test_an_altered_or_foreign_plan_file_is_refused(drill: Drill, operator: Operator, tmp_path: Path) -> None:
-    altered = tmp_path / CI_STACK
-    shutil.copytree(operator.second, altered)
+    altered = drill.root / "altered" / CI_STACK
+    shutil.copytree(second, altered)
     (altered / plans.PLAN_FILE).write_bytes((altered / plans.PLAN_FILE).read_bytes() + b"\0")
     with pytest.raises(PlanRefused, match="is not the plan that was reviewed"):
         apply_plan(drill.terraform(CI_STACK, "ci-altered"), altered, CI_STACK, commit="c0ffee")
     with pytest.raises(PlanRefused, match="the plan was made from commit c0ffee, this checkout is beef"):
-        apply_plan(drill.terraform(CI_STACK, "ci-other-commit"), operator.second, CI_STACK, commit="beef")
+        apply_plan(drill.terraform(CI_STACK, "ci-other-commit"), second, CI_STACK, commit="beef")
     with pytest.raises(PlanRefused, match=f"a plan of {CI_STACK}, not of {PLATFORM}"):
-        apply_plan(drill.terraform(PLATFORM, "wrong-stack"), operator.second, PLATFORM, commit="c0ffee")
+        apply_plan(drill.terraform(PLATFORM, "wrong-stack"), second, PLATFORM, commit="c0ffee")
+    checked = drill.terraform(CI_STACK, "ci-serial-after")
+    checked.init()
+    assert checked.state()["serial"] == before, "no refused plan changed the state"
 
 
-def _vpcs(drill: Drill) -> list[dict[str, Any]]:
-    return [v for v in drill.emulator.client("ec2", ACCOUNT).describe_vpcs()["Vpcs"] if not v.get("IsDefault")]
-
-
-def test_the_plan_role_plans_a_platform_stack_but_cannot_apply_it(drill: Drill, operator: Operator) -> None:
+def plan_role_plans_but_cannot_apply(drill: Drill) -> None:
+    phase(f"plan role: plan {PLATFORM}, then try to apply it")
     credentials = drill.session("github-freeside-plan", "pull_request")
-    planned = make_plan(
-        drill.terraform(PLATFORM, "plan-role", credentials), drill.root / "plan-role", PLATFORM, commit=None
-    )
+    out = drill.root / "plan-role"
+    planned = make_plan(drill.terraform(PLATFORM, "plan-role", credentials), out, PLATFORM, commit=None)
     assert planned.add > 100 and planned.change == planned.remove == 0
-    with pytest.raises(TerraformFailed) as refused:
-        apply_plan(
-            drill.terraform(PLATFORM, "plan-role-apply", credentials),
-            drill.root / "plan-role" / PLATFORM,
-            PLATFORM,
-            commit=None,
-        )
-    assert "AccessDenied" in drill.log("plan-role-apply") or "not authorized" in drill.log("plan-role-apply")
-    assert "github-freeside-plan" in drill.log("plan-role-apply"), refused.value
-    assert _vpcs(drill) == [], "the plan role created something"
+    with pytest.raises(TerraformFailed):
+        apply_plan(drill.terraform(PLATFORM, "plan-role-apply", credentials), out / PLATFORM, PLATFORM, commit=None)
+    refusal = drill.log("plan-role-apply")
+    assert "AccessDenied" in refusal and "github-freeside-plan" in refusal
+    assert drill.vpcs() == [], "the plan role created something"
     s3 = drill.emulator.client("s3", ACCOUNT)
     assert "Contents" not in s3.list_objects_v2(Bucket=STATE_BUCKET, Prefix="staging/terraform.tfstate")
 
 
-@pytest.fixture(scope="module")
-def deployed(drill: Drill, operator: Operator) -> plans.PlanRecord:
-    """freeside-staging planned and applied by its apply role, the README's DNS operator answering ACM."""
+def apply_role_deploys_and_plan_role_refreshes(drill: Drill) -> None:
+    phase(f"apply role: plan then apply {PLATFORM} (about two minutes)")
     credentials = drill.session("github-freeside-apply-staging", "environment:staging")
+    out = drill.root / "apply-role"
+    # The README's operator answers ACM's DNS validation, as in every deploy of a stack with a certificate.
     with DnsValidator(drill.emulator, ACCOUNT, [REGION]):
-        make_plan(
-            drill.terraform(PLATFORM, "apply-role", credentials), drill.root / "apply-role", PLATFORM, commit=None
+        make_plan(drill.terraform(PLATFORM, "apply-role", credentials), out, PLATFORM, commit=None)
+        deployed = apply_plan(
+            drill.terraform(PLATFORM, "apply-role-apply", credentials), out / PLATFORM, PLATFORM, commit=None
         )
-        return apply_plan(
-            drill.terraform(PLATFORM, "apply-role-apply", credentials),
-            drill.root / "apply-role" / PLATFORM,
-            PLATFORM,
-            commit=None,
-        )
-
-
-def test_the_apply_role_deploys_the_platform_stack(drill: Drill, deployed: plans.PlanRecord) -> None:
-    assert deployed.add > 100
-    assert len(_vpcs(drill)) == 1
+    assert deployed.add > 100 and len(drill.vpcs()) == 1
     state = drill.emulator.client("s3", ACCOUNT).get_object(Bucket=STATE_BUCKET, Key="staging/terraform.tfstate")
     resources = json.loads(state["Body"].read())["resources"]
     assert sum(1 for r in resources if r["mode"] == "managed") == deployed.add
 
-
-def test_the_plan_role_refreshes_every_resource_of_the_deployed_stack(drill: Drill, deployed: plans.PlanRecord) -> None:
-    credentials = drill.session("github-freeside-plan", "ref:refs/heads/staging")
-    replanned = make_plan(
-        drill.terraform(PLATFORM, "plan-role-again", credentials), drill.root / "replan", PLATFORM, commit=None
+    phase(f"plan role: plan {PLATFORM} again, refreshing every resource")
+    reader = drill.session("github-freeside-plan", "ref:refs/heads/staging")
+    again = make_plan(
+        drill.terraform(PLATFORM, "plan-role-again", reader), drill.root / "replan", PLATFORM, commit=None
     )
-    assert replanned.add == 0 and replanned.remove == 0, replanned.changes
+    assert again.add == 0 and again.remove == 0, again.changes
     assert "Refreshing state..." in drill.log("plan-role-again")
 
 
-@pytest.mark.parametrize(
-    ("role", "context"),
-    [
+def roles_trust_only_their_subjects(drill: Drill) -> None:
+    phase("trust: sessions only for each role's own subjects")
+    refused = [
         ("github-freeside-apply-production", "environment:staging"),
         ("github-freeside-apply-production", "pull_request"),
         ("github-freeside-apply-production", "ref:refs/heads/main"),
         ("github-freeside-apply-staging", "environment:production"),
         ("github-freeside-plan", "environment:production"),
         ("github-freeside-plan", "ref:refs/heads/feature"),
-    ],
-)
-def test_a_role_trusts_only_its_own_subjects(drill: Drill, operator: Operator, role: str, context: str) -> None:
-    with pytest.raises(ClientError, match="AccessDenied"):
-        drill.session(role, context)
-
-
-def test_the_production_role_trusts_the_production_environment_of_this_repository_only(
-    drill: Drill, operator: Operator
-) -> None:
+    ]
+    for role, context in refused:
+        with pytest.raises(ClientError, match="AccessDenied"):
+            drill.session(role, context)
     assert drill.session("github-freeside-apply-production", "environment:production")["AWS_SESSION_TOKEN"]
+    production = role_arn("github-freeside-apply-production")
     with pytest.raises(ClientError, match="AccessDenied"):
-        assume(
-            drill.emulator,
-            role_arn("github-freeside-apply-production"),
-            "repo:someone-else/fork:environment:production",
-        )
-    wrong_audience = token(subject("environment:production"), audience="some-other-audience")
+        assume(drill.emulator, production, "repo:someone-else/fork:environment:production")
     with pytest.raises(ClientError, match="InvalidIdentityToken"):
-        assume_with_token(drill.emulator, role_arn("github-freeside-apply-production"), wrong_audience)
+        assume_with_token(drill.emulator, production, token(subject("environment:production"), audience="elsewhere"))
 
 
-def test_an_apply_role_reaches_neither_another_environment_nor_the_deployer_roles(
-    drill: Drill, operator: Operator
-) -> None:
+def roles_reach_only_their_environment(drill: Drill) -> None:
+    phase("scope: no other environment's state, no deployer role, no other table")
     staging = drill.session("github-freeside-apply-staging", "environment:staging")
     s3 = session_client(drill.emulator, staging, "s3")
-    with pytest.raises(ClientError, match="AccessDenied"):
-        s3.put_object(Bucket=STATE_BUCKET, Key="production/terraform.tfstate", Body=b"{}")
-    with pytest.raises(ClientError, match="AccessDenied"):
-        s3.get_object(Bucket=STATE_BUCKET, Key="ci/terraform.tfstate")
+    everything = json.dumps(
+        {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
+    )
     iam = session_client(drill.emulator, staging, "iam")
-    with pytest.raises(ClientError, match="AccessDenied"):
-        iam.put_role_policy(
-            RoleName="github-freeside-apply-staging",
-            PolicyName="more",
-            PolicyDocument=json.dumps(
-                {"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "*", "Resource": "*"}]}
-            ),
-        )
-    with pytest.raises(ClientError, match="AccessDenied"):
-        iam.create_role(RoleName="arrakis-production-escape", AssumeRolePolicyDocument="{}")
-    with pytest.raises(ClientError, match="AccessDenied"):
-        session_client(drill.emulator, staging, "dynamodb").get_item(
-            TableName="other-locks", Key={"LockID": {"S": "x"}}
-        )
+    dynamodb = session_client(drill.emulator, staging, "dynamodb")
     plan = drill.session("github-freeside-plan", "pull_request")
-    with pytest.raises(ClientError, match="AccessDenied"):
-        session_client(drill.emulator, plan, "s3").put_object(
+    denied = {
+        "staging role writes production state": lambda: s3.put_object(
+            Bucket=STATE_BUCKET, Key="production/terraform.tfstate", Body=b"{}"
+        ),
+        "staging role reads the ci stack's state": lambda: s3.get_object(
+            Bucket=STATE_BUCKET, Key="ci/terraform.tfstate"
+        ),
+        "staging role widens its own policy": lambda: iam.put_role_policy(
+            RoleName="github-freeside-apply-staging", PolicyName="more", PolicyDocument=everything
+        ),
+        "staging role creates a production role": lambda: iam.create_role(
+            RoleName="arrakis-production-escape", AssumeRolePolicyDocument="{}"
+        ),
+        "staging role uses another lock table": lambda: dynamodb.get_item(
+            TableName="other-locks", Key={"LockID": {"S": "x"}}
+        ),
+        "plan role writes state": lambda: session_client(drill.emulator, plan, "s3").put_object(
             Bucket=STATE_BUCKET, Key="staging/terraform.tfstate", Body=b"{}"
-        )
-    with pytest.raises(ClientError, match="AccessDenied"):
-        session_client(drill.emulator, plan, "ec2").create_vpc(CidrBlock="10.9.0.0/16")
+        ),
+        "plan role creates a VPC": lambda: session_client(drill.emulator, plan, "ec2").create_vpc(
+            CidrBlock="10.9.0.0/16"
+        ),
+    }
+    for what, call in denied.items():
+        try:
+            call()
+        except ClientError as refused:
+            # moto answers some JSON services' refusals in XML: the code is then "403", the body AccessDenied.
+            assert "AccessDenied" in str(refused), f"{what}: {refused}"
+        else:
+            raise AssertionError(f"allowed: {what}")

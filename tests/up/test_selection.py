@@ -43,8 +43,7 @@ DEMO = [BOOTSTRAP, PLATFORM, TENANT, DATABASES, GRANTS]
 
 def test_one_system_and_environment_brings_its_state_store() -> None:
     selection = choose(SPECS, systems="freeside", envs="staging")
-    # ci-freeside holds every freeside environment's deployer roles, staging's among them.
-    assert selection.ids == ["bootstrap-arrakis-tfstate-891376933289", "freeside-staging", "ci-freeside"]
+    assert selection.ids == ["bootstrap-arrakis-tfstate-891376933289", "freeside-staging"]
     assert selection.needs["freeside-staging"] == ("bootstrap-arrakis-tfstate-891376933289",)
     assert selection.added == {}  # the bootstrap stack keeps staging's state: chosen, not added
 
