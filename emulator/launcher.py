@@ -1,12 +1,18 @@
 """Start moto's server on https://127.0.0.1 with the emulator's fills installed.
 
-    python -m emulator [--port N] [--account 123456789012] [--tls-dir DIR] [--acm-validation-grace S]
+    python -m emulator [--port N] [--account 123456789012] [--tls-dir DIR] [--acm-validation-grace S] [--iam]
     python -m emulator --list-fills
 
 Binds to loopback only and serves HTTPS with a throwaway CA (see tls), because
 the stacks' bucket policies refuse plain HTTP. Prints the environment that
 points Terraform, the AWS CLI and boto3 at it, then serves until interrupted.
 The access key printed selects the account (``<account>EMULATOR``, see fills.iam).
+
+``--iam`` enforces IAM policies on every request, as AWS does: moto's
+``INITIAL_NO_AUTH_ACTION_COUNT`` is set to 0 before moto loads. The printed key
+is then the account's root user's (allowed everything, as on AWS); any other
+caller needs credentials IAM issued (a role session, a user's key) and a policy
+allowing each action (see fills.iam and fills.sts for what moto evaluates).
 """
 
 from __future__ import annotations
@@ -22,6 +28,9 @@ from emulator import fills
 from emulator.accounts import DEFAULT_ACCOUNT, SECRET_ACCESS_KEY, access_key_for
 from emulator.fills.acm import GRACE_ENV
 from emulator.tls import write_certificates
+
+IAM_ENFORCEMENT_ENV = "INITIAL_NO_AUTH_ACTION_COUNT"
+"""moto's setting: requests served before IAM checks start (unset: never). Read once, when moto loads."""
 
 __all__ = ["DEFAULT_ACCOUNT", "client_environment", "free_port", "list_fills", "main"]
 
@@ -47,6 +56,18 @@ def client_environment(endpoint: str, ca_bundle: str, account: str, region: str 
     }
 
 
+def enforce_iam(enabled: bool) -> None:
+    """IAM checks from the first request (``enabled``) or never, whatever the caller's environment says.
+
+    moto reads the setting when ``moto.settings`` is first imported, so it must be set before
+    anything imports moto; it is also set on the module in case something already did.
+    """
+    value = "0" if enabled else "inf"
+    os.environ[IAM_ENFORCEMENT_ENV] = value
+    if "moto.settings" in sys.modules:
+        setattr(sys.modules["moto.settings"], "INITIAL_NO_AUTH_ACTION_COUNT", float(value))  # noqa: B010
+
+
 def list_fills() -> str:
     """One Markdown line per fill: name, the AWS behaviour it reproduces, the reference it follows."""
     return "\n".join(f"- `{f.name}`: {f.behaviour} <{f.reference}>" for f in fills.registered())
@@ -66,6 +87,12 @@ def _parser() -> argparse.ArgumentParser:
         help="seconds a DNS-validated certificate waits for its validation record before "
         f"VALIDATION_TIMED_OUT (default: ${GRACE_ENV} or 120; see fills.acm)",
     )
+    parser.add_argument(
+        "--iam",
+        action="store_true",
+        help="enforce IAM policies on every request (moto's INITIAL_NO_AUTH_ACTION_COUNT=0); "
+        "the printed key is the account's root user's",
+    )
     parser.add_argument("--list-fills", action="store_true", help="list the filled behaviours and exit")
     parser.add_argument("--quiet", action="store_true", help="print only '<port> <ca bundle>' (for test fixtures)")
     return parser
@@ -81,6 +108,7 @@ def main(argv: list[str]) -> int:
     bundle, cert, key = write_certificates(workdir)
 
     os.environ.setdefault("MOTO_IAM_LOAD_MANAGED_POLICIES", "true")
+    enforce_iam(args.iam)
     if args.acm_validation_grace is not None:
         os.environ[GRACE_ENV] = str(args.acm_validation_grace)
     fills.install()

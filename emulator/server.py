@@ -69,16 +69,17 @@ class Emulator:
         return f"https://127.0.0.1:{self.port}"
 
     @classmethod
-    def start(cls, log_path: Path, *, acm_validation_grace: float | None = None) -> Emulator:
+    def start(cls, log_path: Path, *, acm_validation_grace: float | None = None, iam: bool = False) -> Emulator:
         """Start a server on a free port; its log goes to ``log_path``.
 
         ``acm_validation_grace``: seconds before a DNS-validated certificate without its
         validation records times out (see fills.acm; default: the launcher's).
+        ``iam``: enforce IAM policies on every request (``python -m emulator --iam``).
         """
         log = log_path.open("w")
         grace = [] if acm_validation_grace is None else ["--acm-validation-grace", str(acm_validation_grace)]
         process = subprocess.Popen(
-            [sys.executable, "-m", "emulator", "--quiet", *grace],
+            [sys.executable, "-m", "emulator", "--quiet", *grace, *(["--iam"] if iam else [])],
             cwd=ROOT,
             stdout=subprocess.PIPE,
             stderr=log,

@@ -44,12 +44,7 @@ def _exec(stack_id: str, command: list[str]) -> int:
     spec = next((s for s in systems.stack_specs() if s.stack_id == stack_id), None)
     if spec is None:
         raise ConfigError("STACK", "an id of a stack (see make stacks)", stack_id)
-    added = systems.system(spec.system).terraform_environment
-    environment = {**os.environ, **(added(spec) if added else {})}
-    if spec.cloud is not None:
-        # The cloud block selects workspaces by tag; this names the stack's own (created on first init).
-        environment["TF_WORKSPACE"] = spec.stack_id
-    os.execvpe(command[0], command, environment)
+    os.execvpe(command[0], command, {**os.environ, **systems.terraform_environment(spec)})
 
 
 def main(argv: list[str]) -> int:

@@ -36,9 +36,10 @@ STACKS_ENV = "INFRA_STACKS"
 CONFIG_DIR_ENV = "INFRA_CONFIG_DIR"
 """``[cost]`` in a config file: ``make cost``'s usage assumptions (infra.cost.usage reads it), not a setting."""
 
-KINDS = ("platform", "tenant", "databases", "bootstrap")
+KINDS = ("platform", "tenant", "databases", "bootstrap", "ci")
 """platform: a system environment's own stack; tenant: one customer's; databases: objects inside a
-database server (PostgreSQL provider); bootstrap: the state store a system's stacks use."""
+database server (PostgreSQL provider); bootstrap: the state store a system's stacks use; ci: the roles
+its CI jobs assume (infra.delivery.specs), deployed by an operator like bootstrap."""
 
 PROVIDERS = ("aws", "postgresql")
 
@@ -370,13 +371,19 @@ def load_all(
     ]
 
 
+ExtraSpecs = Callable[[Sequence[SystemSettings]], list[StackSpec]]
+"""Stacks made from every environment's settings at once, beside the systems' own (the ci stacks)."""
+
+
 def stack_specs(
     declared: Sequence[System[Any]],
     bootstrap: StackLoader,
     directory: Path | None = None,
     overlays: Overlays | None = None,
+    extra: ExtraSpecs | None = None,
 ) -> list[StackSpec]:
-    """Every stack of every system: bootstrap stacks (of class ``bootstrap``) first, then each environment's."""
+    """Every stack of every system: bootstrap stacks (of class ``bootstrap``) first, then each environment's,
+    then ``extra``'s."""
     by_name = {item.name: item for item in declared}
     specs: list[StackSpec] = []
     loaded = load_all(declared, directory, overlays)
@@ -385,6 +392,6 @@ def stack_specs(
             specs += by_name[settings.system].stacks(settings)
         except ConfigError as error:
             raise error.within(f"{settings.system}.{settings.environment}") from None
-    everything = bootstrap_specs(loaded, specs, bootstrap) + specs
+    everything = bootstrap_specs(loaded, specs, bootstrap) + specs + (extra(loaded) if extra else [])
     check_unique(everything)
     return everything

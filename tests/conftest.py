@@ -90,6 +90,13 @@ EMULATOR_DEPLOY_LEFT_OUT: dict[str, str] = {
     "(conformance and snapshots cover them); CI's 20-minute budget has room for one Solobase environment",
     "solobase-*-tenant-*": "customer stacks are one class: solobase-dev-tenant-acme (Lambda) and "
     "solobase-dev-tenant-globex (ECS), deployed on solobase-dev, cover both runtimes; the others differ by data only",
+    "ci-freeside": "deployed by the delivery drill instead (tests/delivery/test_drill.py): through saved plans, on an "
+    "emulator enforcing IAM, its roles then used to plan and apply freeside-staging",
+    **{
+        f"ci-{name}": "one class with ci-freeside (DeployerRolesStack), which the drill deploys; it differs only in "
+        "the generated policies, which tests/delivery/test_policies.py checks against the stacks"
+        for name in ("solobase", "luneo", "replaydash", "link")
+    },
 }
 """Stacks (ids or shell patterns) the emulator could deploy that the suite deliberately does not, each with the
 reason (printed at the end). A stack DEPLOYED_ON another is deployed even when a pattern here matches it."""
@@ -170,7 +177,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """
     items.sort(key=lambda item: item.get_closest_marker("deploy") is None)
     for item in items:
-        if item.get_closest_marker("deploy"):
+        # A deploy sharing an emulator with others (a drill's steps) names its group itself.
+        if item.get_closest_marker("deploy") and not item.get_closest_marker("xdist_group"):
             item.add_marker(pytest.mark.xdist_group(name=f"deploy-{item.name}"))
 
 

@@ -47,6 +47,8 @@ def test_every_stack_has_a_kind_regions_and_a_backend() -> None:
         assert s.regions and s.regions[0] == s.region
         if s.kind == "bootstrap":
             assert s.backend == "local" and s.stack_id.startswith("bootstrap-")
+        elif s.kind == "ci":  # one per system, with every environment's deployer roles
+            assert s.stack_id == f"ci-{s.system}" and s.backend.endswith("/ci/terraform.tfstate")
         else:
             assert s.backend.startswith("s3://") and s.backend.endswith(".tfstate")
             assert s.stack_id.startswith(f"{s.system}-{s.environments[0]}")

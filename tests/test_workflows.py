@@ -59,6 +59,7 @@ def test_every_stack_named_exists(path: Path) -> None:
     document = load(path)
     named = re.findall(r"\bSTACKS?=([a-z0-9][a-z0-9-]*)", "\n".join(run_scripts(document)))
     for job in document["jobs"].values():
-        named += [item["stack"] for item in job.get("strategy", {}).get("matrix", {}).get("include", [])]
+        include = job.get("strategy", {}).get("matrix", {}).get("include", [])
+        named += [item["stack"] for item in include if isinstance(item, dict) and "stack" in item]
     missing = set(named) - set(stack_ids())
     assert not missing, f"{path.name} names stacks the registry lacks: {sorted(missing)}"

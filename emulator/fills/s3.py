@@ -210,3 +210,39 @@ def bucket_replication_configuration_as_given() -> None:
 
     S3Backend.put_bucket_replication = put_bucket_replication  # type: ignore[method-assign]
     S3Response.get_bucket_replication = get_bucket_replication  # type: ignore[method-assign]
+
+
+@fill(
+    behaviour="Each S3 request is authorized as the IAM action AWS checks for it (HeadBucket as s3:ListBucket, "
+    "PutBucketEncryption as s3:PutEncryptionConfiguration, ...).",
+    reference="https://docs.aws.amazon.com/AmazonS3/latest/userguide/using-with-s3-policy-actions.html",
+)
+def requests_authorized_as_their_iam_action() -> None:
+    """With IAM enforced, S3 bucket requests are checked as the actions IAM policies name.
+
+    moto 5.2.5 checks HeadBucket as ``s3:HeadBucket`` (no such IAM action: a
+    policy could never allow it, and Terraform's S3 backend and bucket resources
+    retried until they timed out); and the subresources it does not list
+    (``publicAccessBlock``, ``ownershipControls``, ``encryption``,
+    ``replication``, ``requestPayment``, ``object-lock``) as plain
+    ``s3:ListBucket`` (GET) or ``s3:CreateBucket`` (PUT), so a policy without
+    the real action passed. Here each is checked as the action AWS documents;
+    deleting a configuration is checked as the Put action, as on AWS.
+    """
+    from moto.s3.responses import ACTION_MAP
+
+    bucket = ACTION_MAP["BUCKET"]
+    bucket["HEAD"]["DEFAULT"] = "ListBucket"
+    configurations = {
+        "publicAccessBlock": "BucketPublicAccessBlock",
+        "ownershipControls": "BucketOwnershipControls",
+        "encryption": "EncryptionConfiguration",
+        "replication": "ReplicationConfiguration",
+        "requestPayment": "BucketRequestPayment",
+        "object-lock": "BucketObjectLockConfiguration",
+    }
+    for subresource, name in configurations.items():
+        bucket["GET"][subresource] = f"Get{name}"
+        bucket["PUT"][subresource] = f"Put{name}"
+        if subresource not in ("requestPayment", "object-lock"):
+            bucket["DELETE"][subresource] = f"Put{name}"

@@ -122,3 +122,42 @@ def cancel_rotation_of_a_managed_secret() -> None:
         return short
 
     SecretsManagerBackend.cancel_rotate_secret = cancel_rotate_secret  # type: ignore[method-assign]
+
+
+@fill(
+    behaviour="A request naming a secret is authorized against the secret's ARN (a new secret's: its name and "
+    "six characters AWS adds).",
+    reference="https://docs.aws.amazon.com/secretsmanager/latest/userguide/auth-and-access_resources.html",
+)
+def secret_requests_are_authorized_against_the_secret() -> None:
+    """With IAM enforced, GetSecretValue, PutSecretValue, CreateSecret... are checked against the secret's ARN.
+
+    moto 5.2.5 checks every Secrets Manager request against ``*``: a policy
+    allowing ``secretsmanager:GetSecretValue`` only on
+    ``secret:<environment>/*`` was refused where AWS allows it, and could not be
+    told from one allowing every secret. Here a request naming a secret
+    (``SecretId``, or ``Name`` for CreateSecret) is checked against the ARN of
+    the secret it names (found by name or ARN); a secret not there yet against
+    ``arn:aws:secretsmanager:<region>:<account>:secret:<name>-??????``, the
+    pattern AWS documents for it; a request naming none (ListSecrets) against ``*``.
+    """
+    import json
+
+    from moto.secretsmanager.responses import SecretsManagerResponse
+
+    def _determine_resource(self: SecretsManagerResponse) -> str:
+        try:
+            body = json.loads(self.body or "{}")
+        except (TypeError, ValueError):
+            return "*"
+        name = (body.get("SecretId") or body.get("Name")) if isinstance(body, dict) else None
+        if not isinstance(name, str) or not name:
+            return "*"
+        arn = getattr(self.backend.secrets.get(name), "arn", None)
+        if isinstance(arn, str):
+            return arn
+        if name.startswith("arn:"):
+            return name
+        return f"arn:{self.partition}:secretsmanager:{self.region}:{self.current_account}:secret:{name}-??????"
+
+    SecretsManagerResponse._determine_resource = _determine_resource  # type: ignore[attr-defined]

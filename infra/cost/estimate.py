@@ -145,5 +145,8 @@ def largest(lines: Iterable[Line], count: int) -> list[Line]:
 
 
 def usage_of(usages: Mapping[tuple[str, str], Usage], system: str, environments: tuple[str, ...]) -> Usage:
-    """The assumptions a stack is priced on: its environment's (a shared stack: its first environment's)."""
-    return usages[(system, environments[0])]
+    """The assumptions a stack is priced on: its environment's (a shared stack: its first environment's; a stack
+    of no environment, such as the deployer roles: the system's first)."""
+    if environments:
+        return usages[(system, environments[0])]
+    return next(usage for (name, _), usage in usages.items() if name == system)

@@ -14,3 +14,10 @@ def bootstrap_stack() -> ConfiguredStack:
     from infra.stacks.bootstrap import StateBootstrapStack
 
     return StateBootstrapStack
+
+
+def ci_stack() -> ConfiguredStack:
+    """The class of every ``ci-<system>`` stack: the system's CI deployer roles (see infra.delivery.specs)."""
+    from infra.stacks.ci import DeployerRolesStack
+
+    return DeployerRolesStack

@@ -8,14 +8,17 @@ module imports it, and no system imports another.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 from infra import registry
 from infra.config.model import SystemSettings
 from infra.config.teardown import Overlays
+from infra.delivery import settings as delivery_settings
+from infra.delivery.specs import ci_specs
 from infra.registry import StackSpec, System
-from infra.stacks import bootstrap_stack
+from infra.stacks import bootstrap_stack, ci_stack
 from infra.systems import freeside, link, luneo, replaydash, solobase
 from infra.validation import ConfigError
 
@@ -46,6 +49,34 @@ def load_all(directory: Path | None = None, overlays: Overlays | None = None) ->
     return registry.load_all(SYSTEMS, directory, overlays)
 
 
+def terraform_environment(spec: StackSpec) -> dict[str, str]:
+    """What Terraform needs in its environment for ``spec`` beyond credentials: what its system adds
+    (System.terraform_environment), and the HCP Terraform workspace of a stack on the cloud backend."""
+    added = system(spec.system).terraform_environment
+    # State stores and deployer roles are AWS only: nothing of the system's own provider setup applies.
+    environment = dict(added(spec)) if added is not None and spec.kind not in ("bootstrap", "ci") else {}
+    if spec.cloud is not None:
+        # The cloud block selects workspaces by tag; this names the stack's own (created on first init).
+        environment["TF_WORKSPACE"] = spec.stack_id
+    return environment
+
+
+def declared_environments() -> dict[str, tuple[str, ...]]:
+    """Each system's environments, in order (what delivery.toml is checked against)."""
+    return {item.name: item.environments for item in SYSTEMS}
+
+
+def delivery() -> delivery_settings.DeliverySettings:
+    """``delivery.toml``, validated against the systems (infra.delivery.settings)."""
+    return delivery_settings.load(declared_environments())
+
+
+def _ci_specs(loaded: Sequence[SystemSettings]) -> list[StackSpec]:
+    # Issue 22: each system's CI deployer roles, a stack of their own (kind ci; infra.delivery.specs).
+    return ci_specs(loaded, delivery(), ci_stack)
+
+
 def stack_specs(directory: Path | None = None, overlays: Overlays | None = None) -> list[StackSpec]:
-    """Every stack of every system, validated, bootstrap stacks first (see infra.registry.stack_specs)."""
-    return registry.stack_specs(SYSTEMS, bootstrap_stack, directory, overlays)
+    """Every stack of every system, validated, bootstrap stacks first, ci stacks last (see
+    infra.registry.stack_specs)."""
+    return registry.stack_specs(SYSTEMS, bootstrap_stack, directory, overlays, extra=_ci_specs)

@@ -8,6 +8,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from emulator.server import Emulator
+from tests.support.github_oidc import role_session, session_client
 
 ACCOUNT = "111122223333"
 
@@ -156,3 +157,32 @@ def test_bucket_replication_configuration_as_given_refuses_what_s3_would(
     assert message in refused.value.response["Error"]["Message"]
     with pytest.raises(ClientError, match="ReplicationConfigurationNotFoundError"):
         s3.get_bucket_replication(Bucket=source)
+
+
+def test_requests_authorized_as_their_iam_action(iam_emulator: Emulator) -> None:
+
+    account = "210000000055"
+    iam_emulator.client("s3", account).create_bucket(Bucket="iam-actions-bucket")
+    bucket = "arn:aws:s3:::iam-actions-bucket"
+    lister = role_session(
+        iam_emulator, account, "bucket-lister", [{"Effect": "Allow", "Action": "s3:ListBucket", "Resource": bucket}]
+    )
+    session_client(iam_emulator, lister, "s3").head_bucket(Bucket="iam-actions-bucket")  # HeadBucket is s3:ListBucket
+    creator = role_session(
+        iam_emulator,
+        account,
+        "bucket-creator",
+        [{"Effect": "Allow", "Action": ["s3:CreateBucket", "s3:ListBucket"], "Resource": bucket}],
+    )
+    s3 = session_client(iam_emulator, creator, "s3")
+    with pytest.raises(ClientError, match="AccessDenied"):
+        s3.put_bucket_encryption(
+            Bucket="iam-actions-bucket",
+            ServerSideEncryptionConfiguration={
+                "Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "AES256"}}]
+            },
+        )
+    with pytest.raises(ClientError, match="AccessDenied"):
+        s3.get_public_access_block(Bucket="iam-actions-bucket")
+    with pytest.raises(ClientError, match=r"403|AccessDenied|Forbidden"):
+        session_client(iam_emulator, creator, "s3").head_bucket(Bucket="another-bucket")

@@ -8,6 +8,7 @@ import pytest
 from botocore.exceptions import ClientError
 
 from emulator.server import Emulator
+from tests.support.github_oidc import role_session, session_client
 
 ACCOUNT = "210000000030"
 
@@ -79,3 +80,34 @@ def test_cancel_rotation_of_a_managed_secret(emulator: Emulator) -> None:
 
     secrets.delete_secret(SecretId=plain, ForceDeleteWithoutRecovery=True)
     rds.delete_db_instance(DBInstanceIdentifier="cancel-rotation-db", SkipFinalSnapshot=True)
+
+
+def test_secret_requests_are_authorized_against_the_secret(iam_emulator: Emulator) -> None:
+
+    account = "210000000066"
+    root = iam_emulator.client("secretsmanager", account)
+    root.create_secret(Name="app-staging/database", SecretString="s3cr3t")
+    root.create_secret(Name="app-production/database", SecretString="s3cr3t")
+    arn = f"arn:aws:secretsmanager:*:{account}:secret:app-staging/*"
+    session = role_session(
+        iam_emulator,
+        account,
+        "secret-reader",
+        [
+            {
+                "Effect": "Allow",
+                "Action": ["secretsmanager:GetSecretValue", "secretsmanager:CreateSecret"],
+                "Resource": arn,
+            }
+        ],
+    )
+    secrets = session_client(iam_emulator, session, "secretsmanager")
+    assert secrets.get_secret_value(SecretId="app-staging/database")["SecretString"] == "s3cr3t"
+    secrets.create_secret(Name="app-staging/new", SecretString="x")
+    for denied in (
+        lambda: secrets.get_secret_value(SecretId="app-production/database"),
+        lambda: secrets.create_secret(Name="app-production/new", SecretString="x"),
+        lambda: secrets.list_secrets(),
+    ):
+        with pytest.raises(ClientError, match="AccessDenied"):
+            denied()
