@@ -261,24 +261,29 @@ def simulated_specs(specs: Sequence[StackSpec], system: str, environment: str, t
     return others + made
 
 
-def rollout_command(args: argparse.Namespace, out: TextIO) -> int:
+def simulation(
+    system: str, environment: str, tenants: int, runners: int | None = None, bench: Path = BENCH_FILE
+) -> tuple[rollout.Simulation, Rollout]:
+    """The rollout of one system environment with ``tenants`` synthetic tenant stacks, from measured times."""
     delivery = systems.delivery()
-    settings = dataclasses.replace(delivery.rollout, runners=args.runners) if args.runners else delivery.rollout
+    settings = dataclasses.replace(delivery.rollout, runners=runners) if runners else delivery.rollout
     specs = systems.stack_specs()
     by_id = {spec.stack_id: spec for spec in specs}
-    measured = rollout.measured_times(args.bench)
-    chosen = simulated_specs(specs, args.system, args.environment, args.tenants)
+    measured = rollout.measured_times(bench)
+    chosen = simulated_specs(specs, system, environment, tenants)
     # Synthetic tenants take, in turn, the measured times of the system's tenant stacks: the measured mix.
-    models = sorted(s for s in measured if s in by_id and by_id[s].kind == "tenant" and by_id[s].system == args.system)
-    if args.tenants and not models:
-        raise ConfigError(
-            str(args.bench), f"measured tenant stacks of {args.system} (make bench UP=1)", sorted(measured)
-        )
+    models = sorted(s for s in measured if s in by_id and by_id[s].kind == "tenant" and by_id[s].system == system)
+    if tenants and not models:
+        raise ConfigError(str(bench), f"measured tenant stacks of {system} (make bench UP=1)", sorted(measured))
     known = rollout.times(specs, measured)
     cost = {s.stack_id: known[s.stack_id] for s in chosen if s.stack_id in known}
     synthetic = [s.stack_id for s in chosen if s.stack_id not in known]
     cost.update({stack_id: measured[models[i % len(models)]] for i, stack_id in enumerate(synthetic)})
-    result = rollout.simulate(chosen, cost, settings)
+    return rollout.simulate(chosen, cost, settings), settings
+
+
+def rollout_command(args: argparse.Namespace, out: TextIO) -> int:
+    result, settings = simulation(args.system, args.environment, args.tenants, args.runners, args.bench)
     _print_simulation(result, settings, args, out)
     return 0
 

@@ -302,7 +302,37 @@ def performance() -> str:
         {
             "bench-synth": synth_figures(json.loads((bench / "results.json").read_text())),
             "bench-up": up_figures(json.loads((bench / "up.json").read_text())),
+            "rollout": rollout_figures(),
         },
+    )
+
+
+ROLLOUT_RUNNERS = (1, 2, 5, 10, 20, 40)
+
+
+def rollout_figures(tenants: int = 500) -> str:
+    """``make rollout-plan``'s simulation of Solobase prod with ``tenants`` tenant stacks, per runner count."""
+    from infra.ci import simulation
+
+    rows = []
+    for runners in ROLLOUT_RUNNERS:
+        result, _ = simulation("solobase", "prod", tenants, runners)
+        tenant_wave = result.waves[-1]
+        bold = "**" if runners == 20 else ""
+        rows.append(
+            (
+                f"{bold}{runners}{bold}",
+                f"{bold}{tenant_wave.plan_seconds / 60:.1f} min, {tenant_wave.apply_seconds / 60:.1f} min{bold}",
+                f"{bold}{result.seconds / 60:.1f} min{bold}",
+            )
+        )
+    return "\n".join(
+        [
+            f"`make rollout-plan TENANTS={tenants} RUNNERS=N` (Solobase prod; per-stack times from `bench/up.json`; "
+            "how it is modelled: [delivery](delivery.md#500-tenant-stacks-on-github-actions)):",
+            "",
+            table(("runners", "tenant wave: plan, then apply", "wall time (3 waves)"), rows),
+        ]
     )
 
 
