@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from cdktf import Fn
@@ -66,6 +66,8 @@ class LambdaFunction(Construct):
       security group of its own that starts with no egress (open it with
       :attr:`security_group`); the role then also holds the network
       interface rights Lambda needs in a VPC (they take ``*`` by AWS's design).
+      Its interfaces also join ``security_groups`` (a database's client
+      group, whose rules another stack owns).
     - ``environment`` is encrypted with ``kms_key``. Lambda returns the
       variables to whoever may read the function, and Terraform keeps them in
       state: they are names and settings, never secrets (secrets are read at
@@ -86,8 +88,11 @@ class LambdaFunction(Construct):
         environment: Mapping[str, str] | None = None,
         kms_key: KeyLike | None = None,
         network: NetworkLike | None = None,
+        security_groups: Sequence[SecurityGroup] = (),
     ) -> None:
         super().__init__(scope, id_)
+        if security_groups and network is None:
+            raise ConfigError(f"{name} security_groups", "a function in a network", [g.name for g in security_groups])
         if not _FUNCTION_NAME.match(name):
             raise ConfigError("function name", "1 to 64 letters, digits, hyphens or underscores", name)
         environment = dict(environment or {})
@@ -132,7 +137,8 @@ class LambdaFunction(Construct):
                 ),
             )
             vpc_config = LambdaFunctionVpcConfig(
-                subnet_ids=list(network.private_subnet_ids), security_group_ids=[self.security_group.id]
+                subnet_ids=list(network.private_subnet_ids),
+                security_group_ids=[self.security_group.id, *(g.id for g in security_groups)],
             )
         self.function = AwsLambdaFunction(
             self,

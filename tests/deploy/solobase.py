@@ -50,13 +50,18 @@ def platform(cycle: DeployCycle, tf: Terraform, result: DeployResult) -> None:
     }
     assert parameters["max_connections"] == "300" and parameters["rds.force_ssl"] == "1"
     ec2 = client("ec2", cycle.account, region)
-    (vpc,) = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": [f"solobase-{env}-vpc"]}])["Vpcs"]
     shard_group = shard["VpcSecurityGroups"][0]["VpcSecurityGroupId"]
     rules = ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [shard_group]}])[
         "SecurityGroupRules"
     ]
     ingress = [r for r in rules if not r["IsEgress"]]
-    assert [(r["FromPort"], r.get("CidrIpv4")) for r in ingress] == [(5432, vpc["CidrBlock"])]
+    assert not any(r.get("CidrIpv4") or r.get("CidrIpv6") for r in ingress), "no address range reaches the shard"
+    admitted = [r["ReferencedGroupInfo"]["GroupId"] for r in ingress if r["FromPort"] == 5432]
+    named = ec2.describe_security_groups(GroupIds=admitted)["SecurityGroups"]
+    assert sorted(g["GroupName"] for g in named) == [
+        f"solobase-{env}-database-operators",
+        f"solobase-shared-{env}-01-clients",
+    ]
 
     secrets = client("secretsmanager", cycle.account, region)
     master_arn = result.outputs["shard_01_master_secret_arn"]["value"]

@@ -18,6 +18,10 @@ PLATFORM = "solobase-dev"
 LAMBDA_TENANT = "solobase-dev-tenant-acme"
 ECS_TENANT = "solobase-dev-tenant-globex"
 SHARD = "solobase-dev-shard-01-databases"
+PROD_PLATFORM = "solobase-prod"
+BUSINESS_TENANT = "solobase-prod-tenant-stark"  # a dedicated database: its own clients group, the operators'
+STACKS = (PLATFORM, LAMBDA_TENANT, ECS_TENANT, SHARD, PROD_PLATFORM, BUSINESS_TENANT)
+PLATFORM_OF = {BUSINESS_TENANT: PROD_PLATFORM}
 ACME = "a1b2c3d4-e5f6-4890-abcd-ef1234567890"
 
 
@@ -64,12 +68,13 @@ def stacks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]
         patch.setattr(Names, "instances_key_alias", property(lambda names: f"{names.prefix}-instance-environments"))
         patch.setattr(Names, "shard_identifier", lambda names, shard: f"solobase-pool-{names.environment}-{shard}")
         patch.setattr(Names, "database_secret", lambda names, instance_id: f"{names.prefix}/{instance_id}/postgres")
+        patch.setattr(
+            Names, "shard_clients_group", lambda names, shard: f"solobase-pool-{names.environment}-{shard}-apps"
+        )
+        patch.setattr(Names, "database_operators_group", property(lambda names: f"{names.prefix}-dba"))
         outdir = tmp_path_factory.mktemp("renamed")
-        app.synth(outdir=str(outdir), requested=",".join((PLATFORM, LAMBDA_TENANT, ECS_TENANT, SHARD)))
-    return {
-        stack_id: json.loads((outdir / "stacks" / stack_id / "cdk.tf.json").read_text())
-        for stack_id in (PLATFORM, LAMBDA_TENANT, ECS_TENANT, SHARD)
-    }
+        app.synth(outdir=str(outdir), requested=",".join(STACKS))
+    return {stack_id: json.loads((outdir / "stacks" / stack_id / "cdk.tf.json").read_text()) for stack_id in STACKS}
 
 
 def made_by_platform(platform: dict[str, Any], resource_type: str) -> set[str]:
@@ -88,9 +93,9 @@ def looked_up(stack: dict[str, Any]) -> dict[str, set[str]]:
     return found
 
 
-@pytest.mark.parametrize("stack_id", [LAMBDA_TENANT, ECS_TENANT, SHARD])
+@pytest.mark.parametrize("stack_id", [LAMBDA_TENANT, ECS_TENANT, SHARD, BUSINESS_TENANT])
 def test_every_lookup_names_a_resource_the_platform_makes(stack_id: str, stacks: dict[str, dict[str, Any]]) -> None:
-    platform = stacks[PLATFORM]
+    platform = stacks[PLATFORM_OF.get(stack_id, PLATFORM)]
     for data_type, names in looked_up(stacks[stack_id]).items():
         assert names <= made_by_platform(platform, LOOKUPS[data_type][1]), (stack_id, data_type)
 
@@ -98,7 +103,7 @@ def test_every_lookup_names_a_resource_the_platform_makes(stack_id: str, stacks:
 def test_the_renamed_contract_moved_the_platform_and_the_lookups_alike(stacks: dict[str, dict[str, Any]]) -> None:
     names = renamed(Names(ENVIRONMENT))
     lambda_tenant, ecs_tenant, shard = (looked_up(stacks[s]) for s in (LAMBDA_TENANT, ECS_TENANT, SHARD))
-    assert ecs_tenant["aws_lb"] == ecs_tenant["aws_security_group"] == {"solobase-dev-edge"} == {names.load_balancer}
+    assert ecs_tenant["aws_lb"] == {"solobase-dev-edge"} == {names.load_balancer}
     assert ecs_tenant["aws_ecs_cluster"] == {"solobase-dev-ecs"}
     assert ecs_tenant["aws_ecr_repository"] == {"solobase-dev-instance-images"}
     assert lambda_tenant["aws_vpc"] == ecs_tenant["aws_vpc"] == {"solobase-dev-net-vpc"}
@@ -108,6 +113,10 @@ def test_the_renamed_contract_moved_the_platform_and_the_lookups_alike(stacks: d
     }
     assert lambda_tenant["aws_db_instance"] == shard["aws_db_instance"] == {"solobase-pool-dev-01"}
     assert shard["aws_kms_alias"] == {"alias/solobase-dev-secret-values"}
+    # The shard's clients group: the platform makes it, both runtimes' instances join it by the same name.
+    assert lambda_tenant["aws_security_group"] == {"solobase-pool-dev-01-apps"}
+    assert ecs_tenant["aws_security_group"] == {"solobase-dev-edge", "solobase-pool-dev-01-apps"}
+    assert looked_up(stacks[BUSINESS_TENANT])["aws_security_group"] == {"solobase-prod-dba"}
 
 
 def test_the_instance_reads_the_secret_its_shards_stack_writes(stacks: dict[str, dict[str, Any]]) -> None:

@@ -136,12 +136,22 @@ def test_shards_are_postgresql_15_4_with_autoscaling_storage_ssl_and_a_customer_
     assert db["backup_window"] == "03:00-04:00", "daily automated backups"
 
 
-def test_shard_port_5432_is_open_from_the_vpc_cidr_only(stacks: dict[str, SynthesizedStack]) -> None:
+def test_shard_port_5432_is_open_to_its_clients_and_the_operators_groups_only(
+    stacks: dict[str, SynthesizedStack],
+) -> None:
+    """Issue 21.2 replaces the document's ``allowed_cidr_blocks = ["10.0.0.0/16"]``: groups, never a range
+    (tests/solobase/test_network_isolation.py checks every stack against the registry)."""
     prod = platform(stacks, "prod")
     db = shard(prod, "prod")
     group = db["vpc_security_group_ids"][0]
     rules = [r for r in prod.all("aws_vpc_security_group_ingress_rule") if r["security_group_id"] == group]
-    assert [(r["from_port"], r["to_port"], r["cidr_ipv4"]) for r in rules] == [(5432, 5432, "10.0.0.0/16")]
+    groups = {k: v["name"] for k, v in prod.json["resource"]["aws_security_group"].items()}
+    sources = {groups[r["referenced_security_group_id"].split(".")[1]]: (r["from_port"], r["to_port"]) for r in rules}
+    assert sources == {
+        "solobase-shared-prod-01-clients": (5432, 5432),
+        "solobase-prod-database-operators": (5432, 5432),
+    }
+    assert not any("cidr_ipv4" in r for r in rules)
     assert db["port"] == 5432
 
 

@@ -49,8 +49,8 @@ from infra.constructs.postgres_instance import PostgresInstance, write_postgres_
 from infra.constructs.postgresql_connection import rds_postgresql_provider
 from infra.constructs.role_passwords import WriteOnlyPassword
 from infra.constructs.secret import Secret, SecretByName
-from infra.constructs.security_group import ANY_IPV4
-from infra.constructs.service_database import ServiceDatabase
+from infra.constructs.security_group import ANY_IPV4, SecurityGroup
+from infra.constructs.service_database import ServiceDatabase, revoke_public
 from infra.props.audit_trail import AuditTrailProps
 from infra.props.cdn_distribution import CdnDistributionProps
 from infra.props.container_platform import ContainerPlatformProps
@@ -71,6 +71,10 @@ from infra.systems.solobase.tenants import Plan, PlansSettings, Runtime, Tenant
 
 MANAGEMENT_PRIORITY = 1
 """The management host rule goes first on the shared listener (customers' rules start at 100)."""
+CLIENTS_LABEL = "PostgreSQL from its clients"
+"""The rule letting a database's client group in (shards and dedicated instances alike)."""
+OPERATORS_LABEL = "PostgreSQL from the database operators"
+"""The rule letting the operators' group in (shards and dedicated instances alike)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -104,10 +108,13 @@ class SolobasePlatformStack(AwsStack):
       database subnets; interface endpoints for ECR, CloudWatch Logs and
       Secrets Manager, the S3 gateway endpoint.
     - Shards ``solobase-shared-<env>-NN``, one per shard of the registry:
-      PostgreSQL encrypted with the platform's data key, TLS forced, open on
-      5432 to the VPC's CIDR only, master password managed by RDS in Secrets
-      Manager under the secrets key and rotated every 90 days; in prod
-      automated backups copied to the backup region.
+      PostgreSQL encrypted with the platform's data key, TLS forced, master
+      password managed by RDS in Secrets Manager under the secrets key and
+      rotated every 90 days; in prod automated backups copied to the backup
+      region. Each admits on 5432 two security groups and no address range:
+      its clients' group ``solobase-shared-<env>-NN-clients`` (the instances
+      placed on it join it) and ``solobase-<env>-database-operators`` (hosts
+      running the shard stacks and tenant moves).
     - The management platform: ``solobase-<env>-management`` on Fargate at
       ``manage.<domain>`` (host rule 1 on the HTTPS ALB ``solobase-<env>-alb``,
       whose certificate also covers ``*.<domain>`` for the instances), its
@@ -177,7 +184,15 @@ class SolobasePlatformStack(AwsStack):
                 description=f"Copies of {prefix}'s automated database backups",
                 props=props.keys,
             )
+        operators = SecurityGroup(
+            self,
+            "DatabaseOperators",
+            name=names.database_operators_group,
+            description=f"Operators' hosts reaching {prefix}'s databases (shard stacks, tenant moves)",
+            vpc_id=network.vpc_id,
+        )
         self.shards: list[PostgresInstance] = []
+        self.shard_clients: list[SecurityGroup] = []
         for shard, identifier in props.shards:
             database = PostgresInstance(
                 self,
@@ -189,7 +204,16 @@ class SolobasePlatformStack(AwsStack):
                 secret_key=platform.secrets_key,
                 props=props.shard_database,
             )
-            database.allow_from_cidr(network.cidr_block, label="PostgreSQL from the VPC")
+            clients = SecurityGroup(
+                self,
+                f"Shard{shard}Clients",
+                name=names.shard_clients_group(shard),
+                description=f"Customer instances on {identifier}",
+                vpc_id=network.vpc_id,
+            )
+            database.allow_from(clients, label=CLIENTS_LABEL)
+            database.allow_from(operators, label=OPERATORS_LABEL)
+            self.shard_clients.append(clients)
             monitoring.watch_database(database, key=f"Shard{shard}")
             if backup_scope is not None and backup_key is not None:
                 database.replicate_backups(backup_scope, f"Shard{shard}BackupReplication", kms_key=backup_key)
@@ -241,8 +265,20 @@ class SolobasePlatformStack(AwsStack):
             management_secret.arn,
             "Secret with the management database URL (key url)",
         )
-        for (shard, _), database in zip(props.shards, self.shards, strict=True):
+        output(
+            self,
+            "database_operators_security_group_id",
+            operators.id,
+            "Security group every database admits on 5432: put the host running shard stacks and tenant moves in it",
+        )
+        for (shard, _), database, clients in zip(props.shards, self.shards, self.shard_clients, strict=True):
             output(self, f"shard_{shard}_endpoint", database.endpoint, f"Endpoint of {database.identifier} (private)")
+            output(
+                self,
+                f"shard_{shard}_clients_security_group_id",
+                clients.id,
+                f"Security group {database.identifier} admits: its instances' functions and tasks join it",
+            )
             output(
                 self,
                 f"shard_{shard}_master_secret_arn",
@@ -292,6 +328,13 @@ class SolobaseTenantStack(AwsStack):
     ``solobase-<id8>`` on the platform's cluster, behind the platform's ALB
     with a host rule at the registry's priority. Business: a dedicated RDS
     instance ``solobase-dedicated-<env>-<id8>``.
+
+    The function or tasks reach PostgreSQL through one security group, their
+    database's clients group, and no address range: the shard's
+    ``solobase-shared-<env>-NN-clients`` (made by the platform, found by
+    name), or for Business ``solobase-dedicated-<env>-<id8>-clients``, made
+    here with the dedicated instance, which admits it and the platform's
+    operators' group only.
 
     The role of either may write its logs and read its own secrets:
     ``solobase-<env>/<instance id>/database`` (its shard role's credentials,
@@ -356,7 +399,18 @@ class SolobaseTenantStack(AwsStack):
                 secret_key=secrets_key,
                 props=props.dedicated_database,
             )
-            database.allow_from_cidr(network.cidr_block, label="PostgreSQL from the VPC")
+            clients = SecurityGroup(
+                self,
+                "DatabaseClients",
+                name=names.dedicated_clients_group(tenant),
+                description=f"Solobase instance {tenant.subdomain}, the only client of {database.identifier}",
+                vpc_id=network.vpc_id,
+            )
+            database.allow_from(clients, label=CLIENTS_LABEL)
+            operators = SecurityGroup.by_name(
+                self, "DatabaseOperators", name=names.database_operators_group, vpc_id=network.vpc_id
+            )
+            database.allow_from(operators, label=OPERATORS_LABEL)
             monitoring.watch_database(database)
             database_secret: str = database.master_secret_arn
             database_credentials: Grantable = database.master_secret
@@ -367,6 +421,9 @@ class SolobaseTenantStack(AwsStack):
             )
         else:
             shard = DataAwsDbInstance(self, "Shard", db_instance_identifier=names.shard_identifier(tenant.shard or ""))
+            clients = SecurityGroup.by_name(
+                self, "ShardClients", name=names.shard_clients_group(tenant.shard or ""), vpc_id=network.vpc_id
+            )
             credentials = SecretByName(
                 self,
                 "DatabaseSecret",
@@ -392,10 +449,11 @@ class SolobaseTenantStack(AwsStack):
             environment["SOLOBASE_URL"] = f"https://{props.host}"
         # The instance's code reads both at run time.
         secrets = (database_credentials, b2)
+        # Its function or tasks join its database's client group, and no other: the only way to 5432.
         if Runtime(tenant.runtime) is Runtime.LAMBDA:
-            self._lambda(props, network, environment, secrets, monitoring)
+            self._lambda(props, network, clients, environment, secrets, monitoring)
         else:
-            self._ecs(props, network, environment, secrets, monitoring)
+            self._ecs(props, network, clients, environment, secrets, monitoring)
         output(self, "database_secret_id", database_secret, "Secret with the instance's database credentials")
         output(self, "b2_secret_arn", b2.arn, "Secret operators fill with the instance's Backblaze B2 keys")
 
@@ -403,6 +461,7 @@ class SolobaseTenantStack(AwsStack):
         self,
         props: SolobaseTenantProps,
         network: NetworkLookup,
+        clients: SecurityGroup,
         environment: Mapping[str, str],
         secrets: Sequence[Grantable],
         monitoring: Monitoring,
@@ -418,12 +477,12 @@ class SolobaseTenantStack(AwsStack):
             environment=environment,
             kms_key=KmsKeyLookup(self, "InstancesKey", alias=props.names.instances_key_alias),
             network=network,
+            security_groups=(clients,),
         )
         group = function.security_group
         if group is None:  # a function in a network has one; this narrows the type
             raise LookupError(f"{tenant.function_name} has no security group")
         group.allow_egress_to_cidr(ANY_IPV4, 443, label="HTTPS to AWS APIs and Backblaze B2")
-        group.allow_egress_to_cidr(network.cidr_block, 5432, label="PostgreSQL in the VPC")
         for secret in secrets:
             secret.grant_read(function)
         url = function.add_url()
@@ -454,6 +513,7 @@ class SolobaseTenantStack(AwsStack):
         self,
         props: SolobaseTenantProps,
         network: NetworkLookup,
+        clients: SecurityGroup,
         environment: Mapping[str, str],
         secrets: Sequence[Grantable],
         monitoring: Monitoring,
@@ -490,8 +550,8 @@ class SolobaseTenantStack(AwsStack):
             secrets={},
             props=container,
             target=target,
+            security_groups=(clients,),
         )
-        service.security_group.allow_egress_to_cidr(network.cidr_block, 5432, label="PostgreSQL in the VPC")
         for secret in secrets:
             secret.grant_read(service.task_role)
         monitoring.watch_service(service, key="Service")
@@ -536,8 +596,10 @@ class SolobaseShardDatabasesStack(ExternalProviderStack):
     databases), and the secret ``solobase-<env>/<id>/database`` holding
     ``{url, host, port, username, password, dbname}``, written write-only from
     the same generated password. Raise the entry's ``password_version`` to
-    give a role a new password. The provider must reach the shard's private
-    address: run this stack from inside the VPC (README).
+    give a role a new password. PUBLIC loses CONNECT on the shard's admin
+    database too, so each role connects to its own database and nowhere else.
+    The provider must reach the shard's private address: run this stack from a
+    host in the security group ``solobase-<env>-database-operators``.
     """
 
     @classmethod
@@ -560,6 +622,8 @@ class SolobaseShardDatabasesStack(ExternalProviderStack):
         shard = rds_postgresql_provider(
             self, "Postgresql", instance_identifier=props.identifier, database=props.admin_database
         )
+        # The provider's own database: no instance's role may connect to it either.
+        revoke_public(self, "AdminDatabaseRevokePublic", database=props.admin_database)
         secrets_key = KmsKeyLookup(self, "SecretsKey", alias=props.names.platform.secrets_key_alias)
         for tenant in props.tenants:
             self._instance(props, tenant, shard, secrets_key)
