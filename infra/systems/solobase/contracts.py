@@ -81,6 +81,10 @@ class Names:
         """The secret of an instance's database role on its shard."""
         return f"{self.prefix}/{instance_id}/database"
 
+    def origin_secret(self, instance_id: str) -> str:
+        """The secret holding the header value only the instance's distribution sends its API (Lambda runtime)."""
+        return f"{self.prefix}/{instance_id}/origin"
+
     def b2_secret(self, instance_id: str) -> str:
         """The secret operators fill with the instance's Backblaze B2 key id and app key."""
         return f"{self.prefix}/{instance_id}/b2"

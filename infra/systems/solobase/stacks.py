@@ -5,7 +5,7 @@
   ALB), the instances' image repository and keys, binaries bucket, CloudTrail,
   alarms and dashboard.
 - :class:`SolobaseTenantStack` (``solobase-<env>-tenant-<subdomain>``): one
-  customer instance, on Lambda (function URL behind CloudFront) or on ECS
+  customer instance, on Lambda (an HTTP API behind CloudFront) or on ECS
   (a Fargate service behind the platform's ALB), with a dedicated RDS
   instance for Business. It finds the platform's parts by name.
 - :class:`SolobaseShardDatabasesStack` (``solobase-<env>-shard-<NN>-databases``):
@@ -37,6 +37,7 @@ from infra.constructs.dashboard import ServiceDashboard
 from infra.constructs.ecs_cluster import EcsClusterLookup
 from infra.constructs.ephemeral_password import EphemeralPassword
 from infra.constructs.fargate_service import FargateService
+from infra.constructs.http_api import HttpApi
 from infra.constructs.iam import Grantable
 from infra.constructs.kms_key import KmsKey, KmsKeyLookup
 from infra.constructs.lambda_function import FunctionCode, LambdaFunction
@@ -44,6 +45,7 @@ from infra.constructs.load_balancer import ListenerTarget, LoadBalancerLookup, R
 from infra.constructs.login_role import LoginRole
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.network import NetworkLookup
+from infra.constructs.origin_verification import OriginVerification
 from infra.constructs.outputs import output
 from infra.constructs.postgres_instance import PostgresInstance, write_postgres_url
 from infra.constructs.postgresql_connection import rds_postgresql_provider
@@ -314,6 +316,7 @@ class SolobaseTenantProps:
     b2_bucket_name: str
     b2_endpoint: str
     hosted_zone_id: str | None
+    origin_secret_version: int
 
 
 class SolobaseTenantStack(AwsStack):
@@ -321,10 +324,14 @@ class SolobaseTenantStack(AwsStack):
 
     Lambda runtime: function ``solobase-<id8>`` (custom runtime, the package
     in the binaries bucket) in the VPC's private subnets, reserved concurrency
-    by plan, log group ``/aws/lambda/solobase-<id8>``, a function URL that only
-    its CloudFront distribution may call (signed requests), the distribution
-    with the instance's host name and the platform's us-east-1 certificate,
-    alarms on errors, throttles and duration. ECS runtime: service
+    by plan, log group ``/aws/lambda/solobase-<id8>``; in front of it the
+    HTTP API ``solobase-<id8>`` (payload 2.0, the function URL's event), whose
+    only route asks the check ``solobase-<id8>-origin`` first: it admits
+    requests carrying ``x-origin-verify`` with the value of
+    ``solobase-<env>/<instance id>/origin``, which only the CloudFront
+    distribution sends (with the instance's host name and the platform's
+    us-east-1 certificate); alarms on both functions' errors, throttles and
+    duration. ECS runtime: service
     ``solobase-<id8>`` on the platform's cluster, behind the platform's ALB
     with a host rule at the registry's priority. Business: a dedicated RDS
     instance ``solobase-dedicated-<env>-<id8>``.
@@ -366,6 +373,7 @@ class SolobaseTenantStack(AwsStack):
             b2_bucket_name=instances.b2.bucket_name(tenant.instance_id),
             b2_endpoint=instances.b2.endpoint,
             hosted_zone_id=instances.hosted_zone_id,
+            origin_secret_version=instances.origin_secret_version,
         )
 
     def __init__(self, scope: Construct, spec: StackSpec, props: SolobaseTenantProps) -> None:
@@ -451,7 +459,7 @@ class SolobaseTenantStack(AwsStack):
         secrets = (database_credentials, b2)
         # Its function or tasks join its database's client group, and no other: the only way to 5432.
         if Runtime(tenant.runtime) is Runtime.LAMBDA:
-            self._lambda(props, network, clients, environment, secrets, monitoring)
+            self._lambda(props, network, clients, environment, secrets, monitoring, secrets_key)
         else:
             self._ecs(props, network, clients, environment, secrets, monitoring)
         output(self, "database_secret_id", database_secret, "Secret with the instance's database credentials")
@@ -465,8 +473,10 @@ class SolobaseTenantStack(AwsStack):
         environment: Mapping[str, str],
         secrets: Sequence[Grantable],
         monitoring: Monitoring,
+        secrets_key: KmsKeyLookup,
     ) -> None:
         tenant = props.tenant
+        instances_key = KmsKeyLookup(self, "InstancesKey", alias=props.names.instances_key_alias)
         function = LambdaFunction(
             self,
             "Function",
@@ -475,7 +485,7 @@ class SolobaseTenantStack(AwsStack):
             code=props.code,
             props=props.function,
             environment=environment,
-            kms_key=KmsKeyLookup(self, "InstancesKey", alias=props.names.instances_key_alias),
+            kms_key=instances_key,
             network=network,
             security_groups=(clients,),
         )
@@ -485,7 +495,29 @@ class SolobaseTenantStack(AwsStack):
         group.allow_egress_to_cidr(ANY_IPV4, 443, label="HTTPS to AWS APIs and Backblaze B2")
         for secret in secrets:
             secret.grant_read(function)
-        url = function.add_url()
+        # Ordinary clients' writes (POST with a body, Authorization: Bearer) reach the function unchanged
+        # through an HTTP API, which only the distribution may call: docs/systems/solobase.md, "Requests".
+        origin = OriginVerification(
+            self,
+            "Origin",
+            name=f"{tenant.function_name}-origin",
+            secret_name=props.names.origin_secret(tenant.instance_id),
+            description=f"Solobase instance {tenant.subdomain}",
+            version=props.origin_secret_version,
+            secret_key=secrets_key,
+            environment_key=instances_key,
+            network=network,
+            log_retention_days=props.function.log_retention_days,
+            secret_props=props.secrets,
+        )
+        api = HttpApi(
+            self,
+            "Api",
+            name=tenant.function_name,
+            function=function,
+            log_retention_days=props.function.log_retention_days,
+            authorizer=origin.authorizer,
+        )
         certificate_arn = None
         if props.host is not None:
             # The platform's certificate: manage.<domain>, with *.<domain> for every instance.
@@ -496,17 +528,21 @@ class SolobaseTenantStack(AwsStack):
             self,
             "Cdn",
             name=tenant.function_name,
-            origin=CdnOrigin.lambda_url(origin_id="origin", function=function),
+            origin=CdnOrigin.https(
+                origin_id="api", domain_name=api.domain_name, custom_headers={origin.header: origin.header_value}
+            ),
             props=dataclasses.replace(props.cdn, domain_name=props.host),
             certificate_arn=certificate_arn,
         )
         monitoring.watch_function(function)
+        monitoring.watch_function(origin.function, key="OriginCheck")
         if props.hosted_zone_id is not None:
             self._record(props, cdn.domain_name, cdn.hosted_zone_id)
         url_host = props.host or cdn.domain_name
         output(self, "instance_url", f"https://{url_host}", "Where the instance answers")
         output(self, "function_name", tenant.function_name, "Lambda function of the instance")
-        output(self, "function_url", url.url, "Function URL (answers only requests signed by the distribution)")
+        output(self, "api_endpoint", api.endpoint, "HTTP API in front of the function (answers only the distribution)")
+        output(self, "origin_secret_arn", origin.secret.arn, "Secret whose value the distribution sends the API")
         cdn.declare_outputs()
 
     def _ecs(
