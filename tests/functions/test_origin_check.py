@@ -11,6 +11,7 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
+import boto3
 import pytest
 
 from emulator.server import Emulator
@@ -36,6 +37,8 @@ def secret(emulator: Emulator, monkeypatch: pytest.MonkeyPatch) -> Iterator[tupl
     arn: str = client.create_secret(Name=f"solobase-dev/{uuid.uuid4()}/origin", SecretString="first-value")["ARN"]
     monkeypatch.setenv("ORIGIN_SECRET_ID", arn)
     monkeypatch.setattr(origin_check, "_cache", {})
+    # boto3's default session keeps the first credentials it resolved: start one from this environment.
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)
     yield client, arn
     client.delete_secret(SecretId=arn, ForceDeleteWithoutRecovery=True)
 

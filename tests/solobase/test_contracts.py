@@ -45,6 +45,7 @@ NOT_BY_NAME = {
     "aws_subnets": "by the VPC found above and the tier tag Network gives every subnet",
     "aws_lb_listener": "by the load balancer found above",
     "aws_acm_certificate": "by the management domain, a setting both stacks read",
+    "aws_secretsmanager_secret_version": "the instance's own origin secret, made in the same stack",
 }
 
 
@@ -122,11 +123,12 @@ def test_the_renamed_contract_moved_the_platform_and_the_lookups_alike(stacks: d
 def test_the_instance_reads_the_secret_its_shards_stack_writes(stacks: dict[str, dict[str, Any]]) -> None:
     written = {s["name"] for s in stacks[SHARD]["resource"]["aws_secretsmanager_secret"].values()}
     assert f"solobase-dev/{ACME}/postgres" in written
-    function = next(iter(stacks[LAMBDA_TENANT]["resource"]["aws_lambda_function"].values()))
+    functions = stacks[LAMBDA_TENANT]["resource"]["aws_lambda_function"]
+    (function,) = [f for f in functions.values() if f["handler"] == "bootstrap"]
     assert function["environment"]["variables"]["DATABASE_SECRET_ID"] == f"solobase-dev/{ACME}/postgres"
     (read_secrets,) = [
         json.loads(p["policy"])
         for p in stacks[LAMBDA_TENANT]["resource"]["aws_iam_role_policy"].values()
-        if p["name"] == "ReadSecrets"
+        if p["name"] == "ReadSecrets" and p["role"] == function["role"].replace(".arn}", ".id}")
     ]
     assert read_secrets["Statement"][0]["Resource"].endswith(f":secret:solobase-dev/{ACME}/postgres-??????")

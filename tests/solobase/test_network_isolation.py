@@ -128,7 +128,9 @@ def test_each_instance_joins_its_own_database_clients_group_and_no_other(
         stack = stacks[names.tenant_stack_id(tenant.subdomain)]
         if Runtime(tenant.runtime) is Runtime.LAMBDA:
             own = f"{tenant.function_name}-function"
-            joined = stack.one("aws_lambda_function")["vpc_config"]["security_group_ids"]
+            joined = stack.one("aws_lambda_function", function_name=tenant.function_name)["vpc_config"][
+                "security_group_ids"
+            ]
         else:
             own = f"{tenant.function_name}-tasks"
             joined = stack.one("aws_ecs_service")["network_configuration"]["security_groups"]

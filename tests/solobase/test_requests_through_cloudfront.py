@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import boto3
 import pytest
 
 from emulator.server import Emulator
@@ -163,6 +164,7 @@ def deployed(synth_dir: Path, emulator: Emulator, monkeypatch: pytest.MonkeyPatc
     arn = secrets.create_secret(Name=f"drill/{uuid.uuid4()}/origin", SecretString=value)["ARN"]
     monkeypatch.setenv("ORIGIN_SECRET_ID", arn)
     monkeypatch.setattr(origin_check, "_cache", {})
+    monkeypatch.setattr(boto3, "DEFAULT_SESSION", None)  # it keeps the first credentials it resolved
     data = {
         f"aws_secretsmanager_secret_version.{k}.secret_string": value
         for k in stack["data"].get("aws_secretsmanager_secret_version", {})
