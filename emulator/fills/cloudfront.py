@@ -14,6 +14,10 @@ CERTIFICATE_REGION = "us-east-1"
 FAILOVER_STATUS_CODES = (400, 403, 404, 416, 500, 502, 503, 504)
 # Methods a cache behavior targeting an origin group may allow.
 ORIGIN_GROUP_METHODS = ("GET", "HEAD", "OPTIONS")
+BODY_METHODS = ("PUT", "POST")
+"""What a Lambda function URL behind origin access control takes only with the body's hash from the viewer."""
+CLIENTS_SIGN_TAG = "ClientsSignPayloads"
+"""A distribution tagged ``ClientsSignPayloads=true`` declares that its viewers send x-amz-content-sha256."""
 
 
 def covers(certificate_names: list[str], alias: str) -> bool:
@@ -33,7 +37,8 @@ def _items(container: Any) -> list[Any]:
     return list(found if isinstance(found, list) else [found])
 
 
-Check = Callable[[Any, dict[str, Any]], None]
+Check = Callable[[Any, dict[str, Any], dict[str, str]], None]
+"""(backend, distribution config, the distribution's tags) -> None, or raise what AWS would answer."""
 _CHECKS: list[Check] = []
 
 
@@ -44,20 +49,23 @@ def _check_configs(check: Check) -> None:
         return
     from moto.cloudfront.models import CloudFrontBackend
 
-    def _validate(backend: Any, config: dict[str, Any]) -> None:
+    def _validate(backend: Any, config: dict[str, Any], tags: dict[str, str]) -> None:
         for each in _CHECKS:
-            each(backend, config)
+            each(backend, config, tags)
 
     original_create = CloudFrontBackend.create_distribution_with_tags
     original_update = CloudFrontBackend.update_distribution
 
     def create_distribution_with_tags(self: CloudFrontBackend, distribution_config: dict[str, Any], tags: Any) -> Any:
-        _validate(self, distribution_config)
+        given = {tag["Key"]: tag.get("Value", "") for tag in (tags or [])}
+        _validate(self, distribution_config, given)
         return original_create(self, distribution_config, tags)
 
     def update_distribution(self: CloudFrontBackend, dist_config: dict[str, Any], _id: str, if_match: bool) -> Any:
         if dist_config:
-            _validate(self, dist_config)
+            existing = self.distributions.get(_id)
+            tags = self.tagger.get_tag_dict_for_resource(existing.arn) if existing is not None else {}
+            _validate(self, dist_config, tags)
         return original_update(self, dist_config, _id, if_match)
 
     CloudFrontBackend.create_distribution_with_tags = create_distribution_with_tags  # type: ignore[method-assign]
@@ -139,7 +147,7 @@ def cloudfront_origin_groups() -> None:
     DistributionConfig.__init__ = __init__  # type: ignore[method-assign]
 
 
-def _check_origin_access_controls(backend: Any, config: dict[str, Any]) -> None:
+def _check_origin_access_controls(backend: Any, config: dict[str, Any], tags: dict[str, str]) -> None:
     from moto.cloudfront.exceptions import NoSuchOriginAccessControl
 
     for origin in _items(config.get("Origins")):
@@ -233,7 +241,7 @@ def cloudfront_cache_policy_replaces_forwarded_values() -> None:
     DefaultCacheBehaviour.__init__ = behaviour_init  # type: ignore[method-assign]
 
 
-def _check_viewer_certificate(backend: Any, config: dict[str, Any]) -> None:
+def _check_viewer_certificate(backend: Any, config: dict[str, Any], tags: dict[str, str]) -> None:
     from moto.acm.models import acm_backends
     from moto.cloudfront.exceptions import CloudFrontException
 
@@ -308,3 +316,51 @@ def cloudfront_viewer_certificate_from_acm() -> None:
 
     ViewerCertificate.__init__ = __init__  # type: ignore[method-assign]
     _check_configs(_check_viewer_certificate)
+
+
+def _check_lambda_payload_signing(backend: Any, config: dict[str, Any], tags: dict[str, str]) -> None:
+    from moto.cloudfront.exceptions import CloudFrontException
+
+    if tags.get(CLIENTS_SIGN_TAG) == "true":
+        return
+    origins = {origin["Id"]: origin for origin in _items(config.get("Origins"))}
+    for behavior in [config.get("DefaultCacheBehavior") or {}, *_items(config.get("CacheBehaviors"))]:
+        writes = sorted(set(_items(behavior.get("AllowedMethods"))) & set(BODY_METHODS))
+        origin = origins.get(behavior.get("TargetOriginId"))  # origin groups take reads only (checked above)
+        control = (origin or {}).get("OriginAccessControlId")
+        found = backend.origin_access_controls.get(control) if control else None
+        if writes and found is not None and found.origin_type == "lambda" and found.signing_behavior != "never":
+            raise CloudFrontException(
+                "InvalidArgument",
+                f"Cache behavior for origin {origin and origin['Id']} allows {' and '.join(writes)} to a Lambda "
+                "function URL signed by origin access control: Lambda takes such a request only with the SHA-256 "
+                "of its body in x-amz-content-sha256, computed by the viewer. Allow GET, HEAD and OPTIONS only, "
+                f"or tag the distribution {CLIENTS_SIGN_TAG}=true if its viewers sign their payloads "
+                "(emulator rule).",
+            )
+
+
+@fill(
+    behaviour="A Lambda function URL origin signed by origin access control takes PUT and POST only with the "
+    "viewer's x-amz-content-sha256: a distribution allowing them is refused unless it declares its viewers sign.",
+    reference="https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/"
+    "private-content-restricting-access-to-lambda.html",
+)
+def cloudfront_lambda_origin_writes_need_signed_payloads() -> None:
+    """Writes through a signed Lambda origin are refused at the distribution, where AWS refuses each request.
+
+    AWS accepts a distribution whose cache behavior allows PUT and POST to a
+    function URL origin signed with origin access control (signing ``always``
+    or ``no-override``), and then Lambda answers every such request 403
+    unless the viewer sent the SHA-256 of the body in
+    ``x-amz-content-sha256`` (Lambda takes no unsigned payload, and with
+    ``always`` CloudFront also replaces the viewer's ``Authorization``).
+    moto 5.2.5 runs no request through a distribution, so nothing would ever
+    fail. The emulator cannot know whether a distribution's viewers sign, so
+    it fails closed: CreateDistribution(WithTags) and UpdateDistribution
+    refuse such a behavior (InvalidArgument) unless the distribution is
+    tagged ``ClientsSignPayloads=true`` (for an update, by its stored tags),
+    the stacks' declaration that its viewers do. Reads (GET, HEAD, OPTIONS),
+    origins signing ``never``, S3 and unsigned origins are left alone.
+    """
+    _check_configs(_check_lambda_payload_signing)

@@ -3,8 +3,9 @@
 Origins are parameters of one shape, :class:`CdnOrigin`, made by a factory per
 kind: :meth:`CdnOrigin.s3_bucket` (a PrivateBucket read through origin access
 control), :meth:`CdnOrigin.lambda_url` (a function URL called through origin
-access control) and :meth:`CdnOrigin.https` (any HTTPS server, such as a load
-balancer: unsigned). Each origin carries how the distribution serves it
+access control: reads, or writes from clients that sign them) and
+:meth:`CdnOrigin.https` (any HTTPS server, such as a load balancer or an HTTP
+API: unsigned, optionally with custom headers it can check). Each origin carries how the distribution serves it
 (:class:`CacheBehavior`: :data:`STATIC` for files, :data:`DYNAMIC` for an
 application) and how it lets that one distribution in.
 """
@@ -12,7 +13,7 @@ application) and how it lets that one distribution in.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING
@@ -23,6 +24,7 @@ from cdktf_cdktf_provider_aws.cloudfront_distribution import (
     CloudfrontDistributionDefaultCacheBehavior,
     CloudfrontDistributionLoggingConfig,
     CloudfrontDistributionOrigin,
+    CloudfrontDistributionOriginCustomHeader,
     CloudfrontDistributionOriginCustomOriginConfig,
     CloudfrontDistributionOriginGroup,
     CloudfrontDistributionOriginGroupFailoverCriteria,
@@ -64,6 +66,27 @@ FAILOVER_STATUS_CODES = (403, 404, 500, 502, 503, 504)
 CLOUDFRONT = "cloudfront.amazonaws.com"
 READ_METHODS = ("GET", "HEAD", "OPTIONS")
 ALL_METHODS = ("GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE")
+BODY_METHODS = ("PUT", "POST")
+"""Methods whose body a Lambda function URL behind origin access control takes only with its hash (below)."""
+CLIENTS_SIGN_TAG = "ClientsSignPayloads"
+"""Tag by which a distribution declares that its viewers send ``x-amz-content-sha256`` with every body."""
+LAMBDA_OAC_PAYLOADS = "https://docs.aws.amazon.com/AmazonCloudFront/latest/DeveloperGuide/private-content-restricting-access-to-lambda.html"
+"""AWS: with origin access control, PUT and POST to a function URL need the body's SHA-256 in
+x-amz-content-sha256, computed by the viewer; Lambda takes no unsigned payload."""
+CUSTOM_HEADER_QUOTA = 10
+"""CloudFront adds at most 10 custom headers to an origin's requests, each value at most 1,783 characters."""
+_CUSTOM_HEADER_VALUE_MAX = 1783
+_HEADER_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]*$")
+_NOT_CUSTOM_HEADERS = frozenset(
+    name.lower()
+    for name in (
+        "Cache-Control", "Connection", "Content-Length", "Cookie", "Host", "If-Match", "If-Modified-Since",
+        "If-None-Match", "If-Range", "If-Unmodified-Since", "Max-Forwards", "Pragma", "Proxy-Authorization",
+        "Proxy-Connection", "Range", "Request-Range", "TE", "Trailer", "Transfer-Encoding", "Upgrade", "Via",
+        "X-Cache", "X-Forwarded-Proto", "X-Real-IP",
+    )
+)  # fmt: skip
+"""Headers CloudFront cannot add to origin requests (nor any X-Amz-* or X-Edge-*): add-origin-custom-headers.html."""
 _METHOD_SETS = (("GET", "HEAD"), READ_METHODS, ALL_METHODS)
 """The only method sets CloudFront accepts for a cache behavior."""
 _ORIGIN_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
@@ -95,6 +118,13 @@ DYNAMIC = CacheBehavior(
 )
 """An application: nothing cached, the viewer's request (but Host) forwarded, every method; plain HTTP is
 refused, not redirected (a redirect does not carry a write's body)."""
+DYNAMIC_READ = CacheBehavior(
+    cache_policy_id=CACHING_DISABLED,
+    origin_request_policy_id=ALL_VIEWER_EXCEPT_HOST_HEADER,
+    allowed_methods=READ_METHODS,
+    viewer_protocol_policy="https-only",
+)
+"""An application read only (GET, HEAD, OPTIONS): what a signed function URL origin serves unless its clients sign."""
 
 
 class OriginType(StrEnum):
@@ -128,10 +158,39 @@ class CdnOrigin:
     behavior: CacheBehavior
     admit: Callable[[str], None] | None = None
     """Lets the distribution (its ARN), and only it, in: policy statements or permissions on the origin."""
+    custom_headers: tuple[tuple[str, str], ...] = ()
+    """(name, value) CloudFront adds to every request to the origin, replacing a viewer's header of that name."""
+    clients_sign_payloads: bool = False
+    """A Lambda origin only: viewers send the SHA-256 of every body in x-amz-content-sha256 (declared by tag)."""
 
     def __post_init__(self) -> None:
         if not _ORIGIN_ID.match(self.origin_id):
             raise ConfigError("origin_id", "1-64 letters, digits, _ or -", self.origin_id)
+        writes = sorted(set(self.behavior.allowed_methods) & set(BODY_METHODS))
+        if self.origin_type is OriginType.LAMBDA and writes and not self.clients_sign_payloads:
+            # CloudFront would accept it; every write through it would fail (403 from Lambda).
+            raise ConfigError(
+                f"{self.origin_id} allowed_methods",
+                f"no {' or '.join(writes)} to a function URL behind origin access control unless its clients "
+                f"sign their payloads (x-amz-content-sha256; {LAMBDA_OAC_PAYLOADS})",
+                self.behavior.allowed_methods,
+            )
+        if self.clients_sign_payloads and self.origin_type is not OriginType.LAMBDA:
+            raise ConfigError(f"{self.origin_id} clients_sign_payloads", "set for a Lambda origin only", True)
+        if len(self.custom_headers) > CUSTOM_HEADER_QUOTA:
+            raise ConfigError(
+                f"{self.origin_id} custom_headers", f"at most {CUSTOM_HEADER_QUOTA}", len(self.custom_headers)
+            )
+        for name, value in self.custom_headers:
+            lower = name.lower()
+            if not _HEADER_NAME.match(name) or lower in _NOT_CUSTOM_HEADERS or lower.startswith(("x-amz-", "x-edge-")):
+                raise ConfigError(
+                    f"{self.origin_id} custom header", "a header name CloudFront may add to origin requests", name
+                )
+            if not Token.is_unresolved(value) and not 0 < len(value) <= _CUSTOM_HEADER_VALUE_MAX:
+                raise ConfigError(
+                    f"{self.origin_id} custom header {name}", f"1 to {_CUSTOM_HEADER_VALUE_MAX} characters", len(value)
+                )
 
     @classmethod
     def s3_bucket(
@@ -163,8 +222,24 @@ class CdnOrigin:
         )
 
     @classmethod
-    def lambda_url(cls, *, origin_id: str, function: LambdaFunction, behavior: CacheBehavior = DYNAMIC) -> CdnOrigin:
-        """The function URL of ``function`` (made by its ``add_url``), callable only by the distribution."""
+    def lambda_url(
+        cls,
+        *,
+        origin_id: str,
+        function: LambdaFunction,
+        behavior: CacheBehavior = DYNAMIC_READ,
+        clients_sign_payloads: bool = False,
+    ) -> CdnOrigin:
+        """The function URL of ``function`` (made by its ``add_url``), callable only by the distribution.
+
+        CloudFront signs each request (origin access control), replacing the
+        viewer's ``Authorization``; a PUT or POST reaches Lambda only with its
+        body's SHA-256 in ``x-amz-content-sha256``, which the viewer must
+        compute. So a behavior allowing them is refused unless
+        ``clients_sign_payloads`` says the viewers do (the distribution is then
+        tagged ``ClientsSignPayloads``). An application that takes ordinary
+        writes goes behind an :class:`~infra.constructs.http_api.HttpApi` instead.
+        """
         if function.url is None:
             raise ConfigError(f"{function.name} origin", "a function with a URL (add_url)", None)
         return cls(
@@ -173,14 +248,30 @@ class CdnOrigin:
             origin_type=OriginType.LAMBDA,
             behavior=behavior,
             admit=function.allow_invoke_through,
+            clients_sign_payloads=clients_sign_payloads,
         )
 
     @classmethod
-    def https(cls, *, origin_id: str, domain_name: str, behavior: CacheBehavior = DYNAMIC) -> CdnOrigin:
-        """Any server answering HTTPS on 443 for ``domain_name`` (a load balancer's DNS name, say), unsigned."""
+    def https(
+        cls,
+        *,
+        origin_id: str,
+        domain_name: str,
+        behavior: CacheBehavior = DYNAMIC,
+        custom_headers: Mapping[str, str] | None = None,
+    ) -> CdnOrigin:
+        """Any server answering HTTPS on 443 for ``domain_name`` (a load balancer's DNS name, say), unsigned;
+        ``custom_headers`` are added to every request to it (a value only the distribution knows lets the
+        server tell CloudFront's requests from others)."""
         if not Token.is_unresolved(domain_name):
             validation.hostname("origin domain_name", domain_name)
-        return cls(origin_id=origin_id, domain_name=domain_name, origin_type=OriginType.HTTPS, behavior=behavior)
+        return cls(
+            origin_id=origin_id,
+            domain_name=domain_name,
+            origin_type=OriginType.HTTPS,
+            behavior=behavior,
+            custom_headers=tuple((custom_headers or {}).items()),
+        )
 
     def origin(self, access_control_id: str | None) -> CloudfrontDistributionOrigin:
         """The distribution's origin block; S3 origins take no custom origin config, the others TLS 1.2 on 443."""
@@ -194,6 +285,8 @@ class CdnOrigin:
             domain_name=self.domain_name,
             origin_access_control_id=access_control_id,
             custom_origin_config=custom,
+            custom_header=[CloudfrontDistributionOriginCustomHeader(name=n, value=v) for n, v in self.custom_headers]
+            or None,
         )
 
 
@@ -290,7 +383,7 @@ class CdnDistribution(Construct):
             ),
             viewer_certificate=certificate,
             logging_config=logging,
-            tags={"Name": name},
+            tags={"Name": name} | ({CLIENTS_SIGN_TAG: "true"} if any(o.clients_sign_payloads for o in origins) else {}),
         )
         self.arn = self.distribution.arn
         self.domain_name = self.distribution.domain_name

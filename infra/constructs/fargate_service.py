@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from cdktf import ITerraformDependable
@@ -48,6 +48,8 @@ class FargateService(Construct):
       healthy is rolled back, not left half-deployed.
     - With ``target``, tasks register with the load balancer and accept traffic
       only from its security group.
+    - Tasks also join ``security_groups`` (a database's client group, whose
+      rules another stack owns).
     - The service depends on the cluster's capacity-provider association (and
       on its listener rule): ECS refuses a strategy naming a provider the
       cluster does not have yet, and refuses removing one a service uses.
@@ -68,6 +70,7 @@ class FargateService(Construct):
         secrets: Mapping[str, ContainerSecretSource],
         props: FargateServiceProps,
         target: ListenerTarget | None = None,
+        security_groups: Sequence[SecurityGroup] = (),
     ) -> None:
         super().__init__(scope, id_)
         validation.resource_name("service name", name, max_length=255)
@@ -157,7 +160,9 @@ class FargateService(Construct):
             desired_count=props.desired_count,
             capacity_provider_strategy=strategy,
             network_configuration=EcsServiceNetworkConfiguration(
-                subnets=subnet_ids, security_groups=[self.security_group.id], assign_public_ip=False
+                subnets=subnet_ids,
+                security_groups=[self.security_group.id, *(g.id for g in security_groups)],
+                assign_public_ip=False,
             ),
             deployment_controller=EcsServiceDeploymentController(type="ECS"),
             deployment_circuit_breaker=EcsServiceDeploymentCircuitBreaker(enable=True, rollback=True),

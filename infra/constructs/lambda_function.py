@@ -1,12 +1,21 @@
-"""A Lambda function from a zip in S3: its own role, log group, security group and, on request, a function URL."""
+"""A Lambda function from a zip (in S3, or built here): its own role, log group, security group and, on request,
+a function URL."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import io
 import re
-from collections.abc import Mapping
+import shutil
+import tempfile
+import weakref
+import zipfile
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
-from cdktf import Fn
+from cdktf import AssetType, Fn, TerraformAsset
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
 from cdktf_cdktf_provider_aws.lambda_function import (
     LambdaFunction as AwsLambdaFunction,
@@ -48,6 +57,39 @@ class FunctionCode:
 
 
 @dataclass(frozen=True, kw_only=True)
+class BundledCode:
+    """A package this repository builds at synth time, written beside the stack's JSON (a cdktf asset)."""
+
+    filename: str
+    """The zip's path as Terraform reads it, relative to the stack's directory."""
+    sha256: str
+    """Base64 SHA-256 of the zip (``source_code_hash``): a change of code is a change of function."""
+
+
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+"""Every entry's timestamp: the same code gives the same bytes, so the same hash, on every machine."""
+
+
+def python_package(scope: Construct, id_: str, *, module: Path) -> BundledCode:
+    """``module`` (one Python file, handler ``<module name>.handler``) zipped reproducibly as asset ``id_``."""
+    if module.suffix != ".py" or not module.is_file():
+        raise ConfigError(f"{id_} module", "an existing .py file", str(module))
+    info = zipfile.ZipInfo(module.name, date_time=ZIP_EPOCH)
+    info.external_attr = 0o644 << 16
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+        archive.writestr(info, module.read_bytes())
+    content = buffer.getvalue()
+    # The asset is copied into the stack's directory at synth; until then the zip lives in the app's temp dir.
+    directory = Path(tempfile.mkdtemp(prefix="lambda-package-"))
+    weakref.finalize(scope, shutil.rmtree, directory, True)
+    zipped = directory / f"{module.stem}.zip"
+    zipped.write_bytes(content)
+    asset = TerraformAsset(scope, id_, path=str(zipped), type=AssetType.FILE)
+    return BundledCode(filename=asset.path, sha256=base64.b64encode(hashlib.sha256(content).digest()).decode())
+
+
+@dataclass(frozen=True, kw_only=True)
 class FunctionUrl:
     """A function URL and who may call it."""
 
@@ -55,6 +97,12 @@ class FunctionUrl:
     """``https://<url id>.lambda-url.<region>.on.aws/``."""
     domain_name: str
     """The URL's host, for an origin."""
+
+
+def url_host(url: str) -> str:
+    """``https://<host>/...`` (a reference) -> ``<host>``, for an origin."""
+    host: str = Fn.element(Fn.split("/", url), 2)
+    return host
 
 
 class LambdaFunction(Construct):
@@ -66,6 +114,8 @@ class LambdaFunction(Construct):
       security group of its own that starts with no egress (open it with
       :attr:`security_group`); the role then also holds the network
       interface rights Lambda needs in a VPC (they take ``*`` by AWS's design).
+      Its interfaces also join ``security_groups`` (a database's client
+      group, whose rules another stack owns).
     - ``environment`` is encrypted with ``kms_key``. Lambda returns the
       variables to whoever may read the function, and Terraform keeps them in
       state: they are names and settings, never secrets (secrets are read at
@@ -81,13 +131,16 @@ class LambdaFunction(Construct):
         *,
         name: str,
         description: str,
-        code: FunctionCode,
+        code: FunctionCode | BundledCode,
         props: LambdaFunctionProps,
         environment: Mapping[str, str] | None = None,
         kms_key: KeyLike | None = None,
         network: NetworkLike | None = None,
+        security_groups: Sequence[SecurityGroup] = (),
     ) -> None:
         super().__init__(scope, id_)
+        if security_groups and network is None:
+            raise ConfigError(f"{name} security_groups", "a function in a network", [g.name for g in security_groups])
         if not _FUNCTION_NAME.match(name):
             raise ConfigError("function name", "1 to 64 letters, digits, hyphens or underscores", name)
         environment = dict(environment or {})
@@ -132,7 +185,8 @@ class LambdaFunction(Construct):
                 ),
             )
             vpc_config = LambdaFunctionVpcConfig(
-                subnet_ids=list(network.private_subnet_ids), security_group_ids=[self.security_group.id]
+                subnet_ids=list(network.private_subnet_ids),
+                security_group_ids=[self.security_group.id, *(g.id for g in security_groups)],
             )
         self.function = AwsLambdaFunction(
             self,
@@ -145,8 +199,10 @@ class LambdaFunction(Construct):
             architectures=[props.architecture],
             memory_size=props.memory_mb,
             timeout=props.timeout_seconds,
-            s3_bucket=code.s3_bucket,
-            s3_key=code.s3_key,
+            s3_bucket=code.s3_bucket if isinstance(code, FunctionCode) else None,
+            s3_key=code.s3_key if isinstance(code, FunctionCode) else None,
+            filename=code.filename if isinstance(code, BundledCode) else None,
+            source_code_hash=code.sha256 if isinstance(code, BundledCode) else None,
             reserved_concurrent_executions=props.reserved_concurrency,
             environment=LambdaFunctionEnvironment(variables=environment) if environment else None,
             kms_key_arn=kms_key.arn if kms_key is not None else None,
@@ -174,23 +230,27 @@ class LambdaFunction(Construct):
         """A function URL requiring signed requests (AWS_IAM): only principals allowed by
         :meth:`allow_invoke_through` may call it."""
         url = LambdaFunctionUrl(self, "Url", function_name=self.function.function_name, authorization_type="AWS_IAM")
-        # https://<id>.lambda-url.<region>.on.aws/ -> its host
-        domain = Fn.element(Fn.split("/", url.function_url), 2)
-        self.url = FunctionUrl(url=url.function_url, domain_name=domain)
+        self.url = FunctionUrl(url=url.function_url, domain_name=url_host(url.function_url))
         return self.url
 
     def allow_invoke_through(self, distribution_arn: str) -> None:
         """Let one CloudFront distribution call the function URL (both rights a URL call needs since 2025)."""
-        for id_, action in (
-            ("CloudFrontInvokeUrl", "lambda:InvokeFunctionUrl"),
-            ("CloudFrontInvoke", "lambda:InvokeFunction"),
-        ):
-            LambdaPermission(
-                self,
-                id_,
-                statement_id=id_,
-                action=action,
-                function_name=self.function.function_name,
-                principal="cloudfront.amazonaws.com",
-                source_arn=distribution_arn,
-            )
+        self.allow_service(
+            "CloudFrontInvokeUrl", "cloudfront.amazonaws.com", distribution_arn, action="lambda:InvokeFunctionUrl"
+        )
+        self.allow_service("CloudFrontInvoke", "cloudfront.amazonaws.com", distribution_arn)
+
+    def allow_service(
+        self, id_: str, service: str, source_arn: str, *, action: str = "lambda:InvokeFunction"
+    ) -> LambdaPermission:
+        """Let the resources of an AWS ``service`` matching ``source_arn`` (an ARN or ARN pattern), and no
+        other caller, invoke the function (statement ``id_`` of its resource policy)."""
+        return LambdaPermission(
+            self,
+            id_,
+            statement_id=id_,
+            action=action,
+            function_name=self.function.function_name,
+            principal=service,
+            source_arn=source_arn,
+        )

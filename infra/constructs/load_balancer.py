@@ -16,7 +16,6 @@ from cdktf import ITerraformDependable
 from cdktf_cdktf_provider_aws.data_aws_elb_service_account import DataAwsElbServiceAccount
 from cdktf_cdktf_provider_aws.data_aws_lb import DataAwsLb
 from cdktf_cdktf_provider_aws.data_aws_lb_listener import DataAwsLbListener
-from cdktf_cdktf_provider_aws.data_aws_security_group import DataAwsSecurityGroup
 from cdktf_cdktf_provider_aws.lb import Lb, LbAccessLogs
 from cdktf_cdktf_provider_aws.lb_listener import (
     LbListener,
@@ -195,12 +194,11 @@ class LoadBalancerLookup(Construct):
         validation.resource_name("load balancer name", name, max_length=32)
         lb = DataAwsLb(self, "LoadBalancer", name=name)
         listener = DataAwsLbListener(self, "HttpsListener", load_balancer_arn=lb.arn, port=443)
-        group = DataAwsSecurityGroup(self, "SecurityGroupLookup", name=name, vpc_id=vpc_id)
         self.reference = ListenerReference(
             name=name,
             listener_arn=listener.arn,
             arn_suffix=lb.arn_suffix,
-            security_group=SecurityGroup.existing(self, "SecurityGroup", group_id=group.id, name=name),
+            security_group=SecurityGroup.by_name(self, "SecurityGroup", name=name, vpc_id=vpc_id),
             vpc_id=vpc_id,
         )
         self.dns_name = lb.dns_name

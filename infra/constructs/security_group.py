@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cdktf_cdktf_provider_aws.data_aws_security_group import DataAwsSecurityGroup
 from cdktf_cdktf_provider_aws.security_group import SecurityGroup as AwsSecurityGroup
 from cdktf_cdktf_provider_aws.vpc_security_group_egress_rule import VpcSecurityGroupEgressRule
 from cdktf_cdktf_provider_aws.vpc_security_group_ingress_rule import VpcSecurityGroupIngressRule
@@ -58,6 +59,13 @@ class SecurityGroup(Construct):
     def existing(cls, scope: Construct, id_: str, *, group_id: str, name: str) -> SecurityGroup:
         """A group made elsewhere: methods add rules to it, nothing else about it is managed here."""
         return cls(scope, id_, name=name, description=f"existing group {name}", vpc_id="", existing_id=group_id)
+
+    @classmethod
+    def by_name(cls, scope: Construct, id_: str, *, name: str, vpc_id: str) -> SecurityGroup:
+        """A group another stack made, found by ``name`` in ``vpc_id`` (data source ``<id_>Lookup``): rules
+        added to it belong to this stack."""
+        group = DataAwsSecurityGroup(scope, f"{id_}Lookup", name=name, vpc_id=vpc_id)
+        return cls.existing(scope, id_, group_id=group.id, name=name)
 
     def _check_ports(self, port: int, to_port: int | None) -> int:
         int_between(f"{self.name} port", port, 0, 65535)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from cdktf import Token
 from cdktf_cdktf_provider_postgresql.database import Database
 from cdktf_cdktf_provider_postgresql.extension import Extension
 from cdktf_cdktf_provider_postgresql.grant import Grant
@@ -19,6 +20,17 @@ def pascal(name: str) -> str:
     return "".join(part.capitalize() for part in re.split(r"[-_]", name) if part)
 
 
+def revoke_public(scope: Construct, id_: str, *, database: str) -> Grant:
+    """Everything PUBLIC (every role) has on ``database`` revoked: CONNECT and TEMPORARY.
+
+    An empty privilege list makes the provider revoke all and grant nothing;
+    the owner and superusers keep their own rights.
+    """
+    if not Token.is_unresolved(database):
+        identifier("database name", database)
+    return Grant(scope, id_, database=database, role="public", object_type="database", privileges=[])
+
+
 class ServiceDatabase(Construct):
     """Database ``name`` owned by ``owner``; CONNECT and TEMPORARY revoked from PUBLIC.
 
@@ -30,8 +42,7 @@ class ServiceDatabase(Construct):
         super().__init__(scope, id_)
         identifier("database name", name)
         self.resource = Database(self, "Resource", name=name, owner=owner.name, connection_limit=props.connection_limit)
-        # An empty privilege list revokes everything PUBLIC has on the database (CONNECT, TEMPORARY).
-        Grant(self, "RevokePublic", database=self.name, role="public", object_type="database", privileges=[])
+        revoke_public(self, "RevokePublic", database=self.name)
         for extension in props.extensions:
             Extension(self, pascal(extension), name=extension, database=self.name)
 

@@ -530,11 +530,22 @@ def ecs_cluster(resource: Resource, ctx: Context) -> list[Line]:
     return [free(resource, "ECS", "cluster", "an ECS cluster costs nothing itself")]
 
 
+def _cached_authorizer_ttl(resource: Resource, ctx: Context) -> int:
+    """Seconds an HTTP API keeps the decisions of the function as its authorizer (0: not one, or no cache)."""
+    for authorizer in ctx.document.of_type("aws_apigatewayv2_authorizer"):
+        if str(authorizer.values.get("authorizer_uri", "")).startswith(f"${{{resource.address}."):
+            return _int(authorizer.values.get("authorizer_result_ttl_in_seconds"), 300)
+    return 0
+
+
 def lambda_function(resource: Resource, ctx: Context) -> list[Line]:
     values = resource.values
     memory_gb = _int(values.get("memory_size"), 128) / 1024
     architecture = str((values.get("architectures") or ["x86_64"])[0])
     requests, duration = ctx.usage.lambda_requests_millions, ctx.usage.lambda_duration_ms
+    if ttl := _cached_authorizer_ttl(resource, ctx):
+        # Asked once per cache period for the one header value CloudFront sends, not once per request.
+        requests = min(requests, ctx.hours * 3600 / ttl / 1e6)
     seconds = requests * 1e6 * duration / 1000
     return [
         charge(
@@ -557,6 +568,22 @@ def lambda_function(resource: Resource, ctx: Context) -> list[Line]:
             usage=True,
             note="lambda_duration_ms; the account-wide free tier is not applied",
         ),
+    ]
+
+
+def http_api(resource: Resource, ctx: Context) -> list[Line]:
+    requests = ctx.usage.lambda_requests_millions
+    return [
+        charge(
+            resource,
+            ctx,
+            service="API Gateway",
+            item=f"{requests:g}M HTTP API requests",
+            price_id="apigateway.http_requests",
+            quantity=requests,
+            usage=True,
+            note="lambda_requests_millions: the API serves every request of its function",
+        )
     ]
 
 
@@ -834,6 +861,7 @@ RULES: Mapping[str, Rule] = {
     "aws_ecs_service": ecs_service,
     "aws_ecs_cluster": ecs_cluster,
     "aws_lambda_function": lambda_function,
+    "aws_apigatewayv2_api": http_api,
     "aws_cloudfront_distribution": cloudfront,
     "aws_route53_zone": route53_zone,
     "aws_route53_health_check": route53_health_check,
@@ -886,6 +914,10 @@ FREE: Mapping[str, str] = {
     "aws_appautoscaling_policy": "scaling costs nothing; services are priced at their desired count",
     "aws_lambda_function_url": "function URLs cost nothing beyond the function's requests",
     "aws_lambda_permission": _CONFIG,
+    "aws_apigatewayv2_integration": _CONFIG,
+    "aws_apigatewayv2_route": _CONFIG,
+    "aws_apigatewayv2_stage": "stages are within the API's requests; its access logs are priced with their log group",
+    "aws_apigatewayv2_authorizer": "authorizers are within the API's requests; their function is priced",
     "aws_cloudfront_origin_access_control": _CONFIG,
     "aws_route53_record": "records cost nothing; DNS queries ($0.40 per million) are not estimated",
     "aws_s3_bucket_lifecycle_configuration": _CONFIG,

@@ -14,10 +14,12 @@ from infra.constructs.cdn_distribution import (
     CACHING_DISABLED,
     CACHING_OPTIMIZED,
     DYNAMIC,
+    DYNAMIC_READ,
     STATIC,
     CacheBehavior,
     CdnDistribution,
     CdnOrigin,
+    OriginType,
 )
 from infra.constructs.kms_key import KmsKey
 from infra.constructs.lambda_function import FunctionCode, LambdaFunction
@@ -44,10 +46,12 @@ def demo_function(scope: Construct) -> LambdaFunction:
     return LambdaFunction(scope, "Fn", name="demo-fn", description="demo", code=code, props=LambdaFunctionProps())
 
 
-def function_origin(scope: Construct, *, behavior: CacheBehavior = DYNAMIC) -> CdnOrigin:
+def function_origin(scope: Construct, *, behavior: CacheBehavior = DYNAMIC_READ, signing: bool = False) -> CdnOrigin:
     function = demo_function(scope)
     function.add_url()
-    return CdnOrigin.lambda_url(origin_id="function", function=function, behavior=behavior)
+    return CdnOrigin.lambda_url(
+        origin_id="function", function=function, behavior=behavior, clients_sign_payloads=signing
+    )
 
 
 def assets(props: CdnDistributionProps | None = None, *, failover: bool = True) -> dict[str, Any]:
@@ -135,7 +139,57 @@ def test_a_function_url_is_called_only_by_the_distribution_signing_for_it_and_no
         ALL_VIEWER_EXCEPT_HOST_HEADER,
     )
     assert behaviour["viewer_protocol_policy"] == "https-only" and "forwarded_values" not in behaviour
-    assert behaviour["allowed_methods"] == ["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"]
+    assert behaviour["allowed_methods"] == ["GET", "HEAD", "OPTIONS"], "reads, unless its clients sign"
+    assert distribution["tags"] == {"Name": "demo-fn"}
+
+
+def test_a_signed_function_url_origin_takes_no_writes_unless_its_clients_sign_their_payloads() -> None:
+    """CloudFront's OAC for Lambda: PUT and POST need the body's SHA-256 from the viewer (the rule the
+    emulator's cloudfront_lambda_origin_writes_need_signed_payloads fill enforces at deploy)."""
+
+    def unsigned(stack: Any) -> None:
+        CdnDistribution(
+            stack, "Cdn", name="demo-fn", origin=function_origin(stack, behavior=DYNAMIC), props=CdnDistributionProps()
+        )
+
+    with pytest.raises(ConfigError, match=r"function allowed_methods must be no POST or PUT to a function URL behind"):
+        synth(unsigned)
+    stack = synth(
+        lambda s: CdnDistribution(
+            s,
+            "Cdn",
+            name="demo-fn",
+            origin=function_origin(s, behavior=DYNAMIC, signing=True),
+            props=CdnDistributionProps(),
+        )
+    )
+    distribution = only(stack, "aws_cloudfront_distribution")
+    assert "POST" in distribution["default_cache_behavior"]["allowed_methods"]
+    assert distribution["tags"] == {"Name": "demo-fn", "ClientsSignPayloads": "true"}, "declared, for the emulator"
+    with pytest.raises(ConfigError, match="a clients_sign_payloads must be set for a Lambda origin only"):
+        CdnOrigin(
+            origin_id="a",
+            domain_name="a.example.com",
+            origin_type=OriginType.HTTPS,
+            behavior=DYNAMIC,
+            clients_sign_payloads=True,
+        )
+
+
+def test_an_https_origin_gets_the_custom_headers_given_and_only_ones_cloudfront_may_add() -> None:
+    origin = CdnOrigin.https(origin_id="api", domain_name="api.example.com", custom_headers={"x-origin-verify": "v"})
+    stack = synth(lambda s: CdnDistribution(s, "Cdn", name="demo", origin=origin, props=CdnDistributionProps()))
+    (made,) = only(stack, "aws_cloudfront_distribution")["origin"]
+    assert made["custom_header"] == [{"name": "x-origin-verify", "value": "v"}]
+    for name in ("Host", "x-amz-date", "X-Edge-Origin", "Proxy-Authorization", "bad header"):
+        with pytest.raises(ConfigError, match=f"api custom header must be a header name CloudFront may add.*{name}"):
+            CdnOrigin.https(origin_id="api", domain_name="api.example.com", custom_headers={name: "v"})
+    with pytest.raises(ConfigError, match="custom header x-long must be 1 to 1783 characters"):
+        CdnOrigin.https(origin_id="api", domain_name="api.example.com", custom_headers={"x-long": "v" * 1784})
+    with pytest.raises(ConfigError, match="api custom_headers must be at most 10"):
+        CdnOrigin.https(
+            origin_id="api", domain_name="api.example.com", custom_headers={f"x-h{i}": "v" for i in range(11)}
+        )
 
 
 def test_an_https_origin_is_unsigned_and_a_given_certificate_serves_the_domain() -> None:

@@ -51,8 +51,10 @@ def test_the_documents_per_customer_lines_are_priced_from_the_sample_stack(cost_
     customer = next(c for c in result.comparisons if c.figure.scope == "customer")
     parts = {part.name.split(":")[0]: part for part in customer.contributions}
     lambda_part = parts["Lambda (1M requests, 512MB, 200ms)"]
-    # 1M requests at $0.20 and 100,000 GB-s at $0.0000166667, against the document's $0.40.
-    assert lambda_part.usd == pytest.approx(0.20 + 100_000 * 0.0000166667 - 0.40)
+    # The instance: 1M requests at $0.20 and 100,000 GB-s at $0.0000166667. Its origin check (arm64, 128 MB)
+    # is asked once per 300 s cache period: 730 h x 3,600 / 300 = 8,760 requests and 219 GB-s. Against $0.40.
+    check = 8_760 / 1e6 * 0.20 + 8_760 * 0.2 * 0.125 * 0.0000133334
+    assert lambda_part.usd == pytest.approx(0.20 + 100_000 * 0.0000166667 + check - 0.40)
 
 
 def test_each_preset_lowers_its_environment_and_production_defaults_stay(cost_run: tuple[Result, Path]) -> None:

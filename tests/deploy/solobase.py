@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import re
 
+import pytest
+
 from infra.systems.solobase.settings import SolobaseSettings
 from infra.systems.solobase.tenants import Tenant
 from tests.support.deploy import DeployCycle, DeployResult
@@ -13,14 +15,29 @@ from tests.support.terraform import Terraform
 CREDENTIAL_URL = re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@")
 
 
-def _no_secret_values_in_state(result: DeployResult) -> None:
-    """The state holds no password and no written secret value (docs/systems/solobase.md: what state holds)."""
+ORIGIN_HEADER = "x-origin-verify"
+
+
+def _no_secret_values_in_state(result: DeployResult, origin_value: str | None = None) -> None:
+    """The state holds no password and no written secret value (docs/systems/solobase.md: what state holds).
+
+    The one exception is CloudFront's: ``origin_value``, the origin header the distribution sends its API,
+    read back for it (custom headers have no write-only form), held by that read and the distribution only.
+    """
     state = json.loads(result.state_text)
     for resource in state["resources"]:
         for instance in resource["instances"]:
             attributes = instance["attributes"]
             for key in ("password", "password_wo", "secret_string", "secret_string_wo", "auth_token"):
-                assert not attributes.get(key), f"{resource['type']}.{resource['name']} keeps {key} in state"
+                read_for_cloudfront = (
+                    key == "secret_string"
+                    and (resource["mode"], resource["type"]) == ("data", "aws_secretsmanager_secret_version")
+                    and origin_value is not None
+                    and attributes[key] == origin_value
+                )
+                assert not attributes.get(key) or read_for_cloudfront, (
+                    f"{resource['type']}.{resource['name']} keeps {key} in state"
+                )
             variables = (attributes.get("environment") or [{}])[0].get("variables") or {}
             for name, value in variables.items():
                 assert "password" not in name.lower() and not CREDENTIAL_URL.search(str(value)), (name, value)
@@ -50,13 +67,18 @@ def platform(cycle: DeployCycle, tf: Terraform, result: DeployResult) -> None:
     }
     assert parameters["max_connections"] == "300" and parameters["rds.force_ssl"] == "1"
     ec2 = client("ec2", cycle.account, region)
-    (vpc,) = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": [f"solobase-{env}-vpc"]}])["Vpcs"]
     shard_group = shard["VpcSecurityGroups"][0]["VpcSecurityGroupId"]
     rules = ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [shard_group]}])[
         "SecurityGroupRules"
     ]
     ingress = [r for r in rules if not r["IsEgress"]]
-    assert [(r["FromPort"], r.get("CidrIpv4")) for r in ingress] == [(5432, vpc["CidrBlock"])]
+    assert not any(r.get("CidrIpv4") or r.get("CidrIpv6") for r in ingress), "no address range reaches the shard"
+    admitted = [r["ReferencedGroupInfo"]["GroupId"] for r in ingress if r["FromPort"] == 5432]
+    named = ec2.describe_security_groups(GroupIds=admitted)["SecurityGroups"]
+    assert sorted(g["GroupName"] for g in named) == [
+        f"solobase-{env}-database-operators",
+        f"solobase-shared-{env}-01-clients",
+    ]
 
     secrets = client("secretsmanager", cycle.account, region)
     master_arn = result.outputs["shard_01_master_secret_arn"]["value"]
@@ -107,53 +129,103 @@ def tenant(cycle: DeployCycle, tf: Terraform, result: DeployResult) -> None:
     secrets = client("secretsmanager", cycle.account, region)
     b2 = secrets.describe_secret(SecretId=f"solobase-{settings.environment}/{instance.instance_id}/b2")
     assert "VersionIdsToStages" not in b2, "the B2 secret is for operators to fill"
-    _no_secret_values_in_state(result)
+    ec2 = client("ec2", cycle.account, region)
+    clients = f"solobase-shared-{settings.environment}-{instance.shard}-clients"
     if instance.runtime == "lambda":
-        lambda_ = client("lambda", cycle.account, region)
-        function = lambda_.get_function(FunctionName=instance.function_name)["Configuration"]
-        assert (function["Runtime"], function["Handler"], function["Architectures"]) == (
-            "provided.al2023",
-            "bootstrap",
-            ["x86_64"],
-        )
-        assert (function["MemorySize"], function["Timeout"]) == (256, 30)
-        assert function["KMSKeyArn"] and function["VpcConfig"]["SubnetIds"]
-        assert set(function["Environment"]["Variables"]) >= {"DATABASE_SECRET_ID", "B2_SECRET_ID", "B2_ENDPOINT"}
-        concurrency = lambda_.get_function_concurrency(FunctionName=instance.function_name)
-        assert (
-            concurrency["ReservedConcurrentExecutions"] == settings.tenancy.plans.of(instance.plan).reserved_concurrency
-        )
-        assert lambda_.get_function_url_config(FunctionName=instance.function_name)["AuthType"] == "AWS_IAM"
-        logs = client("logs", cycle.account, region)
-        (group,) = logs.describe_log_groups(logGroupNamePrefix=f"/aws/lambda/{instance.function_name}")["logGroups"]
-        assert group["retentionInDays"] == 3
-        cloudfront = client("cloudfront", cycle.account, region)
-        distribution_id = result.outputs["cdn_distribution_id"]["value"]
-        config = cloudfront.get_distribution_config(Id=distribution_id)["DistributionConfig"]
-        assert config["Aliases"]["Items"] == [host]
-        assert config["DefaultCacheBehavior"]["ViewerProtocolPolicy"] == "https-only"
-        assert config["ViewerCertificate"]["ACMCertificateArn"].startswith("arn:aws:acm:us-east-1:")
-        assert config["Origins"]["Items"][0]["OriginAccessControlId"]
+        joined = _lambda_instance(cycle, result, settings, instance, host)
+        own = f"{instance.function_name}-function"
     else:
-        ecs = client("ecs", cycle.account, region)
-        service = ecs.describe_services(
+        _no_secret_values_in_state(result)
+        _ecs_instance(cycle, settings, instance, host)
+        service = client("ecs", cycle.account, region).describe_services(
             cluster=f"solobase-{settings.environment}-cluster", services=[instance.function_name]
-        )
-        assert service["services"][0]["status"] == "ACTIVE"
-        elb = client("elbv2", cycle.account, region)
-        (balancer,) = elb.describe_load_balancers(Names=[f"solobase-{settings.environment}-alb"])["LoadBalancers"]
-        listener = next(
-            item
-            for item in elb.describe_listeners(LoadBalancerArn=balancer["LoadBalancerArn"])["Listeners"]
-            if item["Port"] == 443
-        )
-        hosts = {
-            tuple(condition.get("Values") or condition.get("HostHeaderConfig", {}).get("Values", [])): rule["Priority"]
-            for rule in elb.describe_rules(ListenerArn=listener["ListenerArn"])["Rules"]
-            for condition in rule["Conditions"]
-            if condition["Field"] == "host-header"
-        }
-        assert hosts[(host,)] == str(instance.listener_priority)
+        )["services"][0]
+        joined = service["networkConfiguration"]["awsvpcConfiguration"]["securityGroups"]
+        own = f"{instance.function_name}-tasks"
+    names = {g["GroupName"] for g in ec2.describe_security_groups(GroupIds=joined)["SecurityGroups"]}
+    assert names == {own, clients}, "its shard's clients group and no other (issue 21.2)"
+
+
+def _lambda_instance(
+    cycle: DeployCycle, result: DeployResult, settings: SolobaseSettings, instance: Tenant, host: str
+) -> list[str]:
+    """The function, its HTTP API and check, the distribution sending the origin header; its security groups."""
+    region = cycle.plan.region
+    client = cycle.emulator.client
+    lambda_ = client("lambda", cycle.account, region)
+    function = lambda_.get_function(FunctionName=instance.function_name)["Configuration"]
+    assert (function["Runtime"], function["Handler"], function["Architectures"]) == (
+        "provided.al2023",
+        "bootstrap",
+        ["x86_64"],
+    )
+    assert (function["MemorySize"], function["Timeout"]) == (256, 30)
+    assert function["KMSKeyArn"] and function["VpcConfig"]["SubnetIds"]
+    assert set(function["Environment"]["Variables"]) >= {"DATABASE_SECRET_ID", "B2_SECRET_ID", "B2_ENDPOINT"}
+    concurrency = lambda_.get_function_concurrency(FunctionName=instance.function_name)
+    assert concurrency["ReservedConcurrentExecutions"] == settings.tenancy.plans.of(instance.plan).reserved_concurrency
+    with pytest.raises(lambda_.exceptions.ResourceNotFoundException):
+        lambda_.get_function_url_config(FunctionName=instance.function_name)  # the HTTP API is the only way in
+    logs = client("logs", cycle.account, region)
+    groups = logs.describe_log_groups(logGroupNamePrefix=f"/aws/lambda/{instance.function_name}")["logGroups"]
+    assert {g["logGroupName"]: g["retentionInDays"] for g in groups} == {
+        f"/aws/lambda/{instance.function_name}": 3,
+        f"/aws/lambda/{instance.function_name}-origin": 3,
+    }
+
+    # The HTTP API: one route, guarded by the origin check, proxying to the function with payload 2.0.
+    api_id = result.outputs["api_endpoint"]["value"].split("//", 1)[1].split(".", 1)[0]
+    apis = client("apigatewayv2", cycle.account, region)
+    (route,) = apis.get_routes(ApiId=api_id)["Items"]
+    assert (route["RouteKey"], route["AuthorizationType"]) == ("$default", "CUSTOM")
+    authorizer = apis.get_authorizer(ApiId=api_id, AuthorizerId=route["AuthorizerId"])
+    assert authorizer["IdentitySource"] == [f"$request.header.{ORIGIN_HEADER}"]
+    assert f":function:{instance.function_name}-origin/" in authorizer["AuthorizerUri"]
+    (integration,) = apis.get_integrations(ApiId=api_id)["Items"]
+    assert (integration["IntegrationType"], integration["PayloadFormatVersion"]) == ("AWS_PROXY", "2.0")
+
+    # The distribution sends the API the value generated into the origin secret at apply time.
+    secrets = client("secretsmanager", cycle.account, region)
+    secret_id = f"solobase-{settings.environment}/{instance.instance_id}/origin"
+    value = secrets.get_secret_value(SecretId=secret_id)["SecretString"]
+    assert len(value) == 64 and value.isalnum()
+    cloudfront = client("cloudfront", cycle.account, region)
+    config = cloudfront.get_distribution_config(Id=result.outputs["cdn_distribution_id"]["value"])["DistributionConfig"]
+    assert config["Aliases"]["Items"] == [host]
+    assert config["DefaultCacheBehavior"]["ViewerProtocolPolicy"] == "https-only"
+    assert {"POST", "PUT"} <= set(config["DefaultCacheBehavior"]["AllowedMethods"]["Items"])
+    assert config["ViewerCertificate"]["ACMCertificateArn"].startswith("arn:aws:acm:us-east-1:")
+    (origin,) = config["Origins"]["Items"]
+    assert origin["DomainName"].startswith(f"{api_id}.execute-api.") and not origin.get("OriginAccessControlId")
+    assert origin["CustomHeaders"]["Items"] == [{"HeaderName": ORIGIN_HEADER, "HeaderValue": value}]
+    _no_secret_values_in_state(result, origin_value=value)
+    assert result.state_text.count(value) == 2, "in the read for CloudFront and the distribution, nowhere else"
+    joined: list[str] = function["VpcConfig"]["SecurityGroupIds"]
+    return joined
+
+
+def _ecs_instance(cycle: DeployCycle, settings: SolobaseSettings, instance: Tenant, host: str) -> None:
+    region = cycle.plan.region
+    client = cycle.emulator.client
+    ecs = client("ecs", cycle.account, region)
+    service = ecs.describe_services(
+        cluster=f"solobase-{settings.environment}-cluster", services=[instance.function_name]
+    )
+    assert service["services"][0]["status"] == "ACTIVE"
+    elb = client("elbv2", cycle.account, region)
+    (balancer,) = elb.describe_load_balancers(Names=[f"solobase-{settings.environment}-alb"])["LoadBalancers"]
+    listener = next(
+        item
+        for item in elb.describe_listeners(LoadBalancerArn=balancer["LoadBalancerArn"])["Listeners"]
+        if item["Port"] == 443
+    )
+    hosts = {
+        tuple(condition.get("Values") or condition.get("HostHeaderConfig", {}).get("Values", [])): rule["Priority"]
+        for rule in elb.describe_rules(ListenerArn=listener["ListenerArn"])["Rules"]
+        for condition in rule["Conditions"]
+        if condition["Field"] == "host-header"
+    }
+    assert hosts[(host,)] == str(instance.listener_priority)
 
 
 def check(cycle: DeployCycle, tf: Terraform, result: DeployResult) -> None:

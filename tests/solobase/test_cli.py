@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shlex
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from infra.systems.solobase import cli, tenants
-from infra.systems.solobase.tenants import TENANTS_DIR_ENV, Plan
+from infra import registry
+from infra.systems.solobase import SYSTEM, cli, tenants
+from infra.systems.solobase.tenants import TENANTS_DIR_ENV, Plan, Runtime, Tenant
 
 ROOT = Path(__file__).resolve().parents[2]
 ACME = "a1b2c3d4-e5f6-4890-abcd-ef1234567890"
@@ -89,6 +92,9 @@ def test_tenant_move_prints_the_runbook_then_records_the_move(
         "--db-instance-identifier solobase-dedicated-prod-a1b2c3d4",
         "make deploy STACK=solobase-prod-tenant-acme",
         "make deploy STACK=solobase-prod-shard-01-databases",
+        "# Run from a host in the security group solobase-prod-database-operators (every database of prod",
+        'grep -qx solobase-dedicated-prod-a1b2c3d4-clients <<<"$JOINED" '
+        '&& ! grep -qx solobase-shared-prod-01-clients <<<"$JOINED" && echo "groups switched"',
     ):
         assert line in runbook, line
     steps = [line for line in runbook.splitlines() if line.startswith("# ") and line[2].isdigit()]
@@ -127,3 +133,80 @@ def test_the_module_runs_as_the_make_targets_call_it(directory: Path) -> None:
         "python -m infra.systems.solobase.cli tenant-add" in makefile
         and "python -m infra.systems.solobase.cli tenant-move" in makefile
     )
+
+
+def _step(runbook_text: str, number: int) -> str:
+    """The commands of one step of a runbook, continuation lines joined, comments dropped."""
+    block = runbook_text.split(f"# {number}. ", 1)[1].split(f"\n# {number + 1}. ", 1)[0]
+    logical = block.replace("\\\n", " ")
+    return "\n".join(line for line in logical.splitlines()[1:] if line and not line.startswith("#"))
+
+
+@pytest.fixture
+def moved_runbook() -> str:
+    """The runbook for a shared Lambda instance of prod (acme on shard 01, as the earlier test adds it)."""
+    settings = registry.load(SYSTEM, "prod")
+    tenant = Tenant(instance_id=ACME, subdomain="acme", plan=Plan.PROFESSIONAL, runtime=Runtime.LAMBDA, shard="01")
+    return cli.runbook(settings, tenant)
+
+
+def test_step_4_targets_the_dedicated_instance_and_every_rule_into_or_out_of_its_group(
+    moved_runbook: str, synth_dir: Path, tmp_path: Path
+) -> None:
+    """The restore at step 5 needs the operators' way in: without its rules, -target would leave the instance
+    admitting nobody. Run on a synthesized Business instance's stack (prod's stark), as after step 3."""
+    (targets_line,) = [line for line in _step(moved_runbook, 4).splitlines() if line.startswith("TARGETS=")]
+    stack = tmp_path / "cdktf.out" / "stacks" / "solobase-prod-tenant-acme"
+    stack.mkdir(parents=True)
+    shutil.copy(synth_dir / "stacks" / "solobase-prod-tenant-stark" / "cdk.tf.json", stack / "cdk.tf.json")
+    printed = subprocess.run(
+        ["bash", "-c", f'{targets_line}\necho "$TARGETS"'], cwd=tmp_path, check=True, capture_output=True, text=True
+    ).stdout.split()
+    json_text = (stack / "cdk.tf.json").read_text()
+    resources = json.loads(json_text)["resource"]
+    (database,) = resources["aws_db_instance"]
+    assert printed[0] == f"aws_db_instance.{database}"
+    rules = {
+        f"{kind}.{logical}": rule
+        for kind in ("aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule")
+        for logical, rule in resources[kind].items()
+    }
+    chosen = {address: rules[address]["description"] for address in printed[1:]}
+    assert sorted(chosen.values()) == [
+        "PostgreSQL from its clients",
+        "PostgreSQL from the database operators",
+        "PostgreSQL to solobase-dedicated-prod-e9d3b7a1",
+        "PostgreSQL to solobase-dedicated-prod-e9d3b7a1",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("joined", "switched"),
+    [
+        (["solobase-a1b2c3d4-function", "solobase-dedicated-prod-a1b2c3d4-clients"], True),
+        (["solobase-a1b2c3d4-function", "solobase-shared-prod-01-clients"], False),
+        (["solobase-dedicated-prod-a1b2c3d4-clients", "solobase-shared-prod-01-clients"], False),
+    ],
+)
+def test_step_6_says_the_groups_switched_only_when_they_did(
+    moved_runbook: str, tmp_path: Path, joined: list[str], switched: bool
+) -> None:
+    """Step 6's check, with an ``aws`` that answers as AWS would for the function's groups."""
+    fake = tmp_path / "aws"
+    fake.write_text(
+        "#!/bin/bash\n"
+        'case "$1 $2" in\n'
+        '  "lambda get-function-configuration") echo "sg-0function sg-0clients" ;;\n'
+        f'  "ec2 describe-security-groups") printf "%s\\t%s\\n" {" ".join(joined)} ;;\n'
+        "  *) exit 64 ;;\n"
+        "esac\n"
+    )
+    fake.chmod(0o755)
+    check = "\n".join(line for line in _step(moved_runbook, 6).splitlines() if not line.startswith("make "))
+    result = subprocess.run(
+        ["bash", "-c", check],
+        env={**os.environ, "PATH": f"{tmp_path}:{os.environ['PATH']}"},
+        capture_output=True,
+        text=True,
+    )
+    assert ("groups switched" in result.stdout) is switched, result

@@ -18,6 +18,10 @@ PLATFORM = "solobase-dev"
 LAMBDA_TENANT = "solobase-dev-tenant-acme"
 ECS_TENANT = "solobase-dev-tenant-globex"
 SHARD = "solobase-dev-shard-01-databases"
+PROD_PLATFORM = "solobase-prod"
+BUSINESS_TENANT = "solobase-prod-tenant-stark"  # a dedicated database: its own clients group, the operators'
+STACKS = (PLATFORM, LAMBDA_TENANT, ECS_TENANT, SHARD, PROD_PLATFORM, BUSINESS_TENANT)
+PLATFORM_OF = {BUSINESS_TENANT: PROD_PLATFORM}
 ACME = "a1b2c3d4-e5f6-4890-abcd-ef1234567890"
 
 
@@ -41,6 +45,7 @@ NOT_BY_NAME = {
     "aws_subnets": "by the VPC found above and the tier tag Network gives every subnet",
     "aws_lb_listener": "by the load balancer found above",
     "aws_acm_certificate": "by the management domain, a setting both stacks read",
+    "aws_secretsmanager_secret_version": "the instance's own origin secret, made in the same stack",
 }
 
 
@@ -64,12 +69,13 @@ def stacks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, dict[str, Any]
         patch.setattr(Names, "instances_key_alias", property(lambda names: f"{names.prefix}-instance-environments"))
         patch.setattr(Names, "shard_identifier", lambda names, shard: f"solobase-pool-{names.environment}-{shard}")
         patch.setattr(Names, "database_secret", lambda names, instance_id: f"{names.prefix}/{instance_id}/postgres")
+        patch.setattr(
+            Names, "shard_clients_group", lambda names, shard: f"solobase-pool-{names.environment}-{shard}-apps"
+        )
+        patch.setattr(Names, "database_operators_group", property(lambda names: f"{names.prefix}-dba"))
         outdir = tmp_path_factory.mktemp("renamed")
-        app.synth(outdir=str(outdir), requested=",".join((PLATFORM, LAMBDA_TENANT, ECS_TENANT, SHARD)))
-    return {
-        stack_id: json.loads((outdir / "stacks" / stack_id / "cdk.tf.json").read_text())
-        for stack_id in (PLATFORM, LAMBDA_TENANT, ECS_TENANT, SHARD)
-    }
+        app.synth(outdir=str(outdir), requested=",".join(STACKS))
+    return {stack_id: json.loads((outdir / "stacks" / stack_id / "cdk.tf.json").read_text()) for stack_id in STACKS}
 
 
 def made_by_platform(platform: dict[str, Any], resource_type: str) -> set[str]:
@@ -88,9 +94,9 @@ def looked_up(stack: dict[str, Any]) -> dict[str, set[str]]:
     return found
 
 
-@pytest.mark.parametrize("stack_id", [LAMBDA_TENANT, ECS_TENANT, SHARD])
+@pytest.mark.parametrize("stack_id", [LAMBDA_TENANT, ECS_TENANT, SHARD, BUSINESS_TENANT])
 def test_every_lookup_names_a_resource_the_platform_makes(stack_id: str, stacks: dict[str, dict[str, Any]]) -> None:
-    platform = stacks[PLATFORM]
+    platform = stacks[PLATFORM_OF.get(stack_id, PLATFORM)]
     for data_type, names in looked_up(stacks[stack_id]).items():
         assert names <= made_by_platform(platform, LOOKUPS[data_type][1]), (stack_id, data_type)
 
@@ -98,7 +104,7 @@ def test_every_lookup_names_a_resource_the_platform_makes(stack_id: str, stacks:
 def test_the_renamed_contract_moved_the_platform_and_the_lookups_alike(stacks: dict[str, dict[str, Any]]) -> None:
     names = renamed(Names(ENVIRONMENT))
     lambda_tenant, ecs_tenant, shard = (looked_up(stacks[s]) for s in (LAMBDA_TENANT, ECS_TENANT, SHARD))
-    assert ecs_tenant["aws_lb"] == ecs_tenant["aws_security_group"] == {"solobase-dev-edge"} == {names.load_balancer}
+    assert ecs_tenant["aws_lb"] == {"solobase-dev-edge"} == {names.load_balancer}
     assert ecs_tenant["aws_ecs_cluster"] == {"solobase-dev-ecs"}
     assert ecs_tenant["aws_ecr_repository"] == {"solobase-dev-instance-images"}
     assert lambda_tenant["aws_vpc"] == ecs_tenant["aws_vpc"] == {"solobase-dev-net-vpc"}
@@ -108,16 +114,21 @@ def test_the_renamed_contract_moved_the_platform_and_the_lookups_alike(stacks: d
     }
     assert lambda_tenant["aws_db_instance"] == shard["aws_db_instance"] == {"solobase-pool-dev-01"}
     assert shard["aws_kms_alias"] == {"alias/solobase-dev-secret-values"}
+    # The shard's clients group: the platform makes it, both runtimes' instances join it by the same name.
+    assert lambda_tenant["aws_security_group"] == {"solobase-pool-dev-01-apps"}
+    assert ecs_tenant["aws_security_group"] == {"solobase-dev-edge", "solobase-pool-dev-01-apps"}
+    assert looked_up(stacks[BUSINESS_TENANT])["aws_security_group"] == {"solobase-prod-dba"}
 
 
 def test_the_instance_reads_the_secret_its_shards_stack_writes(stacks: dict[str, dict[str, Any]]) -> None:
     written = {s["name"] for s in stacks[SHARD]["resource"]["aws_secretsmanager_secret"].values()}
     assert f"solobase-dev/{ACME}/postgres" in written
-    function = next(iter(stacks[LAMBDA_TENANT]["resource"]["aws_lambda_function"].values()))
+    functions = stacks[LAMBDA_TENANT]["resource"]["aws_lambda_function"]
+    (function,) = [f for f in functions.values() if f["handler"] == "bootstrap"]
     assert function["environment"]["variables"]["DATABASE_SECRET_ID"] == f"solobase-dev/{ACME}/postgres"
     (read_secrets,) = [
         json.loads(p["policy"])
         for p in stacks[LAMBDA_TENANT]["resource"]["aws_iam_role_policy"].values()
-        if p["name"] == "ReadSecrets"
+        if p["name"] == "ReadSecrets" and p["role"] == function["role"].replace(".arn}", ".id}")
     ]
     assert read_secrets["Statement"][0]["Resource"].endswith(f":secret:solobase-dev/{ACME}/postgres-??????")

@@ -7,9 +7,10 @@ What AWS supplies at apply time is played by the test: the provider's host,
 port and master credentials (data.aws_db_instance and the RDS-managed secret)
 are the server's, and each ephemeral random password is a fresh random value.
 Then the issue's claims are tried for real: each instance reaches its own
-database with its own role, never another's, within its plan's connection
-limit; and the runbook's pg_dump and pg_restore move a database to another
-server as it says.
+database with its own role, never another's nor the shard's admin database
+(issue 21.2: PUBLIC has CONNECT on none of them), and cannot see another's
+objects, within its plan's connection limit; and the runbook's pg_dump and
+pg_restore move a database to another server as it says.
 """
 
 from __future__ import annotations
@@ -37,6 +38,8 @@ pytestmark = pytest.mark.xdist_group("solobase-debian-postgres")
 
 STACK = "solobase-dev-shard-01-databases"
 MASTER = "solobase_admin"
+ADMIN_DATABASE = "solobase"
+"""The shard's own database (``[shared_database] database_name``), where the provider connects."""
 _GENERATED = re.compile(r"^\$\{ephemeral\.aws_secretsmanager_random_password\.(\w+)\.random_password\}$")
 
 
@@ -82,7 +85,7 @@ def as_applied_on(stack: dict[str, Any], server: PostgresServer) -> tuple[dict[s
 @pytest.fixture(scope="module")
 def shard(synth_dir: Path) -> Iterator[Shard]:
     server = PostgresServer.start(
-        debian_postgres_bin(), superuser=MASTER, password=secrets.token_hex(16), databases=("solobase",), tls=True
+        debian_postgres_bin(), superuser=MASTER, password=secrets.token_hex(16), databases=(ADMIN_DATABASE,), tls=True
     )
     try:
         stack, passwords = as_applied_on(load_stack(synth_dir, STACK), server)
@@ -115,8 +118,44 @@ def test_no_instance_reaches_another_instances_database(shard: Shard) -> None:
         shard.server.connect(acme.database_name, acme.role_name, shard.passwords[globex.role_name])
 
 
+def test_no_instance_connects_to_the_shards_admin_database(shard: Shard) -> None:
+    for subdomain in shard.tenants:
+        with pytest.raises(psycopg.OperationalError, match="permission denied for database"):
+            shard.connect_as(subdomain, ADMIN_DATABASE)
+
+
+def test_an_instance_cannot_list_another_instances_objects(shard: Shard) -> None:
+    globex = shard.tenants["globex"]
+    with shard.connect_as("globex") as connection:
+        connection.execute("CREATE TABLE globex_customers (id serial PRIMARY KEY, email text NOT NULL)")
+    # Objects live in their database's own catalog: acme can enter neither globex's database nor the admin one,
+    # and its own database's catalog holds nothing of globex's.
+    for database in (globex.database_name, ADMIN_DATABASE):
+        with pytest.raises(psycopg.OperationalError, match="permission denied for database"):
+            shard.connect_as("acme", database)
+    with shard.connect_as("acme") as connection:
+        found = connection.execute("SELECT count(*) FROM pg_class WHERE relname = 'globex_customers'").fetchone()
+        tables = connection.execute(
+            "SELECT count(*) FROM information_schema.tables"
+            " WHERE table_schema NOT IN ('pg_catalog', 'information_schema')"
+        ).fetchone()
+    assert found == (0,) and tables == (0,)
+
+
+def test_public_may_connect_to_no_database_the_stack_manages(shard: Shard) -> None:
+    with shard.server.connect(ADMIN_DATABASE) as admin:
+        rows = admin.execute(
+            "SELECT d.datname FROM pg_database d, aclexplode(coalesce(d.datacl, acldefault('d', d.datdba))) a"
+            " WHERE d.datallowconn AND a.grantee = 0 AND a.privilege_type = 'CONNECT'"
+        ).fetchall()
+    open_to_public = {name for (name,) in rows}
+    assert not open_to_public & {ADMIN_DATABASE, *(t.database_name for t in shard.tenants.values())}
+    # What is left is PostgreSQL's own maintenance databases, which hold no instance's data (docs/systems/solobase.md).
+    assert open_to_public == {"postgres", "template1"}
+
+
 def test_connection_limits_are_the_plans(shard: Shard) -> None:
-    with shard.server.connect("solobase") as admin:
+    with shard.server.connect(ADMIN_DATABASE) as admin:
         limits = dict(
             admin.execute("SELECT rolname, rolconnlimit FROM pg_roles WHERE rolname LIKE 'user_%'").fetchall()
         )

@@ -32,6 +32,11 @@ def platform(stacks: dict[str, SynthesizedStack], environment: str) -> Synthesiz
     return stacks[f"solobase-{environment}"]
 
 
+def instance_function(stack: SynthesizedStack) -> dict[str, Any]:
+    """A Lambda instance's own function (its stack also holds the origin check's)."""
+    return stack.one("aws_lambda_function", handler="bootstrap")
+
+
 def _policies(stack: SynthesizedStack, role_name_part: str) -> dict[str, dict[str, Any]]:
     roles = {k: v for k, v in stack.json["resource"]["aws_iam_role"].items() if role_name_part in v["name"]}
     (role_id,) = roles
@@ -136,12 +141,22 @@ def test_shards_are_postgresql_15_4_with_autoscaling_storage_ssl_and_a_customer_
     assert db["backup_window"] == "03:00-04:00", "daily automated backups"
 
 
-def test_shard_port_5432_is_open_from_the_vpc_cidr_only(stacks: dict[str, SynthesizedStack]) -> None:
+def test_shard_port_5432_is_open_to_its_clients_and_the_operators_groups_only(
+    stacks: dict[str, SynthesizedStack],
+) -> None:
+    """Issue 21.2 replaces the document's ``allowed_cidr_blocks = ["10.0.0.0/16"]``: groups, never a range
+    (tests/solobase/test_network_isolation.py checks every stack against the registry)."""
     prod = platform(stacks, "prod")
     db = shard(prod, "prod")
     group = db["vpc_security_group_ids"][0]
     rules = [r for r in prod.all("aws_vpc_security_group_ingress_rule") if r["security_group_id"] == group]
-    assert [(r["from_port"], r["to_port"], r["cidr_ipv4"]) for r in rules] == [(5432, 5432, "10.0.0.0/16")]
+    groups = {k: v["name"] for k, v in prod.json["resource"]["aws_security_group"].items()}
+    sources = {groups[r["referenced_security_group_id"].split(".")[1]]: (r["from_port"], r["to_port"]) for r in rules}
+    assert sources == {
+        "solobase-shared-prod-01-clients": (5432, 5432),
+        "solobase-prod-database-operators": (5432, 5432),
+    }
+    assert not any("cidr_ipv4" in r for r in rules)
     assert db["port"] == 5432
 
 
@@ -376,8 +391,8 @@ def test_lambda_instance(
 ) -> None:
     stack = tenant_stack(stacks, environment, subdomain)
     tenant = spec_of(f"solobase-{environment}-tenant-{subdomain}").arguments["tenant"]
-    function = stack.one("aws_lambda_function")
     name = f"solobase-{tenant.instance_id[:8]}"
+    function = stack.one("aws_lambda_function", function_name=name)
     assert function["function_name"] == name
     assert (function["runtime"], function["handler"], function["architectures"]) == (
         "provided.al2023",
@@ -392,7 +407,7 @@ def test_lambda_instance(
     (key,) = [k for k, v in aliases.items() if v["name"] == f"alias/solobase-{environment}-instances"]
     assert function["kms_key_arn"] == f"${{data.aws_kms_alias.{key}.target_key_arn}}"
     assert function["vpc_config"]["subnet_ids"].startswith("${data.aws_subnets.")
-    assert stack.one("aws_lambda_function_url")["authorization_type"] == "AWS_IAM"
+    assert "aws_lambda_function_url" not in stack.json["resource"], "its HTTP API is the only way in"
     alarms = {a["alarm_name"]: a for a in stack.all("aws_cloudwatch_metric_alarm")}
     assert {f"{name}-errors", f"{name}-throttles", f"{name}-duration"} <= set(alarms)
     assert alarms[f"{name}-duration"]["threshold"] == 24000, "80% of the 30 s timeout"
@@ -406,11 +421,11 @@ def test_reserved_concurrency_by_plan(stacks: dict[str, SynthesizedStack]) -> No
     plans = settings.tenancy.plans  # type: ignore[attr-defined]
     assert (plans.hobby.reserved_concurrency, plans.starter.reserved_concurrency) == (5, 10)
     assert plans.professional.reserved_concurrency == 25
-    assert tenant_stack(stacks, "staging", "initech").one("aws_lambda_function")["reserved_concurrent_executions"] == 10
+    assert instance_function(tenant_stack(stacks, "staging", "initech"))["reserved_concurrent_executions"] == 10
 
 
 def test_lambda_environment_holds_names_not_secrets(stacks: dict[str, SynthesizedStack]) -> None:
-    variables = tenant_stack(stacks, "dev", "acme").one("aws_lambda_function")["environment"]["variables"]
+    variables = instance_function(tenant_stack(stacks, "dev", "acme"))["environment"]["variables"]
     assert variables["DATABASE_SECRET_ID"] == f"solobase-dev/{ACME}/database"
     assert variables["B2_SECRET_ID"] == f"solobase-dev/{ACME}/b2"
     assert variables["B2_BUCKET_NAME"] == "solobase-a1b2c3d4"
@@ -464,13 +479,40 @@ def test_cloudfront_is_https_only_with_the_subdomain_and_a_us_east_1_certificate
         "//": lookup["//"]
     }
     assert "provider" not in lookup and stack.json["provider"]["aws"][0]["region"] == "us-east-1"
-    # Only the distribution may call the function URL.
-    control = stack.one("aws_cloudfront_origin_access_control")
-    assert control["origin_access_control_origin_type"] == "lambda" and control["signing_behavior"] == "always"
-    permissions = {p["action"]: p for p in stack.all("aws_lambda_permission")}
-    assert set(permissions) == {"lambda:InvokeFunctionUrl", "lambda:InvokeFunction"}
-    assert all(p["principal"] == "cloudfront.amazonaws.com" for p in permissions.values())
-    assert all(p["source_arn"].startswith("${aws_cloudfront_distribution.") for p in permissions.values())
+
+
+def test_writes_reach_the_function_through_its_http_api_which_only_the_distribution_may_call(
+    stacks: dict[str, SynthesizedStack],
+) -> None:
+    """Issue 21.1: every method, Authorization and bodies unchanged (no signing), and the origin's header."""
+    stack = tenant_stack(stacks, "dev", "acme")
+    distribution = stack.one("aws_cloudfront_distribution")
+    assert "aws_cloudfront_origin_access_control" not in stack.json["resource"], "CloudFront signs nothing"
+    assert distribution["default_cache_behavior"]["allowed_methods"] == [
+        "GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE",
+    ]  # fmt: skip
+    (origin,) = distribution["origin"]
+    (api,) = stack.json["resource"]["aws_apigatewayv2_api"]
+    assert origin["domain_name"] == f'${{element(split("/", aws_apigatewayv2_api.{api}.api_endpoint), 2)}}'
+    (header,) = origin["custom_header"]
+    (current,) = stack.json["data"]["aws_secretsmanager_secret_version"]
+    assert header == {
+        "name": "x-origin-verify",
+        "value": f"${{data.aws_secretsmanager_secret_version.{current}.secret_string}}",
+    }
+    secret = stack.one("aws_secretsmanager_secret", name=f"solobase-dev/{ACME}/origin")
+    assert secret["kms_key_id"].startswith("${data.aws_kms_alias.SecretsKey_Alias_")
+    check = stack.one("aws_lambda_function", function_name="solobase-a1b2c3d4-origin")
+    assert check["vpc_config"]["subnet_ids"].startswith("${data.aws_subnets.Network_PrivateSubnets")
+    route = stack.one("aws_apigatewayv2_route")
+    assert (route["route_key"], route["authorization_type"]) == ("$default", "CUSTOM")
+    assert stack.one("aws_apigatewayv2_integration")["payload_format_version"] == "2.0", "the function URL's event"
+    permissions = {p["statement_id"]: p for p in stack.all("aws_lambda_permission")}
+    assert set(permissions) == {"ApiInvokes", "ApiAuthorizes"}
+    assert {p["principal"] for p in permissions.values()} == {"apigateway.amazonaws.com"}
+    alarms = {a["alarm_name"] for a in stack.all("aws_cloudwatch_metric_alarm")}
+    assert {"solobase-a1b2c3d4-origin-errors", "solobase-a1b2c3d4-origin-throttles"} <= alarms
+    assert set(stack.outputs) >= {"api_endpoint", "origin_secret_arn"} and "function_url" not in stack.outputs
 
 
 def test_ecs_instance_is_a_fargate_service_behind_the_shared_alb_with_a_host_rule(
@@ -503,22 +545,22 @@ def test_business_gets_a_dedicated_rds_instance(stacks: dict[str, SynthesizedSta
     assert db["manage_master_user_password"] is True and db["storage_encrypted"] is True
     assert db["kms_key_id"].startswith("${data.aws_kms_alias.DataKey_Alias_")
     assert "alias/solobase-prod-data" in {a["name"] for a in stack.json["data"]["aws_kms_alias"].values()}
-    variables = stack.one("aws_lambda_function")["environment"]["variables"]
+    variables = instance_function(stack)["environment"]["variables"]
     assert re.fullmatch(
         r"\$\{aws_db_instance\.Database_Instance_[0-9A-F]{8}\.master_user_secret\[0\]\.secret_arn\}",
         variables["DATABASE_SECRET_ID"],
     )
-    assert stack.one("aws_lambda_function")["reserved_concurrent_executions"] == 50
+    assert instance_function(stack)["reserved_concurrent_executions"] == 50
     for other in ("acme", "globex"):
         assert "aws_db_instance" not in tenant_stack(stacks, "dev", other).json["resource"]
 
 
 def test_b2_keys_are_operator_filled_secrets(stacks: dict[str, SynthesizedStack]) -> None:
     stack = tenant_stack(stacks, "dev", "acme")
-    secret = stack.one("aws_secretsmanager_secret")
-    assert secret["name"] == f"solobase-dev/{ACME}/b2"
+    secret = stack.one("aws_secretsmanager_secret", name=f"solobase-dev/{ACME}/b2")
     assert secret["kms_key_id"].startswith("${data.aws_kms_alias.SecretsKey_Alias_")
-    assert "aws_secretsmanager_secret_version" not in stack.json["resource"], "operators put the value in"
+    written = [v["secret_id"] for v in stack.all("aws_secretsmanager_secret_version")]
+    assert not [w for w in written if w.startswith("${aws_secretsmanager_secret.B2Secret")], "operators put it in"
 
 
 # ---- shard databases stacks
@@ -541,8 +583,13 @@ def test_each_instance_gets_its_database_and_role_with_a_connection_limit_by_pla
     assert databases[f"instance_{acme}"]["connection_limit"] == 2
     assert databases[f"instance_{acme}"]["owner"].startswith("${postgresql_role.InstanceA1B2C3D4_Role")
     assert all(r["login"] is True for r in roles.values())
-    revokes = stack.all("postgresql_grant")
-    assert len(revokes) == 2 and all((g["role"], g["privileges"]) == ("public", []) for g in revokes)
+    named = {
+        f"${{postgresql_database.{k}.name}}": v["name"]
+        for k, v in stack.json["resource"]["postgresql_database"].items()
+    }
+    revokes = {named.get(g["database"], g["database"]): g for g in stack.all("postgresql_grant")}
+    assert set(revokes) == {"solobase", f"instance_{acme}", f"instance_{globex}"}, "the admin database too"
+    assert all((g["role"], g["privileges"]) == ("public", []) for g in revokes.values()), "PUBLIC may connect nowhere"
 
 
 def test_the_provider_reads_the_shards_managed_secret_ephemerally(stacks: dict[str, SynthesizedStack]) -> None:
@@ -644,7 +691,7 @@ def test_without_custom_domains_instances_serve_on_cloudfronts_name(
     assert "aliases" not in distribution
     assert distribution["viewer_certificate"] == {"cloudfront_default_certificate": True}
     assert "aws_acm_certificate" not in acme.json.get("data", {})
-    assert "SOLOBASE_URL" not in acme.one("aws_lambda_function")["environment"]["variables"]
+    assert "SOLOBASE_URL" not in instance_function(acme)["environment"]["variables"]
     assert acme.outputs["instance_url"]["value"].startswith("https://${aws_cloudfront_distribution.")
     platform_stack = SynthesizedStack(outdir, "solobase-dev")
     assert "subject_alternative_names" not in platform_stack.one("aws_acm_certificate")

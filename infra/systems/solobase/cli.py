@@ -11,6 +11,7 @@ the runbook asks for, at its step 3.
 from __future__ import annotations
 
 import argparse
+import shlex
 import sys
 from dataclasses import replace
 
@@ -64,6 +65,17 @@ def tenant_add(environment: str, subdomain: str, plan: str, runtime: str, instan
     return 0
 
 
+DEDICATED_TARGETS = shlex.quote(
+    ".resource as $r | ($r.aws_db_instance | to_entries[0]) as $db | $db.value.vpc_security_group_ids[0] as $group"
+    ' | "aws_db_instance.\\($db.key)", (["aws_vpc_security_group_ingress_rule", "aws_vpc_security_group_egress_rule"][]'
+    " as $type | ($r[$type] // {}) | to_entries[]"
+    " | select(.value.security_group_id == $group or .value.referenced_security_group_id == $group)"
+    ' | "\\($type).\\(.key)")'
+)
+"""jq over a tenant stack's cdk.tf.json: the addresses of its RDS instance and of every rule into or out of
+that instance's security group (its clients' and the operators' ways in)."""
+
+
 def runbook(settings: SolobaseSettings, tenant: Tenant) -> str:
     """The exact commands that move ``tenant`` from its shard to a dedicated RDS instance."""
     env = settings.environment
@@ -77,19 +89,31 @@ def runbook(settings: SolobaseSettings, tenant: Tenant) -> str:
     admin_db = settings.instances.dedicated_database.database_name or "solobase"
     admin_user = settings.instances.dedicated_database.master_username or "solobase_admin"
     secret = names.database_secret(tenant.instance_id)
+    shard_clients = names.shard_clients_group(tenant.shard or "")
+    dedicated_clients = names.dedicated_clients_group(tenant)
     if Runtime(tenant.runtime) is Runtime.LAMBDA:
         freeze = (
             f"aws lambda put-function-concurrency --region {region} --function-name {tenant.function_name} "
             "--reserved-concurrent-executions 0"
+        )
+        groups_of = (
+            f"aws lambda get-function-configuration --region {region} --function-name {tenant.function_name} "
+            "--query 'VpcConfig.SecurityGroupIds' --output text"
         )
     else:
         freeze = (
             f"aws ecs update-service --region {region} --cluster {names.platform.cluster} "
             f"--service {tenant.function_name} --desired-count 0"
         )
+        groups_of = (
+            f"aws ecs describe-services --region {region} --cluster {names.platform.cluster} "
+            f"--services {tenant.function_name} "
+            "--query 'services[0].networkConfiguration.awsvpcConfiguration.securityGroups' --output text"
+        )
     return f"""\
 # Move {tenant.subdomain} ({tenant.instance_id}) from {shard} to its own RDS instance {dedicated}.
-# Run from a machine that reaches the VPC's database subnets, with AWS credentials for {env}.
+# Run from a host in the security group {names.database_operators_group} (every database of {env}
+# admits it on 5432, and no address range), with AWS credentials for {env}.
 # The instance is down from step 1 until step 6.
 
 # 1. Stop writes: the instance answers nothing until step 6.
@@ -108,11 +132,13 @@ unset PGPASSWORD
 #    From here until step 8, do not deploy {shard_stack}: it would drop the database.
 make tenant-move ENV={env} SUBDOMAIN={tenant.subdomain} WRITE=1
 
-# 4. Create the dedicated RDS instance only (the rest of the instance's stack changes at step 6).
+# 4. Create the dedicated RDS instance only, with its security group rules: it admits its clients' group
+#    {dedicated_clients} and the operators' group (step 5 restores through it). The rest of the
+#    instance's stack changes at step 6.
 make synth STACKS={stack}
 terraform -chdir=cdktf.out/stacks/{stack} init
-terraform -chdir=cdktf.out/stacks/{stack} apply \\
-  -target="aws_db_instance.$(jq -r '.resource.aws_db_instance | keys[0]' cdktf.out/stacks/{stack}/cdk.tf.json)"
+TARGETS=$(jq -r {DEDICATED_TARGETS} cdktf.out/stacks/{stack}/cdk.tf.json)
+terraform -chdir=cdktf.out/stacks/{stack} apply $(printf -- '-target=%s ' $TARGETS)
 
 # 5. Restore into it, as its master user (RDS-managed secret).
 DEDICATED_HOST=$(aws rds describe-db-instances --region {region} --db-instance-identifier {dedicated} \\
@@ -125,8 +151,13 @@ pg_restore --no-owner --no-privileges --exit-on-error \\
   --dbname "host=$DEDICATED_HOST port=5432 dbname={admin_db} user={admin_user} sslmode=require" {dump}
 unset PGPASSWORD
 
-# 6. Switch: the instance now reads the dedicated database; its plan's concurrency is restored.
+# 6. Switch: the instance now reads the dedicated database; its plan's concurrency is restored; its
+#    function or tasks leave {shard_clients} for {dedicated_clients}, so the shard
+#    no longer admits them. The check prints "groups switched" only when they did.
 make deploy STACK={stack}
+JOINED=$(aws ec2 describe-security-groups --region {region} --group-ids $({groups_of}) \\
+  --query 'SecurityGroups[].GroupName' --output text | tr -s '[:space:]' '\\n')
+grep -qx {dedicated_clients} <<<"$JOINED" && ! grep -qx {shard_clients} <<<"$JOINED" && echo "groups switched"
 
 # 7. Check it answers.
 curl -fsS https://{tenant.subdomain}.{settings.instances.domain}/ >/dev/null && echo ok

@@ -60,10 +60,30 @@ class Names:
         """The shared RDS instance ``shard`` (``solobase-shared-<env>-NN``, the document's name)."""
         return f"solobase-shared-{self.environment}-{shard}"
 
+    # Who may open a connection to a database: security groups the database admits, by name.
+    def shard_clients_group(self, shard: str) -> str:
+        """The security group of the instances on ``shard``: the shard admits it on 5432, the platform makes
+        it, each instance on the shard puts its function or tasks in it."""
+        return f"{self.shard_identifier(shard)}-clients"
+
+    def dedicated_clients_group(self, tenant: Tenant) -> str:
+        """The security group a Business instance's function or tasks join to reach its own RDS instance."""
+        return f"{self.dedicated_identifier(tenant)}-clients"
+
+    @property
+    def database_operators_group(self) -> str:
+        """The security group every shard and dedicated instance admits for operators: the runner of the
+        shards' databases stacks and of ``make tenant-move``'s dump and restore joins it. The platform makes it."""
+        return f"{self.prefix}-database-operators"
+
     # What the shard's databases stack writes and the instance reads; what the instance stack makes.
     def database_secret(self, instance_id: str) -> str:
         """The secret of an instance's database role on its shard."""
         return f"{self.prefix}/{instance_id}/database"
+
+    def origin_secret(self, instance_id: str) -> str:
+        """The secret holding the header value only the instance's distribution sends its API (Lambda runtime)."""
+        return f"{self.prefix}/{instance_id}/origin"
 
     def b2_secret(self, instance_id: str) -> str:
         """The secret operators fill with the instance's Backblaze B2 key id and app key."""

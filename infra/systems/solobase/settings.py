@@ -134,9 +134,14 @@ class InstanceSettings:
     b2: B2Settings = field(default_factory=B2Settings)
     hosted_zone_id: str | None = None
     """Route 53 zone of ``domain``: when set, each instance's DNS record is created with it."""
+    origin_secret_version: int = 1
+    """Raise it to give every Lambda instance a new origin header value (``solobase-<env>/<id>/origin``, the
+    proof a request came through its distribution) at its stack's next deploy; the previous value keeps
+    being accepted while CloudFront's edges take the new one."""
 
     def __post_init__(self) -> None:
         validation.hostname("domain", self.domain)
+        validation.int_between("origin_secret_version", self.origin_secret_version, 1, 1_000_000)
         if self.hosted_zone_id is not None and not self.enable_custom_domains:
             raise ConfigError("hosted_zone_id", "unset when enable_custom_domains is false", self.hosted_zone_id)
         # Per instance, not per environment: the host is <subdomain>.<domain>, one origin each.
@@ -144,7 +149,7 @@ class InstanceSettings:
         for name, instead in (
             ("domain_name", "unset: each instance's is <subdomain>.<domain> (instances.domain)"),
             ("hosted_zone_id", "unset: instances.hosted_zone_id names the zone of every instance"),
-            ("enable_origin_failover", "unset: an instance has one origin, its function URL"),
+            ("enable_origin_failover", "unset: an instance has one origin, its HTTP API"),
         ):
             if getattr(self.cdn, name) != getattr(unset, name):
                 raise ConfigError(f"cdn.{name}", instead, getattr(self.cdn, name))

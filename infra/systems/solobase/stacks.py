@@ -5,7 +5,7 @@
   ALB), the instances' image repository and keys, binaries bucket, CloudTrail,
   alarms and dashboard.
 - :class:`SolobaseTenantStack` (``solobase-<env>-tenant-<subdomain>``): one
-  customer instance, on Lambda (function URL behind CloudFront) or on ECS
+  customer instance, on Lambda (an HTTP API behind CloudFront) or on ECS
   (a Fargate service behind the platform's ALB), with a dedicated RDS
   instance for Business. It finds the platform's parts by name.
 - :class:`SolobaseShardDatabasesStack` (``solobase-<env>-shard-<NN>-databases``):
@@ -37,6 +37,7 @@ from infra.constructs.dashboard import ServiceDashboard
 from infra.constructs.ecs_cluster import EcsClusterLookup
 from infra.constructs.ephemeral_password import EphemeralPassword
 from infra.constructs.fargate_service import FargateService
+from infra.constructs.http_api import HttpApi
 from infra.constructs.iam import Grantable
 from infra.constructs.kms_key import KmsKey, KmsKeyLookup
 from infra.constructs.lambda_function import FunctionCode, LambdaFunction
@@ -44,13 +45,14 @@ from infra.constructs.load_balancer import ListenerTarget, LoadBalancerLookup, R
 from infra.constructs.login_role import LoginRole
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.network import NetworkLookup
+from infra.constructs.origin_verification import OriginVerification
 from infra.constructs.outputs import output
 from infra.constructs.postgres_instance import PostgresInstance, write_postgres_url
 from infra.constructs.postgresql_connection import rds_postgresql_provider
 from infra.constructs.role_passwords import WriteOnlyPassword
 from infra.constructs.secret import Secret, SecretByName
-from infra.constructs.security_group import ANY_IPV4
-from infra.constructs.service_database import ServiceDatabase
+from infra.constructs.security_group import ANY_IPV4, SecurityGroup
+from infra.constructs.service_database import ServiceDatabase, revoke_public
 from infra.props.audit_trail import AuditTrailProps
 from infra.props.cdn_distribution import CdnDistributionProps
 from infra.props.container_platform import ContainerPlatformProps
@@ -71,6 +73,10 @@ from infra.systems.solobase.tenants import Plan, PlansSettings, Runtime, Tenant
 
 MANAGEMENT_PRIORITY = 1
 """The management host rule goes first on the shared listener (customers' rules start at 100)."""
+CLIENTS_LABEL = "PostgreSQL from its clients"
+"""The rule letting a database's client group in (shards and dedicated instances alike)."""
+OPERATORS_LABEL = "PostgreSQL from the database operators"
+"""The rule letting the operators' group in (shards and dedicated instances alike)."""
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -104,10 +110,13 @@ class SolobasePlatformStack(AwsStack):
       database subnets; interface endpoints for ECR, CloudWatch Logs and
       Secrets Manager, the S3 gateway endpoint.
     - Shards ``solobase-shared-<env>-NN``, one per shard of the registry:
-      PostgreSQL encrypted with the platform's data key, TLS forced, open on
-      5432 to the VPC's CIDR only, master password managed by RDS in Secrets
-      Manager under the secrets key and rotated every 90 days; in prod
-      automated backups copied to the backup region.
+      PostgreSQL encrypted with the platform's data key, TLS forced, master
+      password managed by RDS in Secrets Manager under the secrets key and
+      rotated every 90 days; in prod automated backups copied to the backup
+      region. Each admits on 5432 two security groups and no address range:
+      its clients' group ``solobase-shared-<env>-NN-clients`` (the instances
+      placed on it join it) and ``solobase-<env>-database-operators`` (hosts
+      running the shard stacks and tenant moves).
     - The management platform: ``solobase-<env>-management`` on Fargate at
       ``manage.<domain>`` (host rule 1 on the HTTPS ALB ``solobase-<env>-alb``,
       whose certificate also covers ``*.<domain>`` for the instances), its
@@ -177,7 +186,15 @@ class SolobasePlatformStack(AwsStack):
                 description=f"Copies of {prefix}'s automated database backups",
                 props=props.keys,
             )
+        operators = SecurityGroup(
+            self,
+            "DatabaseOperators",
+            name=names.database_operators_group,
+            description=f"Operators' hosts reaching {prefix}'s databases (shard stacks, tenant moves)",
+            vpc_id=network.vpc_id,
+        )
         self.shards: list[PostgresInstance] = []
+        self.shard_clients: list[SecurityGroup] = []
         for shard, identifier in props.shards:
             database = PostgresInstance(
                 self,
@@ -189,7 +206,16 @@ class SolobasePlatformStack(AwsStack):
                 secret_key=platform.secrets_key,
                 props=props.shard_database,
             )
-            database.allow_from_cidr(network.cidr_block, label="PostgreSQL from the VPC")
+            clients = SecurityGroup(
+                self,
+                f"Shard{shard}Clients",
+                name=names.shard_clients_group(shard),
+                description=f"Customer instances on {identifier}",
+                vpc_id=network.vpc_id,
+            )
+            database.allow_from(clients, label=CLIENTS_LABEL)
+            database.allow_from(operators, label=OPERATORS_LABEL)
+            self.shard_clients.append(clients)
             monitoring.watch_database(database, key=f"Shard{shard}")
             if backup_scope is not None and backup_key is not None:
                 database.replicate_backups(backup_scope, f"Shard{shard}BackupReplication", kms_key=backup_key)
@@ -241,8 +267,20 @@ class SolobasePlatformStack(AwsStack):
             management_secret.arn,
             "Secret with the management database URL (key url)",
         )
-        for (shard, _), database in zip(props.shards, self.shards, strict=True):
+        output(
+            self,
+            "database_operators_security_group_id",
+            operators.id,
+            "Security group every database admits on 5432: put the host running shard stacks and tenant moves in it",
+        )
+        for (shard, _), database, clients in zip(props.shards, self.shards, self.shard_clients, strict=True):
             output(self, f"shard_{shard}_endpoint", database.endpoint, f"Endpoint of {database.identifier} (private)")
+            output(
+                self,
+                f"shard_{shard}_clients_security_group_id",
+                clients.id,
+                f"Security group {database.identifier} admits: its instances' functions and tasks join it",
+            )
             output(
                 self,
                 f"shard_{shard}_master_secret_arn",
@@ -278,6 +316,7 @@ class SolobaseTenantProps:
     b2_bucket_name: str
     b2_endpoint: str
     hosted_zone_id: str | None
+    origin_secret_version: int
 
 
 class SolobaseTenantStack(AwsStack):
@@ -285,13 +324,24 @@ class SolobaseTenantStack(AwsStack):
 
     Lambda runtime: function ``solobase-<id8>`` (custom runtime, the package
     in the binaries bucket) in the VPC's private subnets, reserved concurrency
-    by plan, log group ``/aws/lambda/solobase-<id8>``, a function URL that only
-    its CloudFront distribution may call (signed requests), the distribution
-    with the instance's host name and the platform's us-east-1 certificate,
-    alarms on errors, throttles and duration. ECS runtime: service
+    by plan, log group ``/aws/lambda/solobase-<id8>``; in front of it the
+    HTTP API ``solobase-<id8>`` (payload 2.0, the function URL's event), whose
+    only route asks the check ``solobase-<id8>-origin`` first: it admits
+    requests carrying ``x-origin-verify`` with the value of
+    ``solobase-<env>/<instance id>/origin``, which only the CloudFront
+    distribution sends (with the instance's host name and the platform's
+    us-east-1 certificate); alarms on both functions' errors, throttles and
+    duration. ECS runtime: service
     ``solobase-<id8>`` on the platform's cluster, behind the platform's ALB
     with a host rule at the registry's priority. Business: a dedicated RDS
     instance ``solobase-dedicated-<env>-<id8>``.
+
+    The function or tasks reach PostgreSQL through one security group, their
+    database's clients group, and no address range: the shard's
+    ``solobase-shared-<env>-NN-clients`` (made by the platform, found by
+    name), or for Business ``solobase-dedicated-<env>-<id8>-clients``, made
+    here with the dedicated instance, which admits it and the platform's
+    operators' group only.
 
     The role of either may write its logs and read its own secrets:
     ``solobase-<env>/<instance id>/database`` (its shard role's credentials,
@@ -323,6 +373,7 @@ class SolobaseTenantStack(AwsStack):
             b2_bucket_name=instances.b2.bucket_name(tenant.instance_id),
             b2_endpoint=instances.b2.endpoint,
             hosted_zone_id=instances.hosted_zone_id,
+            origin_secret_version=instances.origin_secret_version,
         )
 
     def __init__(self, scope: Construct, spec: StackSpec, props: SolobaseTenantProps) -> None:
@@ -356,7 +407,18 @@ class SolobaseTenantStack(AwsStack):
                 secret_key=secrets_key,
                 props=props.dedicated_database,
             )
-            database.allow_from_cidr(network.cidr_block, label="PostgreSQL from the VPC")
+            clients = SecurityGroup(
+                self,
+                "DatabaseClients",
+                name=names.dedicated_clients_group(tenant),
+                description=f"Solobase instance {tenant.subdomain}, the only client of {database.identifier}",
+                vpc_id=network.vpc_id,
+            )
+            database.allow_from(clients, label=CLIENTS_LABEL)
+            operators = SecurityGroup.by_name(
+                self, "DatabaseOperators", name=names.database_operators_group, vpc_id=network.vpc_id
+            )
+            database.allow_from(operators, label=OPERATORS_LABEL)
             monitoring.watch_database(database)
             database_secret: str = database.master_secret_arn
             database_credentials: Grantable = database.master_secret
@@ -367,6 +429,9 @@ class SolobaseTenantStack(AwsStack):
             )
         else:
             shard = DataAwsDbInstance(self, "Shard", db_instance_identifier=names.shard_identifier(tenant.shard or ""))
+            clients = SecurityGroup.by_name(
+                self, "ShardClients", name=names.shard_clients_group(tenant.shard or ""), vpc_id=network.vpc_id
+            )
             credentials = SecretByName(
                 self,
                 "DatabaseSecret",
@@ -392,10 +457,11 @@ class SolobaseTenantStack(AwsStack):
             environment["SOLOBASE_URL"] = f"https://{props.host}"
         # The instance's code reads both at run time.
         secrets = (database_credentials, b2)
+        # Its function or tasks join its database's client group, and no other: the only way to 5432.
         if Runtime(tenant.runtime) is Runtime.LAMBDA:
-            self._lambda(props, network, environment, secrets, monitoring)
+            self._lambda(props, network, clients, environment, secrets, monitoring, secrets_key)
         else:
-            self._ecs(props, network, environment, secrets, monitoring)
+            self._ecs(props, network, clients, environment, secrets, monitoring)
         output(self, "database_secret_id", database_secret, "Secret with the instance's database credentials")
         output(self, "b2_secret_arn", b2.arn, "Secret operators fill with the instance's Backblaze B2 keys")
 
@@ -403,11 +469,14 @@ class SolobaseTenantStack(AwsStack):
         self,
         props: SolobaseTenantProps,
         network: NetworkLookup,
+        clients: SecurityGroup,
         environment: Mapping[str, str],
         secrets: Sequence[Grantable],
         monitoring: Monitoring,
+        secrets_key: KmsKeyLookup,
     ) -> None:
         tenant = props.tenant
+        instances_key = KmsKeyLookup(self, "InstancesKey", alias=props.names.instances_key_alias)
         function = LambdaFunction(
             self,
             "Function",
@@ -416,17 +485,39 @@ class SolobaseTenantStack(AwsStack):
             code=props.code,
             props=props.function,
             environment=environment,
-            kms_key=KmsKeyLookup(self, "InstancesKey", alias=props.names.instances_key_alias),
+            kms_key=instances_key,
             network=network,
+            security_groups=(clients,),
         )
         group = function.security_group
         if group is None:  # a function in a network has one; this narrows the type
             raise LookupError(f"{tenant.function_name} has no security group")
         group.allow_egress_to_cidr(ANY_IPV4, 443, label="HTTPS to AWS APIs and Backblaze B2")
-        group.allow_egress_to_cidr(network.cidr_block, 5432, label="PostgreSQL in the VPC")
         for secret in secrets:
             secret.grant_read(function)
-        url = function.add_url()
+        # Ordinary clients' writes (POST with a body, Authorization: Bearer) reach the function unchanged
+        # through an HTTP API, which only the distribution may call: docs/systems/solobase.md, "Requests".
+        origin = OriginVerification(
+            self,
+            "Origin",
+            name=f"{tenant.function_name}-origin",
+            secret_name=props.names.origin_secret(tenant.instance_id),
+            description=f"Solobase instance {tenant.subdomain}",
+            version=props.origin_secret_version,
+            secret_key=secrets_key,
+            environment_key=instances_key,
+            network=network,
+            log_retention_days=props.function.log_retention_days,
+            secret_props=props.secrets,
+        )
+        api = HttpApi(
+            self,
+            "Api",
+            name=tenant.function_name,
+            function=function,
+            log_retention_days=props.function.log_retention_days,
+            authorizer=origin.authorizer,
+        )
         certificate_arn = None
         if props.host is not None:
             # The platform's certificate: manage.<domain>, with *.<domain> for every instance.
@@ -437,23 +528,28 @@ class SolobaseTenantStack(AwsStack):
             self,
             "Cdn",
             name=tenant.function_name,
-            origin=CdnOrigin.lambda_url(origin_id="origin", function=function),
+            origin=CdnOrigin.https(
+                origin_id="api", domain_name=api.domain_name, custom_headers={origin.header: origin.header_value}
+            ),
             props=dataclasses.replace(props.cdn, domain_name=props.host),
             certificate_arn=certificate_arn,
         )
         monitoring.watch_function(function)
+        monitoring.watch_function(origin.function, key="OriginCheck")
         if props.hosted_zone_id is not None:
             self._record(props, cdn.domain_name, cdn.hosted_zone_id)
         url_host = props.host or cdn.domain_name
         output(self, "instance_url", f"https://{url_host}", "Where the instance answers")
         output(self, "function_name", tenant.function_name, "Lambda function of the instance")
-        output(self, "function_url", url.url, "Function URL (answers only requests signed by the distribution)")
+        output(self, "api_endpoint", api.endpoint, "HTTP API in front of the function (answers only the distribution)")
+        output(self, "origin_secret_arn", origin.secret.arn, "Secret whose value the distribution sends the API")
         cdn.declare_outputs()
 
     def _ecs(
         self,
         props: SolobaseTenantProps,
         network: NetworkLookup,
+        clients: SecurityGroup,
         environment: Mapping[str, str],
         secrets: Sequence[Grantable],
         monitoring: Monitoring,
@@ -490,8 +586,8 @@ class SolobaseTenantStack(AwsStack):
             secrets={},
             props=container,
             target=target,
+            security_groups=(clients,),
         )
-        service.security_group.allow_egress_to_cidr(network.cidr_block, 5432, label="PostgreSQL in the VPC")
         for secret in secrets:
             secret.grant_read(service.task_role)
         monitoring.watch_service(service, key="Service")
@@ -536,8 +632,10 @@ class SolobaseShardDatabasesStack(ExternalProviderStack):
     databases), and the secret ``solobase-<env>/<id>/database`` holding
     ``{url, host, port, username, password, dbname}``, written write-only from
     the same generated password. Raise the entry's ``password_version`` to
-    give a role a new password. The provider must reach the shard's private
-    address: run this stack from inside the VPC (README).
+    give a role a new password. PUBLIC loses CONNECT on the shard's admin
+    database too, so each role connects to its own database and nowhere else.
+    The provider must reach the shard's private address: run this stack from a
+    host in the security group ``solobase-<env>-database-operators``.
     """
 
     @classmethod
@@ -560,6 +658,8 @@ class SolobaseShardDatabasesStack(ExternalProviderStack):
         shard = rds_postgresql_provider(
             self, "Postgresql", instance_identifier=props.identifier, database=props.admin_database
         )
+        # The provider's own database: no instance's role may connect to it either.
+        revoke_public(self, "AdminDatabaseRevokePublic", database=props.admin_database)
         secrets_key = KmsKeyLookup(self, "SecretsKey", alias=props.names.platform.secrets_key_alias)
         for tenant in props.tenants:
             self._instance(props, tenant, shard, secrets_key)

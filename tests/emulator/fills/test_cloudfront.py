@@ -48,10 +48,10 @@ def config(
     reference: str = "", *, kind: str = "s3", control: str = "", groups: bool = False, **changes: Any
 ) -> dict[str, Any]:
     """A distribution: S3 origins (primary and replica, optionally as a failover group) read only and cached,
-    or a Lambda function URL origin with every method and nothing cached."""
+    or a Lambda function URL origin with nothing cached: every method unsigned, read only behind a control."""
     reference = reference or str(uuid.uuid4())
     origins = [origin("primary", kind, control)] + ([origin("replica", kind, control)] if kind == "s3" else [])
-    methods = READ if kind == "s3" else WRITE
+    methods = READ if kind == "s3" or control else WRITE
     result: dict[str, Any] = {
         "CallerReference": reference,
         "Comment": reference,
@@ -83,16 +83,22 @@ def config(
     return result
 
 
-def access_control(cloudfront: Any, kind: str) -> str:
+def access_control(cloudfront: Any, kind: str, signing: str = "always") -> str:
     control: str = cloudfront.create_origin_access_control(
         OriginAccessControlConfig={
             "Name": f"fill-{kind}-{uuid.uuid4().hex[:8]}",
             "SigningProtocol": "sigv4",
-            "SigningBehavior": "always",
+            "SigningBehavior": signing,
             "OriginAccessControlOriginType": kind,
         }
     )["OriginAccessControl"]["Id"]
     return control
+
+
+def with_methods(distribution: dict[str, Any], methods: list[str]) -> dict[str, Any]:
+    changed = copy.deepcopy(distribution)
+    changed["DefaultCacheBehavior"]["AllowedMethods"].update(Quantity=len(methods), Items=methods)
+    return changed
 
 
 def delete(cloudfront: Any, distribution_id: str) -> None:
@@ -275,3 +281,41 @@ def test_a_wildcard_covers_one_label() -> None:
     assert covers(["*.example.test"], "a.example.test")
     assert not covers(["*.example.test"], "a.b.example.test") and not covers(["*.example.test"], "example.test")
     assert covers(["Example.test."], "example.test")
+
+
+def test_cloudfront_lambda_origin_writes_need_signed_payloads(emulator: Emulator) -> None:
+    cloudfront = emulator.client("cloudfront", "310000000015")
+    signed = access_control(cloudfront, "lambda")
+    reads = config("lambda-reads", kind="lambda", control=signed)
+
+    # Refused: PUT and POST to a function URL CloudFront signs, whose viewers are not declared to sign.
+    for signing in ("always", "no-override"):
+        writes = with_methods(config(kind="lambda", control=access_control(cloudfront, "lambda", signing)), WRITE)
+        with pytest.raises(ClientError, match="x-amz-content-sha256") as refused:
+            cloudfront.create_distribution(DistributionConfig=writes)
+        assert refused.value.response["Error"]["Code"] == "InvalidArgument"
+
+    # Reads are served; an update opening writes is refused and leaves the distribution as it was.
+    created = cloudfront.create_distribution(DistributionConfig=reads)["Distribution"]
+    current = cloudfront.get_distribution_config(Id=created["Id"])
+    with pytest.raises(ClientError, match="x-amz-content-sha256"):
+        cloudfront.update_distribution(
+            Id=created["Id"], IfMatch=current["ETag"], DistributionConfig=with_methods(reads, WRITE)
+        )
+    kept = cloudfront.get_distribution_config(Id=created["Id"])["DistributionConfig"]["DefaultCacheBehavior"]
+    assert sorted(kept["AllowedMethods"]["Items"]) == sorted(READ)
+
+    # Declared signing viewers (the stacks' tag), an unsigned function URL and OAC signing "never" are accepted.
+    tagged = cloudfront.create_distribution_with_tags(
+        DistributionConfigWithTags={
+            "DistributionConfig": with_methods(config(kind="lambda", control=signed), WRITE),
+            "Tags": {"Items": [{"Key": "ClientsSignPayloads", "Value": "true"}]},
+        }
+    )["Distribution"]
+    unsigned = cloudfront.create_distribution(DistributionConfig=config(kind="lambda"))["Distribution"]
+    never = access_control(cloudfront, "lambda", "never")
+    unsigning = cloudfront.create_distribution(
+        DistributionConfig=with_methods(config(kind="lambda", control=never), WRITE)
+    )["Distribution"]
+    for each in (created, tagged, unsigned, unsigning):
+        delete(cloudfront, each["Id"])
