@@ -75,6 +75,14 @@ _SECURITY_GROUP_RULES = (
 )
 
 RESOURCES: Mapping[str, Access] = {
+    # API Gateway authorizes its management API by HTTP verb on the resource path (apigateway:GET on /apis/...).
+    **{
+        f"aws_apigatewayv2_{kind}": Access(
+            read=("apigateway:GET",),
+            write=("apigateway:POST", "apigateway:PATCH", "apigateway:PUT", "apigateway:DELETE"),
+        )
+        for kind in ("api", "authorizer", "integration", "route", "stage")
+    },
     "aws_acm_certificate": Access(
         read=("acm:DescribeCertificate", "acm:ListTagsForCertificate", "acm:GetCertificate"),
         write=(
@@ -361,10 +369,6 @@ RESOURCES: Mapping[str, Access] = {
         passes_role=True,
         uses_customer_key=True,
     ),
-    "aws_lambda_function_url": Access(
-        read=("lambda:GetFunctionUrlConfig",),
-        write=("lambda:CreateFunctionUrlConfig", "lambda:UpdateFunctionUrlConfig", "lambda:DeleteFunctionUrlConfig"),
-    ),
     "aws_lambda_permission": Access(
         read=("lambda:GetPolicy",), write=("lambda:AddPermission", "lambda:RemovePermission")
     ),
@@ -585,6 +589,7 @@ DATA_SOURCES: Mapping[str, tuple[str, ...]] = {
     "aws_lb": _ELB_READ,
     "aws_lb_listener": _ELB_READ,
     "aws_s3_bucket": ("s3:ListBucket", "s3:GetBucketLocation"),
+    "aws_secretsmanager_secret_version": ("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"),
     "aws_secretsmanager_secret_versions": ("secretsmanager:ListSecretVersionIds",),
     "aws_security_group": _EC2_READ,
     "aws_sns_topic": ("sns:ListTopics", "sns:GetTopicAttributes"),
