@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from infra import app
+from infra import app, systems
+from infra.validation import ConfigError
 from tests.support.documented import LUNEO_OUTPUTS
 from tests.support.stack import SynthesizedStack
 
@@ -152,25 +153,41 @@ def test_eks_cluster_per_region(stack: SynthesizedStack, role: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("stack_id", "desired", "minimum", "maximum"), [("luneo-prod", 3, 3, 10), ("luneo-staging", 2, 2, 4)]
+    ("stack_id", "spot", "base"),
+    [("luneo-prod", (1, 0, 7), (3, 3, 3)), ("luneo-staging", (2, 2, 4), None)],
 )
-def test_spot_node_groups_sized_as_documented(
-    synth_dir: Path, stack_id: str, desired: int, minimum: int, maximum: int
+def test_prod_runs_an_on_demand_base_plus_spot_and_staging_all_spot(
+    synth_dir: Path, stack_id: str, spot: tuple[int, int, int], base: tuple[int, int, int] | None
 ) -> None:
+    """The document's production "3 nodes + spot": three on-demand nodes a Spot interruption cannot take,
+    Spot above them (ten in all at most); staging stays all Spot. Both regions alike (failover)."""
     stack = SynthesizedStack(synth_dir, stack_id)
-    groups = stack.all("aws_eks_node_group")
-    assert len(groups) == 2
-    for group in groups:
-        assert group["capacity_type"] == "SPOT"
-        assert group["scaling_config"] == {"desired_size": desired, "min_size": minimum, "max_size": maximum}
+    env = stack_id.removeprefix("luneo-")
+    groups = {g["node_group_name"]: g for g in stack.all("aws_eks_node_group")}
+    expected = {f"luneo-{env}-eks-{role}-nodes": ("SPOT", spot) for role in ("primary", "secondary")}
+    if base is not None:
+        expected |= {f"luneo-{env}-eks-{role}-base": ("ON_DEMAND", base) for role in ("primary", "secondary")}
+    assert {
+        name: (g["capacity_type"], tuple(g["scaling_config"][k] for k in ("desired_size", "min_size", "max_size")))
+        for name, g in groups.items()
+    } == expected
+    for group in groups.values():
         assert group["instance_types"] == ["m6i.large", "m5.large"]
         assert group["launch_template"]["id"].startswith("${aws_launch_template.")
         assert group["lifecycle"] == {"ignore_changes": ["scaling_config[0].desired_size"]}
 
 
+def test_prod_refuses_to_be_all_spot_or_a_spot_base(tmp_path: Path) -> None:
+    (tmp_path / "luneo").mkdir()
+    path = tmp_path / "luneo" / "prod.toml"
+    path.write_text('[secondary.base_nodes]\ncapacity_type = "SPOT"\n')
+    with pytest.raises(ConfigError, match=r"secondary\.base_nodes\.capacity_type must be ON_DEMAND"):
+        systems.load("luneo", "prod", tmp_path)
+
+
 def test_launch_templates_encrypt_volumes_and_require_imdsv2(stack: SynthesizedStack) -> None:
     templates = stack.all("aws_launch_template")
-    assert len(templates) == 2
+    assert len(templates) == len(stack.all("aws_eks_node_group"))
     for template in templates:
         (mapping,) = template["block_device_mappings"]
         assert mapping["ebs"]["encrypted"] == "true"

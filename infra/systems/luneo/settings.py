@@ -51,11 +51,12 @@ from infra import validation
 from infra.config.model import REGIONS, StateBackendSettings, SystemSettings
 from infra.config.presets import GATEWAY_ONLY, SINGLE_NAT, Change, Preset
 from infra.config.usage import Usage
+from infra.props import set_by_stack
 from infra.props.aurora_postgres_cluster import AuroraPostgresProps
 from infra.props.cdn_distribution import CdnDistributionProps
 from infra.props.container_registry import ContainerRegistryProps
 from infra.props.dns_failover import FailoverRecordProps
-from infra.props.eks_cluster import EksClusterProps
+from infra.props.eks_cluster import EksClusterProps, ServiceAccountProps
 from infra.props.eks_node_group import EksNodeGroupProps
 from infra.props.kms_key import KmsKeyProps
 from infra.props.monitoring import MonitoringProps
@@ -80,10 +81,17 @@ class RegionSettings:
     network: NetworkProps
     """``[<region>.network]``: the region's VPC."""
     nodes: EksNodeGroupProps = field(default_factory=EksNodeGroupProps)
-    """``[<region>.nodes]``: the region's managed node group."""
+    """``[<region>.nodes]``: the region's managed node group (Spot by default): the capacity that scales."""
+    base_nodes: EksNodeGroupProps | None = None
+    """``[<region>.base_nodes]``: an on-demand node group ``<cluster>-base`` under ``nodes``, the capacity a Spot
+    interruption cannot take; required in prod ("3 nodes + spot"), none in staging (all Spot)."""
 
     def __post_init__(self) -> None:
         validation.one_of("region", self.region, REGIONS)
+        if self.base_nodes is not None and self.base_nodes.capacity_type != "ON_DEMAND":
+            raise ConfigError(
+                "base_nodes.capacity_type", "ON_DEMAND (the base Spot cannot take away)", self.base_nodes.capacity_type
+            )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -117,7 +125,9 @@ class LuneoSettings(SystemSettings):
     registry: ContainerRegistryProps = field(default_factory=ContainerRegistryProps)
     """``[registry]``: every ECR repository."""
     enable_registry_replication: bool = True
-    """Replicate the repositories to the secondary region (ECR's one configuration per account and region)."""
+    """Replicate the repositories to the secondary region. ECR keeps one replication configuration per account
+    and region: where environments share an account (the same ``account_id``), the one owning its resources
+    (prod) writes it with every environment's rules, and the others write none."""
     enable_failover_dns: bool = True
     """Route 53 failover records and health checks (``[dns]``); required in prod."""
     dns: FailoverRecordProps
@@ -127,7 +137,19 @@ class LuneoSettings(SystemSettings):
     secrets: SecretProps = field(default_factory=SecretProps)
     """``[secrets]``: lifecycle of the Secrets Manager secrets."""
     monitoring: MonitoringProps = field(default_factory=MonitoringProps)
-    """``[monitoring]``: who is told, and when."""
+    """``[monitoring]``: who is told (``alert_email``, subscribed to every alert topic: required before prod
+    deploys), and when."""
+    redis_clients: tuple[ServiceAccountProps, ...] = (
+        ServiceAccountProps(namespace="luneo", name="luneo-worker-ia"),
+        ServiceAccountProps(namespace="luneo", name="luneo-usdz-converter"),
+    )
+    """``[[redis_clients]]``: the Kubernetes service accounts (``namespace``, ``name``) whose pods may use Redis:
+    each gets an IAM role ``<prefix>-<name>`` (IAM roles for service accounts, on the primary cluster) allowed to
+    connect as the IAM-authenticated Redis user ``<prefix>-<name>``; no other pod can authenticate. The
+    document's two images by default."""
+    account_replicated_repositories: tuple[tuple[str, str], ...] = set_by_stack(())
+    """(repository, destination region) of the other environments in this one's account and region, when this
+    one writes the account's one ECR replication configuration (infra.systems.luneo.across_environments)."""
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -154,11 +176,47 @@ class LuneoSettings(SystemSettings):
             validation.resource_name(f"repositories[{index}]", repository, max_length=200)
         if self.environment == PRODUCTION and not self.enable_failover_dns:
             raise ConfigError("enable_failover_dns", "true in prod (the document's DNS failover)", False)
+        if self.environment == PRODUCTION:
+            for name, region in (("primary", self.primary), ("secondary", self.secondary)):
+                if region.base_nodes is None:
+                    raise ConfigError(
+                        f"{name}.base_nodes", 'an on-demand node group in prod ("3 nodes + spot", not all Spot)', None
+                    )
+            if self.kubernetes.endpoint_public_access_cidrs:
+                raise ConfigError(
+                    "kubernetes.endpoint_public_access_cidrs",
+                    "empty in prod (its API endpoint is private: reach it from inside the VPC)",
+                    list(self.kubernetes.endpoint_public_access_cidrs),
+                )
+        validation.unique("redis_clients", [(c.namespace, c.name) for c in self.redis_clients])
+        validation.unique("redis_clients names", [c.name for c in self.redis_clients])
+        for index, client in enumerate(self.redis_clients):
+            # <prefix>-<name> is the client's Redis user (at most 40 characters) and its IAM role.
+            validation.resource_name(f"redis_clients[{index}].name", f"{self.name_prefix}-{client.name}", max_length=40)
         if not self.enable_aurora_global and self.database.master_password != MasterPassword.WRITE_ONLY:
             raise ConfigError(
                 "database.master_password",
                 "write_only (the password is generated at apply time and kept in the luneo-secrets secret)",
                 self.database.master_password.value,
+            )
+
+    def account_names(self) -> dict[str, tuple[str, str]]:
+        """Every resource name starts with ``name_prefix`` (buckets, topics, keys, clusters, roles)."""
+        return {"name_prefix": ("name prefix (of its buckets, topics, keys, clusters, roles)", self.name_prefix)}
+
+    def check_deployable(self) -> None:
+        """Prod needs someone to receive its alarms, and a domain of its own: the example.com defaults are
+        placeholders (fine on the emulator, never in an AWS account)."""
+        if self.environment != PRODUCTION:
+            return
+        if self.enable_failover_dns:
+            for name in ("zone_name", "record_name", "primary_hostname", "secondary_hostname"):
+                validation.not_placeholder_domain(f"dns.{name}", getattr(self.dns, name))
+        if self.monitoring.alert_email is None:
+            raise ConfigError(
+                "monitoring.alert_email",
+                "the address every prod alert topic mails (alarms nobody receives are no alerts)",
+                None,
             )
 
     def repository_name(self, name: str) -> str:
@@ -171,7 +229,9 @@ class LuneoSettings(SystemSettings):
         return tuple(dict.fromkeys([self.secondary.region, "us-east-1"]))
 
 
-def _region(region: str, octet: int, *, prod: bool, nodes: EksNodeGroupProps) -> RegionSettings:
+def _region(
+    region: str, octet: int, *, prod: bool, nodes: EksNodeGroupProps, base_nodes: EksNodeGroupProps | None
+) -> RegionSettings:
     zones = (f"{region}a", f"{region}b", f"{region}c")
     return RegionSettings(
         region=region,
@@ -188,17 +248,20 @@ def _region(region: str, octet: int, *, prod: bool, nodes: EksNodeGroupProps) ->
             flow_log_retention_days=30 if prod else 7,
         ),
         nodes=nodes,
+        base_nodes=base_nodes,
     )
 
 
 def defaults(environment: str) -> LuneoSettings:
     prod = environment == PRODUCTION
     prefix = f"luneo-{environment}"
+    # Prod: "3 nodes + spot": three on-demand nodes always there, Spot above them up to ten in all.
     nodes = (
-        EksNodeGroupProps(desired_size=3, min_size=3, max_size=10, capacity_type="SPOT")
+        EksNodeGroupProps(desired_size=1, min_size=0, max_size=7, capacity_type="SPOT")
         if prod
         else EksNodeGroupProps(desired_size=2, min_size=2, max_size=4, capacity_type="SPOT")
     )
+    base_nodes = EksNodeGroupProps(desired_size=3, min_size=3, max_size=3, capacity_type="ON_DEMAND") if prod else None
     octet = 10 if prod else 12
     domain = "luneo.example.com" if prod else "staging.luneo.example.com"
     log_days = 30 if prod else 7
@@ -213,8 +276,8 @@ def defaults(environment: str) -> LuneoSettings:
             lock_table="luneo-terraform-locks",
         ),
         name_prefix=prefix,
-        primary=_region("eu-west-1", octet, prod=prod, nodes=nodes),
-        secondary=_region("us-east-1", octet + 1, prod=prod, nodes=nodes),
+        primary=_region("eu-west-1", octet, prod=prod, nodes=nodes, base_nodes=base_nodes),
+        secondary=_region("us-east-1", octet + 1, prod=prod, nodes=nodes, base_nodes=base_nodes),
         database=PostgresInstanceProps(
             instance_class="db.r6g.large" if prod else "db.t3.medium",
             engine_version="15.10",

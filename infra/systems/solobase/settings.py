@@ -205,6 +205,18 @@ class SolobaseSettings(ContainerPlatformSettings):
     def prerequisite_buckets(self) -> tuple[str, ...]:
         return (self.binaries.bucket_name,) if self.binaries.create_bucket else ()
 
+    def account_names(self) -> dict[str, tuple[str, str]]:
+        """Every bucket, key alias, log group and role the platform makes is named from ``name_prefix`` (the
+        trail's bucket ``<prefix>-trail-<account>``); the binaries bucket is the account's, shared on purpose."""
+        names = {
+            "name_prefix": ("name prefix (of its buckets, keys, roles, log groups)", self.name_prefix),
+            "alert_topic_name": ("SNS topic", self.alert_topic_name),
+            "repository_name": ("ECR repository", self.repository_name),
+        }
+        if self.dashboard_name is not None:
+            names["dashboard_name"] = ("CloudWatch dashboard", self.dashboard_name)
+        return names
+
     @property
     def max_connections(self) -> int:
         return self.shared_database.max_connections or 0
