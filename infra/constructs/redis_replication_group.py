@@ -92,12 +92,13 @@ class RedisReplicationGroup(PrivateDataStore):
             user_name="default",
             engine=ENGINE,
             access_string=DEFAULT_USER_ACCESS,
+            # Not authentication_mode: ElastiCache reads "no-password-required" back as "no-password".
             no_password_required=True,
-            authentication_mode=ElasticacheUserAuthenticationMode(type="no-password-required"),
             tags={"Name": f"{name}-default"},
         )
         self._members: list[ElasticacheUser] = [default_user]
         self.users: dict[str, RedisUser] = {}
+        self._granted: dict[tuple[str, str], list[Statement]] = {}
         self.user_group = ElasticacheUserGroup(
             self,
             "UserGroup",
@@ -158,10 +159,13 @@ class RedisReplicationGroup(PrivateDataStore):
         ``elasticache:Connect`` on this replication group and that user only:
         IAM authentication checks both (auth-iam.html). Returns the statement.
         """
-        member = self.user(user)
-        return principal.grant_role.grant(
-            CONNECT, Statement(actions=["elasticache:Connect"], resources=[self.arn, member.arn])
-        )
+        key = (principal.grant_role.node.path, user)
+        if key not in self._granted:
+            member = self.user(user)
+            self._granted[key] = principal.grant_role.grant(
+                CONNECT, Statement(actions=["elasticache:Connect"], resources=[self.arn, member.arn])
+            )
+        return self._granted[key]
 
     def client_environment(self, user: str) -> dict[str, str]:
         """What a client connecting as ``user`` needs besides the URL: its user and the group it signs for."""

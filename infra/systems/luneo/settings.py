@@ -202,7 +202,7 @@ class LuneoSettings(SystemSettings):
 
     def account_names(self) -> dict[str, tuple[str, str]]:
         """Every resource name starts with ``name_prefix`` (buckets, topics, keys, clusters, roles)."""
-        return {"name_prefix": ("name prefix (of its buckets, topics, keys, clusters, roles)", self.name_prefix)}
+        return {"name_prefix": ("name prefix", self.name_prefix)}
 
     def check_deployable(self) -> None:
         """Prod needs someone to receive its alarms, and a domain of its own: the example.com defaults are

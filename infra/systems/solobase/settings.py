@@ -209,7 +209,7 @@ class SolobaseSettings(ContainerPlatformSettings):
         """Every bucket, key alias, log group and role the platform makes is named from ``name_prefix`` (the
         trail's bucket ``<prefix>-trail-<account>``); the binaries bucket is the account's, shared on purpose."""
         names = {
-            "name_prefix": ("name prefix (of its buckets, keys, roles, log groups)", self.name_prefix),
+            "name_prefix": ("name prefix", self.name_prefix),
             "alert_topic_name": ("SNS topic", self.alert_topic_name),
             "repository_name": ("ECR repository", self.repository_name),
         }
