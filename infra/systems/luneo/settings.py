@@ -19,9 +19,17 @@ locks in ``luneo-terraform-locks``, eu-west-1. Cost targets: staging about
 $225/month (2 nodes), prod about $800 (3 nodes + Spot).
 
 Where the document is vague or contradicts itself (production-safe readings):
-- nodes: prod runs 3 (the cost section; the scaling example's 5 is an
-  example), at least 3 and at most 10; staging 2 (at most 4). Both regions get
-  the same node group: the secondary must carry the load after a failover;
+- nodes: prod's "3 nodes + spot" (the cost section) is 3 on-demand nodes
+  (``base_nodes``, which Spot interruptions cannot take) plus Spot nodes
+  above them, 10 in all at most (the scaling example's 5 is an example);
+  staging all Spot, 2 (at most 4). Both regions get the same node groups: the
+  secondary must carry the load after a failover;
+- kubectl: access entries for ``[kubernetes] admin_principal_arns`` only; prod's
+  API endpoint stays private (a public one is refused), staging may open one
+  to listed ranges;
+- Redis: only the service accounts of ``redis_clients`` can authenticate (IAM
+  roles for service accounts, IAM-authenticated Redis users), though every pod
+  reaches it through the cluster's security group;
 - Redis: 2 clusters in prod (the module; 3 is the scaling example);
 - the assets bucket is encrypted with the S3 key, not the secrets key the
   module example passes: the secrets key is fenced to Secrets Manager and RDS;
@@ -39,7 +47,13 @@ Where the document is vague or contradicts itself (production-safe readings):
   zone in prod, one in staging;
 - the document names no domain: the failover record, zone and ingress
   hostnames are example.com placeholders to replace before a real deploy
-  (``config/luneo/<env>.toml``, ``[dns]``).
+  (``config/luneo/<env>.toml``, ``[dns]``); prod's, and prod without
+  ``[monitoring] alert_email``, are refused by ``make diff``/``make deploy``
+  (``check_deployable``), never by synthesis or the emulator, so the defaults
+  stay loadable;
+- ECR replication: one configuration per account and region, written by the
+  environment owning the account's resources, with the rules of every
+  environment sharing the account (``account_id``).
 """
 
 from __future__ import annotations
