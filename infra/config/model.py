@@ -176,3 +176,11 @@ class ContainerPlatformSettings(SystemSettings, ContainerPlatformProps):
         super().__post_init__()
         validation.resource_name("name_prefix", self.name_prefix, max_length=24)
         validation.resource_name("repository_name", self.repository_name, max_length=64)
+
+    def account_names(self) -> dict[str, tuple[str, str]]:
+        """Every resource the platform makes is named from ``name_prefix`` (buckets, keys, roles, log groups,
+        topics), but its image repository."""
+        return {
+            "name_prefix": ("name prefix", self.name_prefix),
+            "repository_name": ("ECR repository", self.repository_name),
+        }

@@ -370,7 +370,10 @@ def cost_preset(environment: str) -> Preset:
         network["nat_gateways"] = "single"
     table: dict[str, Any] = {
         "primary": {"network": dict(network)},
-        "secondary": {"network": dict(network), "nodes": {"desired_size": 1, "min_size": 1}},
+        # Prod's secondary keeps one on-demand base node and Spot from zero; staging's one Spot node.
+        "secondary": {"network": dict(network), "base_nodes": {"desired_size": 1, "min_size": 1, "max_size": 1}}
+        if prod
+        else {"network": dict(network), "nodes": {"desired_size": 1, "min_size": 1}},
         # RDS offers no Performance Insights on small classes.
         "replica": {"instance_class": "db.t4g.large"}
         if prod
@@ -379,7 +382,9 @@ def cost_preset(environment: str) -> Preset:
     changes = [
         Change("primary.network / secondary.network: interface_endpoints = []", GATEWAY_ONLY.gives_up),
         Change(
-            "secondary.nodes: desired_size = 1, min_size = 1",
+            "secondary.base_nodes: desired_size = min_size = max_size = 1 (prod's Spot above it starts at 1, may go to 0)"
+            if prod
+            else "secondary.nodes: desired_size = 1, min_size = 1",
             "the secondary region idles on one node: after a failover it must scale out (minutes per node) before "
             "it carries the primary's load",
         ),

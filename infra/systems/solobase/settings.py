@@ -215,11 +215,7 @@ class SolobaseSettings(ContainerPlatformSettings):
     def account_names(self) -> dict[str, tuple[str, str]]:
         """Every bucket, key alias, log group and role the platform makes is named from ``name_prefix`` (the
         trail's bucket ``<prefix>-trail-<account>``); the binaries bucket is the account's, shared on purpose."""
-        names = {
-            "name_prefix": ("name prefix", self.name_prefix),
-            "alert_topic_name": ("SNS topic", self.alert_topic_name),
-            "repository_name": ("ECR repository", self.repository_name),
-        }
+        names = {**super().account_names(), "alert_topic_name": ("SNS topic", self.alert_topic_name)}
         if self.dashboard_name is not None:
             names["dashboard_name"] = ("CloudWatch dashboard", self.dashboard_name)
         return names
