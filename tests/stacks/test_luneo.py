@@ -620,3 +620,16 @@ def test_each_account_has_one_replication_configuration_with_every_environments_
         "prod/luneo-worker-ia",
         "prod/luneo-usdz-converter",
     ]
+
+
+def test_every_alert_topic_mails_the_configured_subscriber(tmp_path: Path) -> None:
+    """Alarms notify a topic in their own region; each topic (eu-west-1, us-east-1) mails ``alert_email``."""
+    (tmp_path / "luneo").mkdir()
+    (tmp_path / "luneo" / "prod.toml").write_text('[monitoring]\nalert_email = "oncall@luneo.io"\n')
+    app.synth(outdir=str(tmp_path / "out"), requested="luneo-prod", config_dir=tmp_path)
+    stack = SynthesizedStack(tmp_path / "out", "luneo-prod")
+    topics = stack.json["resource"]["aws_sns_topic"]
+    subscriptions = stack.all("aws_sns_topic_subscription")
+    assert len(topics) == 2 and len(subscriptions) == 2
+    assert {s["topic_arn"] for s in subscriptions} == {f"${{aws_sns_topic.{name}.arn}}" for name in topics}
+    assert {(s["protocol"], s["endpoint"]) for s in subscriptions} == {("email", "oncall@luneo.io")}

@@ -382,7 +382,7 @@ def cost_preset(environment: str) -> Preset:
     changes = [
         Change("primary.network / secondary.network: interface_endpoints = []", GATEWAY_ONLY.gives_up),
         Change(
-            "secondary.base_nodes: desired_size = min_size = max_size = 1 (prod's Spot above it starts at 1, may go to 0)"
+            "secondary.base_nodes: desired_size = min_size = max_size = 1 (the Spot group above it may go to 0)"
             if prod
             else "secondary.nodes: desired_size = 1, min_size = 1",
             "the secondary region idles on one node: after a failover it must scale out (minutes per node) before "
