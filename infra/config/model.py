@@ -128,7 +128,7 @@ class SystemSettings:
     @property
     def owns_account_resources(self) -> bool:
         """This environment makes what its account holds once (a trail, a registry's replication rules): the
-        last of the account's environments in the system's order (production where it shares), or itself."""
+        last of the account's environments in the system's order (Solobase's and Luneo's prod), or itself."""
         return not self.shares_account or self.account_environments[-1] == self.environment
 
     def account_names(self) -> dict[str, tuple[str, str]]:
