@@ -98,6 +98,8 @@ stacks: .venv/.synced ## List the stacks (PATTERN=x-* filters): id, kind, system
 
 # Terraform runs with what STACK's system adds to its environment (Link: role passwords from its store).
 WITH_STACK_ENV = $(RUN) python -m infra.cli exec "$(STACK)" --
+# diff and deploy reach an AWS account: settings that may not (placeholders, unwatched alarms) stop them first.
+DEPLOY_WITH_STACK_ENV = $(RUN) python -m infra.cli deploy-exec "$(STACK)" --
 
 define require_stack
 	@test -n "$(STACK)" || { echo "usage: make $@ STACK=<stack id> (see make stacks)" >&2; exit 2; }
@@ -105,11 +107,11 @@ endef
 
 diff: deps ## Show what deploying STACK would change
 	$(require_stack)
-	INFRA_STACKS="$(STACK)" $(WITH_STACK_ENV) $(CDKTF) diff "$(STACK)" $(PROVIDER_LOCK_FLAG)
+	INFRA_STACKS="$(STACK)" $(DEPLOY_WITH_STACK_ENV) $(CDKTF) diff "$(STACK)" $(PROVIDER_LOCK_FLAG)
 
 deploy: deps ## Deploy STACK (asks before applying; AUTO_APPROVE=1 does not)
 	$(require_stack)
-	INFRA_STACKS="$(STACK)" $(WITH_STACK_ENV) $(CDKTF) deploy "$(STACK)" $(PROVIDER_LOCK_FLAG) $(APPROVE_FLAG)
+	INFRA_STACKS="$(STACK)" $(DEPLOY_WITH_STACK_ENV) $(CDKTF) deploy "$(STACK)" $(PROVIDER_LOCK_FLAG) $(APPROVE_FLAG)
 
 output: .venv/.synced ## Print a deployed STACK's outputs (NAME=x prints one, raw; FORMAT=json)
 	$(require_stack)

@@ -63,6 +63,7 @@ def _environment(spec: StackSpec) -> dict[str, str]:
     mirror = cli_config()
     if mirror:
         env["TF_CLI_CONFIG_FILE"] = mirror
+    systems.check_deployable(spec)
     return {**env, **systems.terraform_environment(spec)}
 
 

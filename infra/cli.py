@@ -1,5 +1,7 @@
-"""What the Makefile needs: ``python -m infra.cli stacks [PATTERN]``, ``bootstrap-stack SYSTEM ENV``
-and ``exec STACK -- COMMAND...`` (COMMAND with what Terraform needs for STACK in its environment).
+"""What the Makefile needs: ``python -m infra.cli stacks [PATTERN]``, ``bootstrap-stack SYSTEM ENV``,
+``exec STACK -- COMMAND...`` (COMMAND with what Terraform needs for STACK in its environment) and
+``deploy-exec STACK -- COMMAND...`` (the same, once STACK's settings may go to an AWS account: ``make diff``
+and ``make deploy``; see SystemSettings.check_deployable).
 """
 
 from __future__ import annotations
@@ -39,11 +41,17 @@ def _bootstrap_stack(system: str, environment: str) -> int:
     return 0
 
 
-def _exec(stack_id: str, command: list[str]) -> int:
-    """Replace this process with ``command``, plus the variables STACK's system adds (see System)."""
+def _exec(stack_id: str, command: list[str], *, deploying: bool = False) -> int:
+    """Replace this process with ``command``, plus the variables STACK's system adds (see System).
+
+    ``deploying``: first refuse settings that may not reach an AWS account (placeholders, alarms nobody
+    receives), before Terraform plans anything.
+    """
     spec = next((s for s in systems.stack_specs() if s.stack_id == stack_id), None)
     if spec is None:
         raise ConfigError("STACK", "an id of a stack (see make stacks)", stack_id)
+    if deploying:
+        systems.check_deployable(spec)
     os.execvpe(command[0], command, {**os.environ, **systems.terraform_environment(spec)})
 
 
@@ -53,8 +61,8 @@ def main(argv: list[str]) -> int:
             return _stacks(argv[2] if len(argv) == 3 else None)
         if len(argv) == 4 and argv[1] == "bootstrap-stack":
             return _bootstrap_stack(argv[2], argv[3])
-        if len(argv) >= 5 and argv[1] == "exec" and argv[3] == "--":
-            return _exec(argv[2], argv[4:])
+        if len(argv) >= 5 and argv[1] in ("exec", "deploy-exec") and argv[3] == "--":
+            return _exec(argv[2], argv[4:], deploying=argv[1] == "deploy-exec")
     except (ConfigError, OperatorError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -62,7 +70,8 @@ def main(argv: list[str]) -> int:
         sys.stderr.close()
         return 0
     print(
-        "usage: python -m infra.cli stacks [PATTERN] | bootstrap-stack SYSTEM ENV | exec STACK -- COMMAND...",
+        "usage: python -m infra.cli stacks [PATTERN] | bootstrap-stack SYSTEM ENV | exec STACK -- COMMAND... | "
+        "deploy-exec STACK -- COMMAND...",
         file=sys.stderr,
     )
     return 2

@@ -17,6 +17,7 @@ bootstrap stack (``bootstrap-<bucket>``) that creates it, on local state.
 
 from __future__ import annotations
 
+import dataclasses
 import fnmatch
 import os
 from collections.abc import Callable, Mapping, Sequence
@@ -189,6 +190,10 @@ class System(Generic[S]):
     renamed: Mapping[str, str] = field(default_factory=dict)
     """Config keys that moved (dotted old path -> dotted new path): a file still using an old one is refused
     with the new name; docs/configuration.md lists them."""
+    across_environments: Callable[[Sequence[S]], Sequence[S]] | None = None
+    """Checks the system's environments together once all are loaded (each with ``account_environments``
+    filled) and returns them, completed where one needs another's facts (an account's shared quota, the
+    rules one environment writes for its whole account); raises ConfigError naming the field. None: none."""
 
 
 def platform_stack(settings: SystemSettings, factory: StackLoader, *, regions: Sequence[str] = ()) -> StackSpec:
@@ -364,11 +369,54 @@ def load_all(
         what="config file",
         layout="config/<system>/<environment>.toml",
     )
-    return [
+    loaded = [
         load(item, env, directory, (overlays or {}).get((item.name, env)))
         for item in declared
         for env in item.environments
     ]
+    return with_accounts(declared, loaded)
+
+
+def with_accounts(declared: Sequence[System[Any]], loaded: Sequence[SystemSettings]) -> list[SystemSettings]:
+    """``loaded`` with each environment's ``account_environments`` filled and every account checked.
+
+    Environments naming one ``account_id`` share that account: no two of them may use one name of those
+    their settings list as account-wide (``account_names``), and each system checks (and completes) its
+    environments together (``System.across_environments``). An environment naming no account is alone.
+    """
+    by_account: dict[str, list[SystemSettings]] = {}
+    for settings in loaded:
+        if settings.account_id is not None:
+            by_account.setdefault(settings.account_id, []).append(settings)
+    for account, group in by_account.items():
+        _check_account_names(account, group)
+    completed = []
+    for settings in loaded:
+        peers = [
+            other.environment
+            for other in by_account.get(settings.account_id or "", [])
+            if other.system == settings.system and other.region == settings.region
+        ]
+        completed.append(dataclasses.replace(settings, account_environments=tuple(peers) if len(peers) > 1 else ()))
+    result: list[SystemSettings] = []
+    for item in declared:
+        own = [settings for settings in completed if settings.system == item.name]
+        result += list(item.across_environments(own)) if item.across_environments and own else own
+    return result
+
+
+def _check_account_names(account: str, group: Sequence[SystemSettings]) -> None:
+    seen: dict[tuple[str, str], str] = {}
+    for settings in group:
+        path = f"{settings.system}.{settings.environment}"
+        for name, (what, value) in settings.account_names().items():
+            first = seen.setdefault((what, value), path)
+            if first != path:
+                raise ConfigError(
+                    f"{path}.{name}",
+                    f"a {what} no other environment of account {account} uses ({first} uses it)",
+                    value,
+                )
 
 
 ExtraSpecs = Callable[[Sequence[SystemSettings]], list[StackSpec]]

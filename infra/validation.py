@@ -194,6 +194,18 @@ def hostname(field: str, value: object) -> None:
         raise ConfigError(field, "a lower-case fully qualified domain name", value)
 
 
+RESERVED_DOMAINS = ("example.com", "example.net", "example.org", "example", "test", "invalid", "localhost")
+"""Names reserved for examples and tests (RFC 2606, RFC 6761): placeholders, never a deployment's domain."""
+
+
+def not_placeholder_domain(field: str, value: object) -> None:
+    """Refuse a domain under a reserved example or test name (``luneo.example.com``): a placeholder to replace."""
+    if isinstance(value, str) and any(value == r or value.endswith(f".{r}") for r in RESERVED_DOMAINS):
+        raise ConfigError(
+            field, f"your own domain, not a placeholder under {', '.join(RESERVED_DOMAINS)} (set it in config/)", value
+        )
+
+
 def email(field: str, value: object) -> None:
     """An e-mail address (the shape only: SNS asks the address to confirm)."""
     if not isinstance(value, str) or not _EMAIL.match(value):

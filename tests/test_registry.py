@@ -169,3 +169,35 @@ def test_make_stacks_prints_a_header_and_every_stack() -> None:
         "replaydash-staging",
         "replaydash-production",
     ]
+
+
+def test_environments_naming_one_account_know_each_other_and_no_one_else(tmp_path: Path) -> None:
+    """``account_environments``: the system's environments in the same account and region, in the system's
+    order; an environment naming no account, another account or another region is alone."""
+    for system, env, account, region in (
+        ("solobase", "dev", "111111111111", None),
+        ("solobase", "prod", "111111111111", None),
+        ("solobase", "staging", "222222222222", None),
+        ("luneo", "staging", "111111111111", None),
+        ("link", "production", "111111111111", "eu-west-1"),
+        ("link", "staging", "111111111111", None),
+    ):
+        (tmp_path / system).mkdir(exist_ok=True)
+        text = f'account_id = "{account}"\n' + (f'region = "{region}"\n' if region else "")
+        (tmp_path / system / f"{env}.toml").write_text(text)
+    found = {(s.system, s.environment): s for s in systems.load_all(tmp_path)}
+    assert found["solobase", "dev"].account_environments == ("dev", "prod")
+    assert found["solobase", "prod"].account_environments == ("dev", "prod")
+    assert found["solobase", "prod"].owns_account_resources and not found["solobase", "dev"].owns_account_resources
+    for alone in (("solobase", "staging"), ("luneo", "staging"), ("luneo", "prod"), ("link", "staging")):
+        assert found[alone].account_environments == () and found[alone].owns_account_resources, alone
+    # By default only Freeside's environments share one: its document names the account (891376933289).
+    shared = {(s.system, s.environment, s.account_environments) for s in systems.load_all(NONE) if s.shares_account}
+    assert shared == {("freeside", env, ("production", "staging")) for env in ("production", "staging")}
+
+
+def test_account_environments_is_not_a_setting(tmp_path: Path) -> None:
+    (tmp_path / "luneo").mkdir()
+    (tmp_path / "luneo" / "prod.toml").write_text('account_environments = ["staging", "prod"]\n')
+    with pytest.raises(ConfigError, match="account_environments"):
+        systems.load("luneo", "prod", tmp_path)

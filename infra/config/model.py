@@ -137,7 +137,13 @@ class SystemSettings:
     state: StateBackendSettings
     """``[state]``: where the environment's Terraform state lives and how it is locked."""
     account_id: str | None = None
-    """When set, the AWS provider refuses to run against any other account."""
+    """The AWS account the environment deploys to: the provider refuses to run against any other.
+    Environments naming the same account share it (their account-wide resources are made once, their
+    names must differ, their quotas are counted together); an environment naming none is taken to have an
+    account of its own, the production-safe default."""
+    account_environments: tuple[str, ...] = set_by_stack(())
+    """Every environment of the system in this one's account and region, in the system's order (this one
+    included), filled once all are loaded (infra.registry.load_all); empty: an account of its own."""
     tags: Mapping[str, str] = field(default_factory=dict)
     """Extra tags on every resource, on top of Project, Environment and ManagedBy."""
     backend: BackendSettings = field(default_factory=BackendSettings)
@@ -157,6 +163,27 @@ class SystemSettings:
                     "tags", "tag keys of 1-128 letters, digits, spaces and _.:/=+-@ (no aws: prefix)", key
                 )
             validation.non_empty_text(f"tags.{key}", value, max_length=256)
+
+    @property
+    def shares_account(self) -> bool:
+        """Another environment of the system deploys to this one's account and region."""
+        return len(self.account_environments) > 1
+
+    @property
+    def owns_account_resources(self) -> bool:
+        """This environment makes what its account holds once (a trail, a registry's replication rules): the
+        last of the account's environments in the system's order (Solobase's and Luneo's prod), or itself."""
+        return not self.shares_account or self.account_environments[-1] == self.environment
+
+    def account_names(self) -> dict[str, tuple[str, str]]:
+        """Names that must be unique within an account, by field: ``{field: (what it names, name)}``.
+
+        Two environments in one account may not share any of them (infra.registry.load_all checks)."""
+        return {}
+
+    def check_deployable(self) -> None:
+        """Raise ConfigError for what may be synthesized and run on the emulator but never deployed to AWS
+        (a placeholder domain, production alarms nobody receives); ``make diff``/``make deploy`` call it."""
 
     @property
     def prerequisite_buckets(self) -> tuple[str, ...]:
@@ -193,3 +220,11 @@ class ContainerPlatformSettings(SystemSettings, ContainerPlatformProps):
         super().__post_init__()
         validation.resource_name("name_prefix", self.name_prefix, max_length=24)
         validation.resource_name("repository_name", self.repository_name, max_length=64)
+
+    def account_names(self) -> dict[str, tuple[str, str]]:
+        """Every resource the platform makes is named from ``name_prefix`` (buckets, keys, roles, log groups,
+        topics), but its image repository."""
+        return {
+            "name_prefix": ("name prefix", self.name_prefix),
+            "repository_name": ("ECR repository", self.repository_name),
+        }

@@ -10,11 +10,13 @@ which wires their access to the data tier and their alarms; secrets come from
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 
 from constructs import Construct
 
 from infra.constructs.container_registry import ContainerRegistry
+from infra.constructs.dashboard import ServiceDashboard
 from infra.constructs.data_tier import DataTier
 from infra.constructs.fargate_service import FargateService
 from infra.constructs.kms_key import KeyPurpose, purpose_keys
@@ -132,12 +134,19 @@ class ContainerPlatform(Construct):
     ) -> FargateService:
         """Service ``<prefix>-<container_name>``; ``route`` puts it behind the load balancer.
 
-        It may reach the database and the cache; its CPU and memory are
-        alarmed, and its unhealthy targets when it is behind the load balancer.
+        It may reach the database and the cache; with a cache, its task role
+        may connect to it as the IAM-authenticated user ``<prefix>-<container_name>``,
+        named in its ``REDIS_USER`` (with ``REDIS_REPLICATION_GROUP_ID``, the
+        group its tokens are signed for). Its CPU and memory are alarmed, and
+        its unhealthy targets when it is behind the load balancer.
         """
+        name = f"{self.prefix}-{container_name}"
+        if self.data.cache is not None:
+            environment = {**props.environment, **self.data.cache.client_environment(name)}
+            props = dataclasses.replace(props, environment=environment)
         service = self.host.add_service(
             key,
-            name=f"{self.prefix}-{container_name}",
+            name=name,
             container_name=container_name,
             repository=self.registry,
             log_group_name=log_group_name,
@@ -146,10 +155,25 @@ class ContainerPlatform(Construct):
             route=route,
         )
         self.data.allow_from(service.security_group, label=container_name)
+        if self.data.cache is not None:
+            self.data.cache.grant_connect(service.task_role, user=name)
         self.monitoring.watch_service(service, key=key)
         if service.target is not None:
             self.monitoring.watch_target(service.target, key=key)
         return service
+
+    def dashboard(self, scope: Construct, id_: str, *, name: str) -> ServiceDashboard:
+        """Dashboard ``name`` (made in ``scope``) of every service so far, the load balancer, the database and
+        the cache."""
+        return ServiceDashboard(
+            scope,
+            id_,
+            name=name,
+            services=list(self.services.values()),
+            load_balancer=self.load_balancer.reference,
+            databases=[self.database],
+            cache=self.data.cache,
+        )
 
     def declare_outputs(self, *, data_prefix: str = "") -> None:
         """The platform's outputs, under the names the READMEs use (``data_prefix`` starts the data tier's)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Protocol
 
 from cdktf import ITerraformDependable
@@ -119,15 +120,24 @@ class ContainerRegistryLookup(Construct):
         return _grant_pull(principal, self.arn)
 
 
+@dataclass(frozen=True)
+class ReplicationRule:
+    """Images pushed to ``repositories`` (names, prefix-matched) are copied to each of ``destination_regions``."""
+
+    repositories: tuple[str, ...]
+    destination_regions: tuple[str, ...]
+
+
 class RegistryReplication(Construct):
-    """The registry's replication configuration: images pushed to ``repositories`` are copied to each region.
+    """The registry's replication configuration: images pushed to each rule's repositories are copied to its
+    regions.
 
     ECR keeps one replication configuration per account and region, so one
-    stack owns it (in a shared account, one environment; see the README). The
-    rule lists each repository by name (a prefix match), so other repositories
-    of the account are not copied. Destination repositories of the same names
-    should exist first (ContainerRegistry in each region), so their scanning,
-    lifecycle and encryption are managed too.
+    stack owns it, with the rules of every environment in the account (see
+    docs/systems/luneo.md). Each rule lists its repositories by name (a prefix
+    match), so other repositories of the account are not copied. Destination
+    repositories of the same names should exist first (ContainerRegistry in
+    each region), so their scanning, lifecycle and encryption are managed too.
     """
 
     def __init__(
@@ -135,16 +145,18 @@ class RegistryReplication(Construct):
         scope: Construct,
         id_: str,
         *,
-        repositories: Sequence[ContainerRegistry],
-        destination_regions: Sequence[str],
+        rules: Sequence[ReplicationRule],
         depends_on: Sequence[ITerraformDependable] = (),
     ) -> None:
         super().__init__(scope, id_)
-        if not repositories or len(repositories) > 100:
-            raise ConfigError("replicated repositories", "1 to 100 repositories", len(repositories))
-        if not destination_regions or len(destination_regions) > 25:
-            raise ConfigError("replication destinations", "1 to 25 regions", destination_regions)
-        validation.unique("replication destinations", list(destination_regions))
+        if not rules or len(rules) > 10:
+            raise ConfigError("replication rules", "1 to 10 rules", len(rules))
+        for rule in rules:
+            if not rule.repositories or len(rule.repositories) > 100:
+                raise ConfigError("replicated repositories", "1 to 100 repositories", len(rule.repositories))
+            if not rule.destination_regions or len(rule.destination_regions) > 25:
+                raise ConfigError("replication destinations", "1 to 25 regions", rule.destination_regions)
+            validation.unique("replication destinations", list(rule.destination_regions))
         account = account_id(self)
         self.configuration = EcrReplicationConfiguration(
             self,
@@ -156,15 +168,16 @@ class RegistryReplication(Construct):
                             EcrReplicationConfigurationReplicationConfigurationRuleDestination(
                                 region=region, registry_id=account
                             )
-                            for region in destination_regions
+                            for region in rule.destination_regions
                         ],
                         repository_filter=[
                             EcrReplicationConfigurationReplicationConfigurationRuleRepositoryFilter(
-                                filter=repository.name, filter_type="PREFIX_MATCH"
+                                filter=name, filter_type="PREFIX_MATCH"
                             )
-                            for repository in repositories
+                            for name in rule.repositories
                         ],
                     )
+                    for rule in rules
                 ]
             ),
             depends_on=list(depends_on),

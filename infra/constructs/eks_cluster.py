@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
+from cdktf import Fn, TerraformLocal
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
 from cdktf_cdktf_provider_aws.eks_access_entry import EksAccessEntry
 from cdktf_cdktf_provider_aws.eks_access_policy_association import (
@@ -20,16 +21,20 @@ from cdktf_cdktf_provider_aws.eks_cluster import (
     EksClusterEncryptionConfigProvider,
     EksClusterVpcConfig,
 )
+from cdktf_cdktf_provider_aws.iam_openid_connect_provider import IamOpenidConnectProvider
 from constructs import Construct
 
 from infra import validation
-from infra.constructs.aws_context import partition
+from infra.constructs.aws_context import partition, region_name
 from infra.constructs.iam import ServiceRole, Statement
 from infra.constructs.kms_key import KeyLike
 from infra.constructs.outputs import output
-from infra.props.eks_cluster import EksClusterProps
+from infra.naming import pascal
+from infra.props.eks_cluster import EksClusterProps, ServiceAccountProps
 
 ADMIN_POLICY = "AmazonEKSClusterAdminPolicy"
+STS_AUDIENCE = "sts.amazonaws.com"
+"""The audience of the tokens EKS projects into pods for IAM roles for service accounts."""
 
 
 def _principal_id(arn: str) -> str:
@@ -102,8 +107,48 @@ class EksCluster(Construct):
         self.endpoint = self.cluster.endpoint
         self.security_group_id = self.cluster.vpc_config.cluster_security_group_id
         """The security group EKS gives the control plane and managed nodes (pods use it by default)."""
+        self.oidc_provider: IamOpenidConnectProvider | None = None
+        self.service_account_roles: dict[tuple[str, str], ServiceRole] = {}
         for arn in props.admin_principal_arns:
             self.grant_admin(arn)
+
+    def service_account_role(self, account: ServiceAccountProps, *, name: str) -> ServiceRole:
+        """Role ``name`` that pods running as ``account`` (and no other pod) assume: IAM roles for service
+        accounts, through the cluster's OIDC provider (made here on first use).
+
+        The trust names the service account and the STS audience exactly
+        (docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html);
+        annotate the service account with ``eks.amazonaws.com/role-arn: <the role's ARN>``.
+        """
+        key = (account.namespace, account.name)
+        if key in self.service_account_roles:
+            return self.service_account_roles[key]
+        if self.oidc_provider is None:
+            issuer = self.cluster.identity.get(0).oidc.get(0).issuer
+            self.oidc_provider = IamOpenidConnectProvider(
+                self, "OidcProvider", url=issuer, client_id_list=[STS_AUDIENCE], tags={"Name": self.name}
+            )
+            # A local, so that the trust policies' condition keys hold a plain reference (no quoted literal).
+            self._oidc_host = TerraformLocal(self, "OidcIssuerHost", Fn.replace(issuer, "https://", "")).as_string
+        host = self._oidc_host
+        role = ServiceRole(
+            self,
+            f"ServiceAccount{pascal(account.namespace)}{pascal(account.name)}",
+            name=name,
+            description=f"Pods of {self.name} running as {account.namespace}/{account.name}",
+            trust=Statement(
+                actions=["sts:AssumeRoleWithWebIdentity"],
+                principals={"Federated": self.oidc_provider.arn},
+                conditions={
+                    "StringEquals": {
+                        f"{host}:sub": f"system:serviceaccount:{account.namespace}:{account.name}",
+                        f"{host}:aud": STS_AUDIENCE,
+                    }
+                },
+            ),
+        )
+        self.service_account_roles[key] = role
+        return role
 
     def grant_admin(self, principal_arn: str) -> None:
         """Cluster-admin for an IAM role or user, through an access entry."""
@@ -121,8 +166,14 @@ class EksCluster(Construct):
         )
 
     def declare_outputs(self, prefix: str = "") -> None:
-        """``<prefix>eks_cluster_name``, ``_endpoint`` and ``_security_group_id``."""
+        """``<prefix>eks_cluster_name``, ``_endpoint``, ``_security_group_id`` and ``<prefix>kubeconfig_command``."""
         output(self, f"{prefix}eks_cluster_name", self.cluster.name, f"EKS cluster {self.name}")
+        output(
+            self,
+            f"{prefix}kubeconfig_command",
+            f"aws eks update-kubeconfig --region {region_name(self)} --name {self.name}",
+            f"Points kubectl at {self.name}, as an admin principal, from where its API endpoint is reachable",
+        )
         output(self, f"{prefix}eks_cluster_endpoint", self.endpoint, f"API endpoint of {self.name}")
         output(
             self,

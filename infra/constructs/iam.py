@@ -90,7 +90,8 @@ def _statement_key(statement: Statement) -> str:
 
 
 class ServiceRole(Construct):
-    """An IAM role that one AWS service assumes, with inline least-privilege policies.
+    """An IAM role that one AWS service assumes (or, with ``trust``, whoever that statement lets assume it:
+    a Kubernetes service account, say), with inline least-privilege policies.
 
     ``source_account`` adds the ``aws:SourceAccount`` condition so that another
     account's resources cannot make the service act with this role (confused deputy).
@@ -105,22 +106,23 @@ class ServiceRole(Construct):
         id_: str,
         *,
         name: str,
-        service: str,
+        service: str | None = None,
         description: str,
         source_account: str | None = None,
         distinct_statements: bool = False,
+        trust: Statement | None = None,
     ) -> None:
         super().__init__(scope, id_)
+        if (service is None) == (trust is None):
+            raise ValueError(f"role {name}: a service or a trust statement, not both")
         conditions = {"StringEquals": {"aws:SourceAccount": source_account}} if source_account else {}
-        trust = policy_document(
-            Statement(actions=["sts:AssumeRole"], principals={"Service": service}, conditions=conditions)
-        )
+        trust = trust or Statement(actions=["sts:AssumeRole"], principals={"Service": service}, conditions=conditions)
         self.role = IamRole(
             self,
             "Role",
             name=name,
             description=description,
-            assume_role_policy=trust,
+            assume_role_policy=policy_document(trust),
             tags={"Name": name},
         )
         self.arn = self.role.arn

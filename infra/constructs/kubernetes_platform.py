@@ -1,4 +1,4 @@
-"""One region's Kubernetes platform: network, EKS secrets key, cluster and managed node group."""
+"""One region's Kubernetes platform: network, EKS secrets key, cluster and managed node groups."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ SUBNET_ROLE_TAGS = {
 
 
 class KubernetesPlatform(Construct):
-    """Network ``name``, key ``alias/<key_alias>``, cluster ``cluster_name`` and node group ``<cluster_name>-nodes``.
+    """Network ``name``, key ``alias/<key_alias>``, cluster ``cluster_name``, node group ``<cluster_name>-nodes``
+    and, with ``base_nodes``, the node group ``<cluster_name>-base`` (on-demand, under the Spot nodes).
 
     The cluster and its nodes live in the network's private subnets; the
     subnets carry the tags load balancer controllers look for. Create it under
@@ -51,6 +52,16 @@ class KubernetesPlatform(Construct):
         self.nodes = EksNodeGroup(
             self, "Nodes", cluster=self.cluster, name=f"{cluster_name}-nodes", subnet_ids=private, props=props.nodes
         )
+        self.base_nodes: EksNodeGroup | None = None
+        if props.base_nodes is not None:
+            self.base_nodes = EksNodeGroup(
+                self,
+                "BaseNodes",
+                cluster=self.cluster,
+                name=f"{cluster_name}-base",
+                subnet_ids=private,
+                props=props.base_nodes,
+            )
 
     def declare_outputs(self, prefix: str = "") -> None:
         """The network's and the cluster's outputs, each name starting with ``prefix``."""

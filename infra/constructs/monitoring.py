@@ -359,15 +359,19 @@ class Monitoring(Construct):
                 statistic=statistic,
             )
 
-    def watch_account_functions(self, *, concurrency_limit: int, key: str = "Lambda") -> None:
-        """Errors, throttles and concurrent executions of every Lambda function of the account, in this region.
+    def watch_account_functions(self, *, concurrency_limit: int, with_errors: bool = True, key: str = "Lambda") -> None:
+        """Concurrent executions (and, ``with_errors``, errors and throttles) of every Lambda function of the
+        account, in this region.
 
         Lambda publishes these without dimensions for the whole account;
-        ``concurrency_limit`` is the account's quota the concurrency alarm is a share of.
+        ``concurrency_limit`` is the account's quota the concurrency alarm is
+        a share of. Leave ``with_errors`` off where the account runs functions
+        that are not this stack's (another environment's): alarm those by
+        function (:meth:`watch_function`).
         """
         props = self.props
         threshold = concurrency_limit * props.account_concurrency_percent / 100
-        for short, metric, value, statistic, description in (
+        measures: list[tuple[str, str, float, str, str]] = [
             (
                 "Errors",
                 "Errors",
@@ -382,6 +386,9 @@ class Monitoring(Construct):
                 "Sum",
                 f"more than {props.account_function_throttles} throttles",
             ),
+        ]
+        measures = measures if with_errors else []
+        measures.append(
             (
                 "ConcurrentExecutions",
                 "ConcurrentExecutions",
@@ -389,8 +396,9 @@ class Monitoring(Construct):
                 "Maximum",
                 f"more than {threshold:g} concurrent executions "
                 f"({props.account_concurrency_percent:g}% of {concurrency_limit})",
-            ),
-        ):
+            )
+        )
+        for short, metric, value, statistic, description in measures:
             self._alarm(
                 f"{key}{short}",
                 f"{self.name}-lambda-{short.lower()}"

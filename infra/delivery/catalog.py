@@ -550,6 +550,31 @@ RESOURCES: Mapping[str, Access] = {
     ),
     "aws_vpc_security_group_egress_rule": Access(read=_EC2_READ, write=_SECURITY_GROUP_RULES),
     "aws_vpc_security_group_ingress_rule": Access(read=_EC2_READ, write=_SECURITY_GROUP_RULES),
+    "aws_elasticache_user": Access(
+        read=("elasticache:DescribeUsers", "elasticache:ListTagsForResource"),
+        write=("elasticache:CreateUser", "elasticache:ModifyUser", "elasticache:DeleteUser", *_ELASTICACHE_TAGS),
+    ),
+    "aws_elasticache_user_group": Access(
+        read=("elasticache:DescribeUserGroups", "elasticache:ListTagsForResource"),
+        write=(
+            "elasticache:CreateUserGroup",
+            "elasticache:ModifyUserGroup",
+            "elasticache:DeleteUserGroup",
+            *_ELASTICACHE_TAGS,
+        ),
+    ),
+    "aws_iam_openid_connect_provider": Access(
+        read=("iam:GetOpenIDConnectProvider", "iam:ListOpenIDConnectProviders"),
+        write=(
+            "iam:CreateOpenIDConnectProvider",
+            "iam:DeleteOpenIDConnectProvider",
+            "iam:UpdateOpenIDConnectProviderThumbprint",
+            "iam:AddClientIDToOpenIDConnectProvider",
+            "iam:RemoveClientIDFromOpenIDConnectProvider",
+            "iam:TagOpenIDConnectProvider",
+            "iam:UntagOpenIDConnectProvider",
+        ),
+    ),
     "aws_elasticache_replication_group": Access(
         read=(
             "elasticache:DescribeReplicationGroups",

@@ -53,3 +53,22 @@ class EksClusterProps:
             validation.one_of("log_types", log_type, LOG_TYPES)
         validation.unique("log_types", self.log_types)
         validation.log_retention("log_retention_days", self.log_retention_days)
+
+
+_LABEL = re.compile(r"^[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?$")
+
+
+@dataclass(frozen=True, kw_only=True)
+class ServiceAccountProps:
+    """A Kubernetes service account whose pods act with an IAM role of their own (IAM roles for service
+    accounts): no other pod, in its namespace or any other, can take the role."""
+
+    namespace: str
+    """Its namespace (a DNS label)."""
+    name: str
+    """The service account's name (a DNS label); it also names the role and what is granted to it."""
+
+    def __post_init__(self) -> None:
+        for field, value in (("namespace", self.namespace), ("name", self.name)):
+            if not isinstance(value, str) or not _LABEL.match(value):
+                raise ConfigError(field, "a Kubernetes name: lower-case letters, digits, inner hyphens", value)

@@ -1,6 +1,6 @@
 """Props of infra/constructs/kubernetes_platform.py: data only (no cdktf), so settings can be made of them.
 
-One region's Kubernetes platform: network, EKS secrets key, cluster and managed node group.
+One region's Kubernetes platform: network, EKS secrets key, cluster and managed node groups.
 """
 
 from __future__ import annotations
@@ -20,4 +20,6 @@ class KubernetesPlatformProps:
     network: NetworkProps | ExistingNetworkProps
     cluster: EksClusterProps = field(default_factory=EksClusterProps)
     nodes: EksNodeGroupProps = field(default_factory=EksNodeGroupProps)
+    base_nodes: EksNodeGroupProps | None = None
+    """An on-demand node group under ``nodes``: capacity that Spot interruptions cannot take away."""
     keys: KmsKeyProps = field(default_factory=KmsKeyProps)

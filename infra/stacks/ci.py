@@ -47,13 +47,15 @@ class DeployerRolesStack(AwsStack):
             raise ConfigError(
                 f"{spec.stack_id} roles", "an entry in infra/delivery/policies.json (make policies)", None
             )
-        if system.get("account_id") != spec.account_id:
+        # policies.json names one account per system; a system spread over several is checked by make policies.
+        if system.get("account_id") != spec.account_id and not spec.arguments["several_accounts"]:
             raise ConfigError(
                 f"{spec.stack_id} account", "the account infra/delivery/policies.json was made for", spec.account_id
             )
-        return DeployerRolesProps(
-            roles=tuple(system["roles"]), creates_oidc_provider=bool(spec.arguments["creates_oidc_provider"])
-        )
+        # The plan role, and the apply roles of the environments in this stack's account.
+        mine = set(spec.arguments["environments"])
+        roles = tuple(r for r in system["roles"] if r["purpose"] == "plan" or set(r["environments"]) <= mine)
+        return DeployerRolesProps(roles=roles, creates_oidc_provider=bool(spec.arguments["creates_oidc_provider"]))
 
     def __init__(self, scope: Construct, spec: StackSpec, props: DeployerRolesProps) -> None:
         super().__init__(scope, spec, tags={"Environment": "shared", "Purpose": "ci-deployer-roles"})

@@ -49,6 +49,17 @@ def load_all(directory: Path | None = None, overlays: Overlays | None = None) ->
     return registry.load_all(SYSTEMS, directory, overlays)
 
 
+def check_deployable(spec: StackSpec) -> None:
+    """Refuse what may be synthesized and run on the emulator but never planned or applied against AWS (a
+    placeholder domain in production, production alarms nobody receives): every plan and apply path calls it."""
+    if spec.settings is None:
+        return
+    try:
+        spec.settings.check_deployable()
+    except ConfigError as error:
+        raise error.within(f"{spec.system}.{spec.settings.environment}") from None
+
+
 def terraform_environment(spec: StackSpec) -> dict[str, str]:
     """What Terraform needs in its environment for ``spec`` beyond credentials: what its system adds
     (System.terraform_environment), and the HCP Terraform workspace of a stack on the cloud backend."""

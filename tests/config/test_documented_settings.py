@@ -29,10 +29,12 @@ def test_luneo_regions_sizes_and_names() -> None:
     assert prod.repository_name("luneo-worker-ia") == "prod/luneo-worker-ia"
     assert (prod.primary.nodes.capacity_type, prod.primary.nodes.desired_size, prod.primary.nodes.max_size) == (
         "SPOT",
-        3,
-        10,
+        1,
+        7,
     )
-    assert staging.primary.nodes.desired_size == 2
+    assert prod.primary.base_nodes is not None
+    assert (prod.primary.base_nodes.capacity_type, prod.primary.base_nodes.desired_size) == ("ON_DEMAND", 3)
+    assert staging.primary.nodes.desired_size == 2 and staging.primary.base_nodes is None
     assert (prod.enable_aurora_global, staging.enable_aurora_global) == (False, False)
 
 

@@ -7,6 +7,7 @@ import json
 
 import pytest
 
+from infra.constructs.iam import ServiceRole
 from infra.constructs.kms_key import KmsKey
 from infra.constructs.postgres_instance import PostgresInstance
 from infra.constructs.redis_replication_group import RedisReplicationGroup
@@ -153,15 +154,92 @@ def test_redis_is_encrypted_at_rest_and_in_transit() -> None:
     assert group["transit_encryption_enabled"] is True
     assert group["kms_key_id"].startswith("${aws_kms_key.")
     assert "auth_token" not in group
+    (user_group,) = stack["resource"]["aws_elasticache_user_group"]
+    assert group["user_group_ids"] == [f"${{aws_elasticache_user_group.{user_group}.user_group_id}}"]
     (rule,) = resources(stack, "aws_vpc_security_group_ingress_rule")
     assert rule["from_port"] == 6379 and "referenced_security_group_id" in rule
     url = only(stack, "aws_secretsmanager_secret_version")["secret_string_wo"]
     assert 'format("rediss://%s:%d"' in url
 
 
+def test_redis_requires_authentication_and_keeps_no_secret() -> None:
+    """Role-based access control: a group whose ``default`` user can do nothing, so a connection must
+    authenticate; no password, token or AUTH string anywhere (docs.aws.amazon.com/AmazonElastiCache/latest/dg/
+    Clusters.RBAC.html, a user named default in every Redis OSS group)."""
+    stack = cache()
+    group = only(stack, "aws_elasticache_user_group")
+    assert (group["user_group_id"], group["engine"]) == ("demo-redis", "redis")
+    (default,) = resources(stack, "aws_elasticache_user")
+    assert (default["user_id"], default["user_name"]) == ("demo-redis-default", "default")
+    assert default["access_string"] == "off -@all" and default["no_password_required"] is True
+    assert group["user_ids"] == [
+        f"${{aws_elasticache_user.{name}.user_id}}" for name in stack["resource"]["aws_elasticache_user"]
+    ]
+    text = json.dumps(stack)
+    for secret in ('"passwords"', '"auth_token"', "random_password"):
+        assert secret not in text
+
+
+def test_grant_connect_makes_one_iam_user_per_client_and_allows_connect_as_it_only() -> None:
+    """IAM authentication: the user authenticates by IAM, and the client's role may ``elasticache:Connect`` on
+    this replication group and its own user, nothing else (docs.aws.amazon.com/AmazonElastiCache/latest/dg/
+    auth-iam.html)."""
+
+    def make(stack):
+        key = KmsKey(stack, "Key", alias="demo", description="demo")
+        redis = RedisReplicationGroup(
+            stack, "Cache", name="demo-redis", vpc_id="vpc-1", subnet_ids=["subnet-1"], kms_key=key, props=REDIS
+        )
+        api, worker = (
+            ServiceRole(stack, n, name=f"demo-{n.lower()}", service="ecs-tasks.amazonaws.com", description="d")
+            for n in ("Api", "Worker")
+        )
+        first = redis.grant_connect(api, user="demo-api")
+        assert redis.grant_connect(api, user="demo-api") == first and len(redis.users) == 1
+        redis.grant_connect(worker, user="demo-worker")
+        assert redis.client_environment("demo-api") == {
+            "REDIS_USER": "demo-api",
+            "REDIS_REPLICATION_GROUP_ID": "demo-redis",
+        }
+
+    stack = synth(make)
+    users = {u["user_id"]: u for u in resources(stack, "aws_elasticache_user")}
+    assert set(users) == {"demo-redis-default", "demo-api", "demo-worker"}
+    for user_id in ("demo-api", "demo-worker"):
+        user = users[user_id]
+        assert user["user_name"] == user_id and user["authentication_mode"] == {"type": "iam"}
+        assert user["access_string"] == "on ~* +@all" and "passwords" not in user
+    names = {u["user_id"]: n for n, u in stack["resource"]["aws_elasticache_user"].items()}
+    group = only(stack, "aws_elasticache_user_group")
+    assert sorted(group["user_ids"]) == sorted(f"${{aws_elasticache_user.{n}.user_id}}" for n in names.values())
+    (replication_group,) = stack["resource"]["aws_elasticache_replication_group"]
+    connect = {
+        json.loads(p["policy"])["Statement"][0]["Resource"][1]: (p["role"], json.loads(p["policy"]))
+        for p in resources(stack, "aws_iam_role_policy")
+    }
+    assert len(connect) == 2
+    for user_id in ("demo-api", "demo-worker"):
+        role, document = connect[f"${{aws_elasticache_user.{names[user_id]}.arn}}"]
+        (statement,) = document["Statement"]
+        assert statement == {
+            "Effect": "Allow",
+            "Action": "elasticache:Connect",
+            "Resource": [
+                f"${{aws_elasticache_replication_group.{replication_group}.arn}}",
+                f"${{aws_elasticache_user.{names[user_id]}.arn}}",
+            ],
+        }
+        assert role.startswith("${aws_iam_role.")
+    assert {p["name"] for p in resources(stack, "aws_iam_role_policy")} == {"ConnectRedis"}
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
+        ({"engine_version": "6.2"}, "engine_version must be a Redis OSS 7 version"),
+        ({"client_access_string": "off ~* +@all"}, "client_access_string must be a Redis ACL starting with 'on'"),
+        ({"client_access_string": "on >s3cret ~* +@all"}, "client_access_string must be a Redis ACL"),
+        ({"client_access_string": "on nopass ~* +@all"}, "client_access_string must be rules without nopass"),
         ({"node_type": "cache.x1.huge"}, "node_type must be one of"),
         ({"automatic_failover": True}, "automatic_failover must be false when num_cache_clusters is 1"),
         ({"num_cache_clusters": 2, "multi_az": True}, "multi_az must be false unless automatic_failover is on"),

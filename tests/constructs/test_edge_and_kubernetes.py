@@ -11,7 +11,7 @@ from infra.constructs.eks_cluster import EksCluster
 from infra.constructs.eks_node_group import EksNodeGroup
 from infra.constructs.kms_key import KmsKey
 from infra.props.dns_failover import FailoverRecordProps
-from infra.props.eks_cluster import EksClusterProps
+from infra.props.eks_cluster import EksClusterProps, ServiceAccountProps
 from infra.props.eks_node_group import EksNodeGroupProps
 from infra.validation import ConfigError
 from tests.support.synth import only, policy, resources, synth
@@ -52,7 +52,53 @@ def test_cluster_encrypts_secrets_logs_everything_and_stays_private_by_default()
     inline = only(stack, "aws_iam_role_policy")
     assert "kms:Decrypt" in policy(inline["policy"])["Statement"][0]["Action"]
     assert not resources(stack, "aws_eks_access_entry")
-    assert set(stack["output"]) == {"eks_cluster_name", "eks_cluster_endpoint", "eks_cluster_security_group_id"}
+    assert set(stack["output"]) == {
+        "eks_cluster_name",
+        "eks_cluster_endpoint",
+        "eks_cluster_security_group_id",
+        "kubeconfig_command",
+    }
+    # The region is the provider's own, literally: the command runs as written.
+    assert (
+        stack["output"]["kubeconfig_command"]["value"] == "aws eks update-kubeconfig --region us-east-1 --name demo-eks"
+    )
+    assert not resources(stack, "aws_iam_openid_connect_provider"), "no OIDC provider until a service account needs one"
+
+
+def test_a_service_account_role_trusts_that_service_account_only() -> None:
+    """IAM roles for service accounts: the trust names the exact namespace/name and STS audience, through the
+    cluster's OIDC provider (docs.aws.amazon.com/eks/latest/userguide/associate-service-account-role.html)."""
+    made: list[Any] = []
+
+    def build(stack: Any) -> None:
+        key = KmsKey(stack, "Key", alias="demo-eks", description="demo")
+        cluster = EksCluster(
+            stack, "Cluster", name="demo-eks", subnet_ids=["s1", "s2"], secrets_key=key, props=EksClusterProps()
+        )
+        worker = ServiceAccountProps(namespace="luneo", name="worker")
+        made.append(cluster.service_account_role(worker, name="demo-worker"))
+        made.append(cluster.service_account_role(worker, name="demo-worker"))
+        cluster.service_account_role(ServiceAccountProps(namespace="luneo", name="converter"), name="demo-converter")
+
+    stack = synth(build)
+    assert made[0] is made[1], "one role per service account"
+    provider = only(stack, "aws_iam_openid_connect_provider")
+    assert provider["client_id_list"] == ["sts.amazonaws.com"]
+    assert provider["url"].startswith("${aws_eks_cluster.") and provider["url"].endswith(".identity[0].oidc[0].issuer}")
+    (local,) = stack["locals"].values()
+    assert local == provider["url"].replace("${", "${replace(").replace("}", ', "https://", "")}')
+    roles = {r["name"]: policy(r["assume_role_policy"]) for r in resources(stack, "aws_iam_role")}
+    (trust,) = roles["demo-worker"]["Statement"]
+    assert trust["Action"] == "sts:AssumeRoleWithWebIdentity"
+    assert trust["Principal"]["Federated"].startswith("${aws_iam_openid_connect_provider.")
+    (equals,) = trust["Condition"].values()
+    host = "${local." + next(iter(stack["locals"])) + "}"
+    assert {key.removeprefix(host + ":"): value for key, value in equals.items()} == {
+        "sub": "system:serviceaccount:luneo:worker",
+        "aud": "sts.amazonaws.com",
+    }
+    assert all(key.startswith(host) for key in equals)
+    assert "StringLike" not in trust["Condition"], "no wildcard: another service account cannot match"
 
 
 def test_admins_get_access_entries_with_cluster_admin() -> None:

@@ -10,7 +10,7 @@ import pytest
 from cdktf import Testing as CdktfTesting
 
 from infra.constructs.aurora_postgres_cluster import AuroraPostgresCluster
-from infra.constructs.container_registry import ContainerRegistry, RegistryReplication
+from infra.constructs.container_registry import ContainerRegistry, RegistryReplication, ReplicationRule
 from infra.constructs.kms_key import KmsKey
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.postgres_instance import PostgresInstance
@@ -289,11 +289,12 @@ def test_key_services_are_service_principals(kwargs: dict[str, Any], message: st
 
 def test_registry_replication_names_each_repository_and_destination() -> None:
     def build(stack: AwsStack, secondary: Any) -> None:
-        repos = [
+        names = ("prod/luneo-worker-ia", "prod/luneo-usdz-converter")
+        for i, name in enumerate(names):
             ContainerRegistry(stack, f"R{i}", name=name, props=ContainerRegistryProps())
-            for i, name in enumerate(("prod/luneo-worker-ia", "prod/luneo-usdz-converter"))
-        ]
-        RegistryReplication(stack, "Replication", repositories=repos, destination_regions=["us-east-1"])
+        RegistryReplication(
+            stack, "Replication", rules=[ReplicationRule(repositories=names, destination_regions=("us-east-1",))]
+        )
 
     (configuration,) = resources(two_regions(build), "aws_ecr_replication_configuration")
     (rule,) = configuration["replication_configuration"]["rule"]
@@ -303,7 +304,11 @@ def test_registry_replication_names_each_repository_and_destination() -> None:
     assert [f["filter"] for f in rule["repository_filter"]] == ["prod/luneo-worker-ia", "prod/luneo-usdz-converter"]
     assert {f["filter_type"] for f in rule["repository_filter"]} == {"PREFIX_MATCH"}
     with pytest.raises(ConfigError, match="replication destinations must be 1 to 25 regions"):
-        two_regions(lambda stack, _: RegistryReplication(stack, "R", repositories=[object()], destination_regions=[]))  # type: ignore[list-item]
+        two_regions(
+            lambda stack, _: RegistryReplication(
+                stack, "R", rules=[ReplicationRule(repositories=("a",), destination_regions=())]
+            )
+        )
 
 
 def test_health_check_alarms_live_in_us_east_1_only() -> None:

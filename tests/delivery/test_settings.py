@@ -84,8 +84,21 @@ def test_one_ci_stack_per_account_creates_githubs_oidc_provider_and_the_others_f
     assert specs["ci-freeside"].state is not None and specs["ci-freeside"].state.key == "ci/terraform.tfstate"
 
 
-def test_two_creators_in_one_account_or_none_in_an_account_are_refused() -> None:
+def test_two_creators_in_one_account_are_refused_and_an_account_with_none_gets_its_first_system() -> None:
     with pytest.raises(ConfigError, match="one system per account"):
         _ci(["solobase", "luneo", "freeside"])
-    with pytest.raises(ConfigError, match="naming one of \\['freeside'\\]"):
-        _ci(["solobase"])
+    creators = {s.stack_id: s.arguments["creates_oidc_provider"] for s in _ci(["solobase"])}
+    assert creators["ci-freeside"] and creators["ci-solobase"] and not creators["ci-luneo"]
+
+
+def test_a_system_over_several_accounts_gets_a_ci_stack_per_account_with_those_environments_roles(
+    tmp_path: Path,
+) -> None:
+    (tmp_path / "luneo").mkdir()
+    (tmp_path / "luneo" / "prod.toml").write_text('account_id = "123456789012"\n')
+    specs = {s.stack_id: s for s in systems.stack_specs(tmp_path) if s.kind == "ci" and s.system == "luneo"}
+    assert set(specs) == {"ci-luneo-123456789012", "ci-luneo-unnamed"}
+    prod, staging = specs["ci-luneo-123456789012"], specs["ci-luneo-unnamed"]
+    assert prod.arguments["environments"] == ("prod",) and staging.arguments["environments"] == ("staging",)
+    assert prod.arguments["creates_oidc_provider"] and prod.account_id == "123456789012"
+    assert prod.state is not None and prod.state.key == "ci/123456789012/terraform.tfstate"

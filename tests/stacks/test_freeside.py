@@ -113,6 +113,69 @@ def test_redis_table(production: SynthesizedStack) -> None:
     assert group["at_rest_encryption_enabled"] == "true" and group["transit_encryption_enabled"] is True
 
 
+@pytest.mark.parametrize("env", ["production", "staging"])
+def test_each_service_connects_to_redis_as_its_own_iam_user(synth_dir: Path, env: str) -> None:
+    """The API and the worker authenticate to Redis with IAM, each as its own user: REDIS_USER names it,
+    REDIS_REPLICATION_GROUP_ID the group its tokens are signed for, and its task role may connect as that user
+    only. The redis-credentials secret holds no credential."""
+    stack = SynthesizedStack(synth_dir, f"freeside-{env}")
+    users = {u["user_id"]: name for name, u in stack.json["resource"]["aws_elasticache_user"].items()}
+    assert set(users) == {f"arrakis-{env}-redis-default", f"arrakis-{env}-api", f"arrakis-{env}-worker"}
+    (group,) = stack.json["resource"]["aws_elasticache_replication_group"]
+    roles = {r["name"]: name for name, r in stack.json["resource"]["aws_iam_role"].items()}
+    for service in ("api", "worker"):
+        user = f"arrakis-{env}-{service}"
+        container = stack.container(user)
+        environment = {item["name"]: item["value"] for item in container["environment"]}
+        assert environment["REDIS_USER"] == user
+        assert environment["REDIS_REPLICATION_GROUP_ID"] == f"arrakis-{env}-redis"
+        task_role = roles[f"{user}-task"]
+        connect = [
+            json.loads(p["policy"])
+            for p in stack.all("aws_iam_role_policy")
+            if p["name"] == "ConnectRedis" and p["role"] == f"${{aws_iam_role.{task_role}.id}}"
+        ]
+        assert connect == [
+            {
+                "Version": "2012-10-17",
+                "Statement": [
+                    {
+                        "Effect": "Allow",
+                        "Action": "elasticache:Connect",
+                        "Resource": [
+                            f"${{aws_elasticache_replication_group.{group}.arn}}",
+                            f"${{aws_elasticache_user.{users[user]}.arn}}",
+                        ],
+                    }
+                ],
+            }
+        ]
+    (written,) = [v for v in stack.all("aws_secretsmanager_secret_version") if "rediss://" in v["secret_string_wo"]]
+    assert "password" not in written["secret_string_wo"] and "token" not in written["secret_string_wo"]
+
+
+@pytest.mark.parametrize("env", ["production", "staging"])
+def test_dashboard_covers_services_database_redis_and_load_balancer(synth_dir: Path, env: str) -> None:
+    """Document 003's monitoring.tf: "CloudWatch alarms and dashboards": the dashboard arrakis-<env>."""
+    stack = SynthesizedStack(synth_dir, f"freeside-{env}")
+    dashboard = stack.one("aws_cloudwatch_dashboard", dashboard_name=f"arrakis-{env}")
+    widgets = {
+        w["properties"]["title"]: w["properties"]["metrics"] for w in json.loads(dashboard["dashboard_body"])["widgets"]
+    }
+    services = {m[m.index("ServiceName") + 1] for m in widgets["ECS CPU (%)"]}
+    ecs = stack.json["resource"]["aws_ecs_service"]
+    assert {ecs[ref.split(".")[1]]["name"] for ref in services} == {f"arrakis-{env}-api", f"arrakis-{env}-worker"}
+    assert {m[m.index("DBInstanceIdentifier") + 1] for m in widgets["RDS CPU (%) and connections"]} == {
+        f"arrakis-{env}-postgres"
+    }
+    assert {m[3] for m in widgets["Redis engine CPU (%)"]} == {f"arrakis-{env}-redis-001"}
+    assert all(m[2] == "LoadBalancer" for m in widgets["ALB requests"])
+    for title in ("ECS memory (%)", "ALB 5xx", "ALB latency (s)", "RDS free storage (bytes)", "RDS latency (s)"):
+        assert title in widgets
+    url = stack.outputs["cloudwatch_dashboard_url"]
+    assert url["value"].endswith(f"#dashboards:name=arrakis-{env}") and url["description"]
+
+
 def test_alb_is_https_only_with_acm(production: SynthesizedStack) -> None:
     listeners = {listener["port"]: listener for listener in production.all("aws_lb_listener")}
     assert listeners[443]["protocol"] == "HTTPS"

@@ -8,7 +8,8 @@ from typing import Any
 
 import pytest
 
-from infra import app
+from infra import app, systems
+from infra.validation import ConfigError
 from tests.support.documented import LUNEO_OUTPUTS
 from tests.support.stack import SynthesizedStack
 
@@ -152,25 +153,41 @@ def test_eks_cluster_per_region(stack: SynthesizedStack, role: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("stack_id", "desired", "minimum", "maximum"), [("luneo-prod", 3, 3, 10), ("luneo-staging", 2, 2, 4)]
+    ("stack_id", "spot", "base"),
+    [("luneo-prod", (1, 0, 7), (3, 3, 3)), ("luneo-staging", (2, 2, 4), None)],
 )
-def test_spot_node_groups_sized_as_documented(
-    synth_dir: Path, stack_id: str, desired: int, minimum: int, maximum: int
+def test_prod_runs_an_on_demand_base_plus_spot_and_staging_all_spot(
+    synth_dir: Path, stack_id: str, spot: tuple[int, int, int], base: tuple[int, int, int] | None
 ) -> None:
+    """The document's production "3 nodes + spot": three on-demand nodes a Spot interruption cannot take,
+    Spot above them (ten in all at most); staging stays all Spot. Both regions alike (failover)."""
     stack = SynthesizedStack(synth_dir, stack_id)
-    groups = stack.all("aws_eks_node_group")
-    assert len(groups) == 2
-    for group in groups:
-        assert group["capacity_type"] == "SPOT"
-        assert group["scaling_config"] == {"desired_size": desired, "min_size": minimum, "max_size": maximum}
+    env = stack_id.removeprefix("luneo-")
+    groups = {g["node_group_name"]: g for g in stack.all("aws_eks_node_group")}
+    expected = {f"luneo-{env}-eks-{role}-nodes": ("SPOT", spot) for role in ("primary", "secondary")}
+    if base is not None:
+        expected |= {f"luneo-{env}-eks-{role}-base": ("ON_DEMAND", base) for role in ("primary", "secondary")}
+    assert {
+        name: (g["capacity_type"], tuple(g["scaling_config"][k] for k in ("desired_size", "min_size", "max_size")))
+        for name, g in groups.items()
+    } == expected
+    for group in groups.values():
         assert group["instance_types"] == ["m6i.large", "m5.large"]
         assert group["launch_template"]["id"].startswith("${aws_launch_template.")
         assert group["lifecycle"] == {"ignore_changes": ["scaling_config[0].desired_size"]}
 
 
+def test_prod_refuses_to_be_all_spot_or_a_spot_base(tmp_path: Path) -> None:
+    (tmp_path / "luneo").mkdir()
+    path = tmp_path / "luneo" / "prod.toml"
+    path.write_text('[secondary.base_nodes]\ncapacity_type = "SPOT"\n')
+    with pytest.raises(ConfigError, match=r"secondary\.base_nodes\.capacity_type must be ON_DEMAND"):
+        systems.load("luneo", "prod", tmp_path)
+
+
 def test_launch_templates_encrypt_volumes_and_require_imdsv2(stack: SynthesizedStack) -> None:
     templates = stack.all("aws_launch_template")
-    assert len(templates) == 2
+    assert len(templates) == len(stack.all("aws_eks_node_group"))
     for template in templates:
         (mapping,) = template["block_device_mappings"]
         assert mapping["ebs"]["encrypted"] == "true"
@@ -507,3 +524,112 @@ def test_only_databases_and_redis_open_to_the_eks_clusters(stack: SynthesizedSta
     from_clusters = [r for r in ingress if "aws_eks_cluster." in r.get("referenced_security_group_id", "")]
     assert sorted(r["from_port"] for r in from_clusters) == [5432, 5432, 6379]
     assert not [r for r in ingress if r.get("cidr_ipv4") == "0.0.0.0/0"]
+
+
+# Day two: Redis clients, kubectl, replication ownership, what may reach an account
+
+
+def test_only_the_listed_service_accounts_can_authenticate_to_redis(staging: SynthesizedStack) -> None:
+    """Every pod reaches Redis through the cluster's security group; only pods running as a listed service
+    account get a role (IAM roles for service accounts, on the primary cluster) that may connect, each as its own
+    IAM-authenticated user."""
+    resources = staging.json["resource"]
+    users = {u["user_id"]: name for name, u in resources["aws_elasticache_user"].items()}
+    assert set(users) == {
+        "luneo-staging-redis-default",
+        "luneo-staging-luneo-worker-ia",
+        "luneo-staging-luneo-usdz-converter",
+    }
+    ((provider_name, provider),) = resources["aws_iam_openid_connect_provider"].items()
+    (cluster_name,) = [n for n, c in resources["aws_eks_cluster"].items() if c["name"] == "luneo-staging-eks-primary"]
+    assert provider["url"] == f"${{aws_eks_cluster.{cluster_name}.identity[0].oidc[0].issuer}}"
+    (group,) = resources["aws_elasticache_replication_group"]
+    outputs = staging.outputs["redis_clients"]["value"]
+    for account in ("luneo-worker-ia", "luneo-usdz-converter"):
+        user = f"luneo-staging-{account}"
+        ((role_name, role),) = [(n, r) for n, r in resources["aws_iam_role"].items() if r["name"] == user]
+        (trust,) = json.loads(role["assume_role_policy"])["Statement"]
+        assert trust["Principal"] == {"Federated": f"${{aws_iam_openid_connect_provider.{provider_name}.arn}}"}
+        assert sorted(trust["Condition"]["StringEquals"].values()) == sorted(
+            [f"system:serviceaccount:luneo:{account}", "sts.amazonaws.com"]
+        )
+        (connect,) = [p for p in staging.all("aws_iam_role_policy") if p["role"] == f"${{aws_iam_role.{role_name}.id}}"]
+        assert json.loads(connect["policy"])["Statement"] == [
+            {
+                "Effect": "Allow",
+                "Action": "elasticache:Connect",
+                "Resource": [
+                    f"${{aws_elasticache_replication_group.{group}.arn}}",
+                    f"${{aws_elasticache_user.{users[user]}.arn}}",
+                ],
+            }
+        ]
+        assert outputs[f"luneo/{account}"] == {"role_arn": f"${{aws_iam_role.{role_name}.arn}}", "redis_user": user}
+    assert staging.outputs["redis_replication_group_id"]["value"] == "luneo-staging-redis"
+
+
+@pytest.mark.parametrize("env", ENVIRONMENTS)
+def test_kubectl_is_one_documented_command_per_cluster(synth_dir: Path, env: str) -> None:
+    outputs = SynthesizedStack(synth_dir, f"luneo-{env}").outputs
+    for role, region in (("primary", "eu-west-1"), ("secondary", "us-east-1")):
+        assert outputs[f"{role}_kubeconfig_command"]["value"] == (
+            f"aws eks update-kubeconfig --region {region} --name luneo-{env}-eks-{role}"
+        )
+
+
+def test_prod_keeps_its_api_endpoint_private(tmp_path: Path) -> None:
+    (tmp_path / "luneo").mkdir()
+    (tmp_path / "luneo" / "prod.toml").write_text('[kubernetes]\nendpoint_public_access_cidrs = ["203.0.113.0/24"]\n')
+    with pytest.raises(ConfigError, match=r"kubernetes\.endpoint_public_access_cidrs must be empty in prod"):
+        systems.load("luneo", "prod", tmp_path)
+
+
+def _replication(directory: Path, stack_id: str) -> list[dict[str, Any]]:
+    stack = SynthesizedStack(directory, stack_id)
+    return stack.all("aws_ecr_replication_configuration")
+
+
+def test_each_account_has_one_replication_configuration_with_every_environments_rules(tmp_path: Path) -> None:
+    """ECR keeps one replication configuration per account and region: in an account of their own, each
+    environment writes its own; sharing one, prod writes it with staging's rules too and staging writes none,
+    so neither deploy overwrites the other's rules
+    (docs.aws.amazon.com/AmazonECR/latest/APIReference/API_PutReplicationConfiguration.html)."""
+    alone = tmp_path / "alone"
+    app.synth(outdir=str(alone), requested="luneo-*", config_dir=tmp_path / "none")
+    for env in ("prod", "staging"):
+        (configuration,) = _replication(alone, f"luneo-{env}")
+        (rule,) = configuration["replication_configuration"]["rule"]
+        assert [f["filter"] for f in rule["repository_filter"]] == [
+            f"{env}/luneo-worker-ia",
+            f"{env}/luneo-usdz-converter",
+        ]
+
+    config = tmp_path / "shared-config"
+    (config / "luneo").mkdir(parents=True)
+    for env in ("prod", "staging"):
+        (config / "luneo" / f"{env}.toml").write_text('account_id = "123456789012"\n')
+    shared = tmp_path / "shared"
+    app.synth(outdir=str(shared), requested="luneo-*", config_dir=config)
+    assert _replication(shared, "luneo-staging") == []
+    (configuration,) = _replication(shared, "luneo-prod")
+    (rule,) = configuration["replication_configuration"]["rule"]
+    assert [d["region"] for d in rule["destination"]] == ["us-east-1"]
+    assert [f["filter"] for f in rule["repository_filter"]] == [
+        "staging/luneo-worker-ia",
+        "staging/luneo-usdz-converter",
+        "prod/luneo-worker-ia",
+        "prod/luneo-usdz-converter",
+    ]
+
+
+def test_every_alert_topic_mails_the_configured_subscriber(tmp_path: Path) -> None:
+    """Alarms notify a topic in their own region; each topic (eu-west-1, us-east-1) mails ``alert_email``."""
+    (tmp_path / "luneo").mkdir()
+    (tmp_path / "luneo" / "prod.toml").write_text('[monitoring]\nalert_email = "oncall@luneo.io"\n')
+    app.synth(outdir=str(tmp_path / "out"), requested="luneo-prod", config_dir=tmp_path)
+    stack = SynthesizedStack(tmp_path / "out", "luneo-prod")
+    topics = stack.json["resource"]["aws_sns_topic"]
+    subscriptions = stack.all("aws_sns_topic_subscription")
+    assert len(topics) == 2 and len(subscriptions) == 2
+    assert {s["topic_arn"] for s in subscriptions} == {f"${{aws_sns_topic.{name}.arn}}" for name in topics}
+    assert {(s["protocol"], s["endpoint"]) for s in subscriptions} == {("email", "oncall@luneo.io")}

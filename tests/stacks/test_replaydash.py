@@ -104,6 +104,17 @@ def test_redis_t4g_encrypted(stack: tuple[str, SynthesizedStack]) -> None:
     assert group["at_rest_encryption_enabled"] == "true" and group["transit_encryption_enabled"] is True
 
 
+def test_the_api_connects_to_redis_as_its_own_iam_user(stack: tuple[str, SynthesizedStack]) -> None:
+    env, s = stack
+    environment = {item["name"]: item["value"] for item in s.container(f"replaydash-{env}-api")["environment"]}
+    assert environment["REDIS_USER"] == f"replaydash-{env}-api"
+    assert environment["REDIS_REPLICATION_GROUP_ID"] == f"replaydash-{env}-redis"
+    users = s.values("aws_elasticache_user", "user_id")
+    assert users == [f"replaydash-{env}-api", f"replaydash-{env}-redis-default"]
+    (connect,) = [p for p in s.all("aws_iam_role_policy") if p["name"] == "ConnectRedis"]
+    assert json.loads(connect["policy"])["Statement"][0]["Action"] == "elasticache:Connect"
+
+
 def test_session_bucket_lifecycle_tiers(stack: tuple[str, SynthesizedStack]) -> None:
     _, s = stack
     sessions = next(c for c in s.all("aws_s3_bucket_lifecycle_configuration") if "Sessions" in c["bucket"])

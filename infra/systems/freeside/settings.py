@@ -13,7 +13,8 @@ Choices where the document is silent (each production-safe):
   immutable tag pushed to ECR;
 - the certificate's domain is ``load_balancer.domain_name``: the document
   names none, so set yours in ``config/freeside/<env>.toml`` before a real
-  deploy (the placeholder cannot be validated);
+  deploy; production's example.com placeholder is refused by ``make diff``
+  and ``make deploy`` (``check_deployable``), never by the emulator;
 - production storage autoscales up to 100 GB so a full disk does not take the
   database down; staging backups are kept 1 day.
 """
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from infra import validation
 from infra.config.model import ContainerPlatformSettings, StateBackendSettings
 from infra.config.usage import container_platform_usage
 from infra.props.fargate_service import FargateServiceProps
@@ -49,6 +51,11 @@ class FreesideSettings(ContainerPlatformSettings):
     """``[api]``: the API service, behind the load balancer's default route."""
     worker: FargateServiceProps
     """``[worker]``: the background worker (no load balancer)."""
+
+    def check_deployable(self) -> None:
+        """Production's certificate is for a domain of yours: the example.com default is a placeholder."""
+        if self.environment == "production":
+            validation.not_placeholder_domain("load_balancer.domain_name", self.load_balancer.domain_name)
 
 
 def _network(second_octet: int, flow_log_retention_days: int) -> NetworkProps:

@@ -28,6 +28,11 @@ class FreesideStack(AwsStack):
     and ``/vault-token`` are created empty and filled by operators (README).
     Both services get all four, by ARN, as DATABASE_URL, REDIS_URL,
     APP_CONFIG and VAULT_TOKEN. The API takes the load balancer's default route.
+    Each service connects to Redis as its own IAM-authenticated user
+    (``REDIS_USER``, ``arrakis-<env>-api`` / ``-worker``): the secret holds no
+    credential. The dashboard ``arrakis-<env>`` (document 003's monitoring.tf:
+    alarms and dashboards) shows both services, the load balancer, the
+    database and every Redis node.
     """
 
     @classmethod
@@ -68,8 +73,10 @@ class FreesideStack(AwsStack):
             secrets=environment,
             props=props.worker,
         )
+        dashboard = platform.dashboard(self, "Dashboard", name=prefix)
 
         platform.declare_outputs()
+        output(self, "cloudwatch_dashboard_url", dashboard.url, "CloudWatch dashboard of this environment")
         output(self, "api_service_name", api.service_name, "ECS service of the API")
         output(self, "worker_service_name", worker.service_name, "ECS service of the worker")
         output(

@@ -7,6 +7,9 @@ One stack per environment (``luneo-<env>``); settings and defaults in
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
+
 from infra.registry import ConfiguredStack, StackSpec, System, platform_stack
 from infra.systems.luneo.settings import ENVIRONMENTS, LuneoSettings, cost_preset, defaults
 
@@ -22,4 +25,30 @@ def stack_specs(settings: LuneoSettings) -> list[StackSpec]:
     return [platform_stack(settings, platform_class, regions=settings.secondary_regions)]
 
 
-SYSTEM = System(name="luneo", environments=ENVIRONMENTS, defaults=defaults, stacks=stack_specs, cost_preset=cost_preset)
+def across_environments(environments: Sequence[LuneoSettings]) -> list[LuneoSettings]:
+    """Where environments share an account and region, the one owning its resources writes ECR's one
+    replication configuration with every other's repositories too (``account_replicated_repositories``)."""
+    by_name = {settings.environment: settings for settings in environments}
+    completed = []
+    for settings in environments:
+        if settings.shares_account and settings.owns_account_resources:
+            others = [by_name[env] for env in settings.account_environments if env != settings.environment]
+            repositories = tuple(
+                (other.repository_name(name), other.secondary.region)
+                for other in others
+                if other.enable_registry_replication
+                for name in other.repositories
+            )
+            settings = dataclasses.replace(settings, account_replicated_repositories=repositories)
+        completed.append(settings)
+    return completed
+
+
+SYSTEM = System(
+    name="luneo",
+    environments=ENVIRONMENTS,
+    defaults=defaults,
+    stacks=stack_specs,
+    cost_preset=cost_preset,
+    across_environments=across_environments,
+)

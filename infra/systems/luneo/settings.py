@@ -19,9 +19,17 @@ locks in ``luneo-terraform-locks``, eu-west-1. Cost targets: staging about
 $225/month (2 nodes), prod about $800 (3 nodes + Spot).
 
 Where the document is vague or contradicts itself (production-safe readings):
-- nodes: prod runs 3 (the cost section; the scaling example's 5 is an
-  example), at least 3 and at most 10; staging 2 (at most 4). Both regions get
-  the same node group: the secondary must carry the load after a failover;
+- nodes: prod's "3 nodes + spot" (the cost section) is 3 on-demand nodes
+  (``base_nodes``, which Spot interruptions cannot take) plus Spot nodes
+  above them, 10 in all at most (the scaling example's 5 is an example);
+  staging all Spot, 2 (at most 4). Both regions get the same node groups: the
+  secondary must carry the load after a failover;
+- kubectl: access entries for ``[kubernetes] admin_principal_arns`` only; prod's
+  API endpoint stays private (a public one is refused), staging may open one
+  to listed ranges;
+- Redis: only the service accounts of ``redis_clients`` can authenticate (IAM
+  roles for service accounts, IAM-authenticated Redis users), though every pod
+  reaches it through the cluster's security group;
 - Redis: 2 clusters in prod (the module; 3 is the scaling example);
 - the assets bucket is encrypted with the S3 key, not the secrets key the
   module example passes: the secrets key is fenced to Secrets Manager and RDS;
@@ -39,7 +47,13 @@ Where the document is vague or contradicts itself (production-safe readings):
   zone in prod, one in staging;
 - the document names no domain: the failover record, zone and ingress
   hostnames are example.com placeholders to replace before a real deploy
-  (``config/luneo/<env>.toml``, ``[dns]``).
+  (``config/luneo/<env>.toml``, ``[dns]``); prod's, and prod without
+  ``[monitoring] alert_email``, are refused by ``make diff``/``make deploy``
+  (``check_deployable``), never by synthesis or the emulator, so the defaults
+  stay loadable;
+- ECR replication: one configuration per account and region, written by the
+  environment owning the account's resources, with the rules of every
+  environment sharing the account (``account_id``).
 """
 
 from __future__ import annotations
@@ -51,11 +65,12 @@ from infra import validation
 from infra.config.model import REGIONS, StateBackendSettings, SystemSettings
 from infra.config.presets import GATEWAY_ONLY, SINGLE_NAT, Change, Preset
 from infra.config.usage import Usage
+from infra.props import set_by_stack
 from infra.props.aurora_postgres_cluster import AuroraPostgresProps
 from infra.props.cdn_distribution import CdnDistributionProps
 from infra.props.container_registry import ContainerRegistryProps
 from infra.props.dns_failover import FailoverRecordProps
-from infra.props.eks_cluster import EksClusterProps
+from infra.props.eks_cluster import EksClusterProps, ServiceAccountProps
 from infra.props.eks_node_group import EksNodeGroupProps
 from infra.props.kms_key import KmsKeyProps
 from infra.props.monitoring import MonitoringProps
@@ -80,10 +95,17 @@ class RegionSettings:
     network: NetworkProps
     """``[<region>.network]``: the region's VPC."""
     nodes: EksNodeGroupProps = field(default_factory=EksNodeGroupProps)
-    """``[<region>.nodes]``: the region's managed node group."""
+    """``[<region>.nodes]``: the region's managed node group (Spot by default): the capacity that scales."""
+    base_nodes: EksNodeGroupProps | None = None
+    """``[<region>.base_nodes]``: an on-demand node group ``<cluster>-base`` under ``nodes``, the capacity a Spot
+    interruption cannot take; required in prod ("3 nodes + spot"), none in staging (all Spot)."""
 
     def __post_init__(self) -> None:
         validation.one_of("region", self.region, REGIONS)
+        if self.base_nodes is not None and self.base_nodes.capacity_type != "ON_DEMAND":
+            raise ConfigError(
+                "base_nodes.capacity_type", "ON_DEMAND (the base Spot cannot take away)", self.base_nodes.capacity_type
+            )
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -117,7 +139,9 @@ class LuneoSettings(SystemSettings):
     registry: ContainerRegistryProps = field(default_factory=ContainerRegistryProps)
     """``[registry]``: every ECR repository."""
     enable_registry_replication: bool = True
-    """Replicate the repositories to the secondary region (ECR's one configuration per account and region)."""
+    """Replicate the repositories to the secondary region. ECR keeps one replication configuration per account
+    and region: where environments share an account (the same ``account_id``), the one owning its resources
+    (prod) writes it with every environment's rules, and the others write none."""
     enable_failover_dns: bool = True
     """Route 53 failover records and health checks (``[dns]``); required in prod."""
     dns: FailoverRecordProps
@@ -127,7 +151,19 @@ class LuneoSettings(SystemSettings):
     secrets: SecretProps = field(default_factory=SecretProps)
     """``[secrets]``: lifecycle of the Secrets Manager secrets."""
     monitoring: MonitoringProps = field(default_factory=MonitoringProps)
-    """``[monitoring]``: who is told, and when."""
+    """``[monitoring]``: who is told (``alert_email``, subscribed to every alert topic: required before prod
+    deploys), and when."""
+    redis_clients: tuple[ServiceAccountProps, ...] = (
+        ServiceAccountProps(namespace="luneo", name="luneo-worker-ia"),
+        ServiceAccountProps(namespace="luneo", name="luneo-usdz-converter"),
+    )
+    """``[[redis_clients]]``: the Kubernetes service accounts (``namespace``, ``name``) whose pods may use Redis:
+    each gets an IAM role ``<prefix>-<name>`` (IAM roles for service accounts, on the primary cluster) allowed to
+    connect as the IAM-authenticated Redis user ``<prefix>-<name>``; no other pod can authenticate. The
+    document's two images by default."""
+    account_replicated_repositories: tuple[tuple[str, str], ...] = set_by_stack(())
+    """(repository, destination region) of the other environments in this one's account and region, when this
+    one writes the account's one ECR replication configuration (infra.systems.luneo.across_environments)."""
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -154,11 +190,47 @@ class LuneoSettings(SystemSettings):
             validation.resource_name(f"repositories[{index}]", repository, max_length=200)
         if self.environment == PRODUCTION and not self.enable_failover_dns:
             raise ConfigError("enable_failover_dns", "true in prod (the document's DNS failover)", False)
+        if self.environment == PRODUCTION:
+            for name, region in (("primary", self.primary), ("secondary", self.secondary)):
+                if region.base_nodes is None:
+                    raise ConfigError(
+                        f"{name}.base_nodes", 'an on-demand node group in prod ("3 nodes + spot", not all Spot)', None
+                    )
+            if self.kubernetes.endpoint_public_access_cidrs:
+                raise ConfigError(
+                    "kubernetes.endpoint_public_access_cidrs",
+                    "empty in prod (its API endpoint is private: reach it from inside the VPC)",
+                    list(self.kubernetes.endpoint_public_access_cidrs),
+                )
+        validation.unique("redis_clients", [(c.namespace, c.name) for c in self.redis_clients])
+        validation.unique("redis_clients names", [c.name for c in self.redis_clients])
+        for index, client in enumerate(self.redis_clients):
+            # <prefix>-<name> is the client's Redis user (at most 40 characters) and its IAM role.
+            validation.resource_name(f"redis_clients[{index}].name", f"{self.name_prefix}-{client.name}", max_length=40)
         if not self.enable_aurora_global and self.database.master_password != MasterPassword.WRITE_ONLY:
             raise ConfigError(
                 "database.master_password",
                 "write_only (the password is generated at apply time and kept in the luneo-secrets secret)",
                 self.database.master_password.value,
+            )
+
+    def account_names(self) -> dict[str, tuple[str, str]]:
+        """Every resource name starts with ``name_prefix`` (buckets, topics, keys, clusters, roles)."""
+        return {"name_prefix": ("name prefix", self.name_prefix)}
+
+    def check_deployable(self) -> None:
+        """Prod needs someone to receive its alarms, and a domain of its own: the example.com defaults are
+        placeholders (fine on the emulator, never in an AWS account)."""
+        if self.environment != PRODUCTION:
+            return
+        if self.enable_failover_dns:
+            for name in ("zone_name", "record_name", "primary_hostname", "secondary_hostname"):
+                validation.not_placeholder_domain(f"dns.{name}", getattr(self.dns, name))
+        if self.monitoring.alert_email is None:
+            raise ConfigError(
+                "monitoring.alert_email",
+                "the address every prod alert topic mails (alarms nobody receives are no alerts)",
+                None,
             )
 
     def repository_name(self, name: str) -> str:
@@ -171,7 +243,9 @@ class LuneoSettings(SystemSettings):
         return tuple(dict.fromkeys([self.secondary.region, "us-east-1"]))
 
 
-def _region(region: str, octet: int, *, prod: bool, nodes: EksNodeGroupProps) -> RegionSettings:
+def _region(
+    region: str, octet: int, *, prod: bool, nodes: EksNodeGroupProps, base_nodes: EksNodeGroupProps | None
+) -> RegionSettings:
     zones = (f"{region}a", f"{region}b", f"{region}c")
     return RegionSettings(
         region=region,
@@ -188,17 +262,20 @@ def _region(region: str, octet: int, *, prod: bool, nodes: EksNodeGroupProps) ->
             flow_log_retention_days=30 if prod else 7,
         ),
         nodes=nodes,
+        base_nodes=base_nodes,
     )
 
 
 def defaults(environment: str) -> LuneoSettings:
     prod = environment == PRODUCTION
     prefix = f"luneo-{environment}"
+    # Prod: "3 nodes + spot": three on-demand nodes always there, Spot above them up to ten in all.
     nodes = (
-        EksNodeGroupProps(desired_size=3, min_size=3, max_size=10, capacity_type="SPOT")
+        EksNodeGroupProps(desired_size=1, min_size=0, max_size=7, capacity_type="SPOT")
         if prod
         else EksNodeGroupProps(desired_size=2, min_size=2, max_size=4, capacity_type="SPOT")
     )
+    base_nodes = EksNodeGroupProps(desired_size=3, min_size=3, max_size=3, capacity_type="ON_DEMAND") if prod else None
     octet = 10 if prod else 12
     domain = "luneo.example.com" if prod else "staging.luneo.example.com"
     log_days = 30 if prod else 7
@@ -213,8 +290,8 @@ def defaults(environment: str) -> LuneoSettings:
             lock_table="luneo-terraform-locks",
         ),
         name_prefix=prefix,
-        primary=_region("eu-west-1", octet, prod=prod, nodes=nodes),
-        secondary=_region("us-east-1", octet + 1, prod=prod, nodes=nodes),
+        primary=_region("eu-west-1", octet, prod=prod, nodes=nodes, base_nodes=base_nodes),
+        secondary=_region("us-east-1", octet + 1, prod=prod, nodes=nodes, base_nodes=base_nodes),
         database=PostgresInstanceProps(
             instance_class="db.r6g.large" if prod else "db.t3.medium",
             engine_version="15.10",
@@ -293,7 +370,10 @@ def cost_preset(environment: str) -> Preset:
         network["nat_gateways"] = "single"
     table: dict[str, Any] = {
         "primary": {"network": dict(network)},
-        "secondary": {"network": dict(network), "nodes": {"desired_size": 1, "min_size": 1}},
+        # Prod's secondary keeps one on-demand base node and Spot from zero; staging's one Spot node.
+        "secondary": {"network": dict(network), "base_nodes": {"desired_size": 1, "min_size": 1, "max_size": 1}}
+        if prod
+        else {"network": dict(network), "nodes": {"desired_size": 1, "min_size": 1}},
         # RDS offers no Performance Insights on small classes.
         "replica": {"instance_class": "db.t4g.large"}
         if prod
@@ -302,7 +382,9 @@ def cost_preset(environment: str) -> Preset:
     changes = [
         Change("primary.network / secondary.network: interface_endpoints = []", GATEWAY_ONLY.gives_up),
         Change(
-            "secondary.nodes: desired_size = 1, min_size = 1",
+            "secondary.base_nodes: desired_size = min_size = max_size = 1 (the Spot group above it may go to 0)"
+            if prod
+            else "secondary.nodes: desired_size = 1, min_size = 1",
             "the secondary region idles on one node: after a failover it must scale out (minutes per node) before "
             "it carries the primary's load",
         ),

@@ -10,8 +10,9 @@ from constructs import Construct
 from infra.constructs.aurora_postgres_cluster import AuroraPostgresCluster
 from infra.constructs.aws_context import RegionScope
 from infra.constructs.cdn_distribution import CdnDistribution, CdnOrigin
-from infra.constructs.container_registry import ContainerRegistry, RegistryReplication
+from infra.constructs.container_registry import ContainerRegistry, RegistryReplication, ReplicationRule
 from infra.constructs.dns_failover import FailoverRecord
+from infra.constructs.iam import ServiceRole
 from infra.constructs.kms_key import KeyPurpose, KmsKey, purpose_keys
 from infra.constructs.kubernetes_platform import KubernetesPlatform
 from infra.constructs.monitoring import Monitoring
@@ -26,6 +27,7 @@ from infra.props.aurora_postgres_cluster import AuroraPostgresProps
 from infra.props.cdn_distribution import CdnDistributionProps
 from infra.props.container_registry import ContainerRegistryProps
 from infra.props.dns_failover import FailoverRecordProps
+from infra.props.eks_cluster import ServiceAccountProps
 from infra.props.kms_key import KmsKeyProps
 from infra.props.kubernetes_platform import KubernetesPlatformProps
 from infra.props.monitoring import MonitoringProps
@@ -70,11 +72,33 @@ class LuneoProps:
     repositories: tuple[str, ...]
     """ECR names (``<environment>/<document name>``)."""
     registry: ContainerRegistryProps
-    enable_registry_replication: bool
+    replication: tuple[ReplicationRule, ...]
+    """The account's ECR replication rules, when this environment writes its one configuration; else none."""
+    redis_clients: tuple[ServiceAccountProps, ...]
     failover: FailoverRecordProps | None
     keys: KmsKeyProps
     secrets: SecretProps
     monitoring: MonitoringProps
+
+
+def replication_rules(settings: LuneoSettings) -> tuple[ReplicationRule, ...]:
+    """The ECR replication rules this environment writes: its own repositories' in an account of its own,
+    every environment's of the account where it shares one and writes the account's one configuration
+    (ECR keeps one per account and region: two writers would each overwrite the other's rules), none else."""
+    if not settings.owns_account_resources:
+        return ()
+    own = (
+        [(name, settings.secondary.region) for name in (settings.repository_name(n) for n in settings.repositories)]
+        if settings.enable_registry_replication
+        else []
+    )
+    by_destination: dict[str, list[str]] = {}
+    for name, region in [*settings.account_replicated_repositories, *own]:
+        by_destination.setdefault(region, []).append(name)
+    return tuple(
+        ReplicationRule(repositories=tuple(names), destination_regions=(region,))
+        for region, names in by_destination.items()
+    )
 
 
 class LuneoStack(AwsStack):
@@ -94,7 +118,12 @@ class LuneoStack(AwsStack):
     - Assets ``<prefix>-assets`` (S3 key) replicated to
       ``<prefix>-assets-replica``, both behind one CloudFront distribution
       (origin access control, the replica as failover origin).
-    - ECR ``<env>/luneo-*`` in both regions, replicated from the primary.
+    - ECR ``<env>/luneo-*`` in both regions, replicated from the primary by
+      the account's one replication configuration, which the environment
+      owning the account's resources writes with every environment's rules.
+    - Redis clients: per ``redis_clients`` entry, a role its service account's
+      pods assume (IAM roles for service accounts on the primary cluster)
+      that may connect as the IAM-authenticated Redis user ``<prefix>-<name>``.
     - Route 53 failover between the regions' ingress hostnames.
     - Topics ``<prefix>-alerts`` in each region (alarms notify a topic of their
       own region): Redis, database and replication alarms in eu-west-1,
@@ -107,7 +136,11 @@ class LuneoStack(AwsStack):
 
         def platform(region: RegionSettings) -> KubernetesPlatformProps:
             return KubernetesPlatformProps(
-                network=region.network, cluster=settings.kubernetes, nodes=region.nodes, keys=settings.keys
+                network=region.network,
+                cluster=settings.kubernetes,
+                nodes=region.nodes,
+                base_nodes=region.base_nodes,
+                keys=settings.keys,
             )
 
         aurora = settings.enable_aurora_global
@@ -124,7 +157,8 @@ class LuneoStack(AwsStack):
             cdn=settings.cdn,
             repositories=tuple(settings.repository_name(name) for name in settings.repositories),
             registry=settings.registry,
-            enable_registry_replication=settings.enable_registry_replication,
+            replication=replication_rules(settings),
+            redis_clients=settings.redis_clients,
             failover=settings.dns if settings.enable_failover_dns else None,
             keys=settings.keys,
             secrets=settings.secrets,
@@ -198,6 +232,13 @@ class LuneoStack(AwsStack):
         )
         self.cache.allow_from(primary_nodes, label="Redis from the EKS cluster")
         self.monitoring.watch_redis(self.cache)
+        # Every pod reaches Redis through the cluster's security group; only these authenticate.
+        self.redis_clients: dict[str, tuple[ServiceRole, str]] = {}
+        for client in props.redis_clients:
+            user = f"{prefix}-{client.name}"
+            client_role = self.primary.cluster.service_account_role(client, name=user)
+            self.cache.grant_connect(client_role, user=user)
+            self.redis_clients[f"{client.namespace}/{client.name}"] = (client_role, user)
 
         self._assets(secondary, edge, primary_keys, secondary_keys)
         self._registries(secondary)
@@ -339,12 +380,11 @@ class LuneoStack(AwsStack):
             name: ContainerRegistry(secondary, f"Registry{pascal(name)}", name=name, props=props.registry)
             for name in props.repositories
         }
-        if props.enable_registry_replication:
+        if props.replication:
             RegistryReplication(
                 self,
                 "RegistryReplication",
-                repositories=list(self.registries.values()),
-                destination_regions=[props.secondary_region],
+                rules=props.replication,
                 depends_on=[registry.repository for registry in self.secondary_registries.values()],
             )
 
@@ -370,6 +410,19 @@ class LuneoStack(AwsStack):
             )
         output(self, "database_secret_arn", self.database_secret.arn, "Secret with the database URL (key url)")
         output(self, "redis_endpoint", self.cache.primary_endpoint, "Redis primary endpoint (TLS), private")
+        output(
+            self,
+            "redis_replication_group_id",
+            self.cache.name,
+            "The replication group Redis clients sign their IAM tokens for (REDIS_REPLICATION_GROUP_ID)",
+        )
+        output(
+            self,
+            "redis_clients",
+            {key: {"role_arn": role.arn, "redis_user": user} for key, (role, user) in self.redis_clients.items()},
+            "Per <namespace>/<service account>: the role to annotate it with (eks.amazonaws.com/role-arn) and the "
+            "Redis user its pods authenticate as",
+        )
         output(self, "assets_bucket_name", self.assets.name, "S3 bucket of the assets (eu-west-1)")
         output(self, "assets_replica_bucket_name", self.assets_replica.name, "Replica of the assets bucket")
         self.cdn.declare_outputs()

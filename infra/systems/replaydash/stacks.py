@@ -6,7 +6,6 @@ from constructs import Construct
 
 from infra.constructs.aws_context import account_id
 from infra.constructs.container_platform import ContainerPlatform
-from infra.constructs.dashboard import ServiceDashboard
 from infra.constructs.load_balancer import DEFAULT_ROUTE
 from infra.constructs.outputs import output
 from infra.constructs.private_bucket import PrivateBucket
@@ -64,15 +63,7 @@ class ReplayDashStack(AwsStack):
             route=DEFAULT_ROUTE,
         )
         sessions.grant_read_write(api.task_role)
-        dashboard = ServiceDashboard(
-            self,
-            "Dashboard",
-            name=prefix,
-            services=[api],
-            load_balancer=platform.load_balancer.reference,
-            databases=[platform.database],
-            cache=platform.cache,
-        )
+        dashboard = platform.dashboard(self, "Dashboard", name=prefix)
 
         platform.declare_outputs()
         output(self, "database_secret_arn", database_secret.arn, "Secret with the database URL (key url)")

@@ -12,6 +12,7 @@ finds another's resources in :mod:`.contracts`, the registry and placement in
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 
 from infra.registry import ConfiguredStack, StackSpec, System, Upload, platform_stack
 from infra.systems.solobase import contracts, tenants
@@ -44,6 +45,18 @@ def registry(settings: SolobaseSettings) -> TenantRegistry:
     found = tenants.load(settings.environment, directory)
     tenants.check(found, settings.tenancy, settings.max_connections)
     return found
+
+
+def across_environments(environments: Sequence[SolobaseSettings]) -> Sequence[SolobaseSettings]:
+    """Environments sharing an account: their reservations fit the account's one Lambda quota together, and
+    their instances' names (``solobase-<id8>``) are distinct (see tenants.check_account)."""
+    accounts: dict[tuple[str, str], list[SolobaseSettings]] = {}
+    for settings in environments:
+        if settings.shares_account and settings.account_id is not None:
+            accounts.setdefault((settings.account_id, settings.region), []).append(settings)
+    for (account, _), group in accounts.items():
+        tenants.check_account(account, [(registry(settings), settings.tenancy) for settings in group])
+    return environments
 
 
 def stack_specs(settings: SolobaseSettings) -> list[StackSpec]:
@@ -110,5 +123,10 @@ def stack_specs(settings: SolobaseSettings) -> list[StackSpec]:
 
 
 SYSTEM = System(
-    name="solobase", environments=ENVIRONMENTS, defaults=defaults, stacks=stack_specs, cost_preset=cost_preset
+    name="solobase",
+    environments=ENVIRONMENTS,
+    defaults=defaults,
+    stacks=stack_specs,
+    cost_preset=cost_preset,
+    across_environments=across_environments,
 )

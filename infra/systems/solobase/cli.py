@@ -25,7 +25,11 @@ from infra.validation import ConfigError
 
 
 def _settings(environment: str) -> SolobaseSettings:
-    return registry.load(SYSTEM, environment)
+    """The environment's settings, loaded with the others (so that it knows which share its account)."""
+    found = next(s for s in registry.load_all([SYSTEM]) if s.environment == environment)
+    if not isinstance(found, SolobaseSettings):  # the system's defaults make them: this narrows the type
+        raise TypeError(f"solobase.{environment}: not SolobaseSettings")
+    return found
 
 
 def _registry(settings: SolobaseSettings) -> TenantRegistry:
@@ -36,7 +40,9 @@ def _registry(settings: SolobaseSettings) -> TenantRegistry:
 
 def tenant_add(environment: str, subdomain: str, plan: str, runtime: str, instance_id: str | None) -> int:
     settings = _settings(environment)
-    placement = Placement(_registry(settings), settings.tenancy, settings.max_connections)
+    # Other environments in the account draw on its Lambda quota and hold instance names in it.
+    elsewhere = [tenants.load(env) for env in settings.account_environments if env != environment]
+    placement = Placement(_registry(settings), settings.tenancy, settings.max_connections, elsewhere=elsewhere)
     placed = placement.add(subdomain=subdomain, plan=plan, runtime=runtime, instance_id=instance_id)
     path = tenants.save(placement.registry)
     tenant = placed.tenant

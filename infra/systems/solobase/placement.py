@@ -21,6 +21,7 @@ operations each (``make bench`` places 500).
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from infra.systems.solobase.tenants import (
@@ -49,7 +50,16 @@ class Placed:
 class Placement:
     """A registry being added to: checked once, then kept consistent entry by entry."""
 
-    def __init__(self, registry: TenantRegistry, tenancy: TenancySettings, max_connections: int) -> None:
+    def __init__(
+        self,
+        registry: TenantRegistry,
+        tenancy: TenancySettings,
+        max_connections: int,
+        *,
+        elsewhere: Sequence[TenantRegistry] = (),
+    ) -> None:
+        """``elsewhere``: the registries of the other environments in the account, whose reservations draw on
+        the same Lambda quota and whose instance names the account already holds."""
         check(registry, tenancy, max_connections)
         self.tenancy = tenancy
         self.budget = tenancy.connection_budget(max_connections)
@@ -59,10 +69,10 @@ class Placement:
         self.tenants = list(registry.tenants)
         self.use = {shard: [u.databases, u.connections] for shard, u in usage(registry, tenancy.plans).items()}
         self.ids = {t.instance_id for t in self.tenants}
-        self.id8s = {t.id8 for t in self.tenants}
+        self.id8s = {t.id8 for t in self.tenants} | {t.id8 for other in elsewhere for t in other.tenants}
         self.subdomains = {t.subdomain for t in self.tenants}
         self.priorities = {t.listener_priority for t in self.tenants if t.listener_priority is not None}
-        self.reserved, _ = reserved_concurrency(registry, tenancy.plans)
+        self.reserved = sum(reserved_concurrency(r, tenancy.plans)[0] for r in (registry, *elsewhere))
 
     @property
     def registry(self) -> TenantRegistry:

@@ -42,6 +42,13 @@ Where it is silent (choices, each documented in the README):
 - the binaries bucket and the state bucket are the document's prerequisites,
   shared by every environment of the account: the bootstrap stack creates
   both once, so no environment's stack owns what the others use;
+- accounts: the document says "one AWS account" and keeps environments
+  apart; an environment naming no ``account_id`` has an account of its own
+  (the production-safe default), environments naming one share it: one
+  multi-region trail and one quota alarm for the account (made by its last
+  environment, prod where it shares), per-function Lambda alarms, the
+  reserved-concurrency budget counted across them, no name shared
+  (docs/systems/solobase.md, Accounts);
 - the document names one alert topic, ``solobase-infrastructure-alerts``:
   prod's. Dev and staging get ``solobase-<env>-infrastructure-alerts``: with
   one name, three environments in one account would share the topic
@@ -209,6 +216,14 @@ class SolobaseSettings(ContainerPlatformSettings):
     @property
     def prerequisite_buckets(self) -> tuple[str, ...]:
         return (self.binaries.bucket_name,) if self.binaries.create_bucket else ()
+
+    def account_names(self) -> dict[str, tuple[str, str]]:
+        """Every bucket, key alias, log group and role the platform makes is named from ``name_prefix`` (the
+        trail's bucket ``<prefix>-trail-<account>``); the binaries bucket is the account's, shared on purpose."""
+        names = {**super().account_names(), "alert_topic_name": ("SNS topic", self.alert_topic_name)}
+        if self.dashboard_name is not None:
+            names["dashboard_name"] = ("CloudWatch dashboard", self.dashboard_name)
+        return names
 
     @property
     def max_connections(self) -> int:

@@ -100,6 +100,10 @@ class SolobasePlatformProps:
     keys: KmsKeyProps
     dashboard_name: str | None
     concurrency_limit: int
+    account_environments: tuple[str, ...]
+    """Every environment in this one's account (empty: an account of its own)."""
+    owns_account_resources: bool
+    """Makes what the account holds once: the multi-region trail and the account's concurrency alarm."""
 
 
 class SolobasePlatformStack(AwsStack):
@@ -157,6 +161,8 @@ class SolobasePlatformStack(AwsStack):
             keys=settings.keys,
             dashboard_name=settings.dashboard_name,
             concurrency_limit=settings.tenancy.account_concurrency_limit,
+            account_environments=settings.account_environments,
+            owns_account_resources=settings.owns_account_resources,
         )
 
     def __init__(self, scope: Construct, spec: StackSpec, props: SolobasePlatformProps) -> None:
@@ -248,9 +254,17 @@ class SolobasePlatformStack(AwsStack):
         )
         binaries = DataAwsS3Bucket(self, "ExistingBinaries", bucket=props.binaries_bucket).bucket
 
-        trail = AuditTrail(self, "Audit", name=f"{prefix}-trail", props=props.trail, keys=props.keys)
-        monitoring.watch_audit_trail(trail)
-        monitoring.watch_account_functions(concurrency_limit=props.concurrency_limit)
+        trail = None
+        if props.owns_account_resources:
+            # Multi-region: one trail records the whole account, every environment in it included.
+            trail = AuditTrail(self, "Audit", name=f"{prefix}-trail", props=props.trail, keys=props.keys)
+            monitoring.watch_audit_trail(trail)
+            # Account-wide Lambda metrics are this environment's only in an account of its own; where it
+            # shares one, each function's alarms (by FunctionName, in its stack) cover its own, and the
+            # account's quota, which every environment in it draws on, is alarmed once.
+            monitoring.watch_account_functions(
+                concurrency_limit=props.concurrency_limit, with_errors=not props.account_environments
+            )
 
         dashboard = None
         if props.dashboard_name is not None:
@@ -290,8 +304,9 @@ class SolobasePlatformStack(AwsStack):
         output(self, "instance_repository_url", instance_registry.url, "Push the ECS runtime's instance images here")
         output(self, "instances_key_arn", instances_key.arn, "KMS key of the instances' Lambda environments")
         output(self, "binaries_bucket_name", binaries, "Upload instance packages (solobase-<version>.zip) here")
-        output(self, "cloudtrail_trail_arn", trail.arn, "The multi-region CloudTrail trail")
-        output(self, "cloudtrail_bucket_name", trail.bucket.name, "Bucket holding the trail's log files")
+        if trail is not None:
+            output(self, "cloudtrail_trail_arn", trail.arn, "The multi-region CloudTrail trail")
+            output(self, "cloudtrail_bucket_name", trail.bucket.name, "Bucket holding the trail's log files")
         if dashboard is not None:
             output(self, "cloudwatch_dashboard_url", dashboard.url, "CloudWatch dashboard of the shards and instances")
 

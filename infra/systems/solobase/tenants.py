@@ -27,7 +27,7 @@ import os
 import re
 import tomllib
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from enum import StrEnum
 from pathlib import Path
@@ -390,6 +390,46 @@ def check_concurrency(registry: TenantRegistry, tenancy: TenancySettings, path: 
             f"account limit {tenancy.account_concurrency_limit} unreserved (reserved: {parts})",
             total,
         )
+
+
+def check_account(account: str, environments: Sequence[tuple[TenantRegistry, TenancySettings]]) -> None:
+    """Environments sharing one AWS account share its Lambda quota and its function names.
+
+    Their ``account_concurrency_limit`` and ``min_unreserved_concurrency`` are the account's, so they must
+    agree; their reservations together must leave the minimum unreserved (AWS counts them per account and
+    region); no two of their instances may have one first 8 characters (``solobase-<id8>`` names a function,
+    a target group and a log group, which the account holds once).
+    """
+    first, tenancy = environments[0]
+    for registry, other in environments[1:]:
+        for name in ("account_concurrency_limit", "min_unreserved_concurrency"):
+            if getattr(other, name) != getattr(tenancy, name):
+                raise ConfigError(
+                    f"{SYSTEM}.{registry.environment}.tenancy.{name}",
+                    f"{getattr(tenancy, name)}, as {SYSTEM}.{first.environment} has: both are in account {account}",
+                    getattr(other, name),
+                )
+    parts = {registry.environment: reserved_concurrency(registry, tenancy.plans)[0] for registry, _ in environments}
+    total = sum(parts.values())
+    if total > tenancy.reservable_concurrency:
+        raise RegistryError(
+            f"account {account} reserved concurrency ({', '.join(r.where for r, _ in environments)})",
+            f"at most {tenancy.reservable_concurrency} in total across its environments, leaving "
+            f"{tenancy.min_unreserved_concurrency} of the account limit {tenancy.account_concurrency_limit} "
+            f"unreserved (reserved: {', '.join(f'{env} {amount}' for env, amount in parts.items())})",
+            total,
+        )
+    seen: dict[str, str] = {}
+    for registry, _ in environments:
+        for index, tenant in enumerate(registry.tenants):
+            owner = seen.setdefault(tenant.id8, registry.where)
+            if owner != registry.where:
+                raise RegistryError(
+                    f"{registry.where} tenants[{index}] ({tenant.subdomain}).instance_id",
+                    f"an id whose first 8 characters no instance of account {account} has ({owner} has "
+                    f"{tenant.id8}: it names the instance's function, target group and log group)",
+                    tenant.instance_id,
+                )
 
 
 def check(registry: TenantRegistry, tenancy: TenancySettings, max_connections: int) -> None:

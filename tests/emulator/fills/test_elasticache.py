@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from botocore.exceptions import ClientError
 
@@ -98,3 +100,104 @@ def test_cache_subnet_group_deletion(emulator: Emulator) -> None:
         elasticache.describe_cache_subnet_groups(CacheSubnetGroupName="in-use")
     ec2.delete_subnet(SubnetId=subnet)
     ec2.delete_vpc(VpcId=vpc)
+
+
+def _user(elasticache: Any, user_id: str, name: str, *, iam: bool = True, engine: str = "redis") -> None:
+    if iam:
+        elasticache.create_user(
+            UserId=user_id, UserName=name, Engine=engine, AccessString="on ~* +@all", AuthenticationMode={"Type": "iam"}
+        )
+    else:
+        elasticache.create_user(
+            UserId=user_id, UserName=name, Engine=engine, AccessString="off -@all", NoPasswordRequired=True
+        )
+
+
+def test_user_groups(emulator: Emulator) -> None:
+    elasticache = emulator.client("elasticache", "210000000060")
+    _user(elasticache, "cache-default", "default", iam=False)
+    _user(elasticache, "cache-api", "cache-api")
+    _user(elasticache, "cache-worker", "cache-worker")
+    created = elasticache.create_user_group(
+        UserGroupId="cache",
+        Engine="redis",
+        UserIds=["cache-default", "cache-api"],
+        Tags=[{"Key": "Name", "Value": "c"}],
+    )
+    assert (created["Status"], created["UserIds"]) == ("active", ["cache-default", "cache-api"])
+    assert created["ARN"].endswith(":210000000060:usergroup:cache")
+    assert elasticache.list_tags_for_resource(ResourceName=created["ARN"])["TagList"] == [{"Key": "Name", "Value": "c"}]
+    (api,) = elasticache.describe_users(UserId="cache-api")["Users"]
+    assert api["UserGroupIds"] == ["cache"] and api["Authentication"]["Type"] == "iam"
+
+    modified = elasticache.modify_user_group(UserGroupId="cache", UserIdsToAdd=["cache-worker"])
+    assert modified["UserIds"] == ["cache-default", "cache-api", "cache-worker"]
+    (described,) = elasticache.describe_user_groups(UserGroupId="cache")["UserGroups"]
+    assert described["UserIds"] == modified["UserIds"] and described["ReplicationGroups"] == []
+
+    # Not over-filled: what AWS refuses stays refused, and changes nothing.
+    with pytest.raises(ClientError, match="DefaultUserRequired"):
+        elasticache.create_user_group(UserGroupId="nodefault", Engine="redis", UserIds=["cache-api"])
+    with pytest.raises(ClientError, match="DefaultUserRequired"):
+        elasticache.modify_user_group(UserGroupId="cache", UserIdsToRemove=["cache-default"])
+    with pytest.raises(ClientError, match="UserNotFound"):
+        elasticache.create_user_group(UserGroupId="ghost", Engine="redis", UserIds=["cache-default", "never-made"])
+    with pytest.raises(ClientError, match="DuplicateUserName"):
+        elasticache.create_user_group(UserGroupId="twice", Engine="redis", UserIds=["cache-default", "default"])
+    with pytest.raises(ClientError, match="UserGroupAlreadyExists"):
+        elasticache.create_user_group(UserGroupId="cache", Engine="redis", UserIds=["cache-default"])
+    with pytest.raises(ClientError, match="UserGroupNotFound"):
+        elasticache.describe_user_groups(UserGroupId="nodefault")
+    (still,) = elasticache.describe_user_groups(UserGroupId="cache")["UserGroups"]
+    assert still["UserIds"] == ["cache-default", "cache-api", "cache-worker"]
+
+    deleted = elasticache.delete_user_group(UserGroupId="cache")
+    assert deleted["Status"] == "deleting"
+    with pytest.raises(ClientError, match="UserGroupNotFound"):
+        elasticache.describe_user_groups(UserGroupId="cache")
+    (api,) = elasticache.describe_users(UserId="cache-api")["Users"]
+    assert api["UserGroupIds"] == []
+    with pytest.raises(ClientError, match="UserGroupNotFound"):
+        elasticache.delete_user_group(UserGroupId="cache")
+
+
+def test_replication_group_user_groups(emulator: Emulator) -> None:
+    elasticache = emulator.client("elasticache", "210000000061")
+    _user(elasticache, "rbac-default", "default", iam=False)
+    elasticache.create_user_group(UserGroupId="rbac", Engine="redis", UserIds=["rbac-default"])
+    common = {"CacheNodeType": "cache.t4g.micro", "Engine": "redis", "EngineVersion": "7.1"}
+
+    # A group naming a user group that does not exist is refused, and nothing is made.
+    with pytest.raises(ClientError, match="UserGroupNotFound"):
+        elasticache.create_replication_group(
+            ReplicationGroupId="missing",
+            ReplicationGroupDescription="d",
+            UserGroupIds=["never-made"],
+            TransitEncryptionEnabled=True,
+            **common,
+        )
+    with pytest.raises(ClientError, match="ReplicationGroupNotFoundFault"):
+        elasticache.describe_replication_groups(ReplicationGroupId="missing")
+    # Role-based access control without TLS is refused.
+    with pytest.raises(ClientError, match="InvalidParameterCombination"):
+        elasticache.create_replication_group(
+            ReplicationGroupId="plain", ReplicationGroupDescription="d", UserGroupIds=["rbac"], **common
+        )
+
+    group = elasticache.create_replication_group(
+        ReplicationGroupId="guarded",
+        ReplicationGroupDescription="d",
+        UserGroupIds=["rbac"],
+        TransitEncryptionEnabled=True,
+        **common,
+    )["ReplicationGroup"]
+    assert group["UserGroupIds"] == ["rbac"]
+    (described,) = elasticache.describe_user_groups(UserGroupId="rbac")["UserGroups"]
+    assert described["ReplicationGroups"] == ["guarded"]
+    with pytest.raises(ClientError, match="InvalidUserGroupState"):
+        elasticache.delete_user_group(UserGroupId="rbac")
+    with pytest.raises(ClientError, match="UserGroupNotFound"):
+        elasticache.modify_replication_group(ReplicationGroupId="guarded", UserGroupIdsToAdd=["never-made"])
+
+    elasticache.delete_replication_group(ReplicationGroupId="guarded")
+    elasticache.delete_user_group(UserGroupId="rbac")
