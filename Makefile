@@ -50,7 +50,7 @@ is_set = $(filter 1 true yes,$(1))
 
 .PHONY: help deps servers synth diff deploy output database-url destroy bootstrap stacks emulator emulator-env \
 	up down status changed-stacks scan lint docs test bench clean link-files link-output link-rotate \
-	tenant-add tenant-move cost
+	tenant-add tenant-move tenant-remove cost
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-13s %s\n", $$1, $$2}'
@@ -96,20 +96,17 @@ synth: deps ## Synthesize every stack (or STACKS=a,b-*: ids or patterns) into cd
 stacks: .venv/.synced ## List the stacks (PATTERN=x-* filters): id, kind, system, environments, regions, backend
 	@$(RUN) python -m infra.cli stacks $(if $(PATTERN),"$(PATTERN)",)
 
-# Terraform runs with what STACK's system adds to its environment (Link: role passwords from its store).
-WITH_STACK_ENV = $(RUN) python -m infra.cli exec "$(STACK)" --
-
 define require_stack
 	@test -n "$(STACK)" || { echo "usage: make $@ STACK=<stack id> (see make stacks)" >&2; exit 2; }
 endef
 
 diff: deps ## Show what deploying STACK would change
 	$(require_stack)
-	INFRA_STACKS="$(STACK)" $(WITH_STACK_ENV) $(CDKTF) diff "$(STACK)" $(PROVIDER_LOCK_FLAG)
+	INFRA_STACKS="$(STACK)" $(CDKTF) diff "$(STACK)" $(PROVIDER_LOCK_FLAG)
 
 deploy: deps ## Deploy STACK (asks before applying; AUTO_APPROVE=1 does not)
 	$(require_stack)
-	INFRA_STACKS="$(STACK)" $(WITH_STACK_ENV) $(CDKTF) deploy "$(STACK)" $(PROVIDER_LOCK_FLAG) $(APPROVE_FLAG)
+	INFRA_STACKS="$(STACK)" $(CDKTF) deploy "$(STACK)" $(PROVIDER_LOCK_FLAG) $(APPROVE_FLAG)
 
 output: .venv/.synced ## Print a deployed STACK's outputs (NAME=x prints one, raw; FORMAT=json)
 	$(require_stack)
@@ -123,7 +120,7 @@ database-url: .venv/.synced ## Print a deployed STACK's database URL: a secret, 
 
 destroy: deps ## Destroy STACK (asks first; AUTO_APPROVE=1 does not)
 	$(require_stack)
-	INFRA_STACKS="$(STACK)" $(WITH_STACK_ENV) $(CDKTF) destroy "$(STACK)" $(PROVIDER_LOCK_FLAG) $(APPROVE_FLAG)
+	INFRA_STACKS="$(STACK)" $(CDKTF) destroy "$(STACK)" $(PROVIDER_LOCK_FLAG) $(APPROVE_FLAG)
 
 bootstrap: deps ## Create the state bucket and lock table for SYSTEM and ENV
 	@test -n "$(SYSTEM)" -a -n "$(ENV)" || { echo "usage: make bootstrap SYSTEM=<system> ENV=<environment>" >&2; exit 2; }
@@ -139,6 +136,11 @@ tenant-move: .venv/.synced ## Print the runbook moving a Solobase instance to a 
 	@test -n "$(ENV)" -a -n "$(SUBDOMAIN)" || { echo "usage: make tenant-move ENV=<env> SUBDOMAIN=<label> [WRITE=1]" >&2; exit 2; }
 	@$(RUN) python -m infra.systems.solobase.cli tenant-move --env "$(ENV)" --subdomain "$(SUBDOMAIN)" \
 	  $(if $(call is_set,$(WRITE)),--write-registry,)
+
+tenant-remove: .venv/.synced ## Remove a Solobase customer: what goes, the runbook (final pg_dump first), then the registry edit (ENV= SUBDOMAIN=; asks unless AUTO_APPROVE=1)
+	@test -n "$(ENV)" -a -n "$(SUBDOMAIN)" || { echo "usage: make tenant-remove ENV=<env> SUBDOMAIN=<label> [AUTO_APPROVE=1]" >&2; exit 2; }
+	@$(RUN) python -m infra.systems.solobase.cli tenant-remove --env "$(ENV)" --subdomain "$(SUBDOMAIN)" \
+	  $(if $(call is_set,$(AUTO_APPROVE)),--yes,)
 
 cost: .venv/.synced ## Monthly estimate per stack, environment and system against the documents, into build/cost/ (STACKS=, FORMAT=json, DOCS=1 refreshes docs/cost.md)
 	@$(RUN) python -m infra.cost $(if $(STACKS),--stacks "$(STACKS)",) $(if $(FORMAT),--format "$(FORMAT)",) \
@@ -174,15 +176,15 @@ define require_env
 	@test -n "$(ENV)" || { echo "usage: make $@ ENV=<development|staging|production>$(1)" >&2; exit 2; }
 endef
 
-link-files: .venv/.synced ## Render Link's files for ENV from its password store (OUT=dir; default generated/link/ENV)
+link-files: .venv/.synced ## Render Link's files for ENV, passwords from its secrets in Secrets Manager (OUT=dir; default generated/link/ENV)
 	$(call require_env, [OUT=dir])
 	@$(RUN) python -m infra.systems.link files "$(ENV)" $(if $(OUT),"$(OUT)",)
 
-link-output: .venv/.synced ## Print Link's NAME=service_passwords or NAME=monitoring_user for ENV as JSON
+link-output: .venv/.synced ## Print Link's NAME=service_passwords or NAME=monitoring_user for ENV as JSON (from Secrets Manager)
 	$(call require_env, NAME=service_passwords|monitoring_user)
 	@$(RUN) python -m infra.systems.link output "$(ENV)" "$(NAME)"
 
-link-rotate: .venv/.synced ## Give Link's ROLE in ENV a new password (then make deploy and make link-files)
+link-rotate: .venv/.synced ## Raise Link's ROLE password version in config/link/ENV.toml (commit, make deploy, make link-files)
 	$(call require_env, ROLE=<role>)
 	@$(RUN) python -m infra.systems.link rotate "$(ENV)" "$(ROLE)"
 

@@ -1,10 +1,7 @@
-"""What the Makefile needs: ``python -m infra.cli stacks [PATTERN]``, ``bootstrap-stack SYSTEM ENV``
-and ``exec STACK -- COMMAND...`` (COMMAND with what Terraform needs for STACK in its environment).
-"""
+"""What the Makefile needs: ``python -m infra.cli stacks [PATTERN]`` and ``bootstrap-stack SYSTEM ENV``."""
 
 from __future__ import annotations
 
-import os
 import sys
 
 from infra import systems
@@ -39,24 +36,12 @@ def _bootstrap_stack(system: str, environment: str) -> int:
     return 0
 
 
-def _exec(stack_id: str, command: list[str]) -> int:
-    """Replace this process with ``command``, plus the variables STACK's system adds (see System)."""
-    spec = next((s for s in systems.stack_specs() if s.stack_id == stack_id), None)
-    if spec is None:
-        raise ConfigError("STACK", "an id of a stack (see make stacks)", stack_id)
-    added = systems.system(spec.system).terraform_environment
-    environment = {**os.environ, **(added(spec) if added else {})}
-    os.execvpe(command[0], command, environment)
-
-
 def main(argv: list[str]) -> int:
     try:
         if argv[1:2] == ["stacks"] and len(argv) <= 3:
             return _stacks(argv[2] if len(argv) == 3 else None)
         if len(argv) == 4 and argv[1] == "bootstrap-stack":
             return _bootstrap_stack(argv[2], argv[3])
-        if len(argv) >= 5 and argv[1] == "exec" and argv[3] == "--":
-            return _exec(argv[2], argv[4:])
     except (ConfigError, OperatorError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
@@ -64,7 +49,7 @@ def main(argv: list[str]) -> int:
         sys.stderr.close()
         return 0
     print(
-        "usage: python -m infra.cli stacks [PATTERN] | bootstrap-stack SYSTEM ENV | exec STACK -- COMMAND...",
+        "usage: python -m infra.cli stacks [PATTERN] | bootstrap-stack SYSTEM ENV",
         file=sys.stderr,
     )
     return 2
