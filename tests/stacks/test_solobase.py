@@ -15,6 +15,7 @@ from infra.systems.solobase import tenants
 from infra.validation import ConfigError
 from tests.conftest import spec_of, stack_specs
 from tests.support.stack import SynthesizedStack
+from tests.support.tenants import registry_dir
 
 ENVIRONMENTS = ("dev", "staging", "prod")
 ACME = "a1b2c3d4-e5f6-4890-abcd-ef1234567890"  # tenants/solobase/dev.toml: hobby on Lambda
@@ -196,10 +197,7 @@ def test_shard_master_password_is_rds_managed_under_a_customer_key_rotated_every
 def test_shard_count_comes_from_the_registry(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stacks: dict[str, SynthesizedStack]
 ) -> None:
-    registry = tmp_path / "solobase" / "dev.toml"
-    registry.parent.mkdir(parents=True)
-    registry.write_text('shards = ["01", "02"]\n')
-    monkeypatch.setenv(tenants.TENANTS_DIR_ENV, str(tmp_path))
+    monkeypatch.setenv(tenants.TENANTS_DIR_ENV, str(registry_dir(tmp_path, dev='shards = ["01", "02"]\n')))
     outdir = tmp_path / "out"
     app.synth(outdir=str(outdir), requested="solobase-dev,solobase-dev-shard-*")
     dev = SynthesizedStack(outdir, "solobase-dev")
@@ -632,11 +630,10 @@ def test_without_custom_domains_instances_serve_on_cloudfronts_name(
 ) -> None:
     (tmp_path / "config" / "solobase").mkdir(parents=True)
     (tmp_path / "config" / "solobase" / "dev.toml").write_text("[instances]\nenable_custom_domains = false\n")
-    registry = tmp_path / "tenants" / "solobase" / "dev.toml"
-    registry.parent.mkdir(parents=True)
     lambda_only = (Path(__file__).resolve().parents[2] / "tenants" / "solobase" / "dev.toml").read_text()
-    registry.write_text(lambda_only.split('\n[[tenants]]\ninstance_id = "5f3c9e2a')[0])
-    monkeypatch.setenv(tenants.TENANTS_DIR_ENV, str(tmp_path / "tenants"))
+    directory = registry_dir(tmp_path, dev=lambda_only.split('\n[[tenants]]\ninstance_id = "5f3c9e2a')[0])
+    registry = directory / "solobase" / "dev.toml"
+    monkeypatch.setenv(tenants.TENANTS_DIR_ENV, str(directory))
     outdir = tmp_path / "out"
     app.synth(outdir=str(outdir), requested="solobase-dev,solobase-dev-tenant-acme", config_dir=tmp_path / "config")
     acme = SynthesizedStack(outdir, "solobase-dev-tenant-acme")
