@@ -150,7 +150,9 @@ GLOBEX = "5f3c9e2a-7b1d-4c8e-9a6f-2d4b8e1c7a93"
 
 def _two_customers(environment: str) -> None:
     cli.main(["tenant-add", "--env", environment, "--subdomain", "acme", "--plan", "hobby", "--instance-id", ACME])
-    cli.main(["tenant-add", "--env", environment, "--subdomain", "globex", "--plan", "business", "--instance-id", GLOBEX])
+    cli.main(
+        ["tenant-add", "--env", environment, "--subdomain", "globex", "--plan", "business", "--instance-id", GLOBEX]
+    )
 
 
 def test_tenant_remove_lists_what_goes_and_the_runbook_then_asks(

@@ -33,13 +33,15 @@ from __future__ import annotations
 import copy
 import json
 import re
+import secrets
 import sys
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.support.postgresql_provider_double import ATTRIBUTES_ENV, PASSWORD_ENV
+from tests.support.postgresql_provider_double import ATTRIBUTES_ENV, CONNECTION_ENV, LOG_ENV, PASSWORD_ENV
+from tests.support.terraform import Terraform
 
 ROOT = Path(__file__).resolve().parents[2]
 RANDOM_PASSWORD = "aws_secretsmanager_random_password"
@@ -180,3 +182,79 @@ def stand_in(stack: Mapping[str, Any], *, aws: bool) -> StandIn:
     if "moved" in source:
         result["moved"] = _rewrite(source["moved"], _references)
     return StandIn(result, role_passwords)
+
+
+@dataclass
+class StandInTerraform:
+    """Terraform on stand-in stacks in one working directory (one state), against one PostgreSQL server.
+
+    ``connection`` is where the double connects (the provider block's host, port, username, database,
+    sslmode), ``admin_password`` its ``PGPASSWORD``; ``env`` the rest of Terraform's environment (the
+    emulator's, with ``aws=True`` stacks). Each :meth:`write` replaces the configuration, as a new synth
+    of the same stack does; the state stays.
+    """
+
+    workdir: Path
+    env: dict[str, str]
+    connection: Mapping[str, Any]
+    admin_password: str
+    backend: Mapping[str, Any] | None = None
+    """Replaces the stack's backend (None keeps it: S3 on the emulator)."""
+    passwords: dict[str, str] = field(default_factory=dict)
+    """``aws=False``: ephemeral password id -> the value the test chose."""
+    role_password_ids: dict[str, str] = field(default_factory=dict)
+    """Role -> its ephemeral password id, for every role any written configuration had."""
+    written: dict[str, str] = field(default_factory=dict)
+    """Stand-in logical id -> the resource type it plays, for every configuration written so far."""
+    _initialized: bool = False
+
+    @property
+    def log_file(self) -> Path:
+        return self.workdir / "double.log"
+
+    def write(self, stack: Mapping[str, Any], *, aws: bool) -> StandIn:
+        standin = stand_in(stack, aws=aws)
+        present = standin.stack["resource"].get("terraform_data", {})
+        # The provider destroys a resource whose block is gone; a destroy-time provisioner runs only while it
+        # is configured, so a stand-in that left the configuration keeps its destroy in a removed block.
+        gone = [(logical_id, kind) for logical_id, kind in self.written.items() if logical_id not in present]
+        if gone:
+            standin.stack["removed"] = [
+                {
+                    "from": f"terraform_data.{logical_id}",
+                    "lifecycle": {"destroy": True},
+                    "provisioner": [_double("destroy", kind, when_destroy=True)],
+                }
+                for logical_id, kind in gone
+            ]
+        self.written.update({k: v["input"]["type"] for k, v in present.items() if "__" not in k})
+        standin.write(self.workdir, self.backend)
+        self.role_password_ids.update(standin.role_passwords)
+        if not aws:
+            for password_id in standin.role_passwords.values():
+                self.passwords.setdefault(password_id, secrets.token_hex(16))
+        return standin
+
+    def password_of(self, role: str) -> str:
+        """``aws=False``: the password the test gave ``role``."""
+        return self.passwords[self.role_password_ids[role]]
+
+    def terraform(self) -> Terraform:
+        env = {
+            **self.env,
+            CONNECTION_ENV: json.dumps(dict(self.connection)),
+            "PGPASSWORD": self.admin_password,
+            LOG_ENV: str(self.log_file),
+            f"TF_VAR_{PASSWORDS_VARIABLE}": json.dumps(self.passwords),
+        }
+        tf = Terraform(self.workdir, env)
+        if not self._initialized:
+            tf.init()
+            self._initialized = True
+        return tf
+
+    def done(self) -> list[dict[str, Any]]:
+        """Every call the double got, in order."""
+        if not self.log_file.exists():
+            return []
+        return [json.loads(line) for line in self.log_file.read_text().splitlines() if line]
