@@ -531,16 +531,32 @@ def test_each_instance_gets_its_database_and_role_with_a_connection_limit_by_pla
 ) -> None:
     stack = shard_stack(stacks)
     roles = {r["name"]: r for r in stack.all("postgresql_role")}
-    databases = {d["name"]: d for d in stack.all("postgresql_database")}
+    ((set_id, block),) = stack.json["resource"]["postgresql_database"].items()
+    databases = {entry["name"]: entry for entry in block["for_each"].values()}
     acme, globex = ACME.replace("-", "_"), GLOBEX.replace("-", "_")
     assert set(roles) == {f"user_{acme}", f"user_{globex}"}
+    assert set(block["for_each"]) == {ACME, GLOBEX}, "keyed by instance id"
     assert set(databases) == {f"instance_{acme}", f"instance_{globex}"}
+    assert (block["name"], block["owner"], block["connection_limit"]) == (
+        "${each.value.name}",
+        "${each.value.owner}",
+        "${each.value.connection_limit}",
+    )
     assert (roles[f"user_{acme}"]["connection_limit"], roles[f"user_{globex}"]["connection_limit"]) == (2, 5)
     assert databases[f"instance_{acme}"]["connection_limit"] == 2
     assert databases[f"instance_{acme}"]["owner"].startswith("${postgresql_role.InstanceA1B2C3D4_Role")
+    assert "lifecycle" not in block, "dev's databases are not protected"
     assert all(r["login"] is True for r in roles.values())
     revokes = stack.all("postgresql_grant")
     assert len(revokes) == 2 and all((g["role"], g["privileges"]) == ("public", []) for g in revokes)
+    assert sorted(g["database"] for g in revokes) == sorted(
+        f'${{postgresql_database.{set_id}["{key}"].name}}' for key in (ACME, GLOBEX)
+    )
+    # Each database was its instance's own resource (the addresses deployed before): moved, not replaced.
+    assert {m["from"]: m["to"] for m in stack.json["moved"]} == {
+        "postgresql_database.InstanceA1B2C3D4_Database_D36AA819": f'postgresql_database.{set_id}["{ACME}"]',
+        "postgresql_database.Instance5F3C9E2A_Database_6C2B3AA9": f'postgresql_database.{set_id}["{GLOBEX}"]',
+    }
 
 
 def test_the_provider_reads_the_shards_managed_secret_ephemerally(stacks: dict[str, SynthesizedStack]) -> None:
