@@ -208,13 +208,18 @@ def test_tenant_remove_changes_nothing_unless_the_subdomain_is_typed(
     assert (directory / "solobase" / "prod.toml").read_text() == before
 
 
+def _removed(environment: str, subdomain: str, capsys: pytest.CaptureFixture[str]) -> str:
+    """What ``make tenant-remove AUTO_APPROVE=1`` prints, two customers registered first."""
+    _two_customers(environment)
+    capsys.readouterr()
+    assert cli.main(["tenant-remove", "--env", environment, "--subdomain", subdomain, "--yes"]) == 0
+    return capsys.readouterr().out
+
+
 def test_tenant_remove_of_a_business_customer_lifts_its_dedicated_instance_protection_for_its_stack_only(
     directory: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _two_customers("prod")
-    capsys.readouterr()
-    assert cli.main(["tenant-remove", "--env", "prod", "--subdomain", "globex", "--yes"]) == 0
-    out = capsys.readouterr().out
+    out = _removed("prod", "globex", capsys)
     for line in (
         "  - stack solobase-prod-tenant-globex: RDS instance solobase-dedicated-prod-5f3c9e2a with its data "
         "(a final snapshot stays)",
@@ -231,10 +236,7 @@ def test_tenant_remove_of_a_business_customer_lifts_its_dedicated_instance_prote
 def test_in_dev_the_shard_deploy_drops_the_database_without_a_lift(
     directory: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _two_customers("dev")
-    capsys.readouterr()
-    assert cli.main(["tenant-remove", "--env", "dev", "--subdomain", "acme", "--yes"]) == 0
-    out = capsys.readouterr().out
+    out = _removed("dev", "acme", capsys)
     assert out.rstrip().endswith("make deploy STACK=solobase-dev-shard-01-databases")
     assert "deletion_protection" not in out
 

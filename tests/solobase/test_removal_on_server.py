@@ -28,7 +28,7 @@ from infra import app
 from infra.systems.solobase import cli
 from infra.systems.solobase.tenants import TENANTS_DIR_ENV, Tenant
 from tests.support.servers import PostgresServer, debian_postgres_bin
-from tests.support.tenants import registry_dir
+from tests.support.tenants import ACME, GLOBEX, GLOBEX_ENTRY, TWO_CUSTOMERS, registry_dir
 from tests.support.terraform import base_environment, cli_config
 from tests.support.terraform_standin import StandInTerraform
 
@@ -36,25 +36,7 @@ pytestmark = pytest.mark.xdist_group("solobase-debian-postgres")
 
 STACK = "solobase-prod-shard-01-databases"
 MASTER = "solobase_admin"
-ACME = "a1b2c3d4-e5f6-4890-abcd-ef1234567890"
-GLOBEX = "5f3c9e2a-7b1d-4c8e-9a6f-2d4b8e1c7a93"
-ACME_ENTRY = f"""
-[[tenants]]
-instance_id = "{ACME}"
-subdomain = "acme"
-plan = "hobby"
-shard = "01"
-"""
-GLOBEX_ENTRY = f"""
-[[tenants]]
-instance_id = "{GLOBEX}"
-subdomain = "globex"
-plan = "professional"
-runtime = "ecs"
-shard = "01"
-listener_priority = 100
-"""
-REGISTRY = 'shards = ["01"]\n' + ACME_ENTRY + GLOBEX_ENTRY
+REGISTRY = TWO_CUSTOMERS
 ACME_TENANT = Tenant(instance_id=ACME, subdomain="acme", plan="hobby", shard="01")  # type: ignore[arg-type]
 GLOBEX_TENANT = Tenant(
     instance_id=GLOBEX,

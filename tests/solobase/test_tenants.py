@@ -15,29 +15,11 @@ from infra.systems.solobase import tenants
 from infra.systems.solobase.settings import SolobaseSettings
 from infra.systems.solobase.tenants import TENANTS_DIR_ENV, Plan, Runtime, Tenant, TenantRegistry
 from infra.validation import ConfigError
-from tests.support.tenants import EMPTY
+from tests.support.tenants import ACME, EMPTY, GLOBEX, TWO_CUSTOMERS
 from tests.support.tenants import registry_dir as registries
 
 ROOT = Path(__file__).resolve().parents[2]
-ACME = "a1b2c3d4-e5f6-4890-abcd-ef1234567890"
-GLOBEX = "5f3c9e2a-7b1d-4c8e-9a6f-2d4b8e1c7a93"
-
-GOOD = f"""shards = ["01"]
-
-[[tenants]]
-instance_id = "{ACME}"
-subdomain = "acme"
-plan = "hobby"
-shard = "01"
-
-[[tenants]]
-instance_id = "{GLOBEX}"
-subdomain = "globex"
-plan = "professional"
-runtime = "ecs"
-shard = "01"
-listener_priority = 100
-"""
+GOOD = TWO_CUSTOMERS
 
 
 def registry_dir(tmp_path: Path, dev: str = GOOD, **others: str) -> Path:

@@ -9,6 +9,27 @@ from infra.systems.solobase.settings import ENVIRONMENTS
 EMPTY = 'shards = ["01"]\n'
 """A registry without customers: the shards, no [[tenants]]."""
 
+ACME = "a1b2c3d4-e5f6-4890-abcd-ef1234567890"
+GLOBEX = "5f3c9e2a-7b1d-4c8e-9a6f-2d4b8e1c7a93"
+ACME_ENTRY = f"""
+[[tenants]]
+instance_id = "{ACME}"
+subdomain = "acme"
+plan = "hobby"
+shard = "01"
+"""
+GLOBEX_ENTRY = f"""
+[[tenants]]
+instance_id = "{GLOBEX}"
+subdomain = "globex"
+plan = "professional"
+runtime = "ecs"
+shard = "01"
+listener_priority = 100
+"""
+TWO_CUSTOMERS = EMPTY + ACME_ENTRY + GLOBEX_ENTRY
+"""acme (hobby, Lambda) and globex (professional, ECS), both on shard 01."""
+
 
 def registry_dir(root: Path, **texts: str) -> Path:
     """``root/tenants`` holding ``solobase/<env>.toml`` for every environment: ``texts[env]``, else :data:`EMPTY`."""
