@@ -50,7 +50,7 @@ is_set = $(filter 1 true yes,$(1))
 
 .PHONY: help deps servers synth diff deploy output database-url destroy bootstrap stacks emulator emulator-env \
 	up down status changed-stacks scan lint docs test bench clean link-files link-output link-rotate \
-	tenant-add tenant-move cost plan-stacks apply-plans plan-summary matrix policies rollout-plan
+	tenant-add tenant-move tenant-remove cost plan-stacks apply-plans plan-summary matrix policies rollout-plan
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-13s %s\n", $$1, $$2}'
@@ -96,7 +96,7 @@ synth: deps ## Synthesize every stack (or STACKS=a,b-*: ids or patterns) into cd
 stacks: .venv/.synced ## List the stacks (PATTERN=x-* filters): id, kind, system, environments, regions, backend
 	@$(RUN) python -m infra.cli stacks $(if $(PATTERN),"$(PATTERN)",)
 
-# Terraform runs with what STACK's system adds to its environment (Link: role passwords from its store).
+# Terraform runs with what STACK needs in its environment (a stack on HCP Terraform: its workspace).
 WITH_STACK_ENV = $(RUN) python -m infra.cli exec "$(STACK)" --
 # diff and deploy reach an AWS account: settings that may not (placeholders, unwatched alarms) stop them first.
 DEPLOY_WITH_STACK_ENV = $(RUN) python -m infra.cli deploy-exec "$(STACK)" --
@@ -141,6 +141,11 @@ tenant-move: .venv/.synced ## Print the runbook moving a Solobase instance to a 
 	@test -n "$(ENV)" -a -n "$(SUBDOMAIN)" || { echo "usage: make tenant-move ENV=<env> SUBDOMAIN=<label> [WRITE=1]" >&2; exit 2; }
 	@$(RUN) python -m infra.systems.solobase.cli tenant-move --env "$(ENV)" --subdomain "$(SUBDOMAIN)" \
 	  $(if $(call is_set,$(WRITE)),--write-registry,)
+
+tenant-remove: .venv/.synced ## Remove a Solobase customer: what goes, the runbook (final pg_dump first), then the registry edit (ENV= SUBDOMAIN=; asks unless AUTO_APPROVE=1)
+	@test -n "$(ENV)" -a -n "$(SUBDOMAIN)" || { echo "usage: make tenant-remove ENV=<env> SUBDOMAIN=<label> [AUTO_APPROVE=1]" >&2; exit 2; }
+	@$(RUN) python -m infra.systems.solobase.cli tenant-remove --env "$(ENV)" --subdomain "$(SUBDOMAIN)" \
+	  $(if $(call is_set,$(AUTO_APPROVE)),--yes,)
 
 cost: .venv/.synced ## Monthly estimate per stack, environment and system against the documents, into build/cost/ (STACKS=, FORMAT=json, DOCS=1 refreshes docs/cost.md)
 	@$(RUN) python -m infra.cost $(if $(STACKS),--stacks "$(STACKS)",) $(if $(FORMAT),--format "$(FORMAT)",) \
@@ -205,15 +210,15 @@ define require_env
 	@test -n "$(ENV)" || { echo "usage: make $@ ENV=<development|staging|production>$(1)" >&2; exit 2; }
 endef
 
-link-files: .venv/.synced ## Render Link's files for ENV from its password store (OUT=dir; default generated/link/ENV)
+link-files: .venv/.synced ## Render Link's files for ENV, passwords from its secrets in Secrets Manager (OUT=dir; default generated/link/ENV)
 	$(call require_env, [OUT=dir])
 	@$(RUN) python -m infra.systems.link files "$(ENV)" $(if $(OUT),"$(OUT)",)
 
-link-output: .venv/.synced ## Print Link's NAME=service_passwords or NAME=monitoring_user for ENV as JSON
+link-output: .venv/.synced ## Print Link's NAME=service_passwords or NAME=monitoring_user for ENV as JSON (from Secrets Manager)
 	$(call require_env, NAME=service_passwords|monitoring_user)
 	@$(RUN) python -m infra.systems.link output "$(ENV)" "$(NAME)"
 
-link-rotate: .venv/.synced ## Give Link's ROLE in ENV a new password (then make deploy and make link-files)
+link-rotate: .venv/.synced ## Raise Link's ROLE password version in config/link/ENV.toml (commit, make deploy, make link-files)
 	$(call require_env, ROLE=<role>)
 	@$(RUN) python -m infra.systems.link rotate "$(ENV)" "$(ROLE)"
 

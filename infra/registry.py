@@ -182,9 +182,6 @@ class System(Generic[S]):
     environments: tuple[str, ...]
     defaults: Callable[[str], S]
     stacks: Callable[[S], list[StackSpec]]
-    terraform_environment: Callable[[StackSpec], Mapping[str, str]] | None = None
-    """What Terraform needs in its environment to plan or apply one of its stacks (``TF_VAR_*``
-    from a password store, say), added by ``python -m infra.cli exec``; None for nothing."""
     cost_preset: Callable[[str], Preset] | None = None
     """The environment's document preset (``[cost] cost_profile = "document"``): see infra.config.presets."""
     renamed: Mapping[str, str] = field(default_factory=dict)

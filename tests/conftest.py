@@ -18,8 +18,6 @@ os.environ.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
 os.environ.pop("INFRA_STACKS", None)
 os.environ.pop("INFRA_CONFIG_DIR", None)
 os.environ.pop("INFRA_LOCAL_STATE_DIR", None)
-# Link's password store: never the operator's own (~/.local/share/infra-link) during tests.
-os.environ["LINK_PASSWORD_STORE"] = tempfile.mkdtemp(prefix="link-password-store-")
 
 from emulator.allowlist import stale as stale_entries
 from emulator.server import Emulator

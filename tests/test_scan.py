@@ -75,3 +75,21 @@ def test_scan_fails_on_an_unwaived_finding(checkov: str, synth_dir: Path, tmp_pa
     exposed = next(r for r in open_results if r["ruleId"] == "CKV_AWS_53")
     assert exposed["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == "exposed/cdk.tf.json"
     assert {rule["id"] for rule in run["tool"]["driver"]["rules"]} == {r["ruleId"] for r in run["results"]}
+
+
+def test_stacks_with_moved_blocks_are_scanned_with_their_paths_and_lines(synth_dir: Path, tmp_path: Path) -> None:
+    """checkov's JSON parser fails on ``moved`` (cdktf's move support writes it at the top level): the scanned
+    copy turns it into a comment, keeping every other line where it is, so findings point at the real file."""
+    sys.path.insert(0, str(ROOT / "tools"))
+    import scan
+
+    stacks = synth_dir / "stacks"
+    copy = scan.scannable(stacks, tmp_path / "copy")
+    original = (stacks / "link-production" / "cdk.tf.json").read_text()
+    scanned = (copy / "link-production" / "cdk.tf.json").read_text()
+    assert "moved" in json.loads(original) and "moved" not in json.loads(scanned)
+    changed = [(a, b) for a, b in zip(original.splitlines(), scanned.splitlines(), strict=True) if a != b]
+    assert changed == [('  "moved": [', '  "//": [')]
+    assert {p.relative_to(copy) for p in copy.rglob("cdk.tf.json")} == {
+        p.relative_to(stacks) for p in stacks.glob("*/cdk.tf.json")
+    }

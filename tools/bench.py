@@ -95,6 +95,9 @@ def generated_registry(directory: Path, count: int, seed: int = 10) -> tuple[lis
         placement = place()
         timings.append(time.perf_counter() - started)
     tenants.save(placement.registry, directory / "tenants")
+    for environment in systems.environments("solobase"):  # every environment needs its registry
+        if environment != "prod":
+            tenants.save(TenantRegistry(environment), directory / "tenants")
     return [t.subdomain for t in placement.registry.tenants], statistics.median(timings)
 
 

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from cdktf_cdktf_provider_postgresql.role import Role
 from constructs import Construct
 
-from infra.constructs.role_passwords import WriteOnlyPassword
 from infra.props.login_role import LoginRoleProps
 from infra.props.postgresql_connection import identifier
+
+
+@dataclass(frozen=True)
+class WriteOnlyPassword:
+    """References to one role's password (valid only in write-only arguments) and its version."""
+
+    value: str
+    version: str
 
 
 class LoginRole(Construct):
@@ -48,3 +56,8 @@ class LoginRole(Construct):
     def name(self) -> str:
         """The role's name, as a reference (so users of it depend on the role)."""
         return self.resource.name
+
+    @property
+    def address(self) -> str:
+        """The role's Terraform address (``postgresql_role.<id>``), for ``replace_triggered_by``."""
+        return f"{self.resource.terraform_resource_type}.{self.resource.friendly_unique_id}"

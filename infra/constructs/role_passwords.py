@@ -1,66 +1,90 @@
-"""Passwords of login roles, given to Terraform at plan and apply time and never stored by it.
+"""Login roles whose passwords are generated at apply time and kept in Secrets Manager, never in state.
 
-Two input variables per stack:
+Per role: an ephemeral ``aws_secretsmanager_random_password``
+(:class:`EphemeralPassword`) goes, in the same run, to the role
+(``postgresql_role.password_wo``) and to its secret (named by the caller) as
+``{"username", "password"}`` (``secret_string_wo``). Both send it only when the
+role's password version changes, so a plan or apply from any machine, with or
+without local files, generates a value and sends it nowhere until someone
+raises a version in settings. The secret is where operators, CI and rendered
+files read the password. A role made again (renamed, say) starts with a new
+password, and its secret is written again with it (``replace_triggered_by``).
 
-- ``role_passwords`` (role -> password) is ephemeral and sensitive: Terraform
-  keeps it out of plans and state and lets it reach only write-only
-  arguments (``password_wo``);
-- ``role_password_versions`` (role -> version): a write-only value is sent
-  only when its version changes, so a new version is what rotates a password.
-
-Their values come from the environment (``TF_VAR_role_passwords``, ...; see
-infra.systems.link.passwords). cdktf 0.21's TerraformVariable has no ``ephemeral``, so
-it is set by override.
+Both get the value in one apply; should that apply fail between the two,
+raising the role's version once sets both again.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping, Sequence
 
-from cdktf import TerraformVariable
 from constructs import Construct
 
+from infra import validation
+from infra.constructs.ephemeral_password import EphemeralPassword
+from infra.constructs.kms_key import KeyLike
+from infra.constructs.login_role import LoginRole, WriteOnlyPassword
+from infra.constructs.secret import Secret
+from infra.constructs.service_database import pascal
+from infra.props.login_role import LoginRoleProps
 from infra.props.postgresql_connection import identifier
-
-PASSWORDS_VARIABLE = "role_passwords"
-VERSIONS_VARIABLE = "role_password_versions"
+from infra.props.secret import SecretProps
 
 
-@dataclass(frozen=True)
-class WriteOnlyPassword:
-    """References to one role's password (valid only in write-only arguments) and its version."""
+class SecretPasswordRoles(Construct):
+    """Makes login roles whose passwords live in secrets ``secret_name(role)``, encrypted with ``kms_key``.
 
-    value: str
-    version: str
+    ``versions`` maps a role to its password's version (1 when absent).
+    """
 
-
-class RolePasswords(Construct):
-    """The two variables; :meth:`of` hands out one role's references. One per stack."""
-
-    def __init__(self, scope: Construct, id_: str) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        secret_name: Callable[[str], str],
+        kms_key: KeyLike,
+        secrets: SecretProps,
+        versions: Mapping[str, int],
+    ) -> None:
         super().__init__(scope, id_)
-        passwords = TerraformVariable(
-            self,
-            "Passwords",
-            type="map(string)",
-            sensitive=True,
-            nullable=False,
-            description="Role name -> password (ephemeral: never in plan or state); set TF_VAR_role_passwords",
-        )
-        passwords.override_logical_id(PASSWORDS_VARIABLE)
-        passwords.add_override("ephemeral", True)
-        versions = TerraformVariable(
-            self,
-            "Versions",
-            type="map(string)",
-            nullable=False,
-            description="Role name -> password version; a new version sends the role's password again",
-        )
-        versions.override_logical_id(VERSIONS_VARIABLE)
+        for role, version in versions.items():
+            identifier("password version role", role)
+            validation.int_between(f"{role} password version", version, 1, 1_000_000)
+        self.secret_name = secret_name
+        self.kms_key = kms_key
+        self.secret_props = secrets
+        self.versions = dict(versions)
+        self.secrets: dict[str, Secret] = {}
 
-    def of(self, role: str) -> WriteOnlyPassword:
-        identifier("role name", role)
-        return WriteOnlyPassword(
-            value=f'${{var.{PASSWORDS_VARIABLE}["{role}"]}}',
-            version=f'${{var.{VERSIONS_VARIABLE}["{role}"]}}',
+    def login_role(
+        self, scope: Construct, id_: str, *, name: str, props: LoginRoleProps, member_of: Sequence[str] = ()
+    ) -> LoginRole:
+        """Role ``name`` at ``scope/id_``; its password and secret under this construct."""
+        identifier("role name", name)
+        if name in self.secrets:
+            raise ValueError(f"role {name} made twice")
+        group = Construct(self, pascal(name))
+        password = EphemeralPassword(group, "Password")
+        version = self.versions.get(name, 1)
+        role = LoginRole(
+            scope,
+            id_,
+            name=name,
+            password=WriteOnlyPassword(value=f"${{{password.value}}}", version=str(version)),
+            props=props,
+            member_of=member_of,
         )
+        secret = Secret(
+            group,
+            "Secret",
+            name=self.secret_name(name),
+            description=f"Password of PostgreSQL role {name}, written by Terraform",
+            kms_key=self.kms_key,
+            props=self.secret_props,
+        )
+        value = secret.write_only(f'jsonencode({{username = "{name}", password = {password.value}}})', version=version)
+        # An override: cdktf renders replace_triggered_by as "${...}", which Terraform's JSON syntax refuses there.
+        value.add_override("lifecycle.replace_triggered_by", [role.address])
+        self.secrets[name] = secret
+        return role

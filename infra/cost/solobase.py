@@ -22,7 +22,7 @@ from infra.cost.estimate import StackEstimate
 from infra.cost.usage import PLANS, SolobaseUsage
 from infra.systems.solobase import contracts, tenants
 from infra.systems.solobase.placement import Placement
-from infra.systems.solobase.settings import SolobaseSettings
+from infra.systems.solobase.settings import ENVIRONMENTS, SolobaseSettings
 from infra.systems.solobase.tenants import Plan, Runtime, Tenant, TenantRegistry
 
 SAMPLES: tuple[tuple[str, str], ...] = (
@@ -60,9 +60,11 @@ def sample_tenants(environment: str) -> tuple[Tenant, ...]:
 
 
 def write_sample_registries(directory: Path, environments: Sequence[str]) -> str:
-    """Registries of the samples under ``directory``; returns the INFRA_STACKS pattern that builds their stacks."""
-    for environment in environments:
-        tenants.save(TenantRegistry(environment, ("01",), sample_tenants(environment)), directory)
+    """Registries of the samples under ``directory`` (every other environment's without customers: each must
+    have one); returns the INFRA_STACKS pattern that builds their stacks."""
+    for environment in ENVIRONMENTS:
+        samples = sample_tenants(environment) if environment in environments else ()
+        tenants.save(TenantRegistry(environment, ("01",), samples), directory)
     return "solobase-*-tenant-sample-*,solobase-*-shard-01-databases"
 
 

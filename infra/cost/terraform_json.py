@@ -87,13 +87,31 @@ def from_synth(stack_id: str, data: Mapping[str, Any]) -> StackDocument:
     resources = []
     for resource_type, by_name in data.get("resource", {}).items():
         for name, values in by_name.items():
-            if "count" in values or "for_each" in values:
-                raise ConfigError(
-                    f"{stack_id} {resource_type}.{name}", "a resource without count or for_each", "count/for_each"
-                )
             region = _region(resource_type, values.get("provider"), regions, f"{stack_id} {resource_type}.{name}")
-            resources.append(Resource(resource_type, name, values, region))
+            for instance, instance_values in _instances(f"{stack_id} {resource_type}.{name}", name, values):
+                resources.append(Resource(resource_type, instance, instance_values, region))
     return StackDocument(stack_id, tuple(resources), ordered)
+
+
+_EACH_VALUE = re.compile(r"^\$\{each\.value\.([a-z_]+)\}$")
+
+
+def _instances(where: str, name: str, values: Mapping[str, Any]) -> Iterator[tuple[str, Mapping[str, Any]]]:
+    """The resource's instances: itself, or one per key of a ``for_each`` written out in the stack (a map of
+    objects, ``${each.value.<field>}`` resolved); a ``count`` or a computed ``for_each`` cannot be priced."""
+    if "count" in values or ("for_each" in values and not isinstance(values["for_each"], Mapping)):
+        raise ConfigError(where, "a resource without count, or with a for_each written out as a map", "count/for_each")
+    if "for_each" not in values:
+        yield name, values
+        return
+    for key, entry in values["for_each"].items():
+        resolved = {}
+        for attribute, value in values.items():
+            if attribute == "for_each":
+                continue
+            match = _EACH_VALUE.match(value) if isinstance(value, str) else None
+            resolved[attribute] = entry[match.group(1)] if match and isinstance(entry, Mapping) else value
+        yield f'{name}["{key}"]', resolved
 
 
 def _module_resources(module: Mapping[str, Any]) -> Iterator[Mapping[str, Any]]:

@@ -34,6 +34,9 @@ class PostgresDatabasesProps:
     """Service -> extensions its database gets on top of ``database.extensions``."""
     create_monitoring_role: bool = True
     """A role for observability: ``pg_monitor`` and CONNECT on every service database."""
+    password_versions: Mapping[str, int] = field(default_factory=dict)
+    """Login role -> the version of its password (1 when unset). Raise one and deploy: that role, and only
+    that role, gets a new password. Committed, so every machine deploying the environment agrees."""
 
     def __post_init__(self) -> None:
         identifier("name_prefix", self.name_prefix)
@@ -49,6 +52,9 @@ class PostgresDatabasesProps:
         for service, extensions in self.service_extensions.items():
             validation.one_of("service_extensions", service, self.services)
             extension_names("service_extensions", extensions)
+        for role, version in self.password_versions.items():
+            validation.one_of("password_versions", role, self.login_roles)
+            validation.int_between(f"password_versions.{role}", version, 1, 1_000_000)
 
     def database_of(self, service: str) -> str:
         return f"{self.name_prefix}_{service}"
@@ -64,6 +70,10 @@ class PostgresDatabasesProps:
     def monitoring_role(self) -> str | None:
         """The monitoring role's name, or None when there is none."""
         return f"{self.name_prefix}_{MONITORING}_user" if self.create_monitoring_role else None
+
+    def password_version(self, role: str) -> int:
+        """The version of ``role``'s password (1 until raised)."""
+        return self.password_versions.get(role, 1)
 
     @property
     def login_roles(self) -> tuple[str, ...]:

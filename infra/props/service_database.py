@@ -30,6 +30,9 @@ class ServiceDatabaseProps:
     """Connections the database accepts at once; -1 for no limit (PostgreSQL's default)."""
     extensions: tuple[str, ...] = ()
     """Created in the database's ``public`` schema; the server must ship them."""
+    deletion_protection: bool = True
+    """``lifecycle.prevent_destroy`` on the database: any plan that would drop it (its entry or service removed,
+    a change that replaces it) fails before anything is touched. Turn it off only to tear down on purpose."""
 
     def __post_init__(self) -> None:
         validation.int_between("connection_limit", self.connection_limit, -1, 100000)

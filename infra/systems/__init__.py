@@ -61,11 +61,9 @@ def check_deployable(spec: StackSpec) -> None:
 
 
 def terraform_environment(spec: StackSpec) -> dict[str, str]:
-    """What Terraform needs in its environment for ``spec`` beyond credentials: what its system adds
-    (System.terraform_environment), and the HCP Terraform workspace of a stack on the cloud backend."""
-    added = system(spec.system).terraform_environment
-    # State stores and deployer roles are AWS only: nothing of the system's own provider setup applies.
-    environment = dict(added(spec)) if added is not None and spec.kind not in ("bootstrap", "ci") else {}
+    """What Terraform needs in its environment for ``spec`` beyond credentials: the HCP Terraform workspace
+    of a stack on the cloud backend (nothing else: every secret a stack needs is generated at apply time)."""
+    environment: dict[str, str] = {}
     if spec.cloud is not None:
         # The cloud block selects workspaces by tag; this names the stack's own (created on first init).
         environment["TF_WORKSPACE"] = spec.stack_id

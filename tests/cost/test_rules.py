@@ -353,3 +353,19 @@ def test_a_plan_json_is_read_with_its_providers_regions() -> None:
         ("aws_nat_gateway.n", "eu-west-1"),
         ("aws_kms_key.k", "us-east-1"),
     ]
+
+
+def test_a_for_each_written_out_prices_each_instance_and_a_computed_one_is_refused() -> None:
+    secrets = {
+        "for_each": {"a": {"name": "s-a"}, "b": {"name": "s-b"}},
+        "name": "${each.value.name}",
+    }
+    document = terraform_json.from_synth(
+        "s", {"provider": PROVIDERS, "resource": {"aws_secretsmanager_secret": {"S": secrets}}}
+    )
+    assert [(r.name, r.values["name"]) for r in document.resources] == [('S["a"]', "s-a"), ('S["b"]', "s-b")]
+    assert len(priced({"aws_secretsmanager_secret": {"S": secrets}}).lines) == 2
+    with pytest.raises(ConfigError, match="with a for_each written out as a map"):
+        terraform_json.from_synth(
+            "s", {"provider": PROVIDERS, "resource": {"aws_secretsmanager_secret": {"S": {"for_each": "${var.x}"}}}}
+        )

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import secrets
 import shutil
+import string
 import subprocess
 import sys
 import uuid
@@ -17,8 +19,8 @@ import yaml
 from infra import systems
 from infra.paths import REPOSITORY_ROOT
 from infra.systems.link import files
+from infra.systems.link.credentials import Credential
 from infra.systems.link.files import GENERATED_DIR, LinkSite
-from infra.systems.link.passwords import new_credential
 from infra.systems.link.settings import LinkSettings as LinkProps
 from infra.systems.link.stacks import LinkStack
 from infra.validation import ConfigError
@@ -30,6 +32,11 @@ SCHEMAS = Path(__file__).parent / "schemas"
 SHELLCHECK = ["shellcheck", "--enable=quote-safe-variables,require-variable-braces,add-default-case"]
 KEYS = ["DB_HOST", "DB_PORT", "DB_NAME", "DB_USER", "DB_PASSWORD", "DB_SSLMODE", "DATABASE_URL"]
 POOLED_KEYS = ["PGBOUNCER_HOST", "PGBOUNCER_PORT", "PGBOUNCER_URL"]
+
+
+def new_credential() -> Credential:
+    """A password like the stack's (32 letters and digits: aws_secretsmanager_random_password, no punctuation)."""
+    return Credential("".join(secrets.choice(string.ascii_letters + string.digits) for _ in range(32)))
 
 
 def props_of(environment: str) -> LinkProps:
@@ -127,8 +134,10 @@ def test_env_file_and_kubernetes_secret_carry_the_same_credentials(
     assert list(env) == KEYS + POOLED_KEYS
     role = f"link_{service}_user"
     password = site.password(role)
-    assert env["DATABASE_URL"] == f"postgresql://{role}:{password}@localhost:5432/link_{service}?sslmode=require"
-    assert env["PGBOUNCER_URL"] == f"postgresql://{role}:{password}@localhost:6432/link_{service}?sslmode=prefer"
+    # Development's files go into Compose containers: the hosts are Compose services, never localhost.
+    assert env["DATABASE_URL"] == f"postgresql://{role}:{password}@postgres:5432/link_{service}?sslmode=require"
+    assert env["PGBOUNCER_URL"] == f"postgresql://{role}:{password}@pgbouncer:6432/link_{service}?sslmode=prefer"
+    assert (env["DB_HOST"], env["PGBOUNCER_HOST"]) == ("postgres", "pgbouncer")
     secret = yaml.safe_load(rendered[f"k8s-secrets/{service}-db-credentials.yaml"].content)
     jsonschema.validate(secret, json.loads((SCHEMAS / "secret-v1.json").read_text()))
     assert (secret["apiVersion"], secret["kind"], secret["type"]) == ("v1", "Secret", "Opaque")
@@ -286,3 +295,30 @@ def test_without_pgbouncer_or_a_monitoring_role_their_parts_are_left_out() -> No
     env = rendered[".env.users"].content
     assert "PGBOUNCER" not in env and "DB_HOST=postgres.staging.link.internal" in env
     assert "No monitoring role" in rendered["IMPLEMENTATION_GUIDE.md"].content
+
+
+def test_development_files_name_compose_services_where_terraform_uses_localhost(
+    site: LinkSite, rendered: dict[str, files.GeneratedFile]
+) -> None:
+    assert site.connection.host == "localhost", "Terraform and the scripts reach the published port"
+    compose = yaml.safe_load(rendered["docker-compose.db-isolation.yml"].content)["services"]
+    ini = rendered["pgbouncer/pgbouncer.ini"].content
+    for service in SERVICES:
+        env = dict(
+            line.split("=", 1) for line in rendered[f".env.{service}"].content.splitlines() if not line.startswith("#")
+        )
+        assert env["PGBOUNCER_HOST"] in compose, "PgBouncer is the override's own service"
+        assert f"host={env['DB_HOST']} port={env['DB_PORT']} dbname=link_{service}" in ini, (
+            "the services and PgBouncer reach PostgreSQL by the same Compose name"
+        )
+        assert compose[site.files.compose_service(service)]["env_file"] == [f".env.{service}"]
+    scripts = rendered["scripts/backup-databases.sh"].content
+    assert 'export PGHOST="${PGHOST:-localhost}"' in scripts, "the scripts run on the host, as Terraform does"
+
+
+@pytest.mark.parametrize("environment", ["staging", "production"])
+def test_other_environments_reach_the_cluster_where_terraform_does(environment: str) -> None:
+    rendered = {item.path: item for item in files.render(site_of(environment))}
+    env = rendered[".env.users"].content
+    assert f"DB_HOST=postgres.{environment}.link.internal" in env
+    assert f"PGBOUNCER_HOST=postgres.{environment}.link.internal" in env

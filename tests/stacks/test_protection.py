@@ -20,6 +20,10 @@ from tests.conftest import load_stack, stack_ids
 
 # Terraform's names for a deletion protection switch: RDS, ELB, DynamoDB, and the like.
 _PROTECTION = re.compile(r"^(enable_)?deletion_protection(_enabled)?$")
+# Resources with no switch of their own whose prevent_destroy follows a setting named deletion_protection
+# (the teardown check below proves the setting turns it off): PostgreSQL databases (ServiceDatabaseProps).
+GUARDED_BY_SETTING = ("postgresql_database",)
+PROTECTED_ENVIRONMENTS = {"dev": False, "development": False, "staging": True, "prod": True, "production": True}
 
 
 def protections(stack: dict[str, Any]) -> list[tuple[str, bool, bool]]:
@@ -43,7 +47,9 @@ def test_protected_resources_prevent_destroy_and_only_they_do(synth_dir: Path, s
         f"{t}.{n}"
         for t, items in stack.get("resource", {}).items()
         for n, r in items.items()
-        if (r.get("lifecycle") or {}).get("prevent_destroy") and not any(_PROTECTION.match(k) for k in r)
+        if (r.get("lifecycle") or {}).get("prevent_destroy")
+        and not any(_PROTECTION.match(k) for k in r)
+        and t not in GUARDED_BY_SETTING
     ]
     assert not unexplained, f"prevent_destroy without a deletion protection setting to turn it off: {unexplained}"
 
@@ -64,6 +70,26 @@ def test_with_protections_turned_off_nothing_prevents_destroy(teardown_synth_dir
     """The manual's teardown (docs/operations.md: protections off in config, deploy, destroy) still works."""
     stack = load_stack(teardown_synth_dir, stack_id)
     assert [p for p in protections(stack) if p[1] or p[2]] == []
+    guarded = [
+        f"{t}.{n}"
+        for t, items in stack.get("resource", {}).items()
+        for n, r in items.items()
+        if (r.get("lifecycle") or {}).get("prevent_destroy")
+    ]
+    assert guarded == []
+
+
+@pytest.mark.parametrize(
+    "stack_id", [s for s in stack_ids() if s.startswith("link-") or (s.startswith("solobase-") and "-shard-" in s)]
+)
+def test_customer_and_service_databases_outside_dev_are_one_protected_block(synth_dir: Path, stack_id: str) -> None:
+    """A removed registry entry or service is a removed for_each key, which prevent_destroy refuses (a removed
+    resource block would not be: Terraform drops its lifecycle with it)."""
+    stack = load_stack(synth_dir, stack_id)
+    environment = stack_id.split("-")[1]
+    (block,) = stack["resource"]["postgresql_database"].values()
+    assert "for_each" in block
+    assert bool((block.get("lifecycle") or {}).get("prevent_destroy")) is PROTECTED_ENVIRONMENTS[environment]
 
 
 def test_luneo_aurora_global_mode_guards_its_clusters(tmp_path: Path) -> None:

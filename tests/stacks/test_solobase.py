@@ -15,6 +15,7 @@ from infra.systems.solobase import tenants
 from infra.validation import ConfigError
 from tests.conftest import spec_of, stack_specs
 from tests.support.stack import SynthesizedStack
+from tests.support.tenants import registry_dir
 
 ENVIRONMENTS = ("dev", "staging", "prod")
 ACME = "a1b2c3d4-e5f6-4890-abcd-ef1234567890"  # tenants/solobase/dev.toml: hobby on Lambda
@@ -211,10 +212,7 @@ def test_shard_master_password_is_rds_managed_under_a_customer_key_rotated_every
 def test_shard_count_comes_from_the_registry(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, stacks: dict[str, SynthesizedStack]
 ) -> None:
-    registry = tmp_path / "solobase" / "dev.toml"
-    registry.parent.mkdir(parents=True)
-    registry.write_text('shards = ["01", "02"]\n')
-    monkeypatch.setenv(tenants.TENANTS_DIR_ENV, str(tmp_path))
+    monkeypatch.setenv(tenants.TENANTS_DIR_ENV, str(registry_dir(tmp_path, dev='shards = ["01", "02"]\n')))
     outdir = tmp_path / "out"
     app.synth(outdir=str(outdir), requested="solobase-dev,solobase-dev-shard-*")
     dev = SynthesizedStack(outdir, "solobase-dev")
@@ -575,21 +573,32 @@ def test_each_instance_gets_its_database_and_role_with_a_connection_limit_by_pla
 ) -> None:
     stack = shard_stack(stacks)
     roles = {r["name"]: r for r in stack.all("postgresql_role")}
-    databases = {d["name"]: d for d in stack.all("postgresql_database")}
+    ((set_id, block),) = stack.json["resource"]["postgresql_database"].items()
+    databases = {entry["name"]: entry for entry in block["for_each"].values()}
     acme, globex = ACME.replace("-", "_"), GLOBEX.replace("-", "_")
     assert set(roles) == {f"user_{acme}", f"user_{globex}"}
+    assert set(block["for_each"]) == {ACME, GLOBEX}, "keyed by instance id"
     assert set(databases) == {f"instance_{acme}", f"instance_{globex}"}
+    assert (block["name"], block["owner"], block["connection_limit"]) == (
+        "${each.value.name}",
+        "${each.value.owner}",
+        "${each.value.connection_limit}",
+    )
     assert (roles[f"user_{acme}"]["connection_limit"], roles[f"user_{globex}"]["connection_limit"]) == (2, 5)
     assert databases[f"instance_{acme}"]["connection_limit"] == 2
     assert databases[f"instance_{acme}"]["owner"].startswith("${postgresql_role.InstanceA1B2C3D4_Role")
+    assert "lifecycle" not in block, "dev's databases are not protected"
     assert all(r["login"] is True for r in roles.values())
-    named = {
-        f"${{postgresql_database.{k}.name}}": v["name"]
-        for k, v in stack.json["resource"]["postgresql_database"].items()
+    revokes = stack.all("postgresql_grant")
+    assert all((g["role"], g["privileges"]) == ("public", []) for g in revokes), "PUBLIC may connect nowhere"
+    assert sorted(g["database"] for g in revokes) == sorted(
+        ["solobase", *(f'${{postgresql_database.{set_id}["{key}"].name}}' for key in (ACME, GLOBEX))]
+    ), "every customer database and the admin database"
+    # Each database was its instance's own resource (the addresses deployed before): moved, not replaced.
+    assert {m["from"]: m["to"] for m in stack.json["moved"]} == {
+        "postgresql_database.InstanceA1B2C3D4_Database_D36AA819": f'postgresql_database.{set_id}["{ACME}"]',
+        "postgresql_database.Instance5F3C9E2A_Database_6C2B3AA9": f'postgresql_database.{set_id}["{GLOBEX}"]',
     }
-    revokes = {named.get(g["database"], g["database"]): g for g in stack.all("postgresql_grant")}
-    assert set(revokes) == {"solobase", f"instance_{acme}", f"instance_{globex}"}, "the admin database too"
-    assert all((g["role"], g["privileges"]) == ("public", []) for g in revokes.values()), "PUBLIC may connect nowhere"
 
 
 def test_the_provider_reads_the_shards_managed_secret_ephemerally(stacks: dict[str, SynthesizedStack]) -> None:
@@ -679,11 +688,10 @@ def test_without_custom_domains_instances_serve_on_cloudfronts_name(
 ) -> None:
     (tmp_path / "config" / "solobase").mkdir(parents=True)
     (tmp_path / "config" / "solobase" / "dev.toml").write_text("[instances]\nenable_custom_domains = false\n")
-    registry = tmp_path / "tenants" / "solobase" / "dev.toml"
-    registry.parent.mkdir(parents=True)
     lambda_only = (Path(__file__).resolve().parents[2] / "tenants" / "solobase" / "dev.toml").read_text()
-    registry.write_text(lambda_only.split('\n[[tenants]]\ninstance_id = "5f3c9e2a')[0])
-    monkeypatch.setenv(tenants.TENANTS_DIR_ENV, str(tmp_path / "tenants"))
+    directory = registry_dir(tmp_path, dev=lambda_only.split('\n[[tenants]]\ninstance_id = "5f3c9e2a')[0])
+    registry = directory / "solobase" / "dev.toml"
+    monkeypatch.setenv(tenants.TENANTS_DIR_ENV, str(directory))
     outdir = tmp_path / "out"
     app.synth(outdir=str(outdir), requested="solobase-dev,solobase-dev-tenant-acme", config_dir=tmp_path / "config")
     acme = SynthesizedStack(outdir, "solobase-dev-tenant-acme")

@@ -1,11 +1,15 @@
-"""A Link environment pointed at a test server: its config overrides, synthesized stack, password store and files.
+"""A Link environment on a test server and the emulator: its config, its stack applied, its secrets, its files.
 
 Everything goes through the product's own paths: settings from a config
-override file, ``app.synth`` for the stack, the deploy hook
-(``infra.systems.link.terraform_environment``) for the store and the
-``TF_VAR_*`` values, and ``python -m infra.systems.link files`` for the files. Every
-command output is kept in ``outputs`` so the tests can prove no password
-reached one.
+override file, ``app.synth`` for the stack, Terraform applying it (its
+PostgreSQL half through stand-ins running the provider double on the server,
+tests/support/terraform_standin.py; its AWS half, the key and the secrets, on
+the emulator), ``python -m infra.systems.link files|output`` reading the
+passwords from Secrets Manager. Each working copy (:class:`LinkEnvironment`)
+has its own directories: nothing but the server, the emulator account and,
+with ``backend="s3"``, the state bucket is shared between two of them, as
+between two operators' checkouts. Every command output is kept in ``outputs``
+so the tests can prove no password reached one.
 """
 
 from __future__ import annotations
@@ -14,22 +18,23 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Iterator, Mapping
-from contextlib import contextmanager
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from infra import app, systems
-from infra.systems.link import terraform_environment
-from infra.systems.link.passwords import Credential, PasswordStore
-from infra.systems.link.settings import LinkSettings as LinkProps
-from infra.systems.link.stacks import LinkStack
+from emulator.server import Emulator
+from infra import app
+from infra.systems.link import credentials
+from infra.systems.link.credentials import Credential
 from tests.support.servers import PostgresServer
+from tests.support.terraform import Terraform
+from tests.support.terraform_standin import StandInTerraform
 
 ROOT = Path(__file__).resolve().parents[2]
-ENVIRONMENT = "development"
-STACK_ID = f"link-{ENVIRONMENT}"
+REGION = "us-east-1"
+STATE_BUCKET = "link-terraform-state"
+LOCK_TABLE = "link-terraform-locks"
 
 
 def toml(table: Mapping[str, Any], prefix: str = "") -> str:
@@ -42,80 +47,120 @@ def toml(table: Mapping[str, Any], prefix: str = "") -> str:
     return text
 
 
+def make_state_store(emulator: Emulator, account: str) -> None:
+    """The bucket and lock table ``make bootstrap SYSTEM=link`` would make, in ``account`` on the emulator."""
+    emulator.client("s3", account, REGION).create_bucket(Bucket=STATE_BUCKET)
+    emulator.client("dynamodb", account, REGION).create_table(
+        TableName=LOCK_TABLE,
+        AttributeDefinitions=[{"AttributeName": "LockID", "AttributeType": "S"}],
+        KeySchema=[{"AttributeName": "LockID", "KeyType": "HASH"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+
+
 @dataclass
 class LinkEnvironment:
-    """``link-development`` configured for ``server``, with its own store and output directories under ``root``."""
+    """One working copy of ``link-<environment>`` configured for ``server``, its AWS half in ``account``."""
 
     root: Path
     server: PostgresServer
     overrides: dict[str, Any]
+    emulator: Emulator
+    account: str
+    base_env: Mapping[str, str]
+    environment: str = "development"
+    backend: str = "local"
+    """``local``: state in this working copy; ``s3``: the stack's own S3 backend, on the emulator (shared)."""
+    connection: Mapping[str, Any] | None = None
+    """Where the double connects; None: the stack's provider block."""
+    unavailable_extensions: tuple[str, ...] = ()
     outputs: list[str] = field(default_factory=list)
+    _synths: int = 0
+    _terraform: StandInTerraform | None = None
+
+    @property
+    def stack_id(self) -> str:
+        return f"link-{self.environment}"
 
     @property
     def config_dir(self) -> Path:
         return self.root / "config"
 
     @property
-    def store_dir(self) -> Path:
-        return self.root / "store"
-
-    @property
     def files_dir(self) -> Path:
         return self.root / "files"
 
-    @property
-    def synth_dir(self) -> Path:
-        return self.root / "synth"
+    def aws(self) -> dict[str, str]:
+        return self.emulator.environment(self.account, REGION)
 
     def environ(self) -> dict[str, str]:
-        return {"INFRA_CONFIG_DIR": str(self.config_dir), "LINK_PASSWORD_STORE": str(self.store_dir)}
-
-    @contextmanager
-    def active(self) -> Iterator[None]:
-        """This environment's config directory, store and admin password in os.environ."""
-        saved = {k: os.environ.get(k) for k in [*self.environ(), "PGPASSWORD"]}
-        os.environ.update({**self.environ(), "PGPASSWORD": self.server.password})
-        try:
-            yield
-        finally:
-            for key, value in saved.items():
-                if value is None:
-                    os.environ.pop(key, None)
-                else:
-                    os.environ[key] = value
+        return {"INFRA_CONFIG_DIR": str(self.config_dir), **self.aws()}
 
     def write_config(self) -> None:
-        path = self.config_dir / "link" / f"{ENVIRONMENT}.toml"
+        path = self.config_dir / "link" / f"{self.environment}.toml"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(toml(self.overrides))
 
     def synthesize(self) -> dict[str, Any]:
-        app.synth(outdir=str(self.synth_dir), requested=STACK_ID, config_dir=self.config_dir)
-        stack: dict[str, Any] = json.loads((self.synth_dir / "stacks" / STACK_ID / "cdk.tf.json").read_text())
+        """A fresh synth of the stack from this copy's config (each in a directory of its own)."""
+        self._synths += 1
+        outdir = self.root / f"cdktf.out-{self._synths}"
+        app.synth(outdir=str(outdir), requested=self.stack_id, config_dir=self.config_dir)
+        stack: dict[str, Any] = json.loads((outdir / "stacks" / self.stack_id / "cdk.tf.json").read_text())
         return stack
 
-    def props(self) -> LinkProps:
-        spec = next(s for s in systems.stack_specs(self.config_dir) if s.stack_id == STACK_ID)
-        return LinkStack.configure(spec)
+    @property
+    def synth_dirs(self) -> list[Path]:
+        return sorted(self.root.glob("cdktf.out-*"))
 
-    def deploy_variables(self) -> dict[str, str]:
-        """What ``make deploy`` adds to Terraform's environment (the store is made on first use)."""
-        with self.active():
-            spec = next(s for s in systems.stack_specs() if s.stack_id == STACK_ID)
-            return terraform_environment(spec)
+    def standin(self) -> StandInTerraform:
+        if self._terraform is None:
+            workdir = self.root / "terraform"
+            self._terraform = StandInTerraform(
+                workdir=workdir,
+                env={
+                    **self.base_env,
+                    **self.aws(),
+                    "DOUBLE_UNAVAILABLE_EXTENSIONS": ",".join(self.unavailable_extensions),
+                },
+                connection=self.connection or {},
+                admin_password=self.server.password,
+                backend={"local": {"path": str(workdir / "terraform.tfstate")}} if self.backend == "local" else None,
+            )
+        return self._terraform
 
-    def variable_values(self) -> dict[str, dict[str, str]]:
-        """The Terraform variables as Terraform reads them from ``TF_VAR_*`` (JSON is valid HCL)."""
-        return {name.removeprefix("TF_VAR_"): json.loads(value) for name, value in self.deploy_variables().items()}
+    def terraform(self) -> Terraform:
+        """Terraform on the configuration last written (:meth:`write_stack`)."""
+        return self.standin().terraform()
+
+    def write_stack(self) -> dict[str, Any]:
+        """Synthesize and give Terraform the result; returns the synthesized stack."""
+        stack = self.synthesize()
+        standin = self.standin()
+        if self.connection is None:
+            (provider,) = stack["provider"]["postgresql"]
+            standin.connection = provider
+        standin.write(stack, aws=True)
+        return stack
+
+    def deploy(self) -> dict[str, Any]:
+        """What ``make deploy`` does: synthesize, then plan and apply."""
+        stack = self.write_stack()
+        self.terraform().apply()
+        return stack
 
     def credentials(self) -> dict[str, Credential]:
-        with self.active():
-            return PasswordStore("link", ENVIRONMENT).read()
+        """Every role's credential, as ``make link-files`` reads them (Secrets Manager, on the emulator)."""
+        from infra import systems
+
+        roles = systems.load("link", self.environment, self.config_dir).databases.login_roles  # type: ignore[attr-defined]
+        client = self.emulator.client("secretsmanager", self.account, REGION)
+        return credentials.read(self.environment, REGION, roles, client=client)
 
     def run(
         self, command: list[str], *, env: Mapping[str, str] | None = None, ok: bool = True
     ) -> subprocess.CompletedProcess[str]:
-        """A command with this environment's settings; its output is kept for the password check."""
+        """A command with this copy's settings and AWS; its output is kept for the password check."""
         completed = subprocess.run(
             command,
             env={**os.environ, **self.environ(), **(env or {})},
@@ -130,8 +175,12 @@ class LinkEnvironment:
             assert completed.returncode == 0, f"{command} exited {completed.returncode}:\n{completed.stderr}"
         return completed
 
+    def link(self, *args: str, ok: bool = True) -> subprocess.CompletedProcess[str]:
+        """``python -m infra.systems.link ARGS`` (what the make link-* targets run)."""
+        return self.run([sys.executable, "-m", "infra.systems.link", *args], ok=ok)
+
     def render_files(self) -> Path:
-        self.run([sys.executable, "-m", "infra.systems.link", "files", ENVIRONMENT, str(self.files_dir)])
+        self.link("files", self.environment, str(self.files_dir))
         return self.files_dir
 
     def dotenv(self, service: str) -> dict[str, str]:
@@ -139,7 +188,7 @@ class LinkEnvironment:
         return dict(line.split("=", 1) for line in lines if line and not line.startswith("#"))
 
     def secrets(self) -> list[str]:
-        """Every password this environment knows: the store's and the admin's."""
+        """Every password this environment knows: its roles' and the admin's."""
         return [c.password for c in self.credentials().values()] + [self.server.password]
 
 

@@ -19,15 +19,36 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Protocol
 
 import psycopg
 
 from emulator.tls import write_certificates
 
 LOOPBACK = "127.0.0.1"
+
+
+class Network(Protocol):
+    """A network namespace a server can run in (tests/support/compose.py)."""
+
+    @property
+    def directory_parent(self) -> str:
+        """Where the server's directory goes: a path the namespace sees as this process does."""
+        ...
+
+    @property
+    def clients(self) -> str:
+        """The CIDR clients connect from there."""
+        ...
+
+    def launcher(self, user: str | None) -> list[str]:
+        """The command prefix running a program in the namespace, as ``user`` (None: as is)."""
+        ...
+
+
 SERVICE_USER = "postgres"
 INSTALL_HINT = "make test installs it (tools/install-servers.sh)"
 
@@ -65,9 +86,9 @@ def _as_service_user() -> bool:
     return os.geteuid() == 0
 
 
-def private_directory(prefix: str) -> Path:
-    """A 0700 temporary directory the servers' user owns (world-traversable parents: /tmp)."""
-    path = Path(tempfile.mkdtemp(prefix=prefix, dir="/tmp"))
+def private_directory(prefix: str, parent: str = "/tmp") -> Path:
+    """A 0700 temporary directory the servers' user owns (world-traversable parents: /tmp, /var/tmp)."""
+    path = Path(tempfile.mkdtemp(prefix=prefix, dir=parent))
     if _as_service_user():
         entry = pwd.getpwnam(SERVICE_USER)
         for item in [path, *path.rglob("*")]:
@@ -83,9 +104,12 @@ def hand_over(path: Path) -> None:
             os.chown(item, entry.pw_uid, entry.pw_gid)
 
 
-def _run(command: list[str], **kwargs: object) -> subprocess.CompletedProcess[str]:
-    user = SERVICE_USER if _as_service_user() else None
-    return subprocess.run(command, user=user, capture_output=True, text=True, check=True, timeout=120, **kwargs)  # type: ignore[call-overload,no-any-return]
+def _run(command: list[str], launcher: Sequence[str] = (), **kwargs: object) -> subprocess.CompletedProcess[str]:
+    """``command`` as the servers' user; through ``launcher`` (which then switches user itself) when given."""
+    user = SERVICE_USER if _as_service_user() and not launcher else None
+    return subprocess.run(  # type: ignore[call-overload,no-any-return]
+        [*launcher, *command], user=user, capture_output=True, text=True, check=True, timeout=120, **kwargs
+    )
 
 
 def wait_for_port(port: int, *, timeout: float = 30) -> None:
@@ -109,6 +133,8 @@ class PostgresServer:
     password: str
     tls: bool
     ca_file: Path | None = None
+    host: str = LOOPBACK
+    """Where this process reaches it: 127.0.0.1, or its socket directory when it listens in another network."""
 
     @property
     def data_dir(self) -> Path:
@@ -132,10 +158,21 @@ class PostgresServer:
         databases: tuple[str, ...] = (),
         tls: bool,
         log_statements: bool = False,
+        port: int | None = None,
+        network: Network | None = None,
+        listen: str = "*",
     ) -> PostgresServer:
-        """``log_statements`` logs every statement, so a test can prove none carried a password."""
-        root = private_directory("link-postgres-")
-        server = cls(bin_dir, root, free_port(), superuser, password, tls)
+        """``log_statements`` logs every statement, so a test can prove none carried a password.
+
+        By default it listens on 127.0.0.1 and a free port. In ``network`` (a namespace of its own, see
+        tests/support/compose.py) it listens on every address there, on ``port``, and this process reaches it
+        through its socket directory.
+        """
+        root = private_directory("link-postgres-", network.directory_parent if network else "/tmp")
+        server = cls(bin_dir, root, port or free_port(), superuser, password, tls)
+        if network is not None:
+            server.host = str(root)
+        clients = network.clients if network else f"{LOOPBACK}/32"
         password_file = root / "initdb-password"
         password_file.write_text(password + "\n")
         hand_over(root)
@@ -155,7 +192,7 @@ class PostgresServer:
         finally:
             password_file.unlink()
         settings = [
-            f"listen_addresses = '{LOOPBACK}'",
+            f"listen_addresses = '{listen if network else LOOPBACK}'",
             f"port = {server.port}",
             f"unix_socket_directories = '{root}'",
             "max_connections = 200",
@@ -172,14 +209,17 @@ class PostgresServer:
             server.ca_file = ca_bundle
             key.chmod(0o600)
             settings += ["ssl = on", f"ssl_cert_file = '{certificate}'", f"ssl_key_file = '{key}'"]
-            hba += [f"hostssl all all {LOOPBACK}/32 scram-sha-256", f"hostnossl all all {LOOPBACK}/32 reject"]
+            hba += [f"hostssl all all {clients} scram-sha-256", f"hostnossl all all {clients} reject"]
         else:
-            hba += [f"host all all {LOOPBACK}/32 scram-sha-256"]
+            hba += [f"host all all {clients} scram-sha-256"]
         with (server.data_dir / "postgresql.conf").open("a") as conf:
             conf.write("\n".join(settings) + "\n")
         (server.data_dir / "pg_hba.conf").write_text("\n".join(hba) + "\n")
         hand_over(root)
-        _run([str(bin_dir / "pg_ctl"), f"--pgdata={server.data_dir}", f"--log={server.log_file}", "-w", "start"])
+        _run(
+            [str(bin_dir / "pg_ctl"), f"--pgdata={server.data_dir}", f"--log={server.log_file}", "-w", "start"],
+            network.launcher(SERVICE_USER if _as_service_user() else None) if network else (),
+        )
         for database in databases:
             with server.connect() as connection:
                 connection.autocommit = True
@@ -188,7 +228,7 @@ class PostgresServer:
 
     def conninfo(self, dbname: str = "postgres", user: str | None = None, password: str | None = None) -> str:
         return psycopg.conninfo.make_conninfo(
-            host=LOOPBACK,
+            host=self.host,
             port=self.port,
             dbname=dbname,
             user=user or self.superuser,

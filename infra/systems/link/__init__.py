@@ -1,21 +1,19 @@
 """Link (document 004): a database and a role per service on one PostgreSQL cluster, and the files rendered
 from them (env files, Kubernetes secrets, compose override, PgBouncer config, backup/restore/migrate scripts).
 
-One databases stack per environment (``link-<env>``, PostgreSQL provider
-only); settings and defaults in :mod:`.settings`, the stack in :mod:`.stacks`,
-the rendered files in :mod:`.files`, the role passwords in :mod:`.passwords`,
-the operator commands in :mod:`.__main__` (``python -m infra.systems.link``).
+One databases stack per environment (``link-<env>``: the PostgreSQL provider for
+the databases and roles, the AWS provider for the secrets holding the roles'
+passwords); settings and defaults in :mod:`.settings`, the stack in
+:mod:`.stacks`, the names of its secrets in :mod:`.names`, reading them in
+:mod:`.credentials`, the rendered files in :mod:`.files`, rotation in
+:mod:`.rotation`, the operator commands in :mod:`.__main__`
+(``python -m infra.systems.link``).
 """
 
 from __future__ import annotations
 
-import os
-import sys
-
 from infra.registry import ConfiguredStack, StackSpec, System
-from infra.systems.link.passwords import ADMIN_PASSWORD_ENV, PasswordStore, variables
 from infra.systems.link.settings import ENVIRONMENTS, LinkSettings, defaults
-from infra.validation import ConfigError
 
 
 def databases_class() -> ConfiguredStack:
@@ -25,41 +23,22 @@ def databases_class() -> ConfiguredStack:
 
 
 def stack_specs(settings: LinkSettings) -> list[StackSpec]:
-    """One stack per environment, holding the databases and roles (PostgreSQL provider only)."""
+    """One stack per environment, holding the databases and roles (PostgreSQL provider) and the secrets
+    with the roles' passwords (AWS provider)."""
     return [
         StackSpec(
             stack_id=f"{settings.system}-{settings.environment}",
             kind="databases",
             system=settings.system,
             environments=(settings.environment,),
-            regions=(settings.state.region,),
+            regions=(settings.region,),
             state=settings.state,
             factory=databases_class,
             settings=settings,
-            providers=("postgresql",),
+            providers=("postgresql", "aws"),
+            account_id=settings.account_id,
         )
     ]
-
-
-def terraform_environment(spec: StackSpec) -> dict[str, str]:
-    """What ``make diff/deploy/destroy`` add for a Link stack: the role passwords (``TF_VAR_*``) from the
-    local store, made there on first use."""
-    props = spec.settings_of(LinkSettings)
-    if not os.environ.get(ADMIN_PASSWORD_ENV):
-        raise ConfigError(
-            ADMIN_PASSWORD_ENV,
-            f"set to the password of {props.connection.username}, which the PostgreSQL provider connects as",
-            "unset",
-        )
-    store = PasswordStore(spec.system, spec.environments[0])
-    credentials, created = store.ensure(props.databases.login_roles)
-    if created:
-        print(
-            f"{spec.stack_id}: generated passwords for {', '.join(created)} in {store.path} "
-            "(the only copy: back it up)",
-            file=sys.stderr,
-        )
-    return variables(credentials)
 
 
 RENAMED = {
@@ -90,6 +69,5 @@ SYSTEM = System(
     environments=ENVIRONMENTS,
     defaults=defaults,
     stacks=stack_specs,
-    terraform_environment=terraform_environment,
     renamed=RENAMED,
 )

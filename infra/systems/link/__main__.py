@@ -2,9 +2,12 @@
 
     python -m infra.systems.link files ENV [OUT]     render the document's files (default generated/link/ENV)
     python -m infra.systems.link output ENV NAME     print service_passwords or monitoring_user as JSON
-    python -m infra.systems.link rotate ENV ROLE     new password for ROLE; the next deploy sets it
+    python -m infra.systems.link rotate ENV ROLE     raise ROLE's password version in config/link/ENV.toml
 
-Each reads the environment's settings and the password store (infra.systems.link.passwords).
+``files`` and ``output`` read the environment's settings and its roles' passwords
+from Secrets Manager (infra.systems.link.credentials), with the shell's AWS
+credentials. ``rotate`` writes one committed setting; the next deploy sets the
+new password (infra.systems.link.rotation).
 """
 
 from __future__ import annotations
@@ -14,36 +17,39 @@ import sys
 from pathlib import Path
 
 from infra import registry
-from infra.systems.link import SYSTEM, files
-from infra.systems.link.passwords import PasswordStore
+from infra.systems.link import SYSTEM, credentials, files, rotation
 from infra.systems.link.settings import LinkSettings
 from infra.validation import ConfigError, OperatorError
 
 OUTPUTS = ("service_passwords", "monitoring_user")
 
 
-def _environment(environment: str) -> tuple[LinkSettings, PasswordStore]:
+def _settings(environment: str) -> LinkSettings:
     if environment not in SYSTEM.environments:
         raise ConfigError("ENV", f"one of {SYSTEM.environments!r}", environment)
-    return registry.load(SYSTEM, environment), PasswordStore(SYSTEM.name, environment)
+    return registry.load(SYSTEM, environment)
 
 
-def site(environment: str, props: LinkSettings, store: PasswordStore) -> files.LinkSite:
-    """The environment as its files see it; every role's password must be in the store."""
+def _credentials(props: LinkSettings, roles: list[str]) -> dict[str, credentials.Credential]:
+    return credentials.read(props.environment, props.region, roles)
+
+
+def site(props: LinkSettings, found: dict[str, credentials.Credential]) -> files.LinkSite:
+    """The environment as its files see it; ``found`` holds every login role's credential."""
     return files.LinkSite(
-        title=f"Link ({environment})",
-        environment=environment,
+        title=f"Link ({props.environment})",
+        environment=props.environment,
         connection=props.connection,
         databases=props.databases,
         files=props.files,
-        credentials=store.require(props.databases.login_roles),
+        credentials=found,
     )
 
 
 def render_files(environment: str, out: Path | None) -> int:
-    props, store = _environment(environment)
+    props = _settings(environment)
     target = out or files.GENERATED_DIR / SYSTEM.name / environment
-    generated = files.render(site(environment, props, store))
+    generated = files.render(site(props, _credentials(props, list(props.databases.login_roles))))
     files.write(generated, target)
     secret = sum(1 for item in generated if item.holds_credentials)
     print(f"wrote {len(generated)} files to {target} ({secret} holding credentials, mode 0600)")
@@ -51,15 +57,15 @@ def render_files(environment: str, out: Path | None) -> int:
 
 
 def print_output(environment: str, name: str) -> int:
-    props, store = _environment(environment)
+    props = _settings(environment)
     databases = props.databases
     if name == "service_passwords":
-        credentials = store.require(databases.role_of(s) for s in databases.services)
-        value: object = {s: credentials[databases.role_of(s)].password for s in databases.services}
+        found = _credentials(props, [databases.role_of(s) for s in databases.services])
+        value: object = {s: found[databases.role_of(s)].password for s in databases.services}
     elif name == "monitoring_user":
         if databases.monitoring_role is None:
             raise ConfigError("NAME", "service_passwords (this environment has no monitoring user)", name)
-        password = store.require([databases.monitoring_role])[databases.monitoring_role].password
+        password = _credentials(props, [databases.monitoring_role])[databases.monitoring_role].password
         value = {"username": databases.monitoring_role, "password": password}
     else:
         raise ConfigError("NAME", f"one of {OUTPUTS!r}", name)
@@ -68,14 +74,16 @@ def print_output(environment: str, name: str) -> int:
 
 
 def rotate(environment: str, role: str) -> int:
-    props, store = _environment(environment)
-    config_roles = props.databases.login_roles
-    if role not in config_roles:
-        raise ConfigError("ROLE", f"one of {config_roles!r}", role)
-    credential = store.rotate(role)
+    props = _settings(environment)
+    roles = props.databases.login_roles
+    if role not in roles:
+        raise ConfigError("ROLE", f"one of {roles!r}", role)
+    before = props.databases.password_version(role)
+    path = rotation.raise_version(SYSTEM, environment, role, before + 1)
     print(
-        f"new password for {role} (version {credential.version}) in {store.path}: "
-        f"make deploy STACK={SYSTEM.name}-{environment}, then make link-files ENV={environment}"
+        f"{role}: password version {before} -> {before + 1} in {path}. Commit it, then "
+        f"make deploy STACK={SYSTEM.name}-{environment} (the role and its secret get the new password together), "
+        f"make link-files ENV={environment}, and roll the service"
     )
     return 0
 

@@ -12,6 +12,18 @@ services ``user-svc``, ``chat-svc``, ``ai-svc``, ``search-svc``,
 ``discovery-svc``. The admin password is a secret: it comes from the
 environment (``PGPASSWORD``), never from settings.
 
+Production-safe readings (docs/systems/link.md):
+- the role passwords the document keeps in Terraform outputs live in Secrets
+  Manager (``link-<env>/<role>``, a key per environment), generated at apply
+  time and sent write-only, so every operator and CI reads the same ones and a
+  deploy from a fresh checkout changes none; the stack uses the AWS provider
+  beside the PostgreSQL one;
+- service databases carry ``prevent_destroy`` outside development: a service
+  dropped from ``services`` fails the plan instead of dropping its database;
+- inside Docker Compose, where the rendered ``.env`` files are injected,
+  ``localhost`` is the container itself: development's files name the Compose
+  services, ``postgres`` (as the document's PgBouncer lines do) and ``pgbouncer``.
+
 Choices where it is silent or ambiguous (README, "Link"):
 - state in bucket ``link-terraform-state`` with lock table
   ``link-terraform-locks`` in us-east-1 (the document names no backend);
@@ -29,12 +41,14 @@ Choices where it is silent or ambiguous (README, "Link"):
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from infra.config.model import StateBackendSettings, SystemSettings
+from infra.props.kms_key import KmsKeyProps
 from infra.props.login_role import LoginRoleProps
 from infra.props.postgres_databases import PostgresDatabasesProps
 from infra.props.postgresql_connection import PostgresConnectionProps
+from infra.props.secret import SecretProps
 from infra.props.service_database import ServiceDatabaseProps
 from infra.systems.link.files import BackupProps, LinkFilesProps, PgBouncerProps
 from infra.validation import ConfigError
@@ -54,6 +68,10 @@ class LinkSettings(SystemSettings):
     database; ``[databases.role]``: every login role)."""
     files: LinkFilesProps
     """``[files]``: what the rendered files need (``[files.pgbouncer]``, ``[files.backup]``)."""
+    secrets: SecretProps = field(default_factory=SecretProps)
+    """``[secrets]``: the secrets holding the roles' passwords (``link-<env>/<role>``)."""
+    keys: KmsKeyProps = field(default_factory=KmsKeyProps)
+    """``[keys]``: the KMS key those secrets are encrypted with (``alias/link-<env>-secrets``)."""
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -64,6 +82,8 @@ class LinkSettings(SystemSettings):
 
 
 def defaults(environment: str) -> LinkSettings:
+    development = environment == "development"
+    production = environment == "production"
     return LinkSettings(
         system="link",
         environment=environment,
@@ -75,7 +95,7 @@ def defaults(environment: str) -> LinkSettings:
             environment=environment,
         ),
         connection=PostgresConnectionProps(
-            host="localhost" if environment == "development" else f"postgres.{environment}.link.internal",
+            host="localhost" if development else f"postgres.{environment}.link.internal",
             port=5432,
             username="link_user",
             database="link_app",
@@ -84,13 +104,17 @@ def defaults(environment: str) -> LinkSettings:
         databases=PostgresDatabasesProps(
             name_prefix="link",
             services=("users", "chat", "ai", "search", "discovery"),
-            database=ServiceDatabaseProps(connection_limit=100, extensions=("uuid-ossp",)),
+            database=ServiceDatabaseProps(
+                connection_limit=100, extensions=("uuid-ossp",), deletion_protection=not development
+            ),
             role=LoginRoleProps(connection_limit=50),
             # pgvector only where the document puts vectors: link_search ("vector search, embeddings").
             service_extensions={"search": ("vector",)},
             create_monitoring_role=True,
         ),
         files=LinkFilesProps(
+            # Inside Compose the services reach PostgreSQL and PgBouncer by service name.
+            database_host="postgres" if development else None,
             kubernetes_namespace="default",
             service_names={
                 "users": "user-svc",
@@ -104,8 +128,11 @@ def defaults(environment: str) -> LinkSettings:
                 pool_mode="session",
                 default_pool_size=10,
                 max_client_conn=100,
+                host="pgbouncer" if development else None,
                 upstream_host="postgres",
             ),
             backup=BackupProps(directory="/var/backups/postgresql", retention_days=30),
         ),
+        secrets=SecretProps() if production else SecretProps(recovery_window_days=7),
+        keys=KmsKeyProps() if production else KmsKeyProps(deletion_window_days=7),
     )

@@ -1,11 +1,17 @@
-"""Tenant commands: ``python -m infra.systems.solobase.cli tenant-add|tenant-move ...`` (``make tenant-*``).
+"""Tenant commands: ``python -m infra.systems.solobase.cli tenant-add|tenant-move|tenant-remove ...``
+(``make tenant-*``).
 
 tenant-add places a new customer instance (see placement) and writes it into
 the environment's registry, then says what to deploy. tenant-move prints the
 runbook that moves a shared instance to its own RDS instance (Business):
 the document's pg_dump, dedicated RDS, restore, switch and drop, as exact
 commands for that instance; ``--write-registry`` makes the one registry change
-the runbook asks for, at its step 3.
+the runbook asks for, at its step 3. tenant-remove is the one way a customer
+goes: it lists what will go, prints the runbook (stop writes, a final pg_dump
+to the environment's dumps bucket, destroy the instance's stack), asks, then
+takes the entry out of the registry and prints how its database leaves the
+shard (the teardown path lifting ``prevent_destroy`` for one deploy). Deleting
+the entry by hand fails the shard's plan instead (infra.constructs.database_set).
 """
 
 from __future__ import annotations
@@ -82,6 +88,44 @@ DEDICATED_TARGETS = shlex.quote(
 that instance's security group (its clients' and the operators' ways in)."""
 
 
+def _freeze(settings: SolobaseSettings, tenant: Tenant) -> str:
+    """The command that stops ``tenant`` serving (and so writing): no concurrency, or no tasks."""
+    region = settings.region
+    if Runtime(tenant.runtime) is Runtime.LAMBDA:
+        return (
+            f"aws lambda put-function-concurrency --region {region} --function-name {tenant.function_name} "
+            "--reserved-concurrent-executions 0"
+        )
+    return (
+        f"aws ecs update-service --region {region} --cluster {Names(settings.environment).platform.cluster} "
+        f"--service {tenant.function_name} --desired-count 0"
+    )
+
+
+def _master_secret(variable: str, region: str, identifier: str) -> str:
+    """Shell setting ``variable`` to the ARN of the master-user secret RDS manages for ``identifier``."""
+    return (
+        f"{variable}=$(aws rds describe-db-instances --region {region} --db-instance-identifier {identifier} \\\n"
+        "  --query 'DBInstances[0].MasterUserSecret.SecretArn' --output text)"
+    )
+
+
+def _host(variable: str, region: str, identifier: str) -> str:
+    """Shell setting ``variable`` to the address of RDS instance ``identifier``."""
+    return (
+        f"{variable}=$(aws rds describe-db-instances --region {region} --db-instance-identifier {identifier} \\\n"
+        "  --query 'DBInstances[0].Endpoint.Address' --output text)"
+    )
+
+
+def _password(region: str, secret: str) -> str:
+    """Shell exporting ``PGPASSWORD`` from the ``password`` of secret ``secret`` (a name, ARN or ``"$VAR"``)."""
+    return (
+        f"export PGPASSWORD=$(aws secretsmanager get-secret-value --region {region} --secret-id {secret} \\\n"
+        "  --query SecretString --output text | jq -r .password)"
+    )
+
+
 def runbook(settings: SolobaseSettings, tenant: Tenant) -> str:
     """The exact commands that move ``tenant`` from its shard to a dedicated RDS instance."""
     env = settings.environment
@@ -97,20 +141,13 @@ def runbook(settings: SolobaseSettings, tenant: Tenant) -> str:
     secret = names.database_secret(tenant.instance_id)
     shard_clients = names.shard_clients_group(tenant.shard or "")
     dedicated_clients = names.dedicated_clients_group(tenant)
+    freeze = _freeze(settings, tenant)
     if Runtime(tenant.runtime) is Runtime.LAMBDA:
-        freeze = (
-            f"aws lambda put-function-concurrency --region {region} --function-name {tenant.function_name} "
-            "--reserved-concurrent-executions 0"
-        )
         groups_of = (
             f"aws lambda get-function-configuration --region {region} --function-name {tenant.function_name} "
             "--query 'VpcConfig.SecurityGroupIds' --output text"
         )
     else:
-        freeze = (
-            f"aws ecs update-service --region {region} --cluster {names.platform.cluster} "
-            f"--service {tenant.function_name} --desired-count 0"
-        )
         groups_of = (
             f"aws ecs describe-services --region {region} --cluster {names.platform.cluster} "
             f"--services {tenant.function_name} "
@@ -126,10 +163,8 @@ def runbook(settings: SolobaseSettings, tenant: Tenant) -> str:
 {freeze}
 
 # 2. Dump its database from the shard, as its own role (pg_dump custom format).
-SHARD_HOST=$(aws rds describe-db-instances --region {region} --db-instance-identifier {shard} \\
-  --query 'DBInstances[0].Endpoint.Address' --output text)
-export PGPASSWORD=$(aws secretsmanager get-secret-value --region {region} --secret-id {secret} \\
-  --query SecretString --output text | jq -r .password)
+{_host("SHARD_HOST", region, shard)}
+{_password(region, secret)}
 pg_dump "host=$SHARD_HOST port=5432 dbname={tenant.database_name} user={tenant.role_name} sslmode=require" \\
   --format=custom --no-owner --no-privileges --file={dump}
 unset PGPASSWORD
@@ -147,12 +182,9 @@ TARGETS=$(jq -r {DEDICATED_TARGETS} cdktf.out/stacks/{stack}/cdk.tf.json)
 terraform -chdir=cdktf.out/stacks/{stack} apply $(printf -- '-target=%s ' $TARGETS)
 
 # 5. Restore into it, as its master user (RDS-managed secret).
-DEDICATED_HOST=$(aws rds describe-db-instances --region {region} --db-instance-identifier {dedicated} \\
-  --query 'DBInstances[0].Endpoint.Address' --output text)
-DEDICATED_SECRET=$(aws rds describe-db-instances --region {region} --db-instance-identifier {dedicated} \\
-  --query 'DBInstances[0].MasterUserSecret.SecretArn' --output text)
-export PGPASSWORD=$(aws secretsmanager get-secret-value --region {region} --secret-id "$DEDICATED_SECRET" \\
-  --query SecretString --output text | jq -r .password)
+{_host("DEDICATED_HOST", region, dedicated)}
+{_master_secret("DEDICATED_SECRET", region, dedicated)}
+{_password(region, '"$DEDICATED_SECRET"')}
 pg_restore --no-owner --no-privileges --exit-on-error \\
   --dbname "host=$DEDICATED_HOST port=5432 dbname={admin_db} user={admin_user} sslmode=require" {dump}
 unset PGPASSWORD
@@ -168,10 +200,138 @@ grep -qx {dedicated_clients} <<<"$JOINED" && ! grep -qx {shard_clients} <<<"$JOI
 # 7. Check it answers.
 curl -fsS https://{tenant.subdomain}.{settings.instances.domain}/ >/dev/null && echo ok
 
-# 8. Drop it from the shared instance: its database, role and secret leave {shard_stack}.
-make deploy STACK={shard_stack}
+{_drop_from_shard(settings, tenant, step=8)}
 rm {dump}
 """
+
+
+def _drop_from_shard(settings: SolobaseSettings, tenant: Tenant, *, step: int) -> str:
+    """The step taking ``tenant``'s database, role and secret off its shard, once the registry says so."""
+    env = settings.environment
+    names = Names(env)
+    shard_stack = names.shard_stack_id(tenant.shard or "")
+    head = f"# {step}. Drop it from the shared instance: its database, role and secret leave {shard_stack}."
+    if not settings.instances.shard_database.deletion_protection:
+        return f"{head}\nmake deploy STACK={shard_stack}"
+    return f"""{head}
+#    The database is protected (prevent_destroy): lift that for this one deploy, the teardown path.
+#    In config/solobase/{env}.toml (not committed) set
+#      [instances.shard_database]
+#      deletion_protection = false
+#    The plan must destroy {tenant.database_name} (["{tenant.instance_id}"]), role {tenant.role_name},
+#    its grant and its secret, and nothing else:
+make diff STACK={shard_stack}
+make deploy STACK={shard_stack}
+#    Then take the setting out again: protection is back for every later deploy."""
+
+
+def _what_goes(settings: SolobaseSettings, registry: TenantRegistry, tenant: Tenant) -> list[str]:
+    names = Names(settings.environment)
+    stack = names.tenant_stack_id(tenant.subdomain)
+    runs_on = (
+        f"Lambda function {tenant.function_name} and its CloudFront distribution"
+        if Runtime(tenant.runtime) is Runtime.LAMBDA
+        else f"ECS service {tenant.function_name} and its host rule on {names.platform.load_balancer}"
+    )
+    lines = [
+        f"the entry {tenant.subdomain} ({tenant.instance_id}, {tenant.plan}) in {registry.where}",
+        f"stack {stack}: {runs_on}, secret {names.b2_secret(tenant.instance_id)}",
+    ]
+    if tenant.shard is None:
+        lines.append(
+            f"stack {stack}: RDS instance {names.dedicated_identifier(tenant)} with its data (a final snapshot stays)"
+        )
+    else:
+        lines.append(
+            f"stack {names.shard_stack_id(tenant.shard)}: database {tenant.database_name} with its data, "
+            f"role {tenant.role_name}, secret {names.database_secret(tenant.instance_id)}"
+        )
+    return lines
+
+
+def removal_runbook(settings: SolobaseSettings, tenant: Tenant) -> str:
+    """Steps 1 to 3: stop the instance, dump its database to the dumps bucket, destroy its stack."""
+    env = settings.environment
+    names = Names(env)
+    region = settings.region
+    stack = names.tenant_stack_id(tenant.subdomain)
+    dump = f"{tenant.database_name}.dump"
+    if tenant.shard is None:
+        database = settings.instances.dedicated_database
+        dedicated = names.dedicated_identifier(tenant)
+        secret = '"$DB_SECRET"'
+        connect = (
+            f"{_host('DB_HOST', region, dedicated)}\n{_master_secret('DB_SECRET', region, dedicated)}\n"
+            f"{_password(region, secret)}"
+        )
+        target = f"dbname={database.database_name} user={database.master_username}"
+        port = database.port
+    else:
+        connect = (
+            f"{_host('DB_HOST', region, names.shard_identifier(tenant.shard))}\n"
+            f"{_password(region, names.database_secret(tenant.instance_id))}"
+        )
+        target = f"dbname={tenant.database_name} user={tenant.role_name}"
+        port = settings.shared_database.port
+    destroy = f"make destroy STACK={stack}"
+    if tenant.shard is None and settings.instances.dedicated_database.deletion_protection:
+        destroy = f"""#    Its RDS instance is protected: lift that for this one stack, the teardown path. In
+#    config/solobase/{env}.toml (not committed) set
+#      [instances.dedicated_database]
+#      deletion_protection = false
+make deploy STACK={stack}
+{destroy}
+#    Then take the setting out again."""
+    return f"""\
+# Remove {tenant.subdomain} ({tenant.instance_id}) from {env}. Run from a machine that reaches the VPC's
+# database subnets, with AWS credentials for {env}. Nothing is gone until step 3.
+
+# 1. Stop writes: the instance answers nothing from here on.
+{_freeze(settings, tenant)}
+
+# 2. Final dump of its database into the dumps bucket; check it reads back before anything goes.
+BUCKET=$(make -s output STACK={names.platform_stack_id} NAME=database_dumps_bucket_name)
+{connect}
+pg_dump "host=$DB_HOST port={port} {target} sslmode=require" --format=custom --file={dump}
+unset PGPASSWORD
+pg_restore --list {dump} >/dev/null
+KEY="{env}/{tenant.instance_id}/final-$(date -u +%Y%m%dT%H%M%SZ).dump"
+aws s3 cp {dump} "s3://$BUCKET/$KEY" --region {region}
+aws s3api head-object --region {region} --bucket "$BUCKET" --key "$KEY" >/dev/null \\
+  && echo "kept at s3://$BUCKET/$KEY" && rm {dump}
+
+# 3. Destroy the instance's own stack (it still is in the registry, so it still synthesizes).
+{destroy}
+
+# 4. Take it out of the registry: answer this command's question (or run it with AUTO_APPROVE=1).
+"""
+
+
+def tenant_remove(environment: str, subdomain: str, approved: bool) -> int:
+    settings = _settings(environment)
+    registry = _registry(settings)
+    tenants.check(registry, settings.tenancy, settings.max_connections)
+    tenant = registry.find(subdomain)
+    print(f"make tenant-remove ENV={environment} SUBDOMAIN={subdomain} removes:")
+    for line in _what_goes(settings, registry, tenant):
+        print(f"  - {line}")
+    print()
+    print(removal_runbook(settings, tenant), end="")
+    if not approved:
+        if not sys.stdin.isatty():
+            raise ConfigError("AUTO_APPROVE", "1 to remove without a terminal to ask on", "unset")
+        answer = input(f"Steps 1 to 3 done, the final dump kept? Type {subdomain} to take it out of the registry: ")
+        if answer.strip() != subdomain:
+            print(f"not removed: {registry.where} is unchanged")
+            return 1
+    remaining = registry.with_tenants(t for t in registry.tenants if t is not tenant)
+    tenants.check(remaining, settings.tenancy, settings.max_connections)
+    path = tenants.save(remaining)
+    print(f"removed {subdomain} ({tenant.instance_id}) from {path}; commit it.")
+    if tenant.shard is not None:
+        print()
+        print(_drop_from_shard(settings, tenant, step=5))
+    return 0
 
 
 def tenant_move(environment: str, subdomain: str, write_registry: bool) -> int:
@@ -211,6 +371,12 @@ def _parser() -> argparse.ArgumentParser:
     move.add_argument(
         "--write-registry", action="store_true", help="step 3: make the instance business in the registry"
     )
+    remove = commands.add_parser(
+        "tenant-remove", help="list what goes, print the runbook, ask, then take the instance out of the registry"
+    )
+    remove.add_argument("--env", required=True, choices=ENVIRONMENTS)
+    remove.add_argument("--subdomain", required=True)
+    remove.add_argument("--yes", action="store_true", help="do not ask (AUTO_APPROVE=1)")
     return parser
 
 
@@ -219,6 +385,8 @@ def main(argv: list[str]) -> int:
     try:
         if args.command == "tenant-add":
             return tenant_add(args.env, args.subdomain, args.plan, args.runtime, args.instance_id)
+        if args.command == "tenant-remove":
+            return tenant_remove(args.env, args.subdomain, args.yes)
         return tenant_move(args.env, args.subdomain, args.write_registry)
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)

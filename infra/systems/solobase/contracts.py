@@ -89,6 +89,10 @@ class Names:
         """The secret operators fill with the instance's Backblaze B2 key id and app key."""
         return f"{self.prefix}/{instance_id}/b2"
 
+    def dumps_bucket(self, account: str) -> str:
+        """The bucket of removed customers' final database dumps (``account``: the AWS account id)."""
+        return f"{self.prefix}-database-dumps-{account}"
+
     def dedicated_identifier(self, tenant: Tenant) -> str:
         """A Business instance's own RDS instance."""
         return f"solobase-dedicated-{self.environment}-{tenant.id8}"

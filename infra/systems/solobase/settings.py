@@ -24,6 +24,13 @@ Where the document contradicts itself (production-safe readings):
 - connections: "~30,000 concurrent connections" cannot be: ``max_connections``
   is 300, so shards are planned on 300 (250 for tenants, see tenancy).
 
+Production-safe readings (docs/systems/solobase.md):
+- a customer's database is never dropped by an edit: every shared instance's
+  database is one instance of a protected block (``prevent_destroy`` outside
+  dev), a missing registry file is refused, and removing a customer is
+  ``make tenant-remove`` (its runbook dumps the database to the dumps bucket
+  first, then lifts the protection through the teardown path for one deploy).
+
 Where it is silent (choices, each documented in the README):
 - staging runs dev's database sizes with production's durability (7-day
   backups, deletion protection, 14-day logs) and prod's Lambda size;
@@ -74,7 +81,9 @@ from infra.props.load_balancer import LoadBalancerProps
 from infra.props.monitoring import MonitoringProps
 from infra.props.network import InterfaceEndpoint, NatGateways, NetworkProps
 from infra.props.postgres_instance import MasterPassword, PostgresInstanceProps
+from infra.props.private_bucket import PrivateBucketProps
 from infra.props.secret import SecretProps
+from infra.props.service_database import ServiceDatabaseProps
 from infra.systems.solobase.tenants import Plan, TenancySettings
 from infra.validation import ConfigError
 
@@ -136,6 +145,9 @@ class InstanceSettings:
     """``[instances.container]``: the ECS runtime's task size, port and image tag."""
     dedicated_database: PostgresInstanceProps
     """``[instances.dedicated_database]``: Business instances' own RDS instance."""
+    shard_database: ServiceDatabaseProps = field(default_factory=ServiceDatabaseProps)
+    """``[instances.shard_database]``: each shared-plan instance's database on its shard (``deletion_protection``,
+    ``extensions``); its connection limit is its plan's (``tenancy.plans``)."""
     cdn: CdnDistributionProps = field(default_factory=CdnDistributionProps)
     """Each Lambda instance's distribution; its domain is the instance's host, its zone ``hosted_zone_id``."""
     b2: B2Settings = field(default_factory=B2Settings)
@@ -149,6 +161,12 @@ class InstanceSettings:
     def __post_init__(self) -> None:
         validation.hostname("domain", self.domain)
         validation.int_between("origin_secret_version", self.origin_secret_version, 1, 1_000_000)
+        if self.shard_database.connection_limit != ServiceDatabaseProps().connection_limit:
+            raise ConfigError(
+                "shard_database.connection_limit",
+                "unset: each database takes its plan's limit (tenancy.plans.<plan>.connection_limit)",
+                self.shard_database.connection_limit,
+            )
         if self.hosted_zone_id is not None and not self.enable_custom_domains:
             raise ConfigError("hosted_zone_id", "unset when enable_custom_domains is false", self.hosted_zone_id)
         # Per instance, not per environment: the host is <subdomain>.<domain>, one origin each.
@@ -186,6 +204,9 @@ class SolobaseSettings(ContainerPlatformSettings):
     """``[cost]``: as every system's, plus per-customer usage and the plans' prices and mix."""
     dashboard_name: str | None = None
     """CloudWatch dashboard of the shards and the Lambda instances; None makes none."""
+    dumps: PrivateBucketProps = field(default_factory=PrivateBucketProps)
+    """``[dumps]``: the bucket ``solobase-<env>-database-dumps-<account>`` holding the final ``pg_dump`` of each
+    removed customer's database (``make tenant-remove``), encrypted with the platform's data key."""
 
     def __post_init__(self) -> None:
         super().__post_init__()
@@ -340,6 +361,8 @@ def defaults(environment: str) -> SolobaseSettings:
                 final_snapshot=not dev,
                 log_retention_days=log_days,
             ),
+            # A customer's database goes only through make tenant-remove's runbook (the teardown path).
+            shard_database=ServiceDatabaseProps(deletion_protection=not dev),
         ),
         monitoring=MonitoringProps(
             alert_email="alerts@solobase.dev",
@@ -352,6 +375,8 @@ def defaults(environment: str) -> SolobaseSettings:
         alert_topic_name="solobase-infrastructure-alerts" if prod else f"solobase-{environment}-infrastructure-alerts",
         backup_region="us-west-2" if prod else None,
         dashboard_name="Solobase-Production" if prod else None,
+        # A removed customer's final dump: a year in prod (late requests, disputes), a month elsewhere.
+        dumps=PrivateBucketProps(expiration_days=365 if prod else 30),
         secrets=SecretProps() if prod else SecretProps(recovery_window_days=7),
         keys=KmsKeyProps() if prod else KmsKeyProps(deletion_window_days=7),
         cost=cost_usage(environment),

@@ -30,10 +30,12 @@ from cdktf_cdktf_provider_aws.route53_record import Route53Record, Route53Record
 from constructs import Construct
 
 from infra.constructs.audit_trail import AuditTrail
+from infra.constructs.aws_context import account_id
 from infra.constructs.cdn_distribution import CdnDistribution, CdnOrigin
 from infra.constructs.container_platform import ContainerPlatform
 from infra.constructs.container_registry import ContainerRegistry, ContainerRegistryLookup
 from infra.constructs.dashboard import ServiceDashboard
+from infra.constructs.database_set import DatabaseEntry, DatabaseSet
 from infra.constructs.ecs_cluster import EcsClusterLookup
 from infra.constructs.ephemeral_password import EphemeralPassword
 from infra.constructs.fargate_service import FargateService
@@ -42,14 +44,14 @@ from infra.constructs.iam import Grantable
 from infra.constructs.kms_key import KmsKey, KmsKeyLookup
 from infra.constructs.lambda_function import FunctionCode, LambdaFunction
 from infra.constructs.load_balancer import ListenerTarget, LoadBalancerLookup, Route
-from infra.constructs.login_role import LoginRole
+from infra.constructs.login_role import LoginRole, WriteOnlyPassword
 from infra.constructs.monitoring import Monitoring
 from infra.constructs.network import NetworkLookup
 from infra.constructs.origin_verification import OriginVerification
 from infra.constructs.outputs import output
 from infra.constructs.postgres_instance import PostgresInstance, write_postgres_url
 from infra.constructs.postgresql_connection import rds_postgresql_provider
-from infra.constructs.role_passwords import WriteOnlyPassword
+from infra.constructs.private_bucket import PrivateBucket
 from infra.constructs.secret import Secret, SecretByName
 from infra.constructs.security_group import ANY_IPV4, SecurityGroup
 from infra.constructs.service_database import ServiceDatabase, revoke_public
@@ -63,6 +65,7 @@ from infra.props.lambda_function import LambdaFunctionProps
 from infra.props.login_role import LoginRoleProps
 from infra.props.monitoring import MonitoringProps
 from infra.props.postgres_instance import PostgresInstanceProps
+from infra.props.private_bucket import PrivateBucketProps
 from infra.props.secret import SecretProps
 from infra.props.service_database import ServiceDatabaseProps
 from infra.registry import StackSpec
@@ -104,6 +107,7 @@ class SolobasePlatformProps:
     """Every environment in this one's account (empty: an account of its own)."""
     owns_account_resources: bool
     """Makes what the account holds once: the multi-region trail and the account's concurrency alarm."""
+    dumps: PrivateBucketProps
 
 
 class SolobasePlatformStack(AwsStack):
@@ -129,6 +133,8 @@ class SolobasePlatformStack(AwsStack):
     - For the instances: the image repository ``solobase-<env>-instance`` (ECS
       runtime), the key ``solobase-<env>-instances`` encrypting their Lambda
       environments; the binaries bucket is looked up (the bootstrap stack makes it).
+    - The bucket ``solobase-<env>-database-dumps-<account>`` (data key): a removed
+      customer's final ``pg_dump`` (``make tenant-remove``), kept ``[dumps] expiration_days``.
     - CloudTrail ``solobase-<env>-trail`` with its alarms; alarms on every
       shard and on the account's Lambda functions, to
       the environment's alert topic (``solobase-infrastructure-alerts`` in
@@ -163,6 +169,7 @@ class SolobasePlatformStack(AwsStack):
             concurrency_limit=settings.tenancy.account_concurrency_limit,
             account_environments=settings.account_environments,
             owns_account_resources=settings.owns_account_resources,
+            dumps=settings.dumps,
         )
 
     def __init__(self, scope: Construct, spec: StackSpec, props: SolobasePlatformProps) -> None:
@@ -253,6 +260,12 @@ class SolobasePlatformStack(AwsStack):
             props=props.keys,
         )
         binaries = DataAwsS3Bucket(self, "ExistingBinaries", bucket=props.binaries_bucket).bucket
+        dumps = PrivateBucket(
+            self,
+            "DumpsBucket",
+            bucket_name=names.dumps_bucket(account_id(self)),
+            props=dataclasses.replace(props.dumps, kms_key_arn=platform.data_key.arn),
+        )
 
         trail = None
         if props.owns_account_resources:
@@ -304,6 +317,12 @@ class SolobasePlatformStack(AwsStack):
         output(self, "instance_repository_url", instance_registry.url, "Push the ECS runtime's instance images here")
         output(self, "instances_key_arn", instances_key.arn, "KMS key of the instances' Lambda environments")
         output(self, "binaries_bucket_name", binaries, "Upload instance packages (solobase-<version>.zip) here")
+        output(
+            self,
+            "database_dumps_bucket_name",
+            dumps.name,
+            "Final pg_dump of each removed customer's database (make tenant-remove's runbook)",
+        )
         if trail is not None:
             output(self, "cloudtrail_trail_arn", trail.arn, "The multi-region CloudTrail trail")
             output(self, "cloudtrail_bucket_name", trail.bucket.name, "Bucket holding the trail's log files")
@@ -625,13 +644,14 @@ class SolobaseTenantStack(AwsStack):
 
 @dataclass(frozen=True, kw_only=True)
 class SolobaseShardProps:
-    """One shard's tenants and how their roles are limited."""
+    """One shard's tenants, how their roles are limited, and their databases' protection."""
 
     names: Names
     identifier: str
     admin_database: str
     tenants: tuple[Tenant, ...]
     plans: PlansSettings
+    database: ServiceDatabaseProps
     secrets: SecretProps
 
 
@@ -651,6 +671,11 @@ class SolobaseShardDatabasesStack(ExternalProviderStack):
     database too, so each role connects to its own database and nowhere else.
     The provider must reach the shard's private address: run this stack from a
     host in the security group ``solobase-<env>-database-operators``.
+
+    The databases are one block keyed by instance id (:class:`DatabaseSet`),
+    under ``prevent_destroy`` outside dev: an entry deleted from the registry
+    by hand fails the plan naming its database; ``make tenant-remove`` is the
+    way a customer goes.
     """
 
     @classmethod
@@ -664,6 +689,7 @@ class SolobaseShardDatabasesStack(ExternalProviderStack):
             admin_database=settings.shared_database.database_name,
             tenants=tuple(spec.arguments["tenants"]),
             plans=settings.tenancy.plans,
+            database=settings.instances.shard_database,
             secrets=settings.secrets,
         )
 
@@ -676,8 +702,32 @@ class SolobaseShardDatabasesStack(ExternalProviderStack):
         # The provider's own database: no instance's role may connect to it either.
         revoke_public(self, "AdminDatabaseRevokePublic", database=props.admin_database)
         secrets_key = KmsKeyLookup(self, "SecretsKey", alias=props.names.platform.secrets_key_alias)
+        scopes = {tenant.instance_id: Construct(self, f"Instance{tenant.id8.upper()}") for tenant in props.tenants}
+        roles = {
+            tenant.instance_id: self._instance(scopes[tenant.instance_id], props, tenant, shard, secrets_key)
+            for tenant in props.tenants
+        }
+        databases = DatabaseSet(
+            self,
+            "TenantDatabases",
+            entries={
+                tenant.instance_id: DatabaseEntry(
+                    name=tenant.database_name,
+                    owner=roles[tenant.instance_id],
+                    connection_limit=self._limit(props, tenant),
+                )
+                for tenant in props.tenants
+            },
+            protected=props.database.deletion_protection,
+        )
         for tenant in props.tenants:
-            self._instance(props, tenant, shard, secrets_key)
+            ServiceDatabase(
+                scopes[tenant.instance_id],
+                "Database",
+                databases=databases,
+                key=tenant.instance_id,
+                props=props.database,
+            )
         output(self, "shard_identifier", props.identifier, "The shared RDS instance these databases live on")
         output(
             self,
@@ -686,19 +736,20 @@ class SolobaseShardDatabasesStack(ExternalProviderStack):
             "Databases of the instances on this shard",
         )
 
-    def _instance(self, props: SolobaseShardProps, tenant: Tenant, shard: DataAwsDbInstance, key: KmsKeyLookup) -> None:
-        scope = Construct(self, f"Instance{tenant.id8.upper()}")
-        limit = props.plans.of(tenant.plan).connection_limit or -1
+    @staticmethod
+    def _limit(props: SolobaseShardProps, tenant: Tenant) -> int:
+        return props.plans.of(tenant.plan).connection_limit or -1
+
+    def _instance(
+        self, scope: Construct, props: SolobaseShardProps, tenant: Tenant, shard: DataAwsDbInstance, key: KmsKeyLookup
+    ) -> LoginRole:
         password = EphemeralPassword(scope, "Password")
         role = LoginRole(
             scope,
             "Role",
             name=tenant.role_name,
             password=WriteOnlyPassword(value=f"${{{password.value}}}", version=str(tenant.password_version)),
-            props=LoginRoleProps(connection_limit=limit),
-        )
-        ServiceDatabase(
-            scope, "Database", name=tenant.database_name, owner=role, props=ServiceDatabaseProps(connection_limit=limit)
+            props=LoginRoleProps(connection_limit=self._limit(props, tenant)),
         )
         secret = Secret(
             scope,
@@ -720,7 +771,5 @@ class SolobaseShardDatabasesStack(ExternalProviderStack):
         )
         # A role made again gets a new password: the secret is written again with it. (An override:
         # cdktf renders replace_triggered_by as "${...}", which Terraform's JSON syntax refuses there.)
-        version.add_override(
-            "lifecycle.replace_triggered_by",
-            [f"{role.resource.terraform_resource_type}.{role.resource.friendly_unique_id}"],
-        )
+        version.add_override("lifecycle.replace_triggered_by", [role.address])
+        return role

@@ -13,10 +13,18 @@ customer instance::
     runtime = "lambda"        # lambda (default) or ecs
     shard = "01"              # the shared RDS instance solobase-shared-<env>-01 (none for business)
 
-The file is written by placement (``make tenant-add``) and read by every
-synth; a synth never writes it, so an assignment changes only when someone
-commits a change. Every entry is checked before anything is built: a bad one
-stops the synth with one line naming the file, the entry and the field.
+The file is written by placement (``make tenant-add``) and removal
+(``make tenant-remove``) and read by every synth; a synth never writes it, so
+an assignment changes only when someone commits a change. Every entry is
+checked before anything is built: a bad one stops the synth with one line
+naming the file, the entry and the field.
+
+Every environment has shard stacks, so every environment has its file, with
+``shards`` set: an environment without customers yet is ``shards = ["01"]``
+and no ``[[tenants]]`` (the committed registries start so). A missing file or
+directory (a typo in ``$INFRA_TENANTS_DIR``, a checkout without ``tenants/``)
+is refused rather than read as "no customers": the shard stacks would then
+hold no databases, and deploying them would drop every customer's.
 
 This module is data only: it imports no construct and nothing of cdktf.
 """
@@ -305,7 +313,13 @@ def parse(environment: str, data: Mapping[str, Any], source: str) -> TenantRegis
     for key in data:
         if key not in ("shards", "tenants"):
             raise RegistryError(f"{source} {key}", "one of ('shards', 'tenants')", key)
-    shards_raw = data.get("shards", ["01"])
+    if "shards" not in data:
+        raise RegistryError(
+            f"{source} shards",
+            'set (the environment\'s shards, e.g. shards = ["01"]: a file without it is no registry)',
+            None,
+        )
+    shards_raw = data["shards"]
     if not isinstance(shards_raw, list) or not shards_raw:
         raise RegistryError(f"{source} shards", "a non-empty list of two-digit shard ids such as ['01']", shards_raw)
     for index, shard in enumerate(shards_raw):
@@ -336,13 +350,28 @@ def parse(environment: str, data: Mapping[str, Any], source: str) -> TenantRegis
     return TenantRegistry(environment, tuple(shards_raw), tuple(tenants), source)
 
 
+MISSING_MEANS = "a missing registry would drop every customer database on the environment's shards"
+
+
 def load(environment: str, directory: Path | None = None) -> TenantRegistry:
-    """The environment's registry (an empty one, on shard 01, when its file does not exist)."""
+    """The environment's registry; a missing directory or file is refused (see the module docstring)."""
     directory = directory or tenants_dir()
     path = registry_path(environment, directory)
     source = f"tenants/{SYSTEM}/{environment}.toml"
+    if not directory.is_dir():
+        named = os.environ.get(TENANTS_DIR_ENV)
+        raise RegistryError(
+            TENANTS_DIR_ENV if named else "tenants/",
+            f"an existing directory holding {SYSTEM}/<environment>.toml ({MISSING_MEANS})",
+            str(directory),
+        )
     if not path.is_file():
-        return TenantRegistry(environment, source=source)
+        raise RegistryError(
+            source,
+            f'an existing file: an environment without customers has shards = ["01"] and no [[tenants]] '
+            f"({MISSING_MEANS})",
+            f"missing from {directory}",
+        )
     try:
         with path.open("rb") as handle:
             data = tomllib.load(handle)
