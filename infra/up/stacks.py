@@ -103,9 +103,9 @@ def _counting(run: Run, stack_id: str, verb: str, plan: PlanSummary) -> Any:
     return on_event
 
 
-def _plan(tf: Terraform, summary: PlanSummary) -> int:
+def _plan(tf: Terraform, summary: PlanSummary, *extra: str) -> int:
     """``plan -detailed-exitcode`` saved to plan.bin: 0 no change, 2 changes (counted in ``summary``)."""
-    args = ("-input=false", "-detailed-exitcode", LOCK_TIMEOUT, "-out=plan.bin")
+    args = ("-input=false", "-detailed-exitcode", LOCK_TIMEOUT, "-out=plan.bin", *extra)
     return tf.stream("plan", *args, on_event=summary.observe, ok=(0, 2))
 
 
@@ -219,7 +219,9 @@ def destroy(run: Run, stack_id: str) -> str:
         if not _managed(tf.state()):
             return nothing_deployed()
         relax = PlanSummary()
-        if _plan(tf, relax) == 2:
+        # Which protections are on, from state alone: the destroy below refreshes everything anyway, and a
+        # refresh here would double the teardown of a stack that has none (staging stacks, customer stacks).
+        if _plan(tf, relax, "-refresh=false") == 2:
             # Deletion protections on: turn them off first, as the README says. Only updates of what
             # exists: after a failed apply the plan may also create what never was.
             updates = [f"-target={address}" for address, action in relax.changes if action == "update"]

@@ -7,15 +7,14 @@ import re
 
 from infra.systems.solobase.settings import SolobaseSettings
 from infra.systems.solobase.tenants import Tenant
-from tests.support.deploy import DeployCycle, DeployResult
-from tests.support.terraform import Terraform
+from tests.support.deploy import Deployed
 
 CREDENTIAL_URL = re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@")
 
 
-def _no_secret_values_in_state(result: DeployResult) -> None:
+def _no_secret_values_in_state(stack: Deployed) -> None:
     """The state holds no password and no written secret value (README: what the state holds)."""
-    state = json.loads(result.state_text)
+    state = json.loads(stack.state_text)
     for resource in state["resources"]:
         for instance in resource["instances"]:
             attributes = instance["attributes"]
@@ -26,19 +25,19 @@ def _no_secret_values_in_state(result: DeployResult) -> None:
                 assert "password" not in name.lower() and not CREDENTIAL_URL.search(str(value)), (name, value)
 
 
-def _master_passwords_stay_out(cycle: DeployCycle, result: DeployResult, secret_arns: list[str]) -> None:
-    secrets = cycle.emulator.client("secretsmanager", cycle.account, cycle.plan.region)
+def _master_passwords_stay_out(stack: Deployed, secret_arns: list[str]) -> None:
+    secrets = stack.emulator.client("secretsmanager", stack.account, stack.region)
     for arn in secret_arns:
         value = json.loads(secrets.get_secret_value(SecretId=arn)["SecretString"])
-        assert value["password"] and value["password"] not in result.state_text, f"{arn} password is in the state"
+        assert value["password"] and value["password"] not in stack.state_text, f"{arn} password is in the state"
 
 
-def platform(cycle: DeployCycle, tf: Terraform, result: DeployResult) -> None:
-    settings = cycle.plan.settings_of(SolobaseSettings)
+def platform(stack: Deployed) -> None:
+    settings = stack.spec.settings_of(SolobaseSettings)
     env = settings.environment
-    region = cycle.plan.region
-    client = cycle.emulator.client
-    rds = client("rds", cycle.account, region)
+    region = stack.region
+    client = stack.emulator.client
+    rds = client("rds", stack.account, region)
     (shard,) = rds.describe_db_instances(DBInstanceIdentifier=f"solobase-shared-{env}-01")["DBInstances"]
     assert (shard["EngineVersion"], shard["AllocatedStorage"], shard["MaxAllocatedStorage"]) == ("15.4", 100, 500)
     assert shard["StorageEncrypted"] and not shard["PubliclyAccessible"]
@@ -49,7 +48,7 @@ def platform(cycle: DeployCycle, tf: Terraform, result: DeployResult) -> None:
         for p in rds.describe_db_parameters(DBParameterGroupName=group)["Parameters"]
     }
     assert parameters["max_connections"] == "300" and parameters["rds.force_ssl"] == "1"
-    ec2 = client("ec2", cycle.account, region)
+    ec2 = client("ec2", stack.account, region)
     (vpc,) = ec2.describe_vpcs(Filters=[{"Name": "tag:Name", "Values": [f"solobase-{env}-vpc"]}])["Vpcs"]
     shard_group = shard["VpcSecurityGroups"][0]["VpcSecurityGroupId"]
     rules = ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [shard_group]}])[
@@ -58,19 +57,19 @@ def platform(cycle: DeployCycle, tf: Terraform, result: DeployResult) -> None:
     ingress = [r for r in rules if not r["IsEgress"]]
     assert [(r["FromPort"], r.get("CidrIpv4")) for r in ingress] == [(5432, vpc["CidrBlock"])]
 
-    secrets = client("secretsmanager", cycle.account, region)
-    master_arn = result.outputs["shard_01_master_secret_arn"]["value"]
+    secrets = client("secretsmanager", stack.account, region)
+    master_arn = stack.outputs["shard_01_master_secret_arn"]["value"]
     rotation = secrets.describe_secret(SecretId=master_arn)
     assert rotation["RotationEnabled"] and rotation["RotationRules"]["AutomaticallyAfterDays"] == 90
-    _master_passwords_stay_out(cycle, result, [master_arn])
-    _no_secret_values_in_state(result)
+    _master_passwords_stay_out(stack, [master_arn])
+    _no_secret_values_in_state(stack)
 
-    sns = client("sns", cycle.account, region)
+    sns = client("sns", stack.account, region)
     topic_name = settings.alert_topic_name
     (topic,) = [t["TopicArn"] for t in sns.list_topics()["Topics"] if t["TopicArn"].endswith(f":{topic_name}")]
     endpoints = [s["Endpoint"] for s in sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]]
     assert endpoints == ["alerts@solobase.dev"]
-    alarms = {a["AlarmName"]: a for a in client("cloudwatch", cycle.account, region).describe_alarms()["MetricAlarms"]}
+    alarms = {a["AlarmName"]: a for a in client("cloudwatch", stack.account, region).describe_alarms()["MetricAlarms"]}
     for suffix, threshold in (("cpu-high", 80), ("connections-high", 250), ("free-storage-low", 10 * 1024**3)):
         alarm = alarms[f"solobase-shared-{env}-01-{suffix}"]
         assert alarm["Threshold"] == threshold and alarm["AlarmActions"] == [topic]
@@ -81,35 +80,35 @@ def platform(cycle: DeployCycle, tf: Terraform, result: DeployResult) -> None:
     ):
         assert name in alarms, name
 
-    (trail,) = client("cloudtrail", cycle.account, region).describe_trails()["trailList"]
+    (trail,) = client("cloudtrail", stack.account, region).describe_trails()["trailList"]
     assert trail["IsMultiRegionTrail"] and trail["LogFileValidationEnabled"] and trail["KmsKeyId"]
-    status = client("cloudtrail", cycle.account, region).get_trail_status(Name=trail["TrailARN"])
+    status = client("cloudtrail", stack.account, region).get_trail_status(Name=trail["TrailARN"])
     assert status["IsLogging"]
-    filters = client("logs", cycle.account, region).describe_metric_filters(
+    filters = client("logs", stack.account, region).describe_metric_filters(
         logGroupName=f"/aws/cloudtrail/{trail['Name']}"
     )
     assert len(filters["metricFilters"]) == 3
-    service = result.outputs["management_service_name"]["value"]
-    described = client("ecs", cycle.account, region).describe_services(
+    service = stack.outputs["management_service_name"]["value"]
+    described = client("ecs", stack.account, region).describe_services(
         cluster=f"solobase-{env}-cluster", services=[service]
     )
     assert described["services"][0]["status"] == "ACTIVE"
 
 
-def tenant(cycle: DeployCycle, tf: Terraform, result: DeployResult) -> None:
-    spec = next(s for s in cycle.stacks if s.stack_id == result.stack_id)
+def tenant(stack: Deployed) -> None:
+    spec = stack.spec
     settings = spec.settings_of(SolobaseSettings)
     instance: Tenant = spec.arguments["tenant"]
     region = spec.region
-    client = cycle.emulator.client
+    client = stack.emulator.client
     host = f"{instance.subdomain}.{settings.instances.domain}"
-    assert result.outputs["instance_url"]["value"] == f"https://{host}"
-    secrets = client("secretsmanager", cycle.account, region)
+    assert stack.outputs["instance_url"]["value"] == f"https://{host}"
+    secrets = client("secretsmanager", stack.account, region)
     b2 = secrets.describe_secret(SecretId=f"solobase-{settings.environment}/{instance.instance_id}/b2")
     assert "VersionIdsToStages" not in b2, "the B2 secret is for operators to fill"
-    _no_secret_values_in_state(result)
+    _no_secret_values_in_state(stack)
     if instance.runtime == "lambda":
-        lambda_ = client("lambda", cycle.account, region)
+        lambda_ = client("lambda", stack.account, region)
         function = lambda_.get_function(FunctionName=instance.function_name)["Configuration"]
         assert (function["Runtime"], function["Handler"], function["Architectures"]) == (
             "provided.al2023",
@@ -124,23 +123,23 @@ def tenant(cycle: DeployCycle, tf: Terraform, result: DeployResult) -> None:
             concurrency["ReservedConcurrentExecutions"] == settings.tenancy.plans.of(instance.plan).reserved_concurrency
         )
         assert lambda_.get_function_url_config(FunctionName=instance.function_name)["AuthType"] == "AWS_IAM"
-        logs = client("logs", cycle.account, region)
+        logs = client("logs", stack.account, region)
         (group,) = logs.describe_log_groups(logGroupNamePrefix=f"/aws/lambda/{instance.function_name}")["logGroups"]
         assert group["retentionInDays"] == 3
-        cloudfront = client("cloudfront", cycle.account, region)
-        distribution_id = result.outputs["cdn_distribution_id"]["value"]
+        cloudfront = client("cloudfront", stack.account, region)
+        distribution_id = stack.outputs["cdn_distribution_id"]["value"]
         config = cloudfront.get_distribution_config(Id=distribution_id)["DistributionConfig"]
         assert config["Aliases"]["Items"] == [host]
         assert config["DefaultCacheBehavior"]["ViewerProtocolPolicy"] == "https-only"
         assert config["ViewerCertificate"]["ACMCertificateArn"].startswith("arn:aws:acm:us-east-1:")
         assert config["Origins"]["Items"][0]["OriginAccessControlId"]
     else:
-        ecs = client("ecs", cycle.account, region)
+        ecs = client("ecs", stack.account, region)
         service = ecs.describe_services(
             cluster=f"solobase-{settings.environment}-cluster", services=[instance.function_name]
         )
         assert service["services"][0]["status"] == "ACTIVE"
-        elb = client("elbv2", cycle.account, region)
+        elb = client("elbv2", stack.account, region)
         (balancer,) = elb.describe_load_balancers(Names=[f"solobase-{settings.environment}-alb"])["LoadBalancers"]
         listener = next(
             item
@@ -156,7 +155,6 @@ def tenant(cycle: DeployCycle, tf: Terraform, result: DeployResult) -> None:
         assert hosts[(host,)] == str(instance.listener_priority)
 
 
-def check(cycle: DeployCycle, tf: Terraform, result: DeployResult) -> None:
+def check(stack: Deployed) -> None:
     """The platform's checks for the platform stack, the instance's for a customer stack."""
-    spec = next(s for s in cycle.stacks if s.stack_id == result.stack_id)
-    (platform if spec.kind == "platform" else tenant)(cycle, tf, result)
+    (platform if stack.spec.kind == "platform" else tenant)(stack)
