@@ -38,7 +38,7 @@ RUN := $(PIPENV) run
 APPROVE_FLAG := $(if $(filter 1 true yes,$(AUTO_APPROVE)),--auto-approve,)
 # Deploy tests mostly wait on Terraform and the emulator, so more workers than cores pays off;
 # loadgroup hands each deploy to its own worker first (tests/conftest.py).
-PYTEST_ARGS ?= -n 4 --dist loadgroup
+PYTEST_ARGS ?= -n 8 --dist loadgroup
 
 # make up: every stack the emulator can run, on an emulator that outlives the command (build/up/).
 UP_DIR ?= build/up

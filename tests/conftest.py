@@ -156,10 +156,15 @@ def _once_per_run(tmp_path_factory: pytest.TempPathFactory, name: str, make: Cal
     return directory
 
 
+def local_state_of(synthesized: Path) -> Path:
+    """Where the bootstrap stacks of a session synth keep their local state (the path is in their JSON):
+    never the repository root, as outside tests, since the deploys apply them."""
+    return synthesized.parent / "local-state"
+
+
 def _synth(outdir: Path, **arguments: Any) -> None:
-    # Bootstrap stacks keep local state: never in the repository root during tests (the path is in the JSON).
     previous = os.environ.get(LOCAL_STATE_DIR_ENV)
-    os.environ[LOCAL_STATE_DIR_ENV] = str(outdir.parent / "local-state")
+    os.environ[LOCAL_STATE_DIR_ENV] = str(local_state_of(outdir))
     try:
         app.synth(outdir=str(outdir), **arguments)
     finally:

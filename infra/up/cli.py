@@ -186,9 +186,9 @@ def up(options: Options, session: Session, out: TextIO, *, synthesized: Path | N
         print("nothing chosen runs on the emulator", file=out)
         return Report(0)
     synth_dir = synthesized or layout.synth
-    missing = [i for i in ids if not (synth_dir / "stacks" / i / "cdk.tf.json").is_file()]
+    missing = [i for i in ids if synthesized and not (synthesized / "stacks" / i / "cdk.tf.json").is_file()]
     if missing:
-        raise ConfigError("the synthesized app", f"every chosen stack, in {synth_dir}", missing)
+        raise ConfigError("the synthesized app", f"holding every chosen stack, in {synthesized}", missing)
     with session.local_state_dir():
         if synthesized is None:
             app.configure(selection.stacks)  # every value checked before the emulator starts
