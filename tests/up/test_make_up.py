@@ -192,6 +192,9 @@ def test_make_up_then_again_then_down(tmp_path: Path) -> None:
         down = make("down", f"UP_DIR={up_dir}", "KEEP_EMULATOR=1")
         assert down.returncode == 0, explain(down)
         assert "the emulator holds nothing the stacks created" in down.stdout
+        # Protections are turned off where the teardown configuration differs (production), nowhere else.
+        relaxed = set(re.findall(r"^\s*\S+\s+(\S+)\s+turning protections off", down.stdout, re.MULTILINE))
+        assert relaxed == {BOOTSTRAP, "freeside-production"}, explain(down)
         destroyed = done_lines(down.stdout)
         assert set(destroyed) == set(STACKS), explain(down)
         for stack, detail in destroyed.items():
