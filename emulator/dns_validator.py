@@ -8,7 +8,7 @@ in an account, the records DescribeCertificate asks for, in a public hosted
 zone of the emulator's Route 53, exactly as a user would with
 ``aws route53 create-hosted-zone`` and ``aws route53 change-resource-record-sets``.
 
-The deploy tests run one around every deploy (tests/support/deploy.py). Users of
+make up runs one around its deploys, and so the deploy tests (infra/up/cli.py). Users of
 ``make emulator`` can run it in a shell holding the printed environment:
 
     python -m emulator.dns_validator --account 891376933289 [--region us-east-1 ...]
