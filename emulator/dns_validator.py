@@ -68,6 +68,9 @@ class DnsValidator:
     created_records: list[ValidationRecord] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     """Failed passes (the next pass tries again); empty when all went well."""
+    reference: str = field(default_factory=lambda: f"dns-validator-{uuid.uuid4().hex[:12]}-")
+    """Prefix of the CallerReference of every zone this validator creates: ``stop`` removes each, also one
+    whose create reached the emulator but whose answer did not reach us (a busy emulator)."""
     _stop: threading.Event = field(default_factory=threading.Event, repr=False)
     _thread: threading.Thread | None = field(default=None, repr=False)
     _session: boto3.session.Session | None = field(default=None, repr=False)
@@ -102,7 +105,7 @@ class DnsValidator:
             zone_id = next((z["Id"] for z in zones if z["Name"] in covering), None)
             if zone_id is None:
                 zone_id = route53.create_hosted_zone(
-                    Name=zone_name_for(domain), CallerReference=f"dns-validator-{uuid.uuid4()}"
+                    Name=zone_name_for(domain), CallerReference=f"{self.reference}{uuid.uuid4()}"
                 )["HostedZone"]["Id"]
                 self.created_zones.append(zone_id)
             route53.change_resource_record_sets(
@@ -133,7 +136,7 @@ class DnsValidator:
         """Stop creating records, then remove the records and zones this validator created."""
         self._stop.set()
         if self._thread is not None:
-            self._thread.join(timeout=30)
+            self._thread.join(timeout=300)  # a pass under way may still create a zone: let it end first
             self._thread = None
         route53 = self._client("route53")
         for record in self.created_records:
@@ -142,7 +145,8 @@ class DnsValidator:
                     HostedZoneId=record.zone_id, ChangeBatch={"Changes": [_change("DELETE", record.name, record.value)]}
                 )
         self.created_records.clear()
-        for zone_id in self.created_zones:
+        ours = [z["Id"] for z in _all_zones(route53) if str(z.get("CallerReference", "")).startswith(self.reference)]
+        for zone_id in dict.fromkeys([*self.created_zones, *ours]):
             route53.delete_hosted_zone(Id=zone_id)
         self.created_zones.clear()
 
