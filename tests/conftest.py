@@ -174,17 +174,25 @@ def _synth(outdir: Path, **arguments: Any) -> None:
             os.environ[LOCAL_STATE_DIR_ENV] = previous
 
 
-@pytest.fixture(scope="session")
-def synth_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def session_synth(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The whole app, synthesized once per test run and shared by every xdist worker."""
     return _once_per_run(tmp_path_factory, "synth", _synth)
 
 
-@pytest.fixture(scope="session")
-def teardown_synth_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def session_teardown_synth(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The app with every deletion protection turned off through config, as for a teardown (once per run)."""
     overlays = teardown_overlays(systems.load_all())
     return _once_per_run(tmp_path_factory, "synth-teardown", lambda outdir: _synth(outdir, overlays=overlays))
+
+
+@pytest.fixture(scope="session")
+def synth_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return session_synth(tmp_path_factory)
+
+
+@pytest.fixture(scope="session")
+def teardown_synth_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return session_teardown_synth(tmp_path_factory)
 
 
 def load_stack(synth_dir: Path, stack_id: str) -> dict[str, Any]:

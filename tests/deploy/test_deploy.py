@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import emulator_families, record_deploy, stack_specs
+from tests.conftest import emulator_families, record_deploy, session_synth, session_teardown_synth, stack_specs
 from tests.deploy.checks import BY_SYSTEM
 from tests.support.deploy import Family
 
@@ -23,13 +23,13 @@ MAKE_UP_FAMILY = "bootstrap-arrakis-tfstate-891376933289"
 
 @pytest.mark.deploy
 @pytest.mark.parametrize("bootstrap", [b for b in emulator_families() if b != MAKE_UP_FAMILY])
-def test_deploy_cycle(bootstrap: str, synth_dir: Path, teardown_synth_dir: Path, tmp_path: Path) -> None:
+def test_deploy_cycle(bootstrap: str, tmp_path_factory: pytest.TempPathFactory, tmp_path: Path) -> None:
     family = Family(
         bootstrap=bootstrap,
         stacks=emulator_families()[bootstrap],
         root=tmp_path / "up",
-        synth_dir=synth_dir,
-        teardown_synth_dir=teardown_synth_dir,
+        synthesize=lambda: session_synth(tmp_path_factory),
+        teardown_synthesize=lambda: session_teardown_synth(tmp_path_factory),
         checks=BY_SYSTEM,
         specs={s.stack_id: s for s in stack_specs()},
     )

@@ -27,6 +27,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -158,6 +159,23 @@ def second_plan(deployed: Deployed) -> None:
     )
 
 
+def start_emulator(root: Path, specs: Sequence[StackSpec]) -> threading.Thread:
+    """Start the emulator of make up's directory ``root`` and take its baselines for ``specs`` in the background,
+    as make up would first: a minute of a busy machine's time, spent while the session's synth is made or
+    waited for."""
+
+    def start() -> None:
+        session = Session(root)
+        _, emulator, _ = session.ensure_emulator()
+        for spec in specs:
+            for region in sorted({*spec.regions, *([spec.state.region] if spec.state else [])}):
+                session.baseline(emulator, account_of(spec), region)
+
+    thread = threading.Thread(target=start, name=f"emulator-{root}", daemon=True)
+    thread.start()
+    return thread
+
+
 class _Output(io.StringIO):
     """make up's output: kept whole (printed when the test fails), its latest line shown as the test's phase."""
 
@@ -175,27 +193,34 @@ class Family:
     bootstrap: str
     stacks: Sequence[str]
     root: Path
-    synth_dir: Path
-    teardown_synth_dir: Path
+    synthesize: Callable[[], Path]
+    """The session's synth (made once per run, by whichever test asks first)."""
+    teardown_synthesize: Callable[[], Path]
+    """The session's teardown synth, asked for when the family goes down."""
     checks: Mapping[str, Check]
     """System name to its checks on a deployed stack."""
     specs: Mapping[str, StackSpec]
     deployed: dict[str, Deployed] = field(default_factory=dict)
     out: _Output = field(default_factory=_Output)
+    synth_dir: Path = field(init=False)
 
     def run(self) -> dict[str, Deployed]:
         session = Session(self.root)
         jobs = max(len(self.stacks), 1)
         down = cli.Options(None, None, None, jobs)
+        starting = start_emulator(self.root, [self.specs[s] for s in (self.bootstrap, *self.stacks)])
         try:
             try:
+                self.synth_dir = self.synthesize()
+                starting.join()  # what it could not do, make up does itself
                 self._up(session, jobs)
             except BaseException:
+                starting.join()
                 # Take down what came up (the failure to report is the one above), then stop the emulator.
                 with contextlib.suppress(Exception):
-                    cli.down(down, session, io.StringIO(), keep_emulator=False, synthesized=self.teardown_synth_dir)
+                    cli.down(down, session, io.StringIO(), keep_emulator=False, synthesized=self.teardown_synthesize())
                 raise
-            report = cli.down(down, session, self.out, keep_emulator=False, synthesized=self.teardown_synth_dir)
+            report = cli.down(down, session, self.out, keep_emulator=False, synthesized=self.teardown_synthesize())
         finally:
             session.stop_emulator()
             print(self.out.getvalue())
