@@ -24,13 +24,13 @@ import time
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import FrameType
+from types import FrameType, ModuleType
 from typing import TextIO
 
 from emulator.accounts import DEFAULT_ACCOUNT
 from emulator.dns_validator import DnsValidator
 from emulator.server import Emulator
-from infra import app, systems
+from infra import systems
 from infra.config.teardown import teardown_overlays
 from infra.registry import StackSpec
 from infra.terraform import Processes, clean_environment, cli_config
@@ -171,6 +171,14 @@ def _summary(results: dict[str, Result], session: Session, out: TextIO) -> int:
     return 1 if failed else 0
 
 
+def _app() -> ModuleType:
+    """The app, imported only by the commands that synthesize: importing cdktf starts its Node.js runtime,
+    seconds that ``make status``, ``make emulator-env`` and the test suite's runs need not pay."""
+    from infra import app
+
+    return app
+
+
 def up(options: Options, session: Session, out: TextIO, *, synthesized: Path | None = None) -> Report:
     """Deploy the chosen stacks. ``synthesized``: the app already synthesized (with every chosen stack, and
     bootstrap stacks keeping local state where the caller wants it), used as it is instead of a synth of its own
@@ -191,14 +199,14 @@ def up(options: Options, session: Session, out: TextIO, *, synthesized: Path | N
         raise ConfigError("the synthesized app", f"holding every chosen stack, in {synthesized}", missing)
     with session.local_state_dir():
         if synthesized is None:
-            app.configure(selection.stacks)  # every value checked before the emulator starts
+            _app().configure(selection.stacks)  # every value checked before the emulator starts
         record, emulator, fresh = session.ensure_emulator()
         print(
             f"emulator {'started' if fresh else 'running'} at {record.endpoint} (pid {record.pid}; log {record.log})",
             file=out,
         )
         if synthesized is None:
-            app.synth(outdir=str(layout.synth), requested=",".join(ids))
+            _app().synth(outdir=str(layout.synth), requested=",".join(ids))
     for stack_id, needed_by in selection.added.items():
         print(f"{stack_id}: added, {needed_by} needs it", file=out)
     accounts = _accounts(selection.stacks, synth_dir)
@@ -330,7 +338,7 @@ def down(
         synth_dir = synthesized or layout.teardown_synth
         if synthesized is None:
             with session.local_state_dir():
-                app.synth(
+                _app().synth(
                     outdir=str(layout.teardown_synth),
                     requested=",".join(targets),
                     overlays=teardown_overlays(systems.load_all()),
