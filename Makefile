@@ -36,9 +36,10 @@ CDKTF := npx --no-install cdktf
 PIPENV := $(TOOLS_VENV)/bin/pipenv
 RUN := $(PIPENV) run
 APPROVE_FLAG := $(if $(filter 1 true yes,$(AUTO_APPROVE)),--auto-approve,)
-# Deploy tests mostly wait on Terraform and the emulator, so more workers than cores pays off;
-# loadgroup hands each deploy to its own worker first (tests/conftest.py).
-PYTEST_ARGS ?= -n 4 --dist loadgroup
+# Deploy tests mostly wait on the AWS provider's timers, so more workers than cores pays off: one per
+# deploy test (6), each started first by loadgroup (tests/conftest.py); the fast tests fill in as the
+# short deploys end. More workers only slow the long deploys down (docs/testing.md).
+PYTEST_ARGS ?= -n 6 --dist loadgroup
 
 # make up: every stack the emulator can run, on an emulator that outlives the command (build/up/).
 UP_DIR ?= build/up

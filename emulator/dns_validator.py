@@ -9,7 +9,7 @@ DescribeCertificate asks for, in a public hosted zone of the emulator's
 Route 53, exactly as a user would with
 ``aws route53 create-hosted-zone`` and ``aws route53 change-resource-record-sets``.
 
-The deploy tests run one around every deploy (tests/support/deploy.py). Users of
+make up runs one around its deploys, and so the deploy tests (infra/up/cli.py). Users of
 ``make emulator`` can run it in a shell holding the printed environment:
 
     python -m emulator.dns_validator --account 891376933289 [--region us-east-1 ...]
@@ -69,6 +69,9 @@ class DnsValidator:
     created_records: list[ValidationRecord] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     """Failed passes (the next pass tries again); empty when all went well."""
+    reference: str = field(default_factory=lambda: f"dns-validator-{uuid.uuid4().hex[:12]}-")
+    """Prefix of the CallerReference of every zone this validator creates: ``stop`` removes each, also one
+    whose create reached the emulator but whose answer did not reach us (a busy emulator)."""
     _stop: threading.Event = field(default_factory=threading.Event, repr=False)
     _thread: threading.Thread | None = field(default=None, repr=False)
     _session: boto3.session.Session | None = field(default=None, repr=False)
@@ -103,7 +106,7 @@ class DnsValidator:
             zone_id = next((z["Id"] for z in zones if z["Name"] in covering), None)
             if zone_id is None:
                 zone_id = route53.create_hosted_zone(
-                    Name=zone_name_for(domain), CallerReference=f"dns-validator-{uuid.uuid4()}"
+                    Name=zone_name_for(domain), CallerReference=f"{self.reference}{uuid.uuid4()}"
                 )["HostedZone"]["Id"]
                 self.created_zones.append(zone_id)
             route53.change_resource_record_sets(
@@ -134,7 +137,7 @@ class DnsValidator:
         """Stop creating records, then remove the records and zones this validator created."""
         self._stop.set()
         if self._thread is not None:
-            self._thread.join(timeout=30)
+            self._thread.join(timeout=300)  # a pass under way may still create a zone: let it end first
             self._thread = None
         route53 = self._client("route53")
         for record in self.created_records:
@@ -143,7 +146,8 @@ class DnsValidator:
                     HostedZoneId=record.zone_id, ChangeBatch={"Changes": [_change("DELETE", record.name, record.value)]}
                 )
         self.created_records.clear()
-        for zone_id in self.created_zones:
+        ours = [z["Id"] for z in _all_zones(route53) if str(z.get("CallerReference", "")).startswith(self.reference)]
+        for zone_id in dict.fromkeys([*self.created_zones, *ours]):
             route53.delete_hosted_zone(Id=zone_id)
         self.created_zones.clear()
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import fcntl
 import fnmatch
 import functools
 import json
 import os
+import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +25,7 @@ from emulator.allowlist import stale as stale_entries
 from emulator.server import Emulator
 from infra import app, systems
 from infra.config.teardown import teardown_overlays
+from infra.paths import LOCAL_STATE_DIR_ENV
 from infra.registry import StackSpec
 from tests.support.terraform import base_environment, cli_config
 
@@ -125,25 +128,76 @@ def emulator_deploys() -> dict[str, tuple[str, ...]]:
     return {s: DEPLOYED_ON.get(s, ()) for s in deployable_stack_ids() if _own_deploy(s)}
 
 
+def emulator_families() -> dict[str, tuple[str, ...]]:
+    """Every stack the suite deploys, grouped under the bootstrap stack that keeps its state.
+
+    A family goes up and down together on an emulator of its own, through make up's engine, so that each
+    stack (its bootstrap stack too) is applied once per run: see tests/support/deploy.py.
+    """
+    families: dict[str, tuple[str, ...]] = {}
+    for stack_id, on_top in emulator_deploys().items():
+        boot = bootstrap_of(spec_of(stack_id)).stack_id
+        families[boot] = (*families.get(boot, ()), stack_id, *on_top)
+    return families
+
+
 def emulator_stack_ids() -> list[str]:
-    """The stacks with a deploy test of their own (see emulator_deploys)."""
-    return list(emulator_deploys())
+    """Every stack the suite deploys on the emulator, bootstrap stacks included (see emulator_families)."""
+    return [stack_id for boot, stacks in emulator_families().items() for stack_id in (boot, *stacks)]
+
+
+def _once_per_run(tmp_path_factory: pytest.TempPathFactory, name: str, make: Callable[[Path], None]) -> Path:
+    """``make(directory)`` run once for the whole test run, whichever xdist worker asks first; the others wait
+    for it and share the result (read only)."""
+    base = tmp_path_factory.getbasetemp()
+    shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base  # xdist: basetemp/popen-gwN
+    directory, done = shared / name, shared / f"{name}.done"
+    with open(shared / f"{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            shutil.rmtree(directory, ignore_errors=True)
+            make(directory)
+            done.touch()
+    return directory
+
+
+def local_state_of(synthesized: Path) -> Path:
+    """Where the bootstrap stacks of a session synth keep their local state (the path is in their JSON):
+    never the repository root, as outside tests, since the deploys apply them."""
+    return synthesized.parent / "local-state"
+
+
+def _synth(outdir: Path, **arguments: Any) -> None:
+    previous = os.environ.get(LOCAL_STATE_DIR_ENV)
+    os.environ[LOCAL_STATE_DIR_ENV] = str(local_state_of(outdir))
+    try:
+        app.synth(outdir=str(outdir), **arguments)
+    finally:
+        if previous is None:
+            os.environ.pop(LOCAL_STATE_DIR_ENV, None)
+        else:
+            os.environ[LOCAL_STATE_DIR_ENV] = previous
+
+
+def session_synth(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The whole app, synthesized once per test run and shared by every xdist worker."""
+    return _once_per_run(tmp_path_factory, "synth", _synth)
+
+
+def session_teardown_synth(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The app with every deletion protection turned off through config, as for a teardown (once per run)."""
+    overlays = teardown_overlays(systems.load_all())
+    return _once_per_run(tmp_path_factory, "synth-teardown", lambda outdir: _synth(outdir, overlays=overlays))
 
 
 @pytest.fixture(scope="session")
 def synth_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The whole app synthesized once per session (per worker under xdist)."""
-    outdir = tmp_path_factory.mktemp("synth")
-    app.synth(outdir=str(outdir))
-    return outdir
+    return session_synth(tmp_path_factory)
 
 
 @pytest.fixture(scope="session")
 def teardown_synth_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The app with every deletion protection turned off through config, as for a teardown."""
-    outdir = tmp_path_factory.mktemp("synth-teardown")
-    app.synth(outdir=str(outdir), overlays=teardown_overlays(systems.load_all()))
-    return outdir
+    return session_teardown_synth(tmp_path_factory)
 
 
 def load_stack(synth_dir: Path, stack_id: str) -> dict[str, Any]:
@@ -187,7 +241,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 
 def record_deploy(stack_id: str, observed: set[Any]) -> None:
-    """Note which allowlisted drifts a deploy met (read back at the end of the session)."""
+    """Note which allowlisted drifts a stack's second plan met (read back at the end of the session)."""
     path = Path(os.environ[RECORDS_ENV]) / f"{stack_id}.json"
     path.write_text(json.dumps(sorted([e.resource_type, e.attribute] for e in observed)))
 

@@ -22,15 +22,15 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Collection, Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
-from types import FrameType
+from types import FrameType, ModuleType
 from typing import TextIO
 
 from emulator.accounts import DEFAULT_ACCOUNT
 from emulator.dns_validator import DnsValidator
 from emulator.server import Emulator
-from infra import app, systems
+from infra import systems
 from infra.config.teardown import teardown_overlays
 from infra.registry import StackSpec
 from infra.terraform import Processes, clean_environment, cli_config
@@ -147,6 +147,16 @@ def _run_graph(
     return results, interrupts.cancel.is_set()
 
 
+@dataclass(frozen=True)
+class Report:
+    """How one ``up`` or ``down`` went: its exit status, each stack's result, what ``down`` found left over."""
+
+    status: int
+    results: dict[str, Result] = field(default_factory=dict)
+    leftovers: dict[str, set[str]] = field(default_factory=dict)
+    """``account/region`` to what the emulator holds there beyond its baseline (``down`` only)."""
+
+
 def _summary(results: dict[str, Result], session: Session, out: TextIO) -> int:
     failed = [r for r in results.values() if r.outcome in (Outcome.FAILED, Outcome.BLOCKED)]
     drift = [r for r in results.values() if r.outcome == Outcome.DONE and r.detail.startswith("drift")]
@@ -161,7 +171,18 @@ def _summary(results: dict[str, Result], session: Session, out: TextIO) -> int:
     return 1 if failed else 0
 
 
-def up(options: Options, session: Session, out: TextIO) -> int:
+def _app() -> ModuleType:
+    """The app, imported only by the commands that synthesize: importing cdktf starts its Node.js runtime,
+    seconds that ``make status``, ``make emulator-env`` and the test suite's runs need not pay."""
+    from infra import app
+
+    return app
+
+
+def up(options: Options, session: Session, out: TextIO, *, synthesized: Path | None = None) -> Report:
+    """Deploy the chosen stacks. ``synthesized``: the app already synthesized (with every chosen stack, and
+    bootstrap stacks keeping local state where the caller wants it), used as it is instead of a synth of its own
+    (the test suite synthesizes once for all its runs)."""
     specs = systems.stack_specs()
     selection = choose(specs, systems=options.systems, envs=options.envs, stacks=options.stacks)
     by_id = {spec.stack_id: spec for spec in specs}
@@ -171,18 +192,24 @@ def up(options: Options, session: Session, out: TextIO) -> int:
         for stack_id, reason in selection.not_deployed.items():
             print(f"not deployed: {stack_id}: {reason}", file=out)
         print("nothing chosen runs on the emulator", file=out)
-        return 0
+        return Report(0)
+    synth_dir = synthesized or layout.synth
+    missing = [i for i in ids if synthesized and not (synthesized / "stacks" / i / "cdk.tf.json").is_file()]
+    if missing:
+        raise ConfigError("the synthesized app", f"holding every chosen stack, in {synthesized}", missing)
     with session.local_state_dir():
-        app.configure(selection.stacks)  # every value checked before the emulator starts
+        if synthesized is None:
+            _app().configure(selection.stacks)  # every value checked before the emulator starts
         record, emulator, fresh = session.ensure_emulator()
         print(
             f"emulator {'started' if fresh else 'running'} at {record.endpoint} (pid {record.pid}; log {record.log})",
             file=out,
         )
-        app.synth(outdir=str(layout.synth), requested=",".join(ids))
+        if synthesized is None:
+            _app().synth(outdir=str(layout.synth), requested=",".join(ids))
     for stack_id, needed_by in selection.added.items():
         print(f"{stack_id}: added, {needed_by} needs it", file=out)
-    accounts = _accounts(selection.stacks, layout.synth)
+    accounts = _accounts(selection.stacks, synth_dir)
     for account, regions in accounts.items():
         for region in regions:
             session.baseline(emulator, account, region)
@@ -197,7 +224,7 @@ def up(options: Options, session: Session, out: TextIO) -> int:
         processes=processes,
         progress=progress,
         base_env=clean_environment(cli_config()),
-        synth_dir=layout.synth,
+        synth_dir=synth_dir,
         specs=by_id,
         previous=session.stacks(),
     )
@@ -214,7 +241,7 @@ def up(options: Options, session: Session, out: TextIO) -> int:
     status = _summary(results, session, out)
     _print_outputs(session, selection, out)
     _print_environment(session, out)
-    return 130 if interrupted else status
+    return Report(130 if interrupted else status, results)
 
 
 def _print_outputs(session: Session, selection: Selection, out: TextIO) -> None:
@@ -285,7 +312,11 @@ def _down_targets(options: Options, session: Session, by_id: dict[str, StackSpec
     return order
 
 
-def down(options: Options, session: Session, out: TextIO, *, keep_emulator: bool) -> int:
+def down(
+    options: Options, session: Session, out: TextIO, *, keep_emulator: bool, synthesized: Path | None = None
+) -> Report:
+    """Destroy what is up. ``synthesized``: the app already synthesized with the teardown overlays (protections
+    off), used instead of a synth of its own (see ``up``)."""
     running = session.attach()
     if running is None:
         had = session.stacks()
@@ -295,7 +326,7 @@ def down(options: Options, session: Session, out: TextIO, *, keep_emulator: bool
             print(f"the emulator is not running: {len(had)} stack(s) went with it; nothing to destroy", file=out)
         else:
             print("nothing is up", file=out)
-        return 0
+        return Report(0)
     record, emulator = running
     specs = systems.stack_specs()
     by_id = {spec.stack_id: spec for spec in specs}
@@ -304,12 +335,14 @@ def down(options: Options, session: Session, out: TextIO, *, keep_emulator: bool
     results: dict[str, Result] = {}
     interrupted = False
     if targets:
-        with session.local_state_dir():
-            app.synth(
-                outdir=str(layout.teardown_synth),
-                requested=",".join(targets),
-                overlays=teardown_overlays(systems.load_all()),
-            )
+        synth_dir = synthesized or layout.teardown_synth
+        if synthesized is None:
+            with session.local_state_dir():
+                _app().synth(
+                    outdir=str(layout.teardown_synth),
+                    requested=",".join(targets),
+                    overlays=teardown_overlays(systems.load_all()),
+                )
         order, needs = schedule.reverse(targets, {t: requirements(by_id[t]) for t in targets})
         progress = Progress(out, order)
         for stack_id in order:
@@ -320,17 +353,17 @@ def down(options: Options, session: Session, out: TextIO, *, keep_emulator: bool
             processes=Processes(),
             progress=progress,
             base_env=clean_environment(cli_config()),
-            synth_dir=layout.teardown_synth,
+            synth_dir=synth_dir,
             specs=by_id,
         )
         results, interrupted = _run_graph(run, order, needs, stacks.destroy, options.jobs, out)
     status = _summary(results, session, out)
     remaining = {s: r for s, r in session.stacks().items() if r.state != "destroyed"}
     if interrupted:
-        return 130
+        return Report(130, results)
     if remaining:
         print(f"still up: {', '.join(sorted(remaining))}; the emulator keeps running", file=out)
-        return status
+        return Report(status, results)
     leftovers = _leftovers(session, emulator)
     for key, items in leftovers.items():
         print(f"left on the emulator in {key}: {', '.join(sorted(items))}", file=out)
@@ -342,7 +375,7 @@ def down(options: Options, session: Session, out: TextIO, *, keep_emulator: bool
         session.stop_emulator()
         session.forget_stacks()
         print(f"emulator stopped (pid {record.pid})", file=out)
-    return 1 if leftovers or status else 0
+    return Report(1 if leftovers or status else 0, results, leftovers)
 
 
 def _leftovers(session: Session, emulator: Emulator) -> dict[str, set[str]]:
@@ -445,8 +478,8 @@ def main(argv: list[str], out: TextIO = sys.stdout) -> int:
             return env(session, out, account=args.account, unset=args.unset)
         options = Options(args.systems or None, args.envs or None, args.stacks or None, _jobs(str(args.jobs)))
         if args.command == "up":
-            return up(options, session, out)
-        return down(options, session, out, keep_emulator=args.keep_emulator)
+            return up(options, session, out).status
+        return down(options, session, out, keep_emulator=args.keep_emulator).status
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -127,6 +127,9 @@ class StackRecord:
     resources: int = 0
     log: str = ""
     outputs: list[dict[str, str]] = field(default_factory=list)
+    applied: str = ""
+    """SHA-256 of the cdk.tf.json the stack is up to date with (state ``up`` only): make down skips turning
+    protections off when the teardown's is the same, as nothing is protected."""
 
 
 def alive(pid: int) -> bool:

@@ -17,6 +17,7 @@ its bootstrap stack goes.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 import time
@@ -103,9 +104,9 @@ def _counting(run: Run, stack_id: str, verb: str, plan: PlanSummary) -> Any:
     return on_event
 
 
-def _plan(tf: Terraform, summary: PlanSummary) -> int:
+def _plan(tf: Terraform, summary: PlanSummary, *extra: str) -> int:
     """``plan -detailed-exitcode`` saved to plan.bin: 0 no change, 2 changes (counted in ``summary``)."""
-    args = ("-input=false", "-detailed-exitcode", LOCK_TIMEOUT, "-out=plan.bin")
+    args = ("-input=false", "-detailed-exitcode", LOCK_TIMEOUT, "-out=plan.bin", *extra)
     return tf.stream("plan", *args, on_event=summary.observe, ok=(0, 2))
 
 
@@ -168,9 +169,14 @@ def deploy(run: Run, stack_id: str) -> str:
             resources=len(_managed(state)),
             log=str(tf.log_path),
             outputs=[row.as_json() for row in notable],
+            applied=_digest(tf.workdir),
         ),
     )
     return result
+
+
+def _digest(workdir: Path) -> str:
+    return hashlib.sha256((workdir / "cdk.tf.json").read_bytes()).hexdigest()
 
 
 def _record(run: Run, spec: StackSpec, state: str, last: str, started: float) -> None:
@@ -212,14 +218,18 @@ def destroy(run: Run, stack_id: str) -> str:
 
     if not (run.session.layout.work(stack_id) / ".terraform").is_dir():
         return nothing_deployed()
+    record = run.session.stacks().get(stack_id)
     tf = _prepare(run, spec, fresh_log=False)
+    # Up to date with a configuration that protects nothing (staging, customer stacks): nothing to turn off.
+    unprotected = record is not None and record.state == "up" and record.applied == _digest(tf.workdir)
     try:
         run.progress.state(stack_id, "planning the teardown")
         tf.init()
         if not _managed(tf.state()):
             return nothing_deployed()
         relax = PlanSummary()
-        if _plan(tf, relax) == 2:
+        # Which protections are on, from state alone: the destroy below refreshes everything anyway.
+        if not unprotected and _plan(tf, relax, "-refresh=false") == 2:
             # Deletion protections on: turn them off first, as the README says. Only updates of what
             # exists: after a failed apply the plan may also create what never was.
             updates = [f"-target={address}" for address, action in relax.changes if action == "update"]

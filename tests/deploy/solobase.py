@@ -9,8 +9,7 @@ import pytest
 
 from infra.systems.solobase.settings import SolobaseSettings
 from infra.systems.solobase.tenants import Tenant
-from tests.support.deploy import DeployCycle, DeployResult
-from tests.support.terraform import Terraform
+from tests.support.deploy import Deployed
 
 CREDENTIAL_URL = re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@")
 
@@ -18,13 +17,13 @@ CREDENTIAL_URL = re.compile(r"[a-z][a-z0-9+.-]*://[^/\s:@]+:[^/\s@]+@")
 ORIGIN_HEADER = "x-origin-verify"
 
 
-def _no_secret_values_in_state(result: DeployResult, origin_value: str | None = None) -> None:
+def _no_secret_values_in_state(stack: Deployed, origin_value: str | None = None) -> None:
     """The state holds no password and no written secret value (docs/systems/solobase.md: what state holds).
 
     The one exception is CloudFront's: ``origin_value``, the origin header the distribution sends its API,
     read back for it (custom headers have no write-only form), held by that read and the distribution only.
     """
-    state = json.loads(result.state_text)
+    state = json.loads(stack.state_text)
     for resource in state["resources"]:
         for instance in resource["instances"]:
             attributes = instance["attributes"]
@@ -43,19 +42,19 @@ def _no_secret_values_in_state(result: DeployResult, origin_value: str | None = 
                 assert "password" not in name.lower() and not CREDENTIAL_URL.search(str(value)), (name, value)
 
 
-def _master_passwords_stay_out(cycle: DeployCycle, result: DeployResult, secret_arns: list[str]) -> None:
-    secrets = cycle.emulator.client("secretsmanager", cycle.account, cycle.plan.region)
+def _master_passwords_stay_out(stack: Deployed, secret_arns: list[str]) -> None:
+    secrets = stack.emulator.client("secretsmanager", stack.account, stack.region)
     for arn in secret_arns:
         value = json.loads(secrets.get_secret_value(SecretId=arn)["SecretString"])
-        assert value["password"] and value["password"] not in result.state_text, f"{arn} password is in the state"
+        assert value["password"] and value["password"] not in stack.state_text, f"{arn} password is in the state"
 
 
-def platform(cycle: DeployCycle, tf: Terraform, result: DeployResult) -> None:
-    settings = cycle.plan.settings_of(SolobaseSettings)
+def platform(stack: Deployed) -> None:
+    settings = stack.spec.settings_of(SolobaseSettings)
     env = settings.environment
-    region = cycle.plan.region
-    client = cycle.emulator.client
-    rds = client("rds", cycle.account, region)
+    region = stack.region
+    client = stack.emulator.client
+    rds = client("rds", stack.account, region)
     (shard,) = rds.describe_db_instances(DBInstanceIdentifier=f"solobase-shared-{env}-01")["DBInstances"]
     assert (shard["EngineVersion"], shard["AllocatedStorage"], shard["MaxAllocatedStorage"]) == ("15.4", 100, 500)
     assert shard["StorageEncrypted"] and not shard["PubliclyAccessible"]
@@ -66,7 +65,7 @@ def platform(cycle: DeployCycle, tf: Terraform, result: DeployResult) -> None:
         for p in rds.describe_db_parameters(DBParameterGroupName=group)["Parameters"]
     }
     assert parameters["max_connections"] == "300" and parameters["rds.force_ssl"] == "1"
-    ec2 = client("ec2", cycle.account, region)
+    ec2 = client("ec2", stack.account, region)
     shard_group = shard["VpcSecurityGroups"][0]["VpcSecurityGroupId"]
     rules = ec2.describe_security_group_rules(Filters=[{"Name": "group-id", "Values": [shard_group]}])[
         "SecurityGroupRules"
@@ -80,19 +79,19 @@ def platform(cycle: DeployCycle, tf: Terraform, result: DeployResult) -> None:
         f"solobase-shared-{env}-01-clients",
     ]
 
-    secrets = client("secretsmanager", cycle.account, region)
-    master_arn = result.outputs["shard_01_master_secret_arn"]["value"]
+    secrets = client("secretsmanager", stack.account, region)
+    master_arn = stack.outputs["shard_01_master_secret_arn"]["value"]
     rotation = secrets.describe_secret(SecretId=master_arn)
     assert rotation["RotationEnabled"] and rotation["RotationRules"]["AutomaticallyAfterDays"] == 90
-    _master_passwords_stay_out(cycle, result, [master_arn])
-    _no_secret_values_in_state(result)
+    _master_passwords_stay_out(stack, [master_arn])
+    _no_secret_values_in_state(stack)
 
-    sns = client("sns", cycle.account, region)
+    sns = client("sns", stack.account, region)
     topic_name = settings.alert_topic_name
     (topic,) = [t["TopicArn"] for t in sns.list_topics()["Topics"] if t["TopicArn"].endswith(f":{topic_name}")]
     endpoints = [s["Endpoint"] for s in sns.list_subscriptions_by_topic(TopicArn=topic)["Subscriptions"]]
     assert endpoints == ["alerts@solobase.dev"]
-    alarms = {a["AlarmName"]: a for a in client("cloudwatch", cycle.account, region).describe_alarms()["MetricAlarms"]}
+    alarms = {a["AlarmName"]: a for a in client("cloudwatch", stack.account, region).describe_alarms()["MetricAlarms"]}
     for suffix, threshold in (("cpu-high", 80), ("connections-high", 250), ("free-storage-low", 10 * 1024**3)):
         alarm = alarms[f"solobase-shared-{env}-01-{suffix}"]
         assert alarm["Threshold"] == threshold and alarm["AlarmActions"] == [topic]
@@ -103,41 +102,41 @@ def platform(cycle: DeployCycle, tf: Terraform, result: DeployResult) -> None:
     ):
         assert name in alarms, name
 
-    (trail,) = client("cloudtrail", cycle.account, region).describe_trails()["trailList"]
+    (trail,) = client("cloudtrail", stack.account, region).describe_trails()["trailList"]
     assert trail["IsMultiRegionTrail"] and trail["LogFileValidationEnabled"] and trail["KmsKeyId"]
-    status = client("cloudtrail", cycle.account, region).get_trail_status(Name=trail["TrailARN"])
+    status = client("cloudtrail", stack.account, region).get_trail_status(Name=trail["TrailARN"])
     assert status["IsLogging"]
-    filters = client("logs", cycle.account, region).describe_metric_filters(
+    filters = client("logs", stack.account, region).describe_metric_filters(
         logGroupName=f"/aws/cloudtrail/{trail['Name']}"
     )
     assert len(filters["metricFilters"]) == 3
-    service = result.outputs["management_service_name"]["value"]
-    described = client("ecs", cycle.account, region).describe_services(
+    service = stack.outputs["management_service_name"]["value"]
+    described = client("ecs", stack.account, region).describe_services(
         cluster=f"solobase-{env}-cluster", services=[service]
     )
     assert described["services"][0]["status"] == "ACTIVE"
 
 
-def tenant(cycle: DeployCycle, tf: Terraform, result: DeployResult) -> None:
-    spec = next(s for s in cycle.stacks if s.stack_id == result.stack_id)
+def tenant(stack: Deployed) -> None:
+    spec = stack.spec
     settings = spec.settings_of(SolobaseSettings)
     instance: Tenant = spec.arguments["tenant"]
     region = spec.region
-    client = cycle.emulator.client
+    client = stack.emulator.client
     host = f"{instance.subdomain}.{settings.instances.domain}"
-    assert result.outputs["instance_url"]["value"] == f"https://{host}"
-    secrets = client("secretsmanager", cycle.account, region)
+    assert stack.outputs["instance_url"]["value"] == f"https://{host}"
+    secrets = client("secretsmanager", stack.account, region)
     b2 = secrets.describe_secret(SecretId=f"solobase-{settings.environment}/{instance.instance_id}/b2")
     assert "VersionIdsToStages" not in b2, "the B2 secret is for operators to fill"
-    ec2 = client("ec2", cycle.account, region)
+    ec2 = client("ec2", stack.account, region)
     clients = f"solobase-shared-{settings.environment}-{instance.shard}-clients"
     if instance.runtime == "lambda":
-        joined = _lambda_instance(cycle, result, settings, instance, host)
+        joined = _lambda_instance(stack, settings, instance, host)
         own = f"{instance.function_name}-function"
     else:
-        _no_secret_values_in_state(result)
-        _ecs_instance(cycle, settings, instance, host)
-        service = client("ecs", cycle.account, region).describe_services(
+        _no_secret_values_in_state(stack)
+        _ecs_instance(stack, settings, instance, host)
+        service = client("ecs", stack.account, region).describe_services(
             cluster=f"solobase-{settings.environment}-cluster", services=[instance.function_name]
         )["services"][0]
         joined = service["networkConfiguration"]["awsvpcConfiguration"]["securityGroups"]
@@ -146,13 +145,11 @@ def tenant(cycle: DeployCycle, tf: Terraform, result: DeployResult) -> None:
     assert names == {own, clients}, "its shard's clients group and no other (issue 21.2)"
 
 
-def _lambda_instance(
-    cycle: DeployCycle, result: DeployResult, settings: SolobaseSettings, instance: Tenant, host: str
-) -> list[str]:
+def _lambda_instance(stack: Deployed, settings: SolobaseSettings, instance: Tenant, host: str) -> list[str]:
     """The function, its HTTP API and check, the distribution sending the origin header; its security groups."""
-    region = cycle.plan.region
-    client = cycle.emulator.client
-    lambda_ = client("lambda", cycle.account, region)
+    region = stack.region
+    client = stack.emulator.client
+    lambda_ = client("lambda", stack.account, region)
     function = lambda_.get_function(FunctionName=instance.function_name)["Configuration"]
     assert (function["Runtime"], function["Handler"], function["Architectures"]) == (
         "provided.al2023",
@@ -166,7 +163,7 @@ def _lambda_instance(
     assert concurrency["ReservedConcurrentExecutions"] == settings.tenancy.plans.of(instance.plan).reserved_concurrency
     with pytest.raises(lambda_.exceptions.ResourceNotFoundException):
         lambda_.get_function_url_config(FunctionName=instance.function_name)  # the HTTP API is the only way in
-    logs = client("logs", cycle.account, region)
+    logs = client("logs", stack.account, region)
     groups = logs.describe_log_groups(logGroupNamePrefix=f"/aws/lambda/{instance.function_name}")["logGroups"]
     assert {g["logGroupName"]: g["retentionInDays"] for g in groups} == {
         f"/aws/lambda/{instance.function_name}": 3,
@@ -174,8 +171,8 @@ def _lambda_instance(
     }
 
     # The HTTP API: one route, guarded by the origin check, proxying to the function with payload 2.0.
-    api_id = result.outputs["api_endpoint"]["value"].split("//", 1)[1].split(".", 1)[0]
-    apis = client("apigatewayv2", cycle.account, region)
+    api_id = stack.outputs["api_endpoint"]["value"].split("//", 1)[1].split(".", 1)[0]
+    apis = client("apigatewayv2", stack.account, region)
     (route,) = apis.get_routes(ApiId=api_id)["Items"]
     assert (route["RouteKey"], route["AuthorizationType"]) == ("$default", "CUSTOM")
     authorizer = apis.get_authorizer(ApiId=api_id, AuthorizerId=route["AuthorizerId"])
@@ -185,12 +182,12 @@ def _lambda_instance(
     assert (integration["IntegrationType"], integration["PayloadFormatVersion"]) == ("AWS_PROXY", "2.0")
 
     # The distribution sends the API the value generated into the origin secret at apply time.
-    secrets = client("secretsmanager", cycle.account, region)
+    secrets = client("secretsmanager", stack.account, region)
     secret_id = f"solobase-{settings.environment}/{instance.instance_id}/origin"
     value = secrets.get_secret_value(SecretId=secret_id)["SecretString"]
     assert len(value) == 64 and value.isalnum()
-    cloudfront = client("cloudfront", cycle.account, region)
-    config = cloudfront.get_distribution_config(Id=result.outputs["cdn_distribution_id"]["value"])["DistributionConfig"]
+    cloudfront = client("cloudfront", stack.account, region)
+    config = cloudfront.get_distribution_config(Id=stack.outputs["cdn_distribution_id"]["value"])["DistributionConfig"]
     assert config["Aliases"]["Items"] == [host]
     assert config["DefaultCacheBehavior"]["ViewerProtocolPolicy"] == "https-only"
     assert {"POST", "PUT"} <= set(config["DefaultCacheBehavior"]["AllowedMethods"]["Items"])
@@ -198,21 +195,21 @@ def _lambda_instance(
     (origin,) = config["Origins"]["Items"]
     assert origin["DomainName"].startswith(f"{api_id}.execute-api.") and not origin.get("OriginAccessControlId")
     assert origin["CustomHeaders"]["Items"] == [{"HeaderName": ORIGIN_HEADER, "HeaderValue": value}]
-    _no_secret_values_in_state(result, origin_value=value)
-    assert result.state_text.count(value) == 2, "in the read for CloudFront and the distribution, nowhere else"
+    _no_secret_values_in_state(stack, origin_value=value)
+    assert stack.state_text.count(value) == 2, "in the read for CloudFront and the distribution, nowhere else"
     joined: list[str] = function["VpcConfig"]["SecurityGroupIds"]
     return joined
 
 
-def _ecs_instance(cycle: DeployCycle, settings: SolobaseSettings, instance: Tenant, host: str) -> None:
-    region = cycle.plan.region
-    client = cycle.emulator.client
-    ecs = client("ecs", cycle.account, region)
+def _ecs_instance(stack: Deployed, settings: SolobaseSettings, instance: Tenant, host: str) -> None:
+    region = stack.region
+    client = stack.emulator.client
+    ecs = client("ecs", stack.account, region)
     service = ecs.describe_services(
         cluster=f"solobase-{settings.environment}-cluster", services=[instance.function_name]
     )
     assert service["services"][0]["status"] == "ACTIVE"
-    elb = client("elbv2", cycle.account, region)
+    elb = client("elbv2", stack.account, region)
     (balancer,) = elb.describe_load_balancers(Names=[f"solobase-{settings.environment}-alb"])["LoadBalancers"]
     listener = next(
         item
@@ -228,7 +225,6 @@ def _ecs_instance(cycle: DeployCycle, settings: SolobaseSettings, instance: Tena
     assert hosts[(host,)] == str(instance.listener_priority)
 
 
-def check(cycle: DeployCycle, tf: Terraform, result: DeployResult) -> None:
+def check(stack: Deployed) -> None:
     """The platform's checks for the platform stack, the instance's for a customer stack."""
-    spec = next(s for s in cycle.stacks if s.stack_id == result.stack_id)
-    (platform if spec.kind == "platform" else tenant)(cycle, tf, result)
+    (platform if stack.spec.kind == "platform" else tenant)(stack)

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import fnmatch
 
+from infra.up.selection import choose
 from tests.conftest import (
     DEPLOYED_ON,
     EMULATOR_DEPLOY_LEFT_OUT,
     NOT_DEPLOYED_VARIANTS,
     deployable_stack_ids,
     emulator_deploys,
+    emulator_families,
+    emulator_stack_ids,
     spec_of,
+    stack_specs,
 )
+from tests.deploy import test_deploy
+from tests.deploy.test_deploy import MAKE_UP_FAMILY
+from tests.up import test_make_up as make_up
 
 
 def deployable() -> set[str]:
@@ -41,11 +48,24 @@ def test_no_entry_is_stale() -> None:
             assert stack_id in spec_of(dependent).depends_on and dependent in deployable()
 
 
-def test_solobase_deploys_its_dev_platform_with_a_customer_stack_per_runtime() -> None:
-    solobase = {k: v for k, v in emulator_deploys().items() if k.startswith("solobase-")}
-    assert solobase == {"solobase-dev": ("solobase-dev-tenant-acme", "solobase-dev-tenant-globex")}
-    runtimes = {spec_of(stack_id).arguments["tenant"].runtime for stack_id in solobase["solobase-dev"]}
-    assert runtimes == {"lambda", "ecs"}
+def test_the_customer_stacks_deployed_cover_both_runtimes() -> None:
+    tenants = [spec_of(s) for stacks in emulator_deploys().values() for s in stacks if spec_of(s).kind == "tenant"]
+    assert {spec.arguments["tenant"].runtime for spec in tenants} == {"lambda", "ecs"}
+
+
+def test_each_family_is_deployed_by_one_test_and_each_stack_once() -> None:
+    """test_deploy_cycle takes every family but Freeside's, which make up brings up as users run it."""
+    families = emulator_families()
+    ids = emulator_stack_ids()
+    assert len(ids) == len(set(ids)), "a stack in two families would be applied twice"
+    on_top = {s for stacks in emulator_deploys().values() for s in stacks}
+    assert set(ids) - set(families) == set(emulator_deploys()) | on_top
+    chosen = dict(c.lower().split("=", 1) for c in make_up.CHOICE)
+    selection = choose(list(stack_specs()), systems=chosen["systems"], envs=chosen["envs"])
+    assert selection.ids == list(make_up.STACKS) == [MAKE_UP_FAMILY, *families[MAKE_UP_FAMILY]]
+    marks = test_deploy.test_deploy_cycle.pytestmark  # type: ignore[attr-defined]
+    (deploy_cycles,) = [mark.args[1] for mark in marks if mark.name == "parametrize"]
+    assert sorted([*deploy_cycles, MAKE_UP_FAMILY]) == sorted(families)
 
 
 def test_every_other_system_deploys_each_stack_it_does_not_leave_out_by_its_exact_id() -> None:

@@ -139,3 +139,17 @@ def test_python_m_emulator_operator_talks_to_the_local_emulator_only() -> None:
     )
     assert refused.returncode == 2
     assert "not the local emulator's endpoint" in refused.stderr
+
+
+def test_stop_removes_a_zone_of_its_own_it_never_heard_back_about(emulator: Emulator) -> None:
+    """A create that reached a busy emulator but whose answer was lost still goes at stop (by its reference)."""
+    account = "210000000033"
+    route53 = emulator.client("route53", account)
+    validator = DnsValidator(emulator, account)
+    route53.create_hosted_zone(Name="lost.example.com", CallerReference=f"{validator.reference}lost")
+    route53.create_hosted_zone(Name="kept.example.com", CallerReference="someone-else")
+    validator.start()
+    validator.stop()
+    assert sorted(_zones(route53).values()) == ["kept.example.com."]
+    for zone in route53.list_hosted_zones()["HostedZones"]:
+        route53.delete_hosted_zone(Id=zone["Id"])

@@ -380,7 +380,7 @@ def test_no_password_reaches_a_log_cdktf_out_the_state_a_command_output_or_git(d
         "postgresql.log (every statement logged)": deployed.server.logs(),
         "pgbouncer.log": deployed.pgbouncer.logs(),
         "terraform.tfstate": (link.root / "terraform" / "terraform.tfstate").read_text(),
-        "terraform log": "\n".join(link.terraform().log),
+        "terraform log": link.terraform().log_text(),
         "the double's log": link.standin().log_file.read_text(),
         **{f"command {i}": output for i, output in enumerate(link.outputs)},
         **{

@@ -69,7 +69,7 @@ def test_the_real_provider_applies_plans_clean_and_destroys(
             c["address"] for c in plan.get("resource_changes", []) if c["change"]["actions"] != ["no-op"]
         ]
         secrets = link.secrets()
-        assert leaked({"state": tf.pulled_state(), "plan": json.dumps(plan), "log": "\n".join(tf.log)}, secrets) == []
+        assert leaked({"state": tf.pulled_state(), "plan": json.dumps(plan), "log": tf.log_text()}, secrets) == []
 
         link.render_files()
         for service in SERVICES:

@@ -17,8 +17,8 @@ from syrupy.assertion import SnapshotAssertion
 from syrupy.extensions.json import JSONSnapshotExtension
 
 from infra import app
-from infra.paths import REPOSITORY_ROOT
-from tests.conftest import stack_ids, stack_specs
+from infra.paths import LOCAL_STATE_DIR_ENV, REPOSITORY_ROOT, local_state_dir
+from tests.conftest import local_state_of, stack_ids, stack_specs
 
 # Solobase: one customer stack per runtime and one shard databases stack (issue 10); the platforms all.
 REPRESENTATIVE = {
@@ -50,9 +50,17 @@ def snapshot_json(snapshot: SnapshotAssertion) -> SnapshotAssertion:
 @pytest.mark.parametrize("stack_id", snapshotted())
 def test_stack_snapshot(stack_id: str, synth_dir: Path, snapshot_json: SnapshotAssertion) -> None:
     text = (synth_dir / "stacks" / stack_id / "cdk.tf.json").read_text()
-    # Bootstrap stacks keep local state at the checkout's root: the only machine-specific value.
-    text = text.replace(json.dumps(str(REPOSITORY_ROOT))[1:-1], "<repository>")
+    # Bootstrap stacks keep local state at the checkout's root (test_local_state_is_kept_at_the_checkouts_root),
+    # the only machine-specific value; the session's synth keeps it elsewhere, as its deploys apply them.
+    text = text.replace(json.dumps(str(local_state_of(synth_dir)))[1:-1], "<repository>")
     assert json.loads(text) == snapshot_json
+
+
+def test_local_state_is_kept_at_the_checkouts_root(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(LOCAL_STATE_DIR_ENV, raising=False)
+    assert local_state_dir() == REPOSITORY_ROOT
+    monkeypatch.setenv(LOCAL_STATE_DIR_ENV, "/elsewhere")
+    assert local_state_dir() == Path("/elsewhere")
 
 
 @pytest.mark.parametrize("environment", ["staging", "prod"])

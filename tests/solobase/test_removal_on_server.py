@@ -137,13 +137,13 @@ def test_an_entry_deleted_by_hand_fails_the_shards_plan_on_prevent_destroy(shard
     tf = shard.tf.terraform()
     state = tf.state_resources()
 
-    refused = tf.run("plan", "-input=false", "-no-color", check=False)
+    refused = tf.run("plan", "-input=false", "-no-color", ok=(0, 1))
 
     assert refused.returncode == 1, refused.stdout
     assert "Error: Instance cannot be destroyed" in refused.stderr
     message = " ".join(refused.stderr.split())  # Terraform wraps long lines
     assert f'Resource terraform_data.{_set_id(shard)}["{ACME}"] has lifecycle.prevent_destroy set' in message
-    refused_apply = tf.run("apply", "-input=false", "-no-color", "-auto-approve", check=False)
+    refused_apply = tf.run("apply", "-input=false", "-no-color", "-auto-approve", ok=(0, 1))
     assert refused_apply.returncode == 1 and "Instance cannot be destroyed" in refused_apply.stderr
     assert tf.state_resources() == state, "nothing was touched"
     assert [call["action"] for call in shard.tf.done() if call["action"] == "destroy"] == []
@@ -197,7 +197,7 @@ def test_tenant_remove_then_its_runbook_drops_only_that_database_after_a_final_d
 
     # The registry edit alone drops nothing: the protection still fails the plan.
     shard.tf.write(shard.synthesize(), aws=False)
-    still = shard.tf.terraform().run("plan", "-input=false", "-no-color", check=False)
+    still = shard.tf.terraform().run("plan", "-input=false", "-no-color", ok=(0, 1))
     assert still.returncode == 1 and "Instance cannot be destroyed" in still.stderr
 
     # The teardown path, exactly as the runbook says: the setting in config, diff, deploy.

@@ -648,7 +648,12 @@ def test_role_passwords_are_write_only_generated_at_apply_and_stored_in_the_inst
 
 def test_no_secret_value_is_written_to_cdktf_out(synth_dir: Path) -> None:
     """Passwords exist only at apply time: the synthesized JSON holds references, never values."""
-    for path in (synth_dir / "stacks").glob("solobase-*/cdk.tf.json"):
+    paths = sorted(
+        p for p in (synth_dir / "stacks").glob("*/cdk.tf.json") if spec_of(p.parent.name).system == "solobase"
+    )
+    expected = {s.stack_id for s in stack_specs() if s.system == "solobase"}
+    assert {p.parent.name for p in paths} == expected, "every Solobase stack is looked at"
+    for path in paths:
         stack = json.loads(path.read_text())
         for resources in stack.get("resource", {}).values():
             for resource in resources.values():

@@ -1,42 +1,47 @@
-"""The deploy check every stack goes through on the emulator.
+"""The suite's emulator deploys, through make up's engine (infra.up): what every deploy checks.
 
-1. bootstrap: the stack's bootstrap stack is applied on local state;
-2. uploads: what an operator puts into S3 before the stack deploys (its
-   ``uploads``: a release package, a bucket no stack makes) is put there, as
-   ``make up`` does (infra.up.uploads);
-3. apply: the stack is applied on the S3 backend (DynamoDB + S3 lock file) inside the emulator;
-4. the state object is in the bucket;
-5. a second ``plan -detailed-exitcode`` shows no change but allowlisted emulator drift;
-6. dependents: stacks deployed on top of it (customer stacks on their platform)
-   go through steps 2 to 5 in order, and are destroyed before it (step 7);
-7. teardown, last deployed first: protections (deletion protection and the
-   like) are switched off through config overrides and applied, as an operator
-   would, then destroy; the emulator then holds exactly what it held before that
-   stack's apply, apart from the leftovers a destroy is meant to leave (final
-   database snapshots), which are checked and removed, and its uploads are taken away;
-8. the bootstrap stack is emptied and destroyed the same way, and the emulator
-   holds what it held before the cycle.
+A family is a bootstrap stack and the stacks that keep their state in its
+bucket. It goes up and down together on an emulator of its own, so each stack,
+its bootstrap stack included, is applied once per run:
+
+1. up, as ``make up`` (infra.up.cli.up): the emulator's baseline is taken;
+   the bootstrap stack is applied on local state; what an operator uploads
+   first is put in place (infra.up.uploads); every other stack is applied on
+   the S3 backend (DynamoDB + S3 lock file), after what it depends on
+   (customer stacks after their platform), concurrently where the graph allows;
+2. each stack, concurrently: its state object is in the bucket, and a second
+   ``plan -detailed-exitcode`` shows no change but allowlisted emulator drift
+   (emulator/allowlist.py); its outputs and state are read;
+3. the system's checks (tests/deploy/checks.py): outputs, what the emulator
+   holds, no secret in state;
+4. down, as ``make down`` (infra.up.cli.down): last deployed first, protections
+   switched off through config overlays (infra/config/teardown.py) and applied
+   where they are on, then destroy; a final snapshot must be left by each
+   database that keeps one (checked, then removed, as are secrets in their
+   recovery window, and the uploads); the bucket is emptied and the bootstrap
+   stack destroyed; the emulator then holds exactly its baseline.
 """
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
-from collections.abc import Callable, Sequence
+import threading
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from emulator.allowlist import EmulatorDrift, allowed
-from emulator.dns_validator import DnsValidator
-from emulator.launcher import DEFAULT_ACCOUNT
 from emulator.server import Emulator
-from infra.paths import LOCAL_STATE_DIR_ENV
 from infra.registry import StackSpec
-from infra.up import uploads
-from infra.up.stacks import empty_bucket
-from tests.support.cli import CdktfCli
+from infra.terraform import Terraform, clean_environment, cli_config
+from infra.up import cli
+from infra.up.session import Session, account_of
+from infra.up.stacks import LOCK_TIMEOUT, stack_json
 from tests.support.progress import phase
-from tests.support.terraform import Terraform
 
 
 @dataclass(frozen=True)
@@ -47,15 +52,6 @@ class Change:
     resource_type: str
     attribute: str
     actions: tuple[str, ...]
-
-
-@dataclass
-class DeployResult:
-    stack_id: str
-    resource_types: set[str]
-    observed_drift: set[EmulatorDrift] = field(default_factory=set)
-    outputs: dict[str, Any] = field(default_factory=dict)
-    state_text: str = ""
 
 
 def plan_changes(plan: dict[str, Any]) -> list[Change]:
@@ -84,15 +80,6 @@ def plan_changes(plan: dict[str, Any]) -> list[Change]:
     return changes
 
 
-def account_of(plan: StackSpec) -> str:
-    return plan.account_id or DEFAULT_ACCOUNT
-
-
-def _stack_json(synth_dir: Path, stack_id: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((synth_dir / "stacks" / stack_id / "cdk.tf.json").read_text())
-    return data
-
-
 def expected_final_snapshots(stack: dict[str, Any]) -> list[str]:
     """Final snapshots a destroy of this stack must leave (databases without skip_final_snapshot)."""
     return [
@@ -102,205 +89,168 @@ def expected_final_snapshots(stack: dict[str, Any]) -> list[str]:
     ]
 
 
+def assert_final_snapshots_were_left(stack: dict[str, Any], destroyed: str) -> None:
+    """``destroyed``: what make down reported for the stack; it removes the final snapshots it finds (by name,
+    from state), so a count short of the databases keeping one means a destroy left none."""
+    expected = expected_final_snapshots(stack)
+    if expected:
+        assert f"{len(expected)} final snapshot(s)" in destroyed, f"final snapshots {expected}: {destroyed}"
+
+
 @dataclass
-class DeployCycle:
-    """Everything one stack's deploy check needs."""
+class Deployed:
+    """One stack up on the emulator, as the checks see it."""
 
-    plan: StackSpec
-    bootstrap: StackSpec
-    synth_dir: Path
-    teardown_synth_dir: Path
+    spec: StackSpec
     emulator: Emulator
-    workroot: Path
-    base_env: dict[str, str]
-    after_apply: Sequence[Callable[[DeployCycle, Terraform, DeployResult], None]] = ()
-    """Stack-specific checks on the applied stack (outputs, state contents, lock contest)."""
-    cli: CdktfCli | None = None
-    """Deploy through ``cdktf deploy`` (then ``cdktf diff``) instead of raw Terraform."""
-    dependents: Sequence[StackSpec] = ()
-    """Stacks deployed on top of ``plan`` (they look its resources up), in order, each checked like it and
-    destroyed before it. They share its account and state bucket."""
-    dependent_results: dict[str, DeployResult] = field(default_factory=dict)
-
-    def __post_init__(self) -> None:
-        for index, spec in enumerate(self.dependents):
-            assert self.plan.stack_id in spec.depends_on, f"{spec.stack_id} does not depend on {self.plan.stack_id}"
-            later = {s.stack_id for s in self.dependents[index + 1 :]}
-            assert not later & {*spec.depends_on, *spec.run_time_needs}, (
-                f"{spec.stack_id} needs a stack deployed after it"
-            )
-            assert account_of(spec) == self.account, f"{spec.stack_id} is in another account"
-            assert spec.state and self.plan.state and spec.state.bucket == self.plan.state.bucket
+    synth_dir: Path
+    tf: Terraform
+    outputs: dict[str, Any] = field(default_factory=dict)
+    state_text: str = ""
+    observed_drift: set[EmulatorDrift] = field(default_factory=set)
 
     @property
     def account(self) -> str:
-        return account_of(self.plan)
+        return account_of(self.spec)
 
     @property
-    def stacks(self) -> list[StackSpec]:
-        return [self.plan, *self.dependents]
+    def region(self) -> str:
+        return self.spec.region
 
-    def run(self) -> DeployResult:
-        # The manual's operator (docs/local.md): DNS records for certificates without a hosted zone.
-        with DnsValidator(self.emulator, self.account, self._regions()) as operator:
-            self._operator = operator
-            return self._run()
+    @property
+    def stack_json(self) -> dict[str, Any]:
+        return stack_json(self.synth_dir, self.spec.stack_id)
 
-    def _regions(self) -> list[str]:
-        regions = set()
-        for spec in self.stacks:
-            backend = _stack_json(self.synth_dir, spec.stack_id)["terraform"]["backend"]["s3"]
-            regions |= {*spec.regions, backend["region"]}
-        return sorted(regions)
 
-    def _operator_objects(self) -> set[str]:
-        """What the DNS-validation operator made (it removes them when it stops): not the stack's to destroy."""
-        operator = getattr(self, "_operator", None)
-        if operator is None:
-            return set()
-        zones = {f"route53-zone:{zone_id}" for zone_id in operator.created_zones}
-        records = {
-            f"route53-record:{record.zone_id}/{record.name.rstrip('.')}./CNAME/" for record in operator.created_records
-        }
-        return zones | records
+Check = Callable[[Deployed], None]
 
-    def _run(self) -> DeployResult:
-        account = self.account
-        region = self.plan.region
-        env = {**self.base_env, **self.emulator.environment(account, region)}
-        stack_json = _stack_json(self.synth_dir, self.plan.stack_id)
-        backend = stack_json["terraform"]["backend"]["s3"]
-        regions = self._regions()
-        for name in regions:
-            self.emulator.warm_up(account, name)
 
-        def inventory() -> set[str]:
-            found = set().union(*(self.emulator.inventory(account, name) for name in regions))
-            return found - self._operator_objects()
-
-        clean = inventory()
-        phase(f"bootstrap {self.bootstrap.stack_id}")
-        boot = self._bootstrap(env)
-        self._uploads(self.plan, place=True)
-        before_stack = inventory()
-
-        result = DeployResult(self.plan.stack_id, set(stack_json.get("resource", {})))
-        phase(f"apply {self.plan.stack_id}" + (" (cdktf deploy)" if self.cli else ""))
-        if self.cli:
-            tf = self.cli.deploy(env, self.plan.stack_id)
-            diff = self.cli.diff(env, self.plan.stack_id)
-            assert "No changes" in diff, f"cdktf diff after deploy is not empty:\n{diff[-3000:]}"
-            written = (tf.workdir / "cdk.tf.json").read_text()
-            assert written == (self.synth_dir / "stacks" / self.plan.stack_id / "cdk.tf.json").read_text()
-        else:
-            tf = Terraform.for_stack(
-                self.synth_dir / "stacks" / self.plan.stack_id, self.workroot / self.plan.stack_id, env
-            )
-            tf.init()
-            tf.apply()
-
-        self._check_applied(self.plan, tf, result)
-        deployed: list[tuple[StackSpec, Terraform, set[str]]] = [(self.plan, tf, before_stack)]
-        for spec in self.dependents:
-            self._uploads(spec, place=True)
-            before = inventory()
-            phase(f"apply {spec.stack_id}")
-            on_top = Terraform.for_stack(self.synth_dir / "stacks" / spec.stack_id, self.workroot / spec.stack_id, env)
-            on_top.init()
-            on_top.apply()
-            self.dependent_results[spec.stack_id] = self._check_applied(spec, on_top)
-            deployed.append((spec, on_top, before))
-
-        for spec, applied, before in reversed(deployed):
-            phase(f"teardown {spec.stack_id}")
-            self._teardown(applied, spec.stack_id)
-            assert applied.state_resources() == [], f"destroy of {spec.stack_id} left resources in state"
-            self._remove_final_snapshots(_stack_json(self.synth_dir, spec.stack_id), account, spec.region)
-            leftovers = inventory() - before
-            assert not leftovers, f"destroy of {spec.stack_id} left objects in the emulator: {sorted(leftovers)}"
-            self._uploads(spec, place=False)
-        for other in self.dependent_results.values():
-            result.observed_drift |= other.observed_drift
-
-        empty_bucket(self.emulator, account, backend["bucket"])
-        self._teardown(boot, self.bootstrap.stack_id)
-        remaining = inventory() - clean
-        assert not remaining, f"bootstrap destroy left objects in the emulator: {sorted(remaining)}"
-        print("\n".join([*boot.log, *(line for _, applied, _ in deployed for line in applied.log)]))
-        return result
-
-    def _uploads(self, spec: StackSpec, *, place: bool) -> None:
-        """Put in (or take away) what an operator uploads before ``spec`` deploys, as make up does."""
-        (uploads.place if place else uploads.remove)(self.emulator, self.account, spec.region, spec.uploads)
-
-    def _check_applied(self, spec: StackSpec, tf: Terraform, result: DeployResult | None = None) -> DeployResult:
-        """Steps 4 and 5, then the stack-specific checks, on an applied stack."""
-        stack_json = _stack_json(self.synth_dir, spec.stack_id)
-        backend = stack_json["terraform"]["backend"]["s3"]
-        result = result or DeployResult(spec.stack_id, set(stack_json.get("resource", {})))
-        s3 = self.emulator.client("s3", self.account, backend["region"])
+def read_deployed(session: Session, emulator: Emulator, spec: StackSpec, synth_dir: Path) -> Deployed:
+    """The stack make up brought up in ``session``: its state object in the bucket, its outputs and state."""
+    env = {**clean_environment(cli_config()), **session.environment(account_of(spec), spec.region)}
+    tf = Terraform(session.layout.work(spec.stack_id), env, session.layout.log(spec.stack_id))
+    deployed = Deployed(spec, emulator, synth_dir, tf)
+    backend = deployed.stack_json["terraform"]["backend"].get("s3")
+    if backend:
+        s3 = emulator.client("s3", deployed.account, backend["region"])
         assert s3.head_object(Bucket=backend["bucket"], Key=backend["key"])["ContentLength"] > 0, (
             f"state object of {spec.stack_id} missing"
         )
-        phase(f"second plan {spec.stack_id}")
-        self._assert_clean_second_plan(tf, result)
-        result.outputs = tf.outputs()
-        result.state_text = tf.pulled_state()
-        for check in self.after_apply:
-            check(self, tf, result)
-        return result
+    deployed.outputs = tf.outputs()
+    deployed.state_text = tf.run("state", "pull").stdout
+    return deployed
 
-    def _bootstrap(self, env: dict[str, str]) -> Terraform:
-        if self.cli:
-            # As a user would: `cdktf deploy` of the bootstrap stack, its local state kept in the work dir.
-            local_state = {**env, LOCAL_STATE_DIR_ENV: str(self.workroot / "local-state")}
-            boot = CdktfCli(self.workroot / "cdktf.out.bootstrap").deploy(local_state, self.bootstrap.stack_id)
+
+def second_plan(deployed: Deployed) -> None:
+    """A plan right after the apply changes nothing but allowlisted emulator drift (noted in ``observed_drift``)."""
+    args = ("-input=false", "-no-color", "-detailed-exitcode", LOCK_TIMEOUT, "-out=plan.bin")
+    if deployed.tf.run("plan", *args, ok=(0, 2)).returncode == 0:
+        return
+    plan = json.loads(deployed.tf.run("show", "-json", "plan.bin").stdout)
+    unexpected = []
+    for change in plan_changes(plan):
+        entry = allowed(change.resource_type, change.attribute) if change.actions == ("update",) else None
+        if entry:
+            deployed.observed_drift.add(entry)
         else:
-            boot = Terraform.for_stack(
-                self.synth_dir / "stacks" / self.bootstrap.stack_id, self.workroot / self.bootstrap.stack_id, env
-            )
-            boot.init(f"path={boot.workdir / 'bootstrap.tfstate'}")
-            boot.apply()
-        code, plan = boot.plan_changes()
-        assert code == 0, f"bootstrap second plan not empty: {plan_changes(plan)}"
-        return boot
+            unexpected.append(change)
+    assert not unexpected, f"second plan of {deployed.spec.stack_id} is not empty:\n" + "\n".join(
+        f"  {c.address}: {c.attribute} ({'/'.join(c.actions)})" for c in unexpected
+    )
 
-    def _assert_clean_second_plan(self, tf: Terraform, result: DeployResult) -> None:
-        code, plan = tf.plan_changes()
-        if code == 0:
-            return
-        unexpected = []
-        for change in plan_changes(plan):
-            entry = allowed(change.resource_type, change.attribute) if change.actions == ("update",) else None
-            if entry:
-                result.observed_drift.add(entry)
-            else:
-                unexpected.append(change)
-        assert not unexpected, "second plan is not empty:\n" + "\n".join(
-            f"  {c.address}: {c.attribute} ({'/'.join(c.actions)})" for c in unexpected
+
+def start_emulator(root: Path, specs: Sequence[StackSpec]) -> threading.Thread:
+    """Start the emulator of make up's directory ``root`` and take its baselines for ``specs`` in the background,
+    as make up would first: a minute of a busy machine's time, spent while the session's synth is made or
+    waited for."""
+
+    def start() -> None:
+        session = Session(root)
+        _, emulator, _ = session.ensure_emulator()
+        for spec in specs:
+            for region in sorted({*spec.regions, *([spec.state.region] if spec.state else [])}):
+                session.baseline(emulator, account_of(spec), region)
+
+    thread = threading.Thread(target=start, name=f"emulator-{root}", daemon=True)
+    thread.start()
+    return thread
+
+
+class _Output(io.StringIO):
+    """make up's output: kept whole (printed when the test fails), its latest line shown as the test's phase."""
+
+    def write(self, text: str) -> int:
+        line = text.strip().splitlines()[-1:] if text.strip() else []
+        if line:
+            phase(line[0][:160])
+        return super().write(text)
+
+
+@dataclass
+class Family:
+    """A bootstrap stack and the stacks keeping state in its bucket, up and down together (module docstring)."""
+
+    bootstrap: str
+    stacks: Sequence[str]
+    root: Path
+    synthesize: Callable[[], Path]
+    """The session's synth (made once per run, by whichever test asks first)."""
+    teardown_synthesize: Callable[[], Path]
+    """The session's teardown synth, asked for when the family goes down."""
+    checks: Mapping[str, Check]
+    """System name to its checks on a deployed stack."""
+    specs: Mapping[str, StackSpec]
+    deployed: dict[str, Deployed] = field(default_factory=dict)
+    out: _Output = field(default_factory=_Output)
+    synth_dir: Path = field(init=False)
+
+    def run(self) -> dict[str, Deployed]:
+        session = Session(self.root)
+        jobs = max(len(self.stacks), 1)
+        down = cli.Options(None, None, None, jobs)
+        starting = start_emulator(self.root, [self.specs[s] for s in (self.bootstrap, *self.stacks)])
+        try:
+            try:
+                self.synth_dir = self.synthesize()
+                starting.join()  # what it could not do, make up does itself
+                self._up(session, jobs)
+            except BaseException:
+                starting.join()
+                # Take down what came up (the failure to report is the one above), then stop the emulator.
+                with contextlib.suppress(Exception):
+                    cli.down(down, session, io.StringIO(), keep_emulator=False, synthesized=self.teardown_synthesize())
+                raise
+            report = cli.down(down, session, self.out, keep_emulator=False, synthesized=self.teardown_synthesize())
+        finally:
+            session.stop_emulator()
+            print(self.out.getvalue())
+        assert report.status == 0 and not report.leftovers, f"make down: {report.leftovers or report.results}"
+        assert set(report.results) == {self.bootstrap, *self.stacks}
+        for stack_id, result in report.results.items():
+            assert_final_snapshots_were_left(stack_json(self.synth_dir, stack_id), result.detail)
+        return self.deployed
+
+    def _up(self, session: Session, jobs: int) -> None:
+        options = cli.Options(None, None, ",".join(self.stacks), jobs)
+        report = cli.up(options, session, self.out, synthesized=self.synth_dir)
+        assert report.status == 0, "make up failed:\n" + "\n".join(
+            f"  {node}: {result.outcome}: {result.detail}" for node, result in report.results.items()
         )
+        assert set(report.results) == {self.bootstrap, *self.stacks}, "make up chose other stacks than the family"
+        running = session.attach()
+        assert running is not None, "make up's emulator is gone"
+        ids = [self.bootstrap, *self.stacks]
 
-    def _teardown(self, tf: Terraform, stack_id: str) -> None:
-        """Apply the protections-off variant when it differs, then destroy.
+        def check(stack_id: str) -> Deployed:
+            deployed = read_deployed(session, running[1], self.specs[stack_id], self.synth_dir)
+            second_plan(deployed)
+            return deployed
 
-        The working directory keeps its own backend block (local state may live elsewhere).
-        """
-        relaxed = json.loads((self.teardown_synth_dir / "stacks" / stack_id / "cdk.tf.json").read_text())
-        current_path = tf.workdir / "cdk.tf.json"
-        current = json.loads(current_path.read_text())
-        relaxed["terraform"]["backend"] = current["terraform"]["backend"]
-        if relaxed != current:
-            current_path.write_text(json.dumps(relaxed, indent=2))
-            tf.apply()
-        tf.destroy()
-
-    def _remove_final_snapshots(self, stack_json: dict[str, Any], account: str, region: str) -> None:
-        """A destroy must leave each final snapshot behind: check it is there, then clean it up."""
-        expected = expected_final_snapshots(stack_json)
-        if not expected:
-            return
-        rds = self.emulator.client("rds", account, region)
-        for snapshot in expected:
-            found = rds.describe_db_snapshots(DBSnapshotIdentifier=snapshot)["DBSnapshots"]
-            assert found, f"destroy did not leave the final snapshot {snapshot}"
-            rds.delete_db_snapshot(DBSnapshotIdentifier=snapshot)
+        phase("second plans")
+        with ThreadPoolExecutor(max_workers=len(ids)) as pool:
+            self.deployed = dict(zip(ids, pool.map(check, ids), strict=True))
+        for stack_id, deployed in self.deployed.items():
+            system_check = self.checks.get(deployed.spec.system)
+            if system_check is not None and deployed.spec.kind != "bootstrap":
+                phase(f"checks {stack_id}")
+                system_check(deployed)

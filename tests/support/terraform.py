@@ -1,4 +1,6 @@
-"""Running Terraform on a synthesized stack, in a working directory of its own."""
+"""Terraform for the tests that run it outside make up's engine: ``validate``, a fill's own configuration,
+the real PostgreSQL provider, the cdktf CLI's working directory. The runner is infra.terraform's (the engine's);
+this adds the verbs those tests use, and whether a provider can be installed here."""
 
 from __future__ import annotations
 
@@ -8,12 +10,10 @@ import os
 import shutil
 import subprocess
 import sys
-import time
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from infra import terraform
 from infra.terraform import clean_environment
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -77,63 +77,50 @@ class TerraformError(AssertionError):
     """A Terraform command failed; the message carries the end of its output."""
 
 
-@dataclass
-class Terraform:
-    """Terraform in ``workdir`` with a fixed environment."""
-
-    workdir: Path
-    env: Mapping[str, str]
-    log: list[str] = field(default_factory=list)
+class Terraform(terraform.Terraform):
+    """The engine's Terraform, raising with the end of the output (a test's failure shows it whole)."""
 
     @classmethod
-    def for_stack(cls, synthesized: Path, workdir: Path, env: Mapping[str, str]) -> Terraform:
+    def for_stack(cls, synthesized: Path, workdir: Path, env: dict[str, str]) -> Terraform:
         """Copy a synthesized stack directory (cdk.tf.json and any assets) into ``workdir``."""
         if workdir.exists():
             shutil.rmtree(workdir)
         shutil.copytree(synthesized, workdir, ignore=shutil.ignore_patterns(".terraform", "*.tfstate*", "plan*"))
         return cls(workdir, dict(env))
 
-    def run(
-        self, *args: str, check: bool = True, timeout: float = 1200, ok: tuple[int, ...] = (0,)
-    ) -> subprocess.CompletedProcess[str]:
-        command = ["terraform", *args]
-        started = time.monotonic()
-        completed = subprocess.run(
-            command, cwd=self.workdir, env=dict(self.env), capture_output=True, text=True, timeout=timeout, check=False
-        )
-        self.log.append(f"$ {' '.join(command[:2])} -> {completed.returncode} in {time.monotonic() - started:.1f}s")
-        if check and completed.returncode not in ok:
-            tail = "\n".join((completed.stdout + completed.stderr).splitlines()[-60:])
-            raise TerraformError(f"terraform {' '.join(args)} exited {completed.returncode} in {self.workdir}:\n{tail}")
-        return completed
+    def __post_init__(self) -> None:
+        if self.log_path is None:  # the output of every command, for the error and for leak checks
+            self.log_path = self.workdir / "terraform.log"
 
-    def init(self, *backend_config: str, backend: bool = True) -> None:
-        args = ["init", "-input=false", "-no-color"]
-        if not backend:
-            args.append("-backend=false")
-        args += [f"-backend-config={item}" for item in backend_config]
-        self.run(*args)
+    def run(self, *args: str, ok: tuple[int, ...] = (0,)) -> subprocess.CompletedProcess[str]:
+        try:
+            return super().run(*args, ok=ok)
+        except terraform.TerraformFailed as failed:
+            tail = "\n".join(self.log_text().splitlines()[-60:])
+            raise TerraformError(f"{failed}\n{tail}") from None
+
+    def log_text(self) -> str:
+        return self.log_path.read_text() if self.log_path and self.log_path.is_file() else ""
+
+    def init(self, *backend_config: str, backend: bool = True) -> None:  # type: ignore[override]
+        args = ["init", "-input=false", "-no-color", *(f"-backend-config={item}" for item in backend_config)]
+        self.run(*args, *([] if backend else ["-backend=false"]))
 
     def apply(self, *extra: str) -> None:
         self.run("apply", "-input=false", "-no-color", "-auto-approve", *extra)
 
+    def destroy(self) -> None:
+        self.run("destroy", "-input=false", "-no-color", "-auto-approve")
+
     def plan_changes(self) -> tuple[int, dict[str, Any]]:
         """``plan -detailed-exitcode``: (0 no changes | 2 changes, the plan as JSON)."""
         completed = self.run("plan", "-input=false", "-no-color", "-detailed-exitcode", "-out=plan.bin", ok=(0, 2))
-        shown = self.run("show", "-json", "plan.bin")
-        plan: dict[str, Any] = json.loads(shown.stdout)
+        plan: dict[str, Any] = json.loads(self.run("show", "-json", "plan.bin").stdout)
         return completed.returncode, plan
-
-    def destroy(self) -> None:
-        self.run("destroy", "-input=false", "-no-color", "-auto-approve")
 
     def state_resources(self) -> list[str]:
         completed = self.run("state", "list", ok=(0, 1))
         return [line for line in completed.stdout.splitlines() if line.strip()]
-
-    def outputs(self) -> dict[str, Any]:
-        result: dict[str, Any] = json.loads(self.run("output", "-json").stdout)
-        return result
 
     def pulled_state(self) -> str:
         return self.run("state", "pull").stdout

@@ -1,11 +1,16 @@
-"""The README's first command, end to end: ``make up`` for Freeside staging, again (no changes), then ``make down``.
+"""The README's first command, end to end: ``make up`` for Freeside, again (no changes), then ``make down``.
 
-Runs the make targets as a user does, in a directory of its own (``UP_DIR``).
-Between the two ups it also presses Ctrl-C in the middle of one (the signal
-goes to make's process group, as a terminal sends it) and checks no stack is
-left locked, and reads the outputs and the database URL from another "shell"
-holding ``make emulator-env``'s exports. After ``make down`` the emulator
-holds exactly what it held before the first deploy.
+This is Freeside's deploy in the run (both environments and their state
+store, each applied once): it runs the make targets as a user does, in a
+directory of its own (``UP_DIR``). The first ``make up`` is interrupted with
+Ctrl-C (sent to make's process group, as a terminal does) while Terraform
+holds a Freeside stack's state lock, and must leave no stack locked; the next
+one deploys. While the stacks are up, the outputs and the database URL are
+read from another "shell" holding ``make emulator-env``'s exports, a second
+apply is refused while one holds the lock, and the deploy checks every
+emulator deploy makes run (tests/support/deploy.py). ``make up`` again must
+change nothing (the second plan), and after ``make down`` the emulator holds
+exactly what it held before the first deploy.
 """
 
 from __future__ import annotations
@@ -15,20 +20,32 @@ import os
 import re
 import signal
 import subprocess
+import threading
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 
 from emulator.server import Emulator
-from infra.up.session import alive
+from infra.terraform import clean_environment, cli_config
+from infra.up.session import Session, alive
 from infra.up.stacks import held_lock
+from tests.conftest import record_deploy, spec_of
+from tests.deploy.checks import BY_SYSTEM
+from tests.support.deploy import assert_final_snapshots_were_left, read_deployed
 from tests.support.progress import phase
+from tests.support.terraform import Terraform
 
 ROOT = Path(__file__).resolve().parents[2]
 ACCOUNT = "891376933289"
-STACKS = ("bootstrap-arrakis-tfstate-891376933289", "freeside-staging")
+# Freeside's two environments; its deployer roles (ci-freeside, no environment) are the delivery drill's to deploy.
+CHOICE = ("SYSTEMS=freeside", "ENVS=production,staging")
+BOOTSTRAP = "bootstrap-arrakis-tfstate-891376933289"
+FREESIDE = ("freeside-production", "freeside-staging")
+STACKS = (BOOTSTRAP, *FREESIDE)
+"""What ``make up SYSTEMS=freeside ENVS=production,staging`` deploys (tests/deploy/test_selection.py checks it is Freeside's family)."""
 NOTHING_REAL = ("AWS_", "INFRA_", "TF_")  # no credentials or settings of a real account reach the run
 
 
@@ -56,10 +73,10 @@ def exports(text: str) -> dict[str, str]:
     return dict(line.removeprefix("export ").split("=", 1) for line in text.splitlines() if line.startswith("export "))
 
 
-def interrupt_during_planning(up_dir: Path) -> tuple[int, str]:
-    """Start ``make up`` again and press Ctrl-C while Terraform plans (and holds the lock on) freeside-staging."""
+def interrupt_while_locked(up_dir: Path, stack: str) -> tuple[int, str]:
+    """Start ``make up`` and press Ctrl-C once Terraform holds the state lock of ``stack`` (planning it)."""
     process = subprocess.Popen(
-        ["make", "-s", "up", "SYSTEMS=freeside", "ENVS=staging", f"UP_DIR={up_dir}"],
+        ["make", "-s", "up", *CHOICE, f"UP_DIR={up_dir}"],
         cwd=ROOT,
         env=user_environment(),
         stdout=subprocess.PIPE,
@@ -67,31 +84,61 @@ def interrupt_during_planning(up_dir: Path) -> tuple[int, str]:
         text=True,
         start_new_session=True,  # its own process group: the one a terminal's Ctrl-C reaches
     )
+    output: list[str] = []
     assert process.stdout is not None
-    seen = []
-    for line in process.stdout:
-        seen.append(line)
-        if re.search(r"freeside-staging\s+planning$", line.rstrip()):
-            time.sleep(1)  # inside the plan (it refreshes 100-odd resources): the lock is held
-            os.killpg(process.pid, signal.SIGINT)
-            break
-    rest, _ = process.communicate(timeout=600)
-    return process.returncode, "".join(seen) + rest
+    reader = threading.Thread(target=lambda: output.extend(process.stdout or ()), daemon=True)
+    reader.start()
+    deadline = time.monotonic() + 900
+    synthesized = up_dir / "cdktf.out" / "stacks" / stack / "cdk.tf.json"
+    emulator: Emulator | None = None
+    while process.poll() is None and time.monotonic() < deadline:
+        if emulator is None and (up_dir / "emulator.json").is_file():
+            record = json.loads((up_dir / "emulator.json").read_text())
+            emulator = Emulator.attach(record["endpoint"], record["ca_bundle"])
+        if emulator is not None and synthesized.is_file():
+            try:
+                locked = held_lock(emulator, ACCOUNT, json.loads(synthesized.read_text())) is not None
+            except ClientError:  # the lock table is not there yet: the bootstrap stack is still deploying
+                locked = False
+            if locked:
+                os.killpg(process.pid, signal.SIGINT)
+                break
+        time.sleep(0.2)
+    process.wait(timeout=600)
+    reader.join(timeout=60)
+    return process.returncode, "".join(output)
+
+
+def done_lines(output: str) -> dict[str, str]:
+    """Each stack's final line: what make up or make down did with it."""
+    return dict(re.findall(r"^\s*\S+\s+(\S+)\s+done in \S+: (.*)$", output, re.MULTILINE))
 
 
 @pytest.mark.deploy
 def test_make_up_then_again_then_down(tmp_path: Path) -> None:
     up_dir = tmp_path / "up"
-    choice = ("SYSTEMS=freeside", "ENVS=staging", f"UP_DIR={up_dir}")
+    choice = (*CHOICE, f"UP_DIR={up_dir}")
     try:
+        # Ctrl-C while Terraform holds the lock: it stops cleanly, and leaves no lock.
+        phase("make up, Ctrl-C while a stack is locked")
+        code, interrupted = interrupt_while_locked(up_dir, "freeside-staging")
+        assert code != 0 and "interrupted" in interrupted, interrupted
+        assert done_lines(interrupted) == {BOOTSTRAP: "applied"}, interrupted
+        record = json.loads((up_dir / "emulator.json").read_text())
+        emulator = Emulator.attach(record["endpoint"], record["ca_bundle"])
+        for stack in FREESIDE:
+            synthesized = json.loads((up_dir / "cdktf.out" / "stacks" / stack / "cdk.tf.json").read_text())
+            assert held_lock(emulator, ACCOUNT, synthesized) is None, f"an interrupted run left {stack} locked"
+
         phase("make up")
         first = make("up", *choice)
         assert first.returncode == 0, explain(first)
-        for stack in STACKS:
-            for state in ("queued", "planning", r"applying \d+/\d+ resources", r"done in \S+: applied"):
+        assert done_lines(first.stdout) == {BOOTSTRAP: "no changes", **dict.fromkeys(FREESIDE, "applied")}
+        for stack in FREESIDE:
+            for state in ("queued", "planning", r"applying \d+/\d+ resources"):
                 assert re.search(rf"^\s*\S+\s+{stack}\s+{state}$", first.stdout, re.MULTILINE), (stack, state)
             assert "Apply complete!" in (up_dir / "logs" / f"{stack}.log").read_text()
-        assert "[########################] 2/2 stacks  2 done" in first.stdout
+        assert "[########################] 3/3 stacks  3 done" in first.stdout
         document: dict[str, Any] = json.loads((up_dir / "outputs.json").read_text())
         rows = {row["name"]: row for row in document["stacks"]["freeside-staging"]}
         assert rows["alb_dns_name"]["kind"] == "load balancer"
@@ -121,21 +168,22 @@ def test_make_up_then_again_then_down(tmp_path: Path) -> None:
         password = url.stdout.split("://", 1)[1].split("@", 1)[0].split(":", 1)[1]
         assert password not in first.stdout and password not in (up_dir / "outputs.json").read_text()
 
-        # Ctrl-C while Terraform holds the lock: it stops cleanly, and leaves no lock.
-        phase("Ctrl-C during make up")
-        code, interrupted = interrupt_during_planning(up_dir)
-        assert code != 0 and "interrupted" in interrupted, interrupted
-        record = json.loads((up_dir / "emulator.json").read_text())
-        emulator = Emulator.attach(record["endpoint"], record["ca_bundle"])
-        synthesized = json.loads((up_dir / "cdktf.out" / "stacks" / "freeside-staging" / "cdk.tf.json").read_text())
-        assert held_lock(emulator, ACCOUNT, synthesized) is None, "an interrupted run left the state locked"
+        # What every emulator deploy checks, on the stacks make up brought up.
+        session = Session(up_dir)
+        for stack in FREESIDE:
+            phase(f"checks {stack}")
+            BY_SYSTEM["freeside"](read_deployed(session, emulator, spec_of(stack), up_dir / "cdktf.out"))
+        phase("state lock")
+        contest_the_lock(session, "freeside-staging")
 
         phase("make up again")
         again = make("up", *choice)
         assert again.returncode == 0, explain(again)
-        for stack in STACKS:
-            assert re.search(rf"^\s*\S+\s+{stack}\s+done in \S+: no changes$", again.stdout, re.MULTILINE), stack
+        # The second plan: nothing to change, so no allowlisted drift either.
+        assert done_lines(again.stdout) == dict.fromkeys(STACKS, "no changes"), explain(again)
         assert "drift" not in again.stdout
+        for stack in STACKS:
+            record_deploy(stack, set())
 
         status = make("status", f"UP_DIR={up_dir}")
         assert status.returncode == 0
@@ -145,6 +193,14 @@ def test_make_up_then_again_then_down(tmp_path: Path) -> None:
         down = make("down", f"UP_DIR={up_dir}", "KEEP_EMULATOR=1")
         assert down.returncode == 0, explain(down)
         assert "the emulator holds nothing the stacks created" in down.stdout
+        # Protections are turned off where the teardown configuration differs (production), nowhere else.
+        relaxed = set(re.findall(r"^\s*\S+\s+(\S+)\s+turning protections off", down.stdout, re.MULTILINE))
+        assert relaxed == {BOOTSTRAP, "freeside-production"}, explain(down)
+        destroyed = done_lines(down.stdout)
+        assert set(destroyed) == set(STACKS), explain(down)
+        for stack, detail in destroyed.items():
+            synthesized = json.loads((up_dir / "cdktf.out" / "stacks" / stack / "cdk.tf.json").read_text())
+            assert_final_snapshots_were_left(synthesized, detail)
         record = json.loads((up_dir / "emulator.json").read_text())
         assert record["baselines"], "no baseline was taken before the first deploy"
         for key, baseline in record["baselines"].items():
@@ -164,3 +220,39 @@ def test_make_up_then_again_then_down(tmp_path: Path) -> None:
             capture_output=True,
             check=False,
         )
+
+
+def contest_the_lock(session: Session, stack: str) -> None:
+    """Apply A waits at its approval prompt holding the lock; apply B must be refused; A then completes.
+
+    Neither refreshes: the lock is what is checked, and ``make up`` again plans the whole stack afterwards.
+    """
+    spec = spec_of(stack)
+    env = {**clean_environment(cli_config()), **session.environment(ACCOUNT, spec.region)}
+    tf = Terraform(session.layout.work(stack), env, session.layout.root / "logs" / "lock-contest.log")
+    victim = next(a for a in tf.state_resources() if a.startswith("aws_cloudwatch_log_group."))
+    holder = subprocess.Popen(
+        ["terraform", "apply", "-no-color", "-refresh=false", f"-replace={victim}"],
+        cwd=tf.workdir,
+        env={**tf.env, "TF_INPUT": "1"},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    assert holder.stdout is not None and holder.stdin is not None
+    seen = []
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        line = holder.stdout.readline()
+        seen.append(line)
+        if "Enter a value" in line or "Only 'yes' will be accepted" in line:
+            break
+        assert line or holder.poll() is None, "".join(seen)
+    contender = tf.run("apply", "-no-color", "-auto-approve", "-refresh=false", "-lock-timeout=0s", ok=(0, 1))
+    holder_output, _ = holder.communicate("yes\n", timeout=600)
+    assert contender.returncode != 0, "a second apply ran while the first held the lock"
+    assert "Error acquiring the state lock" in contender.stdout + contender.stderr
+    assert holder.returncode == 0, "".join(seen) + holder_output
+    assert "Apply complete!" in holder_output
+    assert victim in tf.state_resources()
