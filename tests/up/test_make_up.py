@@ -45,7 +45,7 @@ CHOICE = ("SYSTEMS=freeside", "ENVS=production,staging")
 BOOTSTRAP = "bootstrap-arrakis-tfstate-891376933289"
 FREESIDE = ("freeside-production", "freeside-staging")
 STACKS = (BOOTSTRAP, *FREESIDE)
-"""What ``make up SYSTEMS=freeside ENVS=production,staging`` deploys (tests/deploy/test_selection.py checks it is Freeside's family)."""
+"""What ``make up`` with CHOICE deploys (tests/deploy/test_selection.py checks it is Freeside's family)."""
 NOTHING_REAL = ("AWS_", "INFRA_", "TF_")  # no credentials or settings of a real account reach the run
 
 
