@@ -32,7 +32,7 @@ from tests.support.terraform import base_environment, cli_config
 RECORDS_ENV = "INFRA_TEST_DEPLOY_RECORDS"
 
 # A line every 30 s naming the tests still running (the deploys), with the phase each reported.
-pytest_plugins = ["tests.support.progress"]
+pytest_plugins = ["tests.support.progress", "tests.support.xdist_groups"]
 
 
 @functools.cache
