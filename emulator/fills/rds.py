@@ -106,6 +106,38 @@ def db_instance_performance_insights() -> None:
 
 
 @fill(
+    behaviour="The secret RDS makes for a managed master password holds the master user name and a password RDS "
+    "generated for that database.",
+    reference="https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html",
+)
+def managed_master_secret_holds_the_credentials() -> None:
+    """A managed master secret holds ``{"username": <MasterUsername>, "password": <generated>}``, as on AWS.
+
+    moto 5.2.5 writes ``{"username": "admin", "password": "P@55w0rd!"}`` into
+    every managed secret, whatever the master user is, and the same password
+    for every database, so nothing read from a secret can tell one database or
+    one rotation from another. Here the secret holds the instance's (or
+    cluster's) own master user name and 28 random characters that the
+    database also takes as its master password; rotation
+    (fills/secretsmanager.py) replaces them.
+    """
+    import json
+    import string
+
+    from moto.moto_api._internal import mock_random
+    from moto.rds.models import MasterUserSecret
+
+    alphabet = string.ascii_letters + string.digits + "!#$%&()*+,-.:;<=>?[]^_{|}~"
+
+    def generate_secret_string(self: MasterUserSecret) -> str:
+        password = "".join(mock_random.choice(alphabet) for _ in range(28))
+        self.resource.master_user_password = password
+        return json.dumps({"username": self.resource.master_username, "password": password})
+
+    MasterUserSecret._generate_secret_string = generate_secret_string  # type: ignore[method-assign]
+
+
+@fill(
     behaviour="Parameters set in a DB parameter group are reported with Source user.",
     reference="https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_Parameter.html",
 )

@@ -382,15 +382,16 @@ def test_automated_backups_replication_refusals(emulator: Emulator, case: dict[s
 
 
 def _postgres(rds: Any, name: str, **extra: Any) -> dict[str, Any]:
-    instance: dict[str, Any] = rds.create_db_instance(
-        DBInstanceIdentifier=name,
-        DBInstanceClass="db.t3.medium",
-        Engine="postgres",
-        MasterUsername="app",
-        MasterUserPassword="not-a-real-password",
-        AllocatedStorage=20,
+    request = {
+        "DBInstanceIdentifier": name,
+        "DBInstanceClass": "db.t3.medium",
+        "Engine": "postgres",
+        "MasterUsername": "app",
+        "AllocatedStorage": 20,
+        **({} if extra.get("ManageMasterUserPassword") else {"MasterUserPassword": "not-a-real-password"}),
         **extra,
-    )["DBInstance"]
+    }
+    instance: dict[str, Any] = rds.create_db_instance(**request)["DBInstance"]
     return instance
 
 
@@ -407,13 +408,13 @@ def test_engine_versions_rds_creates(emulator: Emulator) -> None:
 
     # Retired minors (15.4, 15.10, 16.4), unknown majors and unknown engines are refused; nothing is created.
     for version in ("15.4", "15.10", "16.4", "99"):
-        with pytest.raises(ClientError, match=f"Cannot find version {version} for postgres"):
+        with pytest.raises(ClientError, match=re.escape(f"Cannot find version {version} for postgres")):
             _postgres(rds, "retired-db", EngineVersion=version)
     with pytest.raises(ClientError, match="InvalidParameterCombination"):
         rds.create_db_instance(
             DBInstanceIdentifier="other-db", DBInstanceClass="db.t3.medium", Engine="mysql", AllocatedStorage=20
         )
-    with pytest.raises(ClientError, match="Cannot find version 15.10 for postgres"):
+    with pytest.raises(ClientError, match=re.escape("Cannot find version 15.10 for postgres")):
         rds.modify_db_instance(DBInstanceIdentifier="pinned-db", EngineVersion="15.10", ApplyImmediately=True)
     names = {d["DBInstanceIdentifier"] for d in rds.describe_db_instances()["DBInstances"]}
     assert names == {"pinned-db", "major-db", "default-db"}
@@ -423,9 +424,9 @@ def test_engine_versions_rds_creates(emulator: Emulator) -> None:
     cluster = {"Engine": "aurora-postgresql", "MasterUsername": "app", "MasterUserPassword": "not-a-real-password"}
     created = rds.create_db_cluster(DBClusterIdentifier="aurora-db", EngineVersion=aurora[-1], **cluster)
     assert created["DBCluster"]["EngineVersion"] == aurora[-1]
-    with pytest.raises(ClientError, match="Cannot find version 15.11 for aurora-postgresql"):
+    with pytest.raises(ClientError, match=re.escape("Cannot find version 15.11 for aurora-postgresql")):
         rds.create_db_cluster(DBClusterIdentifier="retired-aurora", EngineVersion="15.11", **cluster)
-    with pytest.raises(ClientError, match="Cannot find version 15.11 for aurora-postgresql"):
+    with pytest.raises(ClientError, match=re.escape("Cannot find version 15.11 for aurora-postgresql")):
         rds.create_global_cluster(
             GlobalClusterIdentifier="retired-global", Engine="aurora-postgresql", EngineVersion="15.11"
         )
@@ -470,10 +471,26 @@ def test_postgresql_replica_automated_backups(emulator: Emulator) -> None:
     (replica,) = rds.describe_db_instances(DBInstanceIdentifier="current-db-replica")["DBInstances"]
     assert replica["BackupRetentionPeriod"] == 1
     # ... before 14.1 it cannot.
-    with pytest.raises(ClientError, match="need 14.1 or later"):
+    with pytest.raises(ClientError, match=re.escape("need 14.1 or later")):
         rds.modify_db_instance(DBInstanceIdentifier="old-db-replica", BackupRetentionPeriod=1, ApplyImmediately=True)
     (replica,) = rds.describe_db_instances(DBInstanceIdentifier="old-db-replica")["DBInstances"]
     assert replica["BackupRetentionPeriod"] == 0
 
     for name in ("current-db-replica", "old-db-replica", "current-db", "old-db"):
+        rds.delete_db_instance(DBInstanceIdentifier=name, SkipFinalSnapshot=True)
+
+
+def test_managed_master_secret_holds_the_credentials(emulator: Emulator) -> None:
+    account = "310000000028"
+    rds = emulator.client("rds", account)
+    secrets = emulator.client("secretsmanager", account)
+    values = []
+    for name in ("credentials-db", "other-credentials-db"):
+        created = _postgres(rds, name, ManageMasterUserPassword=True, MasterUsername="admin_user")
+        arn = created["MasterUserSecret"]["SecretArn"]
+        values.append(json.loads(secrets.get_secret_value(SecretId=arn)["SecretString"]))
+    one, other = values
+    assert one["username"] == other["username"] == "admin_user"
+    assert len(one["password"]) == 28 and one["password"] != other["password"]
+    for name in ("credentials-db", "other-credentials-db"):
         rds.delete_db_instance(DBInstanceIdentifier=name, SkipFinalSnapshot=True)
