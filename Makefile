@@ -50,7 +50,7 @@ is_set = $(filter 1 true yes,$(1))
 
 .PHONY: help deps servers synth diff deploy output database-url destroy bootstrap stacks emulator emulator-env \
 	up down status changed-stacks scan lint docs test bench clean link-files link-output link-rotate \
-	tenant-add tenant-move cost
+	tenant-add tenant-move tenant-rotate cost
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-13s %s\n", $$1, $$2}'
@@ -139,6 +139,10 @@ tenant-move: .venv/.synced ## Print the runbook moving a Solobase instance to a 
 	@test -n "$(ENV)" -a -n "$(SUBDOMAIN)" || { echo "usage: make tenant-move ENV=<env> SUBDOMAIN=<label> [WRITE=1]" >&2; exit 2; }
 	@$(RUN) python -m infra.systems.solobase.cli tenant-move --env "$(ENV)" --subdomain "$(SUBDOMAIN)" \
 	  $(if $(call is_set,$(WRITE)),--write-registry,)
+
+tenant-rotate: .venv/.synced ## Give a Solobase instance's database role a new password in the registry, then deploy its shard (ENV= SUBDOMAIN=)
+	@test -n "$(ENV)" -a -n "$(SUBDOMAIN)" || { echo "usage: make tenant-rotate ENV=<env> SUBDOMAIN=<label>" >&2; exit 2; }
+	@$(RUN) python -m infra.systems.solobase.cli tenant-rotate --env "$(ENV)" --subdomain "$(SUBDOMAIN)"
 
 cost: .venv/.synced ## Monthly estimate per stack, environment and system against the documents, into build/cost/ (STACKS=, FORMAT=json, DOCS=1 refreshes docs/cost.md)
 	@$(RUN) python -m infra.cost $(if $(STACKS),--stacks "$(STACKS)",) $(if $(FORMAT),--format "$(FORMAT)",) \

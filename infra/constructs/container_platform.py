@@ -10,6 +10,7 @@ which wires their access to the data tier and their alarms; secrets come from
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 
 from constructs import Construct
@@ -129,12 +130,16 @@ class ContainerPlatform(Construct):
         secrets: Mapping[str, ContainerSecretSource],
         props: FargateServiceProps,
         route: Route | None = None,
+        environment: Mapping[str, str] | None = None,
     ) -> FargateService:
         """Service ``<prefix>-<container_name>``; ``route`` puts it behind the load balancer.
 
         It may reach the database and the cache; its CPU and memory are
         alarmed, and its unhealthy targets when it is behind the load balancer.
+        ``environment`` adds plain variables the stack knows (endpoints) to the props' own.
         """
+        if environment:
+            props = dataclasses.replace(props, environment={**props.environment, **environment})
         service = self.host.add_service(
             key,
             name=f"{self.prefix}-{container_name}",

@@ -33,7 +33,7 @@ from emulator.server import Emulator
 from infra.paths import LOCAL_STATE_DIR_ENV
 from infra.registry import StackSpec
 from infra.up import uploads
-from infra.up.stacks import empty_bucket
+from infra.up.stacks import Remnant, empty_bucket, remnants, remove_remnants
 from tests.support.cli import CdktfCli
 from tests.support.progress import phase
 from tests.support.terraform import Terraform
@@ -91,15 +91,6 @@ def account_of(plan: StackSpec) -> str:
 def _stack_json(synth_dir: Path, stack_id: str) -> dict[str, Any]:
     data: dict[str, Any] = json.loads((synth_dir / "stacks" / stack_id / "cdk.tf.json").read_text())
     return data
-
-
-def expected_final_snapshots(stack: dict[str, Any]) -> list[str]:
-    """Final snapshots a destroy of this stack must leave (databases without skip_final_snapshot)."""
-    return [
-        db["final_snapshot_identifier"]
-        for db in stack.get("resource", {}).get("aws_db_instance", {}).values()
-        if not db.get("skip_final_snapshot", False)
-    ]
 
 
 @dataclass
@@ -213,9 +204,9 @@ class DeployCycle:
 
         for spec, applied, before in reversed(deployed):
             phase(f"teardown {spec.stack_id}")
-            self._teardown(applied, spec.stack_id)
+            snapshots = self._teardown(applied, spec.stack_id)
             assert applied.state_resources() == [], f"destroy of {spec.stack_id} left resources in state"
-            self._remove_final_snapshots(_stack_json(self.synth_dir, spec.stack_id), account, spec.region)
+            self._remove_final_snapshots(snapshots, account)
             leftovers = inventory() - before
             assert not leftovers, f"destroy of {spec.stack_id} left objects in the emulator: {sorted(leftovers)}"
             self._uploads(spec, place=False)
@@ -280,10 +271,11 @@ class DeployCycle:
             f"  {c.address}: {c.attribute} ({'/'.join(c.actions)})" for c in unexpected
         )
 
-    def _teardown(self, tf: Terraform, stack_id: str) -> None:
-        """Apply the protections-off variant when it differs, then destroy.
+    def _teardown(self, tf: Terraform, stack_id: str) -> list[Remnant]:
+        """Apply the protections-off variant when it differs, then destroy; return the final snapshots it leaves.
 
-        The working directory keeps its own backend block (local state may live elsewhere).
+        The working directory keeps its own backend block (local state may live elsewhere). Final
+        snapshot names are read from state: each resource's is fixed when it is created.
         """
         relaxed = json.loads((self.teardown_synth_dir / "stacks" / stack_id / "cdk.tf.json").read_text())
         current_path = tf.workdir / "cdk.tf.json"
@@ -292,15 +284,17 @@ class DeployCycle:
         if relaxed != current:
             current_path.write_text(json.dumps(relaxed, indent=2))
             tf.apply()
+        snapshots = [r for r in remnants(json.loads(tf.pulled_state())) if r[0] != "secret"]
         tf.destroy()
+        return snapshots
 
-    def _remove_final_snapshots(self, stack_json: dict[str, Any], account: str, region: str) -> None:
+    def _remove_final_snapshots(self, snapshots: list[Remnant], account: str) -> None:
         """A destroy must leave each final snapshot behind: check it is there, then clean it up."""
-        expected = expected_final_snapshots(stack_json)
-        if not expected:
-            return
-        rds = self.emulator.client("rds", account, region)
-        for snapshot in expected:
-            found = rds.describe_db_snapshots(DBSnapshotIdentifier=snapshot)["DBSnapshots"]
-            assert found, f"destroy did not leave the final snapshot {snapshot}"
-            rds.delete_db_snapshot(DBSnapshotIdentifier=snapshot)
+        for kind, region, name in snapshots:
+            if kind == "db-snapshot":
+                found = self.emulator.client("rds", account, region).describe_db_snapshots(DBSnapshotIdentifier=name)
+                assert found["DBSnapshots"], f"destroy did not leave the final snapshot {name}"
+            else:
+                found = self.emulator.client("elasticache", account, region).describe_snapshots(SnapshotName=name)
+                assert found["Snapshots"], f"destroy did not leave the final cache snapshot {name}"
+        remove_remnants(self.emulator, account, snapshots)

@@ -107,12 +107,17 @@ class SolobasePlatformStack(AwsStack):
       PostgreSQL encrypted with the platform's data key, TLS forced, open on
       5432 to the VPC's CIDR only, master password managed by RDS in Secrets
       Manager under the secrets key and rotated every 90 days; in prod
-      automated backups copied to the backup region.
+      automated backups copied to the backup region (the management
+      database's too, and Business instances' dedicated databases' from their
+      own stacks, under the same key ``solobase-<env>-backups`` there).
     - The management platform: ``solobase-<env>-management`` on Fargate at
       ``manage.<domain>`` (host rule 1 on the HTTPS ALB ``solobase-<env>-alb``,
       whose certificate also covers ``*.<domain>`` for the instances), its
-      PostgreSQL ``solobase-<env>-postgres``; the database URL in
-      ``solobase-<env>/management/database``.
+      PostgreSQL ``solobase-<env>-postgres``; the database URL (without
+      password) in ``solobase-<env>/management/database``, the password given
+      to each task as ``PGPASSWORD`` from the RDS-managed secret when it starts
+      (RDS rotates it every 90 days), with libpq's PGHOST, PGPORT, PGDATABASE,
+      PGUSER and PGSSLMODE.
     - For the instances: the image repository ``solobase-<env>-instance`` (ECS
       runtime), the key ``solobase-<env>-instances`` encrypting their Lambda
       environments; the binaries bucket is looked up (the bootstrap stack makes it).
@@ -173,7 +178,7 @@ class SolobasePlatformStack(AwsStack):
             backup_key = KmsKey(
                 backup_scope,
                 "BackupKey",
-                alias=f"{prefix}-backups",
+                alias=names.backup_key_alias,
                 description=f"Copies of {prefix}'s automated database backups",
                 props=props.keys,
             )
@@ -198,14 +203,19 @@ class SolobasePlatformStack(AwsStack):
         management_secret = platform.secret(
             "ManagementDatabaseSecret",
             name=f"{prefix}/management/database",
-            description="Management database URL and parts, written by Terraform",
+            description="Management database URL and parts (the password is in the RDS-managed secret)",
         )
         platform.database.write_connection_secret(management_secret)
+        if backup_scope is not None and backup_key is not None:
+            platform.database.replicate_backups(backup_scope, "ManagementBackupReplication", kms_key=backup_key)
+        # RDS rotates the password every 90 days: tasks read it from the managed secret when they start.
+        client = platform.database.client_settings()
         management = platform.add_service(
             "Management",
             container_name="management",
             log_group_name=f"/ecs/{prefix}/management",
-            secrets={"DATABASE_URL": management_secret.key("url")},
+            secrets={"DATABASE_URL": management_secret.key("url"), **client.secrets},
+            environment=client.environment,
             props=props.management,
             route=Route(hosts=(props.management_host,), priority=MANAGEMENT_PRIORITY),
         )
@@ -273,6 +283,8 @@ class SolobaseTenantProps:
     container: FargateServiceProps
     cdn: CdnDistributionProps
     dedicated_database: PostgresInstanceProps | None
+    backup_region: str | None
+    """Where a dedicated database's automated backups are copied (the platform's backup region); None: nowhere."""
     monitoring: MonitoringProps
     secrets: SecretProps
     b2_bucket_name: str
@@ -291,7 +303,8 @@ class SolobaseTenantStack(AwsStack):
     alarms on errors, throttles and duration. ECS runtime: service
     ``solobase-<id8>`` on the platform's cluster, behind the platform's ALB
     with a host rule at the registry's priority. Business: a dedicated RDS
-    instance ``solobase-dedicated-<env>-<id8>``.
+    instance ``solobase-dedicated-<env>-<id8>``, whose automated backups are
+    copied to the platform's backup region (prod), under its key there.
 
     The role of either may write its logs and read its own secrets:
     ``solobase-<env>/<instance id>/database`` (its shard role's credentials,
@@ -318,6 +331,7 @@ class SolobaseTenantStack(AwsStack):
             container=instances.container,
             cdn=instances.cdn,
             dedicated_database=instances.dedicated_database if Plan(tenant.plan).dedicated_database else None,
+            backup_region=settings.backup_region,
             monitoring=settings.monitoring,
             secrets=settings.secrets,
             b2_bucket_name=instances.b2.bucket_name(tenant.instance_id),
@@ -358,6 +372,13 @@ class SolobaseTenantStack(AwsStack):
             )
             database.allow_from_cidr(network.cidr_block, label="PostgreSQL from the VPC")
             monitoring.watch_database(database)
+            if props.backup_region is not None:
+                backups = self.region("backup", props.backup_region)
+                database.replicate_backups(
+                    backups,
+                    "DatabaseBackupReplication",
+                    kms_key=KmsKeyLookup(backups, "BackupKey", alias=names.backup_key_alias),
+                )
             database_secret: str = database.master_secret_arn
             database_credentials: Grantable = database.master_secret
             host, port, database_name = (
