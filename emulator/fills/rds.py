@@ -262,8 +262,8 @@ def read_replica_without_automated_backups() -> None:
 
 
 @fill(
-    behaviour="CreateDBInstanceReadReplica needs a source with automated backups, and takes no KmsKeyId for an "
-    "unencrypted source (an encrypted replica cannot come from one).",
+    behaviour="CreateDBInstanceReadReplica needs a source with automated backups and a master password RDS does "
+    "not manage, and takes no KmsKeyId for an unencrypted source (an encrypted replica cannot come from one).",
     reference="https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstanceReadReplica.html",
 )
 def read_replica_source_requirements() -> None:
@@ -272,11 +272,13 @@ def read_replica_source_requirements() -> None:
     moto 5.2.5 copies any source: one without automated backups (backup
     retention 0), which AWS refuses ("Your source DB instance must have backup
     retention enabled"; USER_ReadRepl: set the retention to a value other than
-    0 first), and, given a ``KmsKeyId``, an unencrypted source, from which AWS
+    0 first); given a ``KmsKeyId``, an unencrypted source, from which AWS
     cannot make an encrypted replica ("You can't create an encrypted read
-    replica from an unencrypted DB instance"). Here the first is
-    InvalidDBInstanceState and the second InvalidParameterCombination, and
-    nothing is created.
+    replica from an unencrypted DB instance"); and a source whose master
+    password RDS manages in Secrets Manager, which RDS does not support for
+    read replicas of any engine but SQL Server (rds-secrets-manager.html,
+    limitations). Here the first is InvalidDBInstanceState, the others
+    InvalidParameterCombination, and nothing is created.
     """
     from typing import Any
 
@@ -292,6 +294,11 @@ def read_replica_source_requirements() -> None:
                 "InvalidDBInstanceState",
                 f"Automated backups are not enabled for DB instance {source.db_instance_identifier} (backup "
                 "retention period 0): a read replica needs a source with a retention period above 0.",
+            )
+        if source.manage_master_user_password and not str(source.engine).startswith("sqlserver"):
+            raise InvalidParameterCombination(
+                f"DB instance {source.db_instance_identifier} has its master password managed in Secrets Manager: "
+                "RDS creates no read replica of such a source."
             )
         if db_kwargs.get("kms_key_id") and not source.storage_encrypted:
             raise InvalidParameterCombination(

@@ -439,6 +439,11 @@ def test_engine_versions_rds_creates(emulator: Emulator) -> None:
 READ_REPLICA_REFUSALS = {
     "source without automated backups": ({"BackupRetentionPeriod": 0}, {}, "InvalidDBInstanceState"),
     "KmsKeyId for an unencrypted source": ({"BackupRetentionPeriod": 7}, {"key": True}, "InvalidParameterCombination"),
+    "source with a managed master password": (
+        {"BackupRetentionPeriod": 7, "ManageMasterUserPassword": True},
+        {},
+        "InvalidParameterCombination",
+    ),
 }
 
 
