@@ -37,6 +37,16 @@ def _assert_url_secret_kept_out_of_state(cycle: DeployCycle, result: DeployResul
                 assert not attributes.get(key), f"{resource['type']}.{resource['name']} keeps {key} in state"
 
 
+def _assert_url_names_the_managed_secret(cycle: DeployCycle, result: DeployResult, secret_name: str) -> None:
+    """The secret holds a URL without password, naming the RDS-managed secret; that password is not in state."""
+    value = _secret_json(cycle, secret_name)
+    url = urllib.parse.urlsplit(str(value["url"]))
+    assert url.scheme == "postgresql" and url.password is None, f"{secret_name} holds a copy of a rotating password"
+    managed = _secret_json(cycle, str(value["password_secret_arn"]))
+    assert managed["username"] == url.username == value["username"]
+    assert str(managed["password"]) not in result.state_text, "the database password reached the Terraform state"
+
+
 def replaydash(cycle: DeployCycle, tf: Terraform, result: DeployResult) -> None:
     environment = cycle.plan.environments[0]
     _assert_url_secret_kept_out_of_state(cycle, result, f"replaydash-{environment}/database")
@@ -51,7 +61,7 @@ def replaydash(cycle: DeployCycle, tf: Terraform, result: DeployResult) -> None:
 
 def freeside(cycle: DeployCycle, tf: Terraform, result: DeployResult) -> None:
     environment = cycle.plan.environments[0]
-    _assert_url_secret_kept_out_of_state(cycle, result, f"arrakis-{environment}/db-credentials")
+    _assert_url_names_the_managed_secret(cycle, result, f"arrakis-{environment}/db-credentials")
     redis = _secret_json(cycle, f"arrakis-{environment}/redis-credentials")
     assert str(redis["url"]).startswith("rediss://") and str(redis["url"]).endswith(":6379")
     for name in FREESIDE_OUTPUTS:
