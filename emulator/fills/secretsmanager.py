@@ -178,25 +178,17 @@ def managed_rotation_makes_a_new_current_version() -> None:
 
     original = SecretsManagerBackend.rotate_secret
 
-    def rotate_secret(
-        self: SecretsManagerBackend,
-        secret_id: str,
-        client_request_token: str | None = None,
-        rotation_lambda_arn: str | None = None,
-        rotation_rules: dict[str, Any] | None = None,
-        rotate_immediately: bool = True,
-    ) -> str:
+    def rotate_secret(self: SecretsManagerBackend, secret_id: str, **request: Any) -> str:
+        # moto's own callers (its API, RDS's RotateMasterUserPassword) pass everything but the id by keyword.
         secret = self.secrets.get(secret_id) if self._is_valid_identifier(secret_id) else None
-        if not rotate_immediately or rotation_lambda_arn or not isinstance(secret, FakeSecret):
-            result: str = original(
-                self, secret_id, client_request_token, rotation_lambda_arn, rotation_rules, rotate_immediately
-            )
+        if (
+            not request.get("rotate_immediately", True)
+            or request.get("rotation_lambda_arn")
+            or not isinstance(secret, FakeSecret)
+            or secret.rotation_lambda_arn
+        ):
+            result: str = original(self, secret_id, **request)
             return result
-        if secret.rotation_lambda_arn:
-            with_function: str = original(
-                self, secret_id, client_request_token, rotation_lambda_arn, rotation_rules, rotate_immediately
-            )
-            return with_function
         if secret.is_deleted():
             raise InvalidRequestException(
                 "You tried to perform the operation on a secret that's currently marked deleted."
@@ -212,7 +204,7 @@ def managed_rotation_makes_a_new_current_version() -> None:
         current = secret.versions[str(secret.default_version_id)]
         password = new_password()
         value = json.dumps({**json.loads(current["secret_string"]), "password": password})
-        version_id = client_request_token or str(mock_random.uuid4())
+        version_id = request.get("client_request_token") or str(mock_random.uuid4())
         if version_id in secret.versions:
             raise InvalidRequestException(f"A version {version_id} of this secret already exists.")
         secret.remove_version_stages_from_old_versions(["AWSPENDING"])
@@ -227,4 +219,4 @@ def managed_rotation_makes_a_new_current_version() -> None:
         short: str = secret.to_short_dict(version_id=version_id)
         return short
 
-    SecretsManagerBackend.rotate_secret = rotate_secret  # type: ignore[method-assign]
+    SecretsManagerBackend.rotate_secret = rotate_secret  # type: ignore[method-assign,assignment]

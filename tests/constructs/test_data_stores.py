@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
+from typing import Any
 
 import pytest
 from cdktf import TerraformOutput
@@ -24,7 +26,14 @@ DB = PostgresInstanceProps(
 )
 
 
-def database(props: PostgresInstanceProps = DB, *, with_secret: bool = True) -> dict:
+def database(
+    props: PostgresInstanceProps = DB,
+    *,
+    with_secret: bool = True,
+    then: Callable[[Any, PostgresInstance], None] | None = None,
+) -> dict:
+    """The instance in a stack of its own; ``then(stack, instance)`` adds more to that stack."""
+
     def make(stack):
         key = KmsKey(stack, "Key", alias="demo", description="demo")
         db = PostgresInstance(
@@ -44,6 +53,8 @@ def database(props: PostgresInstanceProps = DB, *, with_secret: bool = True) -> 
                 stack, "Url", name="demo/db-credentials", description="url", kms_key=key, props=SecretProps()
             )
             db.write_connection_secret(secret)
+        if then is not None:
+            then(stack, db)
 
     return synth(make)
 
@@ -110,22 +121,12 @@ def test_managed_password_is_never_copied_into_the_url_secret() -> None:
 def _client_settings(props: PostgresInstanceProps) -> dict[str, object]:
     """What :meth:`PostgresInstance.client_settings` gives, as synthesized outputs."""
 
-    def make(stack):  # type: ignore[no-untyped-def]
-        db = PostgresInstance(
-            stack,
-            "Db",
-            identifier="demo-postgres",
-            vpc_id="vpc-1",
-            subnet_ids=["subnet-1", "subnet-2"],
-            storage_key=None,
-            secret_key=None,
-            props=props,
-        )
+    def outputs(stack: Any, db: PostgresInstance) -> None:
         client = db.client_settings()
         TerraformOutput(stack, "environment", value=dict(client.environment))
         TerraformOutput(stack, "password", value=client.secrets["PGPASSWORD"].value_from)
 
-    return {name: body["value"] for name, body in synth(make)["output"].items()}
+    return {name: body["value"] for name, body in database(props, with_secret=False, then=outputs)["output"].items()}
 
 
 def test_client_settings_read_the_password_from_the_managed_secret() -> None:
