@@ -51,7 +51,7 @@ is_set = $(filter 1 true yes,$(1))
 
 .PHONY: help deps servers synth diff deploy output database-url destroy bootstrap stacks emulator emulator-env \
 	up down status changed-stacks scan lint docs test bench clean link-files link-output link-rotate \
-	tenant-add tenant-move tenant-remove cost plan-stacks apply-plans plan-summary matrix policies rollout-plan
+	tenant-add tenant-move tenant-remove tenant-rotate cost plan-stacks apply-plans plan-summary matrix policies rollout-plan
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  %-13s %s\n", $$1, $$2}'
@@ -147,6 +147,10 @@ tenant-remove: .venv/.synced ## Remove a Solobase customer: what goes, the runbo
 	@test -n "$(ENV)" -a -n "$(SUBDOMAIN)" || { echo "usage: make tenant-remove ENV=<env> SUBDOMAIN=<label> [AUTO_APPROVE=1]" >&2; exit 2; }
 	@$(RUN) python -m infra.systems.solobase.cli tenant-remove --env "$(ENV)" --subdomain "$(SUBDOMAIN)" \
 	  $(if $(call is_set,$(AUTO_APPROVE)),--yes,)
+
+tenant-rotate: .venv/.synced ## Give a Solobase instance's database role a new password in the registry, then deploy its shard (ENV= SUBDOMAIN=)
+	@test -n "$(ENV)" -a -n "$(SUBDOMAIN)" || { echo "usage: make tenant-rotate ENV=<env> SUBDOMAIN=<label>" >&2; exit 2; }
+	@$(RUN) python -m infra.systems.solobase.cli tenant-rotate --env "$(ENV)" --subdomain "$(SUBDOMAIN)"
 
 cost: .venv/.synced ## Monthly estimate per stack, environment and system against the documents, into build/cost/ (STACKS=, FORMAT=json, DOCS=1 refreshes docs/cost.md)
 	@$(RUN) python -m infra.cost $(if $(STACKS),--stacks "$(STACKS)",) $(if $(FORMAT),--format "$(FORMAT)",) \

@@ -425,6 +425,7 @@ _INVENTORY: tuple[tuple[str, str, str, dict[str, Any], str, str, Callable[[Any],
         "CacheSubnetGroupName",
         lambda g: g["CacheSubnetGroupName"] != "default",
     ),
+    ("cache-snapshot", "elasticache", "describe_snapshots", {}, "Snapshots", "SnapshotName", _always),
     ("secret", "secretsmanager", "list_secrets", {}, "SecretList", "Name", _always),
     (
         "kms-key",

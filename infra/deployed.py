@@ -20,7 +20,9 @@ outputs as ``{name: value}``, sensitive ones included, as ``terraform output
 ``database-url`` reads the secret holding the database URL (the one secret
 among the stack's ``*_secret_arn`` outputs whose ``url`` is a PostgreSQL URL)
 with boto3, so it needs neither the AWS CLI nor jq. It prints a secret: the
-password is in the URL.
+password is in the URL. Where RDS manages (and rotates) the password, the
+secret holds a URL without it and names the managed secret
+(``password_secret_arn``): the password of its current version is put in.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import json
 import os
 import shutil
 import sys
+import urllib.parse
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +116,21 @@ def render(outputs: dict[str, Any], *, name: str | None, output_format: str, sta
     return "\n".join(lines)
 
 
+def _with_current_password(client: Any, url: str, password_secret_arn: object) -> str:
+    """``url`` with the password of ``password_secret_arn``'s current version, when the URL holds none.
+
+    A secret whose password RDS rotates keeps no copy of it (it would go stale): its
+    URL has none and names the managed secret instead, read here at the moment of asking.
+    """
+    parts = urllib.parse.urlsplit(url)
+    if not isinstance(password_secret_arn, str) or parts.password is not None:
+        return url
+    current = json.loads(client.get_secret_value(SecretId=password_secret_arn)["SecretString"])
+    password = urllib.parse.quote(str(current["password"]), safe="")
+    netloc = f"{parts.username}:{password}@{parts.netloc.split('@', 1)[1]}"
+    return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+
+
 def database_url(stack_id: str, outputs: dict[str, Any], name: str | None = None) -> str:
     """The PostgreSQL URL in the one secret of the stack that holds one (or in the secret output ``name``)."""
     import boto3
@@ -133,11 +151,12 @@ def database_url(stack_id: str, outputs: dict[str, Any], name: str | None = None
                 raise
             continue  # a secret with no value yet (filled by operators) holds no URL
         try:
-            url = json.loads(text).get("url") if text.lstrip().startswith("{") else None
+            value = json.loads(text) if text.lstrip().startswith("{") else {}
         except ValueError:
-            url = None
+            value = {}
+        url = value.get("url") if isinstance(value, dict) else None
         if isinstance(url, str) and url.startswith(("postgresql://", "postgres://")):
-            found[candidate] = url
+            found[candidate] = _with_current_password(client, url, value.get("password_secret_arn"))
     if len(found) == 1:
         return next(iter(found.values()))
     if not found:

@@ -66,3 +66,20 @@ def test_the_database_url_is_read_from_the_one_secret_holding_one(
     with pytest.raises(NotFound, match="several secrets of x-staging hold one: db_credentials_secret_arn, replica"):
         database_url("x-staging", outputs)
     assert database_url("x-staging", outputs, "replica_secret_arn") == url
+
+
+def test_a_url_without_password_gets_the_current_one_of_the_secret_it_names(
+    emulator: Emulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A database whose password RDS rotates: the URL secret names the managed secret, read when asked."""
+    account = "210000000014"  # boto3's default session keeps the first credentials it finds: the account above
+    for name, value in emulator.environment(account).items():
+        monkeypatch.setenv(name, value)
+    secrets = emulator.client("secretsmanager", account)
+    managed = secrets.create_secret(Name="y/master", SecretString=json.dumps({"username": "app", "password": "a@b"}))
+    parts = {"url": "postgresql://app@db.internal:5432/app?sslmode=require", "password_secret_arn": managed["ARN"]}
+    arn = secrets.create_secret(Name="y/db", SecretString=json.dumps(parts))["ARN"]
+    outputs = {"db_credentials_secret_arn": {"value": arn, "sensitive": False}}
+    assert database_url("x-prod", outputs) == "postgresql://app:a%40b@db.internal:5432/app?sslmode=require"
+    secrets.put_secret_value(SecretId=managed["ARN"], SecretString=json.dumps({"username": "app", "password": "c"}))
+    assert database_url("x-prod", outputs) == "postgresql://app:c@db.internal:5432/app?sslmode=require"

@@ -436,3 +436,40 @@ def replication_group_user_groups() -> None:
 
     ElastiCacheBackend.create_replication_group = create_replication_group  # type: ignore[method-assign,assignment]
     ElastiCacheResponse.modify_replication_group = modify_replication_group  # type: ignore[method-assign]
+
+
+@fill(
+    behaviour="DeleteReplicationGroup with FinalSnapshotIdentifier snapshots the group before deleting it, and "
+    "refuses a name already taken (SnapshotAlreadyExistsFault).",
+    reference="https://docs.aws.amazon.com/AmazonElastiCache/latest/APIReference/API_DeleteReplicationGroup.html",
+)
+def replication_group_final_snapshot() -> None:
+    """A replication group deleted with ``FinalSnapshotIdentifier`` leaves that snapshot, as on AWS.
+
+    moto 5.2.5 ignores ``FinalSnapshotIdentifier``: the group goes and no
+    snapshot remains, and a second destroy reusing a name is not refused.
+    Here the snapshot (``SnapshotSource`` manual, the group's settings, its
+    KMS key) is taken first, from the group, and then the group is deleted; a
+    name already taken is SnapshotAlreadyExistsFault and the group stays.
+    """
+    from moto.core.responses import ActionResult
+    from moto.elasticache.responses import ElastiCacheResponse
+
+    original = ElastiCacheResponse.delete_replication_group
+
+    def delete_replication_group(self: ElastiCacheResponse) -> ActionResult:
+        snapshot_name = self._get_param("FinalSnapshotIdentifier")
+        if snapshot_name:
+            group_id = self._get_param("ReplicationGroupId")
+            group = self.elasticache_backend.describe_replication_groups(group_id)[0]
+            self.elasticache_backend.create_snapshot(
+                snapshot_name=snapshot_name,
+                replication_group_id=group_id,
+                cache_cluster_id=None,
+                kms_key_id=group.kms_key_id,
+                tags=None,
+            )
+        result: ActionResult = original(self)
+        return result
+
+    ElastiCacheResponse.delete_replication_group = delete_replication_group  # type: ignore[method-assign]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from emulator.fills import fill
 
 
@@ -101,6 +103,38 @@ def db_instance_performance_insights() -> None:
 
     DBInstance.__init__ = __init__  # type: ignore[method-assign]
     DBInstance.update = update  # type: ignore[method-assign,assignment]
+
+
+@fill(
+    behaviour="The secret RDS makes for a managed master password holds the master user name and a password RDS "
+    "generated for that database.",
+    reference="https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/rds-secrets-manager.html",
+)
+def managed_master_secret_holds_the_credentials() -> None:
+    """A managed master secret holds ``{"username": <MasterUsername>, "password": <generated>}``, as on AWS.
+
+    moto 5.2.5 writes ``{"username": "admin", "password": "P@55w0rd!"}`` into
+    every managed secret, whatever the master user is, and the same password
+    for every database, so nothing read from a secret can tell one database or
+    one rotation from another. Here the secret holds the instance's (or
+    cluster's) own master user name and 28 random characters that the
+    database also takes as its master password; rotation
+    (fills/secretsmanager.py) replaces them.
+    """
+    import json
+    import string
+
+    from moto.moto_api._internal import mock_random
+    from moto.rds.models import MasterUserSecret
+
+    alphabet = string.ascii_letters + string.digits + "!#$%&()*+,-.:;<=>?[]^_{|}~"
+
+    def generate_secret_string(self: MasterUserSecret) -> str:
+        password = "".join(mock_random.choice(alphabet) for _ in range(28))
+        self.resource.master_user_password = password
+        return json.dumps({"username": self.resource.master_username, "password": password})
+
+    MasterUserSecret._generate_secret_string = generate_secret_string  # type: ignore[method-assign]
 
 
 @fill(
@@ -208,10 +242,10 @@ def read_replica_without_automated_backups() -> None:
     """A new read replica has no automated backups of its own, as on AWS.
 
     moto 5.2.5 makes a replica as a copy of its source, backup retention
-    period included, so a replica of a source kept 7 days reports 7 and the
-    provider plans to set 0 after every apply (RDS PostgreSQL replicas keep no
-    automated backups at all). Here a replica reports the retention period
-    its request gave, 0 when it gave none.
+    period included, so a replica of a source kept 7 days reports 7 whatever
+    was asked (AWS creates every replica with backups disabled; the provider
+    then sets the retention it was given with ModifyDBInstance). Here a replica
+    reports the retention period its request gave, 0 when it gave none.
     """
     from typing import Any
 
@@ -225,6 +259,93 @@ def read_replica_without_automated_backups() -> None:
         return replica
 
     RDSBackend.create_db_instance_read_replica = create_db_instance_read_replica  # type: ignore[method-assign]
+
+
+@fill(
+    behaviour="CreateDBInstanceReadReplica needs a source with automated backups and a master password RDS does "
+    "not manage, and takes no KmsKeyId for an unencrypted source (an encrypted replica cannot come from one).",
+    reference="https://docs.aws.amazon.com/AmazonRDS/latest/APIReference/API_CreateDBInstanceReadReplica.html",
+)
+def read_replica_source_requirements() -> None:
+    """A read replica is refused when its source could not have one, as on AWS.
+
+    moto 5.2.5 copies any source: one without automated backups (backup
+    retention 0), which AWS refuses ("Your source DB instance must have backup
+    retention enabled"; USER_ReadRepl: set the retention to a value other than
+    0 first); given a ``KmsKeyId``, an unencrypted source, from which AWS
+    cannot make an encrypted replica ("You can't create an encrypted read
+    replica from an unencrypted DB instance"); and a source whose master
+    password RDS manages in Secrets Manager, which RDS does not support for
+    read replicas of any engine but SQL Server (rds-secrets-manager.html,
+    limitations). Here the first is InvalidDBInstanceState, the others
+    InvalidParameterCombination, and nothing is created.
+    """
+    from typing import Any
+
+    from moto.rds.exceptions import InvalidParameterCombination, RDSClientError
+    from moto.rds.models import DBInstance, RDSBackend
+
+    original = RDSBackend.create_db_instance_read_replica
+
+    def create_db_instance_read_replica(self: RDSBackend, db_kwargs: dict[str, Any]) -> DBInstance:
+        source = self.find_db_from_id(str(db_kwargs["source_db_instance_identifier"]))
+        if not source.backup_retention_period:
+            raise RDSClientError(
+                "InvalidDBInstanceState",
+                f"Automated backups are not enabled for DB instance {source.db_instance_identifier} (backup "
+                "retention period 0): a read replica needs a source with a retention period above 0.",
+            )
+        if source.manage_master_user_password and not str(source.engine).startswith("sqlserver"):
+            raise InvalidParameterCombination(
+                f"DB instance {source.db_instance_identifier} has its master password managed in Secrets Manager: "
+                "RDS creates no read replica of such a source."
+            )
+        if db_kwargs.get("kms_key_id") and not source.storage_encrypted:
+            raise InvalidParameterCombination(
+                f"DB instance {source.db_instance_identifier} is not encrypted: an encrypted read replica cannot "
+                "be created from it, so KmsKeyId does not apply."
+            )
+        replica: DBInstance = original(self, db_kwargs)
+        return replica
+
+    RDSBackend.create_db_instance_read_replica = create_db_instance_read_replica  # type: ignore[method-assign]
+
+
+@fill(
+    behaviour="An RDS for PostgreSQL read replica keeps automated backups of its own from PostgreSQL 14.1 on.",
+    reference="https://docs.aws.amazon.com/AmazonRDS/latest/UserGuide/USER_PostgreSQL.Replication.ReadReplicas.html",
+)
+def postgresql_replica_automated_backups() -> None:
+    """ModifyDBInstance gives a PostgreSQL read replica a backup retention period from 14.1 on, as on AWS.
+
+    moto 5.2.5 sets any retention on any replica. RDS for PostgreSQL keeps
+    automated backups on read replicas from 14.1 (the version that brought
+    cascading replicas, which need them); earlier versions have none. Here a
+    retention period above 0 for a PostgreSQL replica below 14.1 is
+    InvalidParameterCombination; from 14.1 it is kept and reported, so a
+    promoted replica has point-in-time recovery.
+    """
+    from typing import Any
+
+    from moto.rds.exceptions import InvalidParameterCombination
+    from moto.rds.models import DBInstance, RDSBackend
+
+    original = RDSBackend.modify_db_instance
+
+    def modify_db_instance(self: RDSBackend, db_instance_identifier: str, db_kwargs: dict[str, Any]) -> DBInstance:
+        instance = self.databases.get(db_instance_identifier)
+        retention = db_kwargs.get("backup_retention_period")
+        if instance is not None and instance.is_replica and retention and instance.engine == "postgres":
+            major, minor = (int(p) for p in f"{instance.engine_version}.0".split(".")[:2])
+            if (major, minor) < (14, 1):
+                raise InvalidParameterCombination(
+                    f"Read replica {db_instance_identifier} runs PostgreSQL {instance.engine_version}: automated "
+                    "backups on PostgreSQL read replicas need 14.1 or later."
+                )
+        modified: DBInstance = original(self, db_instance_identifier, db_kwargs)
+        return modified
+
+    RDSBackend.modify_db_instance = modify_db_instance  # type: ignore[method-assign]
 
 
 @fill(
@@ -497,3 +618,123 @@ def automated_backups_replication() -> None:
 
     RDSBackend.delete_db_instance = delete_db_instance  # type: ignore[method-assign]
     RDSBackend.modify_db_instance = modify_db_instance  # type: ignore[method-assign]
+
+
+ENGINE_VERSIONS_TABLE = Path(__file__).resolve().parents[2] / "data" / "rds-engine-versions.json"
+"""The table of versions RDS creates, which the app checks its settings against too (infra/engine_versions.py)."""
+
+
+@fill(
+    behaviour="RDS creates PostgreSQL and Aurora PostgreSQL on the minor versions its release calendar lists only; "
+    "a major alone (or no version) gets one of them.",
+    reference="https://docs.aws.amazon.com/AmazonRDS/latest/PostgreSQLReleaseNotes/postgresql-release-calendar.html",
+)
+def engine_versions_rds_creates() -> None:
+    """CreateDBInstance, CreateDBCluster, CreateGlobalCluster and their Modify calls take listed versions only.
+
+    moto 5.2.5 accepts any ``EngineVersion`` (15.4, retired years ago, or
+    99.9) and reports it back, so a stack pinned to a minor RDS no longer
+    creates deploys here and fails on AWS. Here the versions come from
+    ``data/rds-engine-versions.json`` (AWS's release calendars, dated; the app
+    reads the same file): a listed version is kept, a major alone becomes that
+    major's newest listed minor, and no version the engine's newest one (AWS
+    picks its default minor, possibly an older listed one; nothing here
+    depends on which). Anything else is InvalidParameterCombination "Cannot
+    find version <v> for <engine>", as AWS answers.
+
+    Fail closed: an engine the table does not cover (MySQL, Oracle, ...) is
+    refused, since the emulator cannot tell which of its versions AWS creates.
+    Read replicas take their source's version and are not checked again.
+    """
+    import json
+    from typing import Any
+
+    from moto.rds.exceptions import InvalidParameterCombination
+    from moto.rds.models import DBCluster, DBInstance, GlobalCluster, RDSBackend
+
+    listed: dict[str, list[str]] = {
+        engine: sorted(entry["versions"], key=lambda v: [int(p) for p in v.split(".")])
+        for engine, entry in json.loads(ENGINE_VERSIONS_TABLE.read_text())["engines"].items()
+    }
+
+    def resolve(engine: str | None, requested: str | None) -> str:
+        versions = listed.get(str(engine))
+        if versions is None:
+            raise InvalidParameterCombination(
+                f"Engine {engine} is not in the emulator's table of versions RDS creates "
+                f"(data/rds-engine-versions.json covers {', '.join(sorted(listed))}): it cannot tell what AWS accepts."
+            )
+        if not requested:
+            return versions[-1]
+        if requested in versions:
+            return requested
+        of_major = [v for v in versions if "." not in requested and v.split(".")[0] == requested]
+        if of_major:
+            return of_major[-1]
+        raise InvalidParameterCombination(f"Cannot find version {requested} for {engine}")
+
+    def checked(kwargs: dict[str, Any], engine: str | None) -> dict[str, Any]:
+        return {**kwargs, "engine_version": resolve(engine, kwargs.get("engine_version"))}
+
+    original_create = RDSBackend.create_db_instance
+
+    def create_db_instance(self: RDSBackend, db_kwargs: dict[str, Any]) -> DBInstance:
+        if db_kwargs.get("db_cluster_identifier") and not db_kwargs.get("engine_version"):
+            created: DBInstance = original_create(self, db_kwargs)  # a cluster member runs its cluster's version
+            return created
+        instance: DBInstance = original_create(self, checked(db_kwargs, db_kwargs.get("engine")))
+        return instance
+
+    original_modify = RDSBackend.modify_db_instance
+
+    def modify_db_instance(self: RDSBackend, db_instance_identifier: str, db_kwargs: dict[str, Any]) -> DBInstance:
+        if db_kwargs.get("engine_version"):
+            engine = self.describe_db_instances(db_instance_identifier)[0].engine
+            db_kwargs = checked(db_kwargs, engine)
+        modified: DBInstance = original_modify(self, db_instance_identifier, db_kwargs)
+        return modified
+
+    original_create_cluster = RDSBackend.create_db_cluster
+
+    def create_db_cluster(self: RDSBackend, kwargs: dict[str, Any]) -> DBCluster:
+        cluster: DBCluster = original_create_cluster(self, checked(kwargs, kwargs.get("engine")))
+        return cluster
+
+    original_modify_cluster = RDSBackend.modify_db_cluster
+
+    def modify_db_cluster(self: RDSBackend, kwargs: dict[str, Any]) -> DBCluster:
+        if kwargs.get("engine_version"):
+            cluster = self.describe_db_clusters(kwargs["db_cluster_identifier"])[0]
+            kwargs = checked(kwargs, cluster.engine)
+        modified: DBCluster = original_modify_cluster(self, kwargs)
+        return modified
+
+    original_global = RDSBackend.create_global_cluster
+
+    def create_global_cluster(
+        self: RDSBackend,
+        global_cluster_identifier: str,
+        source_db_cluster_identifier: str | None,
+        engine: str | None,
+        engine_version: str | None,
+        storage_encrypted: bool | None,
+        deletion_protection: bool | None,
+    ) -> GlobalCluster:
+        if source_db_cluster_identifier is None:  # a global cluster made from a cluster takes its version
+            engine_version = resolve(engine, engine_version)
+        created: GlobalCluster = original_global(
+            self,
+            global_cluster_identifier,
+            source_db_cluster_identifier,
+            engine,
+            engine_version,
+            storage_encrypted,
+            deletion_protection,
+        )
+        return created
+
+    RDSBackend.create_db_instance = create_db_instance  # type: ignore[method-assign]
+    RDSBackend.modify_db_instance = modify_db_instance  # type: ignore[method-assign]
+    RDSBackend.create_db_cluster = create_db_cluster  # type: ignore[method-assign]
+    RDSBackend.modify_db_cluster = modify_db_cluster  # type: ignore[method-assign]
+    RDSBackend.create_global_cluster = create_global_cluster  # type: ignore[method-assign]

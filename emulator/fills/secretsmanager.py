@@ -161,3 +161,101 @@ def secret_requests_are_authorized_against_the_secret() -> None:
         return f"arn:{self.partition}:secretsmanager:{self.region}:{self.current_account}:secret:{name}-??????"
 
     SecretsManagerResponse._determine_resource = _determine_resource  # type: ignore[attr-defined]
+
+
+@fill(
+    behaviour="Rotating a secret RDS manages makes RDS set a new master password: a new version holding it becomes "
+    "AWSCURRENT and the version it replaces AWSPREVIOUS.",
+    reference="https://docs.aws.amazon.com/secretsmanager/latest/userguide/rotate-secrets_managed.html",
+)
+def managed_rotation_makes_a_new_current_version() -> None:
+    """RotateSecret (now) of an RDS master secret, or ModifyDBInstance ``RotateMasterUserPassword``, rotates it.
+
+    On AWS the managing service rotates its own secret (managed rotation):
+    RDS generates a new master password, sets it on the database and stores
+    it as a new version of the secret, labelled AWSCURRENT; the version that
+    was current becomes AWSPREVIOUS (staging labels,
+    https://docs.aws.amazon.com/secretsmanager/latest/userguide/whats-in-a-secret.html).
+    Anything that copied the old value now holds a dead password. moto 5.2.5,
+    with no rotation function, adds a version without a value and makes it
+    AWSCURRENT, so GetSecretValue of the rotated secret has nothing to read.
+
+    Here a secret RDS manages (tag ``aws:secretsmanager:owningService`` rds)
+    gets a new version with the same JSON and a new ``password`` (28 random
+    characters), AWSCURRENT, the previous one AWSPREVIOUS, no AWSPENDING left,
+    a new last-rotated date; the DB instance or cluster holding the secret
+    takes the new password. ``ClientRequestToken`` names the version, as on AWS.
+
+    Fail closed: a secret another service manages is refused
+    (InvalidRequestException): the emulator does not know how that service
+    rotates; so is one no service manages and no function rotates (moto would
+    add an empty version), as on AWS. Rotating later, or with a rotation
+    function, is as before.
+    """
+    import json
+    import string
+    import time
+    from typing import Any
+
+    from moto.moto_api._internal import mock_random
+    from moto.rds.models import rds_backends
+    from moto.secretsmanager.exceptions import InvalidRequestException
+    from moto.secretsmanager.models import FakeSecret, SecretsManagerBackend
+
+    alphabet = string.ascii_letters + string.digits + "!#$%&()*+,-.:;<=>?[]^_{|}~"
+
+    def new_password() -> str:
+        return "".join(mock_random.choice(alphabet) for _ in range(28))
+
+    def set_on_database(backend: SecretsManagerBackend, secret_arn: str, password: str) -> None:
+        rds = rds_backends[backend.account_id][backend.region_name]
+        resources: list[Any] = [*rds.databases.values(), *rds.clusters.values()]
+        for resource in resources:
+            managed = getattr(resource, "master_user_secret", None)
+            if managed is not None and managed.secret_arn == secret_arn:
+                resource.master_user_password = password
+
+    original = SecretsManagerBackend.rotate_secret
+
+    def rotate_secret(self: SecretsManagerBackend, secret_id: str, **request: Any) -> str:
+        # moto's own callers (its API, RDS's RotateMasterUserPassword) pass everything but the id by keyword.
+        secret = self.secrets.get(secret_id) if self._is_valid_identifier(secret_id) else None
+        if (
+            not request.get("rotate_immediately", True)
+            or request.get("rotation_lambda_arn")
+            or not isinstance(secret, FakeSecret)
+            or secret.rotation_lambda_arn
+        ):
+            result: str = original(self, secret_id, **request)
+            return result
+        if secret.is_deleted():
+            raise InvalidRequestException(
+                "You tried to perform the operation on a secret that's currently marked deleted."
+            )
+        if secret.owning_service is None:
+            raise InvalidRequestException(
+                "No Lambda rotation function ARN is associated with this secret, and no service manages it."
+            )
+        if secret.owning_service != "rds":
+            raise InvalidRequestException(
+                f"The secret is managed by {secret.owning_service}; the emulator rotates only secrets RDS manages."
+            )
+        current = secret.versions[str(secret.default_version_id)]
+        password = new_password()
+        value = json.dumps({**json.loads(current["secret_string"]), "password": password})
+        version_id = request.get("client_request_token") or str(mock_random.uuid4())
+        if version_id in secret.versions:
+            raise InvalidRequestException(f"A version {version_id} of this secret already exists.")
+        secret.remove_version_stages_from_old_versions(["AWSPENDING"])
+        now = int(time.time())
+        version = {"createdate": now, "version_id": version_id, "version_stages": ["AWSCURRENT"]}
+        version["secret_string"] = value
+        secret.reset_default_version(version, version_id)
+        secret.secret_string = value
+        secret.last_rotation_date = now
+        secret.last_changed_date = now
+        set_on_database(self, secret.arn, password)
+        short: str = secret.to_short_dict(version_id=version_id)
+        return short
+
+    SecretsManagerBackend.rotate_secret = rotate_secret  # type: ignore[method-assign,assignment]

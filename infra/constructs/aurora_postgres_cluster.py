@@ -19,7 +19,7 @@ from infra.constructs.ephemeral_password import EphemeralPassword
 from infra.constructs.kms_key import KeyLike
 from infra.constructs.postgres_instance import enhanced_monitoring_role, export_log_groups, write_postgres_url
 from infra.constructs.private_data_store import PrivateDataStore
-from infra.constructs.protection import deletion_guard
+from infra.constructs.protection import deletion_guard, final_snapshot_name
 from infra.constructs.secret import Secret
 from infra.props.aurora_postgres_cluster import AuroraPostgresProps
 from infra.validation import ConfigError
@@ -106,7 +106,12 @@ class AuroraPostgresCluster(PrivateDataStore):
                 "master_password_wo": f"${{{self._password.value}}}",
                 "master_password_wo_version": props.password_version,
                 "skip_final_snapshot": not props.final_snapshot,
-                "final_snapshot_identifier": f"{identifier}-final" if props.final_snapshot else None,
+                "final_snapshot_identifier": final_snapshot_name(
+                    self,
+                    "aurora",
+                    identifier,
+                    replaced_with=[props.database_name, props.master_username, storage_key.arn],
+                ),
             }
             instances = props.primary_instances
         else:

@@ -131,6 +131,7 @@ class ContainerPlatform(Construct):
         secrets: Mapping[str, ContainerSecretSource],
         props: FargateServiceProps,
         route: Route | None = None,
+        environment: Mapping[str, str] | None = None,
     ) -> FargateService:
         """Service ``<prefix>-<container_name>``; ``route`` puts it behind the load balancer.
 
@@ -139,11 +140,14 @@ class ContainerPlatform(Construct):
         named in its ``REDIS_USER`` (with ``REDIS_REPLICATION_GROUP_ID``, the
         group its tokens are signed for). Its CPU and memory are alarmed, and
         its unhealthy targets when it is behind the load balancer.
+        ``environment`` adds plain variables the stack knows (endpoints) to the props' own.
         """
         name = f"{self.prefix}-{container_name}"
+        added = dict(environment or {})
         if self.data.cache is not None:
-            environment = {**props.environment, **self.data.cache.client_environment(name)}
-            props = dataclasses.replace(props, environment=environment)
+            added.update(self.data.cache.client_environment(name))
+        if added:
+            props = dataclasses.replace(props, environment={**props.environment, **added})
         service = self.host.add_service(
             key,
             name=name,

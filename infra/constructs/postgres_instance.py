@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
-from cdktf_cdktf_provider_aws.data_aws_secretsmanager_secret_versions import DataAwsSecretsmanagerSecretVersions
 from cdktf_cdktf_provider_aws.db_instance import DbInstance
 from cdktf_cdktf_provider_aws.db_instance_automated_backups_replication import DbInstanceAutomatedBackupsReplication
 from cdktf_cdktf_provider_aws.db_parameter_group import DbParameterGroup, DbParameterGroupParameter
@@ -20,15 +20,22 @@ from cdktf_cdktf_provider_aws.secretsmanager_secret_version import Secretsmanage
 from constructs import Construct
 
 from infra import validation
-from infra.constructs.aws_context import provider_reference, stack_of
 from infra.constructs.ephemeral_password import EphemeralPassword
 from infra.constructs.iam import ServiceRole
 from infra.constructs.kms_key import KeyLike
 from infra.constructs.private_data_store import PrivateDataStore
-from infra.constructs.protection import deletion_guard
-from infra.constructs.secret import Secret, SecretByArn, version_from
+from infra.constructs.protection import deletion_guard, final_snapshot_name
+from infra.constructs.secret import ContainerSecretSource, Secret, SecretByArn, version_from
 from infra.props.postgres_instance import MasterPassword, PostgresInstanceProps, ReadReplicaProps
 from infra.validation import ConfigError
+
+
+@dataclass(frozen=True)
+class PostgresClient:
+    """How a container reaches the database: plain environment, and secrets ECS injects when a task starts."""
+
+    environment: Mapping[str, str]
+    secrets: Mapping[str, ContainerSecretSource]
 
 
 class PostgresInstance(PrivateDataStore):
@@ -114,11 +121,13 @@ class PostgresInstance(PrivateDataStore):
         self._password: EphemeralPassword | None = None
         source_settings: dict[str, object]
         if replica_of is not None:
-            # A replica copies the source's engine, database and credentials. PostgreSQL replicas keep no
-            # automated backups (RDS refuses a retention period) and cannot take a final snapshot.
+            # A replica copies the source's engine, database and credentials. It keeps automated backups of
+            # its own (RDS PostgreSQL replicas can from 14.1), so a promoted replica has point-in-time
+            # recovery at once. RDS takes no final snapshot of a replica (DeleteDBInstance).
             source_settings = {
                 "replicate_source_db": replica_of.instance.arn,
-                "backup_retention_period": 0,
+                "backup_retention_period": props.backup_retention_days,
+                "backup_window": props.backup_window,
                 "skip_final_snapshot": True,
             }
         else:
@@ -131,7 +140,17 @@ class PostgresInstance(PrivateDataStore):
                 "backup_retention_period": props.backup_retention_days,
                 "backup_window": props.backup_window,
                 "skip_final_snapshot": not props.final_snapshot,
-                "final_snapshot_identifier": f"{identifier}-final" if props.final_snapshot else None,
+                # What replaces the instance replaces the name too (the rest keep the instance).
+                "final_snapshot_identifier": final_snapshot_name(
+                    self,
+                    "rds",
+                    identifier,
+                    replaced_with=[
+                        props.database_name,
+                        props.master_username,
+                        storage_key.arn if storage_key else "aws/rds",
+                    ],
+                ),
             }
             if props.master_password == MasterPassword.RDS_MANAGED:
                 source_settings["manage_master_user_password"] = True
@@ -168,7 +187,7 @@ class PostgresInstance(PrivateDataStore):
             monitoring_interval=props.monitoring_interval_seconds,
             monitoring_role_arn=monitoring_role.arn if monitoring_role else None,
             iam_database_authentication_enabled=True,
-            auto_minor_version_upgrade=False,
+            auto_minor_version_upgrade=props.auto_minor_version_upgrade,
             apply_immediately=False,
             tags={"Name": identifier},
             depends_on=log_groups,
@@ -198,7 +217,7 @@ class PostgresInstance(PrivateDataStore):
         encrypted with it).
         """
         if self.replica_of is not None:
-            raise ConfigError(f"{self.identifier} backups", "replicated from a primary (a replica keeps none)", None)
+            raise ConfigError(f"{self.identifier} backups", "replicated from the primary (the replica's source)", None)
         if self.props.backup_retention_days == 0:
             raise ConfigError("backup_retention_days", "at least 1 to replicate automated backups", 0)
         return DbInstanceAutomatedBackupsReplication(
@@ -244,6 +263,7 @@ class PostgresInstance(PrivateDataStore):
                 else props.monitoring_interval_seconds
             ),
             max_allocated_storage_gb=source.max_allocated_storage_gb,
+            backup_retention_days=props.backup_retention_days or max(source.backup_retention_days, 1),
             existing_subnet_group_name=None,
             existing_parameter_group_name=None,
             master_password_rotation_days=None,  # the replica has no secret of its own: the source's rotates
@@ -273,46 +293,69 @@ class PostgresInstance(PrivateDataStore):
         return SecretByArn(arn=self.master_secret_arn, kms_key=self.secret_key)
 
     def write_connection_secret(self, secret: Secret) -> None:
-        """Write ``{"url", "host", "port", "username", "dbname"}`` into ``secret`` without state seeing the password.
+        """Write how to reach the database into ``secret``, never a copy of a password that rotates.
 
-        The URL is ``postgresql://user:password@host:port/dbname?sslmode=require``.
-        It is rewritten exactly when the password can have changed: when the
-        instance is replaced (its resource id changes, and it was created with
-        the current ephemeral password), and, for WRITE_ONLY, when
-        ``password_version`` changes; for RDS_MANAGED, when the managed secret
-        has a new current version (rotation), at the next apply.
+        WRITE_ONLY: ``{"url", "host", "port", "username", "dbname"}`` with the
+        URL ``postgresql://user:password@host:port/dbname?sslmode=require``.
+        The password changes only when ``password_version`` does (or the
+        instance is replaced), in the same apply that rewrites this secret, so
+        the secret is never behind the database; state never sees it.
+
+        RDS_MANAGED: RDS rotates the password on its own schedule, so a copy
+        would go stale at the first rotation. The secret holds the same keys
+        with a URL without password (``postgresql://user@host:port/dbname?sslmode=require``)
+        and ``password_secret_arn``, the managed secret whose current version
+        holds the password: clients read it there (:meth:`client_settings`
+        gives a container ``PGPASSWORD`` from it, which libpq-based clients use
+        for a URL without password).
         """
         if self.replica_of is not None:
             raise ConfigError(f"{self.identifier} connection secret", "written for the primary, not a replica", None)
-        stack = stack_of(self)
         props = self.props
+        username = json.dumps(props.master_username)
         # Tokens are written in expression positions only: cdktf renders them as bare references there.
         if self._password is not None:
-            username = json.dumps(props.master_username)
-            password = self._password.value
-            version_source = f'join(":", [{self.instance.resource_id}, "{props.password_version}"])'
-        else:
-            reader = f"{self.identifier.replace('-', '_')}_master_secret"
-            block: dict[str, str] = {"secret_id": self.master_secret_arn}
-            if (provider := provider_reference(self)) is not None:
-                block["provider"] = provider
-            stack.add_override(f"ephemeral.aws_secretsmanager_secret_version.{reader}", block)
-            versions = DataAwsSecretsmanagerSecretVersions(
-                self, "MasterSecretVersions", secret_id=self.master_secret_arn
+            write_postgres_url(
+                secret,
+                username=username,
+                password=self._password.value,
+                host=self.instance.address,
+                port=props.port,
+                database_name=props.database_name,
+                version_source=f'join(":", [{self.instance.resource_id}, "{props.password_version}"])',
             )
-            credentials = f"jsondecode(ephemeral.aws_secretsmanager_secret_version.{reader}.secret_string)"
-            username = f"{credentials}.username"
-            password = f"{credentials}.password"
-            current = f'[for v in {versions.fqn}.versions : v.version_id if contains(v.version_stages, "AWSCURRENT")]'
-            version_source = f'join(":", concat([{self.instance.resource_id}], {current}))'
+            return
         write_postgres_url(
             secret,
             username=username,
-            password=password,
+            password=None,
             host=self.instance.address,
             port=props.port,
             database_name=props.database_name,
-            version_source=version_source,
+            version_source=f'join(":", [{self.instance.resource_id}, {self.instance.address}, "{props.port}"])',
+            password_secret_arn=self.master_secret_arn,
+        )
+
+    def client_settings(self) -> PostgresClient:
+        """What a container needs to connect, with the password read from the managed secret at each start.
+
+        Plain environment: libpq's ``PGHOST``, ``PGPORT``, ``PGDATABASE``,
+        ``PGUSER`` and ``PGSSLMODE=require``. Secret: ``PGPASSWORD``, the
+        ``password`` key of the RDS-managed secret (``<arn>:password::``), which
+        ECS resolves to its AWSCURRENT version when a task starts: a task
+        started after a rotation gets the new password. RDS_MANAGED only (a
+        WRITE_ONLY password lives in the connection secret, rewritten with it).
+        """
+        props = self.props
+        return PostgresClient(
+            environment={
+                "PGHOST": self.instance.address,
+                "PGPORT": str(props.port),
+                "PGDATABASE": props.database_name,
+                "PGUSER": props.master_username,
+                "PGSSLMODE": "require",
+            },
+            secrets={"PGPASSWORD": self.master_secret.key("password")},
         )
 
 
@@ -348,28 +391,39 @@ def write_postgres_url(
     secret: Secret,
     *,
     username: str,
-    password: str,
+    password: str | None,
     host: str,
     port: int | str,
     database_name: str,
     version_source: str,
     with_password: bool = False,
+    password_secret_arn: str | None = None,
 ) -> SecretsmanagerSecretVersion:
     """Write ``{"url", "host", "port", "username", "dbname"}`` (HCL expressions) into ``secret``, write-only.
 
     ``username`` and ``password`` are HCL expressions (a quoted literal, an
     ephemeral reference), ``port`` a number or a reference to one; ``version_source``
-    an HCL string that changes exactly when the password can have (see
+    an HCL string that changes exactly when the value can have (see
     :func:`infra.constructs.secret.version_from`). ``with_password`` also
     writes the password under ``password``, for clients that take the parts.
+    ``password`` None writes a URL without password and, under
+    ``password_secret_arn``, the secret that holds it (one that rotates).
     """
-    url = (
-        f'format("postgresql://%s:%s@%s:%d/%s?sslmode=require", urlencode({username}), urlencode({password}), '
-        f'{host}, {port}, "{database_name}")'
-    )
-    secret_password = f"password = {password}, " if with_password else ""
+    if password is None:
+        url = (
+            f'format("postgresql://%s@%s:%d/%s?sslmode=require", urlencode({username}), {host}, {port}, '
+            f'"{database_name}")'
+        )
+    else:
+        url = (
+            f'format("postgresql://%s:%s@%s:%d/%s?sslmode=require", urlencode({username}), urlencode({password}), '
+            f'{host}, {port}, "{database_name}")'
+        )
+    extra = f"password = {password}, " if with_password and password is not None else ""
+    if password_secret_arn is not None:
+        extra += f"password_secret_arn = {password_secret_arn}, "
     value = (
         f"jsonencode({{url = {url}, host = {host}, port = {port}, username = {username}, "
-        f'{secret_password}dbname = "{database_name}"}})'
+        f'{extra}dbname = "{database_name}"}})'
     )
     return secret.write_only(value, version=version_from(version_source))

@@ -14,6 +14,7 @@ from infra import validation
 from infra.constructs.iam import Principal, Statement
 from infra.constructs.kms_key import KeyLike
 from infra.constructs.private_data_store import PrivateDataStore
+from infra.constructs.protection import final_snapshot_name
 from infra.constructs.secret import Secret, version_from
 from infra.naming import pascal
 from infra.props.redis_replication_group import RedisProps
@@ -128,6 +129,13 @@ class RedisReplicationGroup(PrivateDataStore):
             snapshot_retention_limit=props.snapshot_retention_days,
             snapshot_window=props.snapshot_window,
             maintenance_window=props.maintenance_window,
+            final_snapshot_identifier=(
+                final_snapshot_name(
+                    self, "redis", name, replaced_with=[kms_key.arn if kms_key else "aws/elasticache", props.port]
+                )
+                if props.final_snapshot
+                else None
+            ),
             auto_minor_version_upgrade="true",
             apply_immediately=False,
             tags={"Name": name},

@@ -51,11 +51,20 @@ def _grant_read(principal: Principal, arn: str, kms_key: KeyLike | None) -> list
     return principal.grant_role.grant(READ_SECRETS, *statements)
 
 
+class ReadableSecret(Protocol):
+    """A secret known by ARN whose reading can be granted."""
+
+    @property
+    def arn(self) -> str: ...
+
+    def grant_read(self, principal: Principal) -> list[Statement]: ...
+
+
 @dataclass(frozen=True)
 class SecretReference:
-    """What a container reads: a secret, optionally one key of its JSON value."""
+    """What a container reads: a secret, optionally one key of its JSON value (its AWSCURRENT version)."""
 
-    secret: Secret
+    secret: ReadableSecret
     json_key: str | None = None
 
     @property
@@ -147,3 +156,7 @@ class SecretByArn:
 
     def grant_read(self, principal: Principal) -> list[Statement]:
         return _grant_read(principal, self.arn, self.kms_key)
+
+    def key(self, json_key: str | None = None) -> SecretReference:
+        """A reference to the whole value or to one key of its JSON, for containers."""
+        return SecretReference(self, json_key)

@@ -931,6 +931,7 @@ FREE: Mapping[str, str] = {
     "aws_secretsmanager_secret_rotation": "rotation by RDS costs nothing beyond the secret",
     "aws_sns_topic": "alarm notifications are usage: within SNS's first million publishes and 1,000 emails",
     "aws_sns_topic_subscription": _CONFIG,
+    "terraform_data": "Terraform's own value (a final snapshot's name): nothing in AWS",
 }
 FREE_PREFIXES = {"postgresql_": "objects inside an existing PostgreSQL server; the server is priced in its own stack"}
 

@@ -615,7 +615,6 @@ DATA_SOURCES: Mapping[str, tuple[str, ...]] = {
     "aws_lb_listener": _ELB_READ,
     "aws_s3_bucket": ("s3:ListBucket", "s3:GetBucketLocation"),
     "aws_secretsmanager_secret_version": ("secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"),
-    "aws_secretsmanager_secret_versions": ("secretsmanager:ListSecretVersionIds",),
     "aws_security_group": _EC2_READ,
     "aws_sns_topic": ("sns:ListTopics", "sns:GetTopicAttributes"),
     "aws_subnets": _EC2_READ,

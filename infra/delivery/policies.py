@@ -252,7 +252,7 @@ def _scoped_statements(
     if databases:
         # RDS names them rds!db-<id>; the tag it puts on each says whose they are.
         prefixes = sorted({name_prefix(names, f"{field} database identifiers") for names in databases})
-        managed = ["secretsmanager:DescribeSecret", "secretsmanager:ListSecretVersionIds"]
+        managed = ["secretsmanager:DescribeSecret"]
         if any("aws_secretsmanager_secret_version" in f.ephemeral for f in footprints):
             managed.append("secretsmanager:GetSecretValue")  # the stacks open it to build connection URLs
         if write and "aws_secretsmanager_secret_rotation" in types:

@@ -9,6 +9,7 @@ import re
 from dataclasses import dataclass
 
 from infra import validation
+from infra.engine_versions import engine_versions
 from infra.validation import ConfigError
 
 # Aurora global databases run on memory-optimized classes only (no burstable t3/t4g).
@@ -30,7 +31,8 @@ class AuroraPostgresProps:
     """Size, durability and access of the global database."""
 
     engine_version: str
-    """``<major>.<minor>`` of Aurora PostgreSQL, pinned (global databases upgrade deliberately)."""
+    """``<major>.<minor>`` of Aurora PostgreSQL, pinned (global databases upgrade deliberately); one Aurora
+    still creates (``data/rds-engine-versions.json``, engine ``aurora-postgresql``)."""
     instance_class: str = "db.r6g.large"
     """One of ALLOWED_INSTANCE_CLASSES (global databases do not run on burstable classes)."""
     database_name: str = "app"
@@ -45,7 +47,7 @@ class AuroraPostgresProps:
     maintenance_window: str = "sun:04:30-sun:05:30"
     deletion_protection: bool = True
     final_snapshot: bool = True
-    """Snapshot ``<identifier>-final`` of the primary cluster when it is destroyed."""
+    """Snapshot ``<identifier>-final-<UTC creation time>`` of the primary cluster when it is destroyed."""
     force_ssl: bool = True
     """``rds.force_ssl = 1`` in each cluster's parameter group."""
     performance_insights: bool = True
@@ -63,6 +65,7 @@ class AuroraPostgresProps:
             raise ConfigError(
                 "engine_version", f"<major>.<minor> with major in {SUPPORTED_MAJOR_VERSIONS}", self.engine_version
             )
+        engine_versions("aurora-postgresql").check("engine_version", str(self.engine_version), major_alone=False)
         if not re.match(r"^[a-z][a-z0-9_]{0,62}$", self.database_name):
             raise ConfigError("database_name", "a lower-case identifier of at most 63 characters", self.database_name)
         if not re.match(r"^[a-z][a-z0-9_]{0,62}$", self.master_username) or self.master_username in (

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from infra import validation
+from infra.engine_versions import engine_versions
 from infra.validation import ConfigError
 
 _SIZES = ("micro", "small", "medium", "large", "xlarge", "2xlarge")
@@ -43,7 +44,10 @@ class PostgresInstanceProps:
     instance_class: str
     """One of ALLOWED_INSTANCE_CLASSES."""
     engine_version: str
-    """``<major>.<minor>`` (pinned: minor upgrades are applied by changing it) or ``<major>``."""
+    """``<major>``: RDS creates the instance on a minor it still offers and applies newer minors in the
+    maintenance window (``auto_minor_version_upgrade`` on). ``<major>.<minor>``: pinned (automatic minor
+    upgrades off; an upgrade is a change of this setting), and it must be a minor RDS still creates
+    (``data/rds-engine-versions.json``). AWS upgrades a retired minor itself, pinned or not."""
     allocated_storage_gb: int = 20
     """Initial gp3 storage."""
     max_allocated_storage_gb: int | None = None
@@ -65,7 +69,8 @@ class PostgresInstanceProps:
     """RDS refuses to delete the instance, and Terraform to plan its destroy (protection.deletion_guard),
     until this is turned off."""
     final_snapshot: bool = True
-    """Take a snapshot named ``<identifier>-final`` when the instance is destroyed."""
+    """Take a snapshot ``<identifier>-final-<UTC creation time, YYYYMMDDhhmmss>`` when the instance is
+    destroyed (each incarnation of the identifier its own name, so a second destroy cannot collide)."""
     force_ssl: bool = True
     """``rds.force_ssl = 1``: the server refuses connections without TLS."""
     performance_insights: bool = False
@@ -96,6 +101,7 @@ class PostgresInstanceProps:
             raise ConfigError(
                 "engine_version", f"<major>[.<minor>] with major in {SUPPORTED_MAJOR_VERSIONS}", self.engine_version
             )
+        engine_versions("postgres").check("engine_version", str(self.engine_version), major_alone=True)
         validation.int_between("allocated_storage_gb", self.allocated_storage_gb, 20, 65536)
         if self.max_allocated_storage_gb is not None:
             validation.int_between(
@@ -145,6 +151,11 @@ class PostgresInstanceProps:
     def major_version(self) -> int:
         return int(str(self.engine_version).split(".")[0])
 
+    @property
+    def auto_minor_version_upgrade(self) -> bool:
+        """On when the version names a major only: RDS keeps the minor current."""
+        return "." not in str(self.engine_version)
+
 
 @dataclass(frozen=True, kw_only=True)
 class ReadReplicaProps:
@@ -158,10 +169,15 @@ class ReadReplicaProps:
     """None: as the source."""
     monitoring_interval_seconds: int | None = None
     """None: as the source."""
+    backup_retention_days: int | None = None
+    """The replica's own automated backups (1 to 35 days; RDS PostgreSQL replicas keep them from 14.1), so a
+    promoted replica has point-in-time recovery from its first minute. None: as the source (at least 1)."""
 
     def __post_init__(self) -> None:
         if self.instance_class is not None:
             validation.one_of("instance_class", self.instance_class, ALLOWED_INSTANCE_CLASSES)
+        if self.backup_retention_days is not None:
+            validation.int_between("backup_retention_days", self.backup_retention_days, 1, 35)
         if self.monitoring_interval_seconds is not None:
             validation.one_of(
                 "monitoring_interval_seconds", self.monitoring_interval_seconds, (0, 1, 5, 10, 15, 30, 60)

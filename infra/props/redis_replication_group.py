@@ -43,6 +43,9 @@ class RedisProps:
     snapshot_retention_days: int = 1
     """Daily snapshots kept this long (0 turns them off): a cache can be rebuilt, a day of history is cheap."""
     snapshot_window: str = "02:00-03:00"
+    final_snapshot: bool = False
+    """Snapshot ``<name>-final-<UTC creation time>`` when the group is destroyed, so a cache of sessions or
+    queues can be restored instead of rebuilt cold; production turns it on."""
     maintenance_window: str = "sun:05:30-sun:06:30"
     client_access_string: str = "on ~* +@all"
     """Redis ACL of every client's IAM-authenticated user (``on``, then key patterns and command rules).

@@ -268,7 +268,7 @@ Remnant = tuple[str, str, str]
 
 
 def remnants(state: Mapping[str, Any]) -> list[Remnant]:
-    """Final snapshots of databases and secrets in their recovery window that destroying ``state`` leaves."""
+    """Final snapshots (databases, caches) and secrets in their recovery window that destroying ``state`` leaves."""
     found: list[Remnant] = []
     for resource in _managed(state):
         for instance in resource.get("instances", []):
@@ -281,6 +281,10 @@ def remnants(state: Mapping[str, Any]) -> list[Remnant]:
             if resource["type"] == "aws_db_instance" and not attributes.get("skip_final_snapshot"):
                 if attributes.get("final_snapshot_identifier"):
                     found.append(("db-snapshot", region, str(attributes["final_snapshot_identifier"])))
+            elif resource["type"] == "aws_elasticache_replication_group" and attributes.get(
+                "final_snapshot_identifier"
+            ):
+                found.append(("cache-snapshot", region, str(attributes["final_snapshot_identifier"])))
             elif resource["type"] == "aws_secretsmanager_secret" and attributes.get("recovery_window_in_days") != 0:
                 found.append(("secret", region, str(attributes["arn"])))
     return found
@@ -288,19 +292,29 @@ def remnants(state: Mapping[str, Any]) -> list[Remnant]:
 
 def remove_remnants(emulator: Emulator, account: str, found: list[Remnant]) -> list[str]:
     """Delete remnants for good (on the emulator only: on AWS they are the way back)."""
-    counts = {"db-snapshot": 0, "secret": 0}
+    counts = {"db-snapshot": 0, "cache-snapshot": 0, "secret": 0}
     for kind, region, identifier in found:
         try:
             if kind == "db-snapshot":
                 emulator.client("rds", account, region).delete_db_snapshot(DBSnapshotIdentifier=identifier)
+            elif kind == "cache-snapshot":
+                emulator.client("elasticache", account, region).delete_snapshot(SnapshotName=identifier)
             else:
                 secrets = emulator.client("secretsmanager", account, region)
                 secrets.delete_secret(SecretId=identifier, ForceDeleteWithoutRecovery=True)
             counts[kind] += 1
         except ClientError as error:
-            if error.response["Error"]["Code"] not in ("DBSnapshotNotFound", "ResourceNotFoundException"):
+            if error.response["Error"]["Code"] not in (
+                "DBSnapshotNotFound",
+                "SnapshotNotFoundFault",
+                "ResourceNotFoundException",
+            ):
                 raise
-    names = {"db-snapshot": "final snapshot(s)", "secret": "secret(s) in their recovery window"}
+    names = {
+        "db-snapshot": "final snapshot(s)",
+        "cache-snapshot": "final cache snapshot(s)",
+        "secret": "secret(s) in their recovery window",
+    }
     return [f"{count} {names[kind]}" for kind, count in counts.items() if count]
 
 

@@ -169,7 +169,7 @@ def test_managed_master_secrets_rotate_on_schedule_and_backups_copy_to_a_second_
         storage_key=None,
         secret_key=None,
         props=PostgresInstanceProps(
-            instance_class="db.t3.medium", engine_version="15.4", master_password_rotation_days=90
+            instance_class="db.t3.medium", engine_version="15", master_password_rotation_days=90
         ),
     )
     database.replicate_backups(backup, "Replication", kms_key=KmsKey(backup, "Key", alias="b", description="b"))

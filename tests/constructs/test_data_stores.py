@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from collections.abc import Callable
+from typing import Any
 
 import pytest
+from cdktf import TerraformOutput
 
 from infra.constructs.iam import ServiceRole
 from infra.constructs.kms_key import KmsKey
@@ -20,11 +23,18 @@ from infra.validation import ConfigError
 from tests.support.synth import only, resources, synth
 
 DB = PostgresInstanceProps(
-    instance_class="db.t3.small", engine_version="15.10", database_name="arrakis", master_username="arrakis"
+    instance_class="db.t3.small", engine_version="15.18", database_name="arrakis", master_username="arrakis"
 )
 
 
-def database(props: PostgresInstanceProps = DB, *, with_secret: bool = True) -> dict:
+def database(
+    props: PostgresInstanceProps = DB,
+    *,
+    with_secret: bool = True,
+    then: Callable[[Any, PostgresInstance], None] | None = None,
+) -> dict:
+    """The instance in a stack of its own; ``then(stack, instance)`` adds more to that stack."""
+
     def make(stack):
         key = KmsKey(stack, "Key", alias="demo", description="demo")
         db = PostgresInstance(
@@ -44,6 +54,8 @@ def database(props: PostgresInstanceProps = DB, *, with_secret: bool = True) -> 
                 stack, "Url", name="demo/db-credentials", description="url", kms_key=key, props=SecretProps()
             )
             db.write_connection_secret(secret)
+        if then is not None:
+            then(stack, db)
 
     return synth(make)
 
@@ -53,10 +65,11 @@ def test_instance_is_private_encrypted_tls_only_and_backed_up() -> None:
     db = only(stack, "aws_db_instance")
     assert db["publicly_accessible"] is False
     assert db["storage_encrypted"] is True and db["storage_type"] == "gp3"
-    assert (db["instance_class"], db["engine_version"], db["allocated_storage"]) == ("db.t3.small", "15.10", 20)
+    assert (db["instance_class"], db["engine_version"], db["allocated_storage"]) == ("db.t3.small", "15.18", 20)
     assert db["backup_retention_period"] == 7
     assert db["deletion_protection"] is True
-    assert db["skip_final_snapshot"] is False and db["final_snapshot_identifier"] == "demo-postgres-final"
+    assert db["skip_final_snapshot"] is False
+    assert db["auto_minor_version_upgrade"] is False  # a pinned minor: upgrades are changes of the setting
     assert db["enabled_cloudwatch_logs_exports"] == ["postgresql", "upgrade"]
     parameters = only(stack, "aws_db_parameter_group")["parameter"]
     assert {"name": "rds.force_ssl", "value": "1"} in parameters
@@ -78,15 +91,60 @@ def test_only_allowed_groups_reach_the_port() -> None:
     assert rule["referenced_security_group_id"].startswith("${aws_security_group.App_")
 
 
-def test_managed_password_url_is_written_from_an_ephemeral_read() -> None:
+def test_final_snapshot_name_is_fixed_when_the_instance_is_created() -> None:
+    """``<identifier>-final-<creation time>``: a second destroy of a remade instance cannot collide."""
     stack = database()
-    assert "aws_secretsmanager_secret_version" in stack["ephemeral"]
+    db = only(stack, "aws_db_instance")
+    (name, stamp) = stack["resource"]["terraform_data"].popitem()
+    assert db["final_snapshot_identifier"] == f"${{terraform_data.{name}.output}}"
+    assert stamp["input"] == 'demo-postgres-final-${formatdate("YYYYMMDDhhmmss", plantimestamp())}'
+    assert stamp["lifecycle"] == {"ignore_changes": ["input"]}  # kept after creation: later plans are empty
+    assert stamp["triggers_replace"][:2] == ["arrakis", "arrakis"]  # what replaces the instance renames it
+
+
+def test_a_major_alone_lets_rds_keep_the_minor_current() -> None:
+    db = only(database(dataclasses.replace(DB, engine_version="15")), "aws_db_instance")
+    assert (db["engine_version"], db["auto_minor_version_upgrade"]) == ("15", True)
+
+
+def test_managed_password_is_never_copied_into_the_url_secret() -> None:
+    """RDS rotates the managed password: the URL secret holds none, and names the secret that does."""
+    stack = database()
+    assert "ephemeral" not in stack and "aws_secretsmanager_secret_versions" not in stack.get("data", {})
     version = only(stack, "aws_secretsmanager_secret_version")
     assert "secret_string" not in version
     value = version["secret_string_wo"]
-    assert value.startswith('${jsonencode({url = format("postgresql://%s:%s@%s:%d/%s?sslmode=require"')
-    assert "ephemeral.aws_secretsmanager_secret_version." in value
-    assert "AWSCURRENT" in version["secret_string_wo_version"]
+    assert value.startswith('${jsonencode({url = format("postgresql://%s@%s:%d/%s?sslmode=require"')
+    assert "password_secret_arn = aws_db_instance." in value and ".master_user_secret[0].secret_arn" in value
+    assert "password =" not in value and "AWSCURRENT" not in version["secret_string_wo_version"]
+
+
+def _client_settings(props: PostgresInstanceProps) -> dict[str, object]:
+    """What :meth:`PostgresInstance.client_settings` gives, as synthesized outputs."""
+
+    def outputs(stack: Any, db: PostgresInstance) -> None:
+        client = db.client_settings()
+        TerraformOutput(stack, "environment", value=dict(client.environment))
+        TerraformOutput(stack, "password", value=client.secrets["PGPASSWORD"].value_from)
+
+    return {name: body["value"] for name, body in database(props, with_secret=False, then=outputs)["output"].items()}
+
+
+def test_client_settings_read_the_password_from_the_managed_secret() -> None:
+    """A task gets PGPASSWORD from the managed secret's current version when it starts, the rest as plain values."""
+    outputs = _client_settings(DB)
+    environment = outputs["environment"]
+    assert isinstance(environment, dict)
+    assert {k: environment[k] for k in ("PGPORT", "PGDATABASE", "PGUSER", "PGSSLMODE")} == {
+        "PGPORT": "5432",
+        "PGDATABASE": "arrakis",
+        "PGUSER": "arrakis",
+        "PGSSLMODE": "require",
+    }
+    assert str(environment["PGHOST"]).startswith("${aws_db_instance.")
+    assert str(outputs["password"]).endswith(".master_user_secret[0].secret_arn}:password::")
+    with pytest.raises(ConfigError, match="rds_managed"):
+        _client_settings(dataclasses.replace(DB, master_password=MasterPassword.WRITE_ONLY))
 
 
 def test_write_only_password_feeds_the_instance_and_the_url_with_one_version() -> None:
@@ -160,6 +218,16 @@ def test_redis_is_encrypted_at_rest_and_in_transit() -> None:
     assert rule["from_port"] == 6379 and "referenced_security_group_id" in rule
     url = only(stack, "aws_secretsmanager_secret_version")["secret_string_wo"]
     assert 'format("rediss://%s:%d"' in url
+    assert "final_snapshot_identifier" not in group and "terraform_data" not in stack["resource"]
+
+
+def test_redis_takes_a_final_snapshot_of_its_own_when_asked() -> None:
+    stack = cache(dataclasses.replace(REDIS, final_snapshot=True))
+    group = only(stack, "aws_elasticache_replication_group")
+    ((name, stamp),) = stack["resource"]["terraform_data"].items()
+    assert group["final_snapshot_identifier"] == f"${{terraform_data.{name}.output}}"
+    assert stamp["input"] == 'demo-redis-final-${formatdate("YYYYMMDDhhmmss", plantimestamp())}'
+    assert stamp["lifecycle"] == {"ignore_changes": ["input"]}
 
 
 def test_redis_requires_authentication_and_keeps_no_secret() -> None:

@@ -28,7 +28,7 @@ from tests.support.synth import eu_stack, policy, resources
 
 DB = PostgresInstanceProps(
     instance_class="db.r6g.large",
-    engine_version="15.10",
+    engine_version="15",
     master_password=MasterPassword.WRITE_ONLY,
     multi_az=True,
     performance_insights=True,
@@ -84,8 +84,12 @@ def test_a_read_replica_lives_in_its_region_with_its_own_key_and_groups() -> Non
     assert replica["replicate_source_db"] == f"${{aws_db_instance.{source}.arn}}", "an ARN: cross-region needs it"
     assert replica["kms_key_id"].startswith("${aws_kms_key.Secondary_Key_")
     assert replica["instance_class"] == "db.r6g.large", "a promoted replica carries the primary's load"
-    assert replica["multi_az"] is False and replica["backup_retention_period"] == 0
+    # Automated backups of its own (RDS PostgreSQL replicas keep them from 14.1): a promoted replica has
+    # point-in-time recovery from its first minute. RDS takes no final snapshot of a replica.
+    assert replica["multi_az"] is False and replica["backup_retention_period"] == 7
+    assert replica["backup_window"] == primary["backup_window"]
     assert replica["skip_final_snapshot"] is True and "final_snapshot_identifier" not in replica
+    assert replica["auto_minor_version_upgrade"] is primary["auto_minor_version_upgrade"] is True
     for absent in ("engine", "engine_version", "username", "db_name", "password_wo", "allocated_storage"):
         assert absent not in replica, absent
     assert replica["performance_insights_enabled"] is True
@@ -105,6 +109,12 @@ def test_a_replica_can_differ_in_class_and_cannot_write_the_connection_secret() 
     assert replica["instance_class"] == "db.r6g.xlarge" and replica["performance_insights_enabled"] is False
     with pytest.raises(ConfigError, match="instance_class must be one of"):
         ReadReplicaProps(instance_class="db.x1.huge")
+    (kept_a_day,) = by_provider(replica_stack(ReadReplicaProps(backup_retention_days=1)), "aws_db_instance")[
+        "aws.secondary"
+    ]
+    assert kept_a_day["backup_retention_period"] == 1
+    with pytest.raises(ConfigError, match="backup_retention_days must be an integer from 1 to 35"):
+        ReadReplicaProps(backup_retention_days=0)
 
     def replica_of_replica(stack: AwsStack, secondary: Any) -> None:
         key = KmsKey(secondary, "Key", alias="demo", description="demo")

@@ -33,6 +33,16 @@ def _assert_url_secret_kept_out_of_state(stack: Deployed, secret_name: str) -> N
                 assert not attributes.get(key), f"{resource['type']}.{resource['name']} keeps {key} in state"
 
 
+def _assert_url_names_the_managed_secret(stack: Deployed, secret_name: str) -> None:
+    """The secret holds a URL without password, naming the RDS-managed secret; that password is not in state."""
+    value = _secret_json(stack, secret_name)
+    url = urllib.parse.urlsplit(str(value["url"]))
+    assert url.scheme == "postgresql" and url.password is None, f"{secret_name} holds a copy of a rotating password"
+    managed = _secret_json(stack, str(value["password_secret_arn"]))
+    assert managed["username"] == url.username == value["username"]
+    assert str(managed["password"]) not in stack.state_text, "the database password reached the Terraform state"
+
+
 def replaydash(stack: Deployed) -> None:
     environment = stack.spec.environments[0]
     _assert_url_secret_kept_out_of_state(stack, f"replaydash-{environment}/database")
@@ -47,7 +57,7 @@ def replaydash(stack: Deployed) -> None:
 
 def freeside(stack: Deployed) -> None:
     environment = stack.spec.environments[0]
-    _assert_url_secret_kept_out_of_state(stack, f"arrakis-{environment}/db-credentials")
+    _assert_url_names_the_managed_secret(stack, f"arrakis-{environment}/db-credentials")
     redis = _secret_json(stack, f"arrakis-{environment}/redis-credentials")
     assert str(redis["url"]).startswith("rediss://") and str(redis["url"]).endswith(":6379")
     for name in FREESIDE_OUTPUTS:

@@ -95,8 +95,10 @@ def test_database_table_and_security(production: SynthesizedStack) -> None:
         "db.t3.small",
         20,
         "postgres",
-        "15.10",
+        "15",
     )
+    # The document's 15.10 is retired: its major, with RDS keeping the minor current.
+    assert db["auto_minor_version_upgrade"] is True
     assert db["publicly_accessible"] is False
     assert db["storage_encrypted"] is True
     assert db["backup_retention_period"] == 7
@@ -111,6 +113,7 @@ def test_redis_table(production: SynthesizedStack) -> None:
     group = production.one("aws_elasticache_replication_group", replication_group_id="arrakis-production-redis")
     assert group["node_type"] == "cache.t3.micro"
     assert group["at_rest_encryption_enabled"] == "true" and group["transit_encryption_enabled"] is True
+    assert group["final_snapshot_identifier"].startswith("${terraform_data.redis_arrakis_production_redis_final")
 
 
 @pytest.mark.parametrize("env", ["production", "staging"])

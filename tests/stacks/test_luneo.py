@@ -260,7 +260,8 @@ def test_cross_region_read_replica_with_its_own_key_and_lag_alarm(stack: Synthes
         "an ARN: the source is in another region"
     )
     assert replica["kms_key_id"] == key_ref(stack, f"luneo-{env}-rds", secondary=True)
-    assert replica["backup_retention_period"] == 0, "RDS PostgreSQL replicas keep no automated backups"
+    # Automated backups of its own, as long as the primary's: a promoted replica has point-in-time recovery.
+    assert replica["backup_retention_period"] == 7 and replica["backup_window"] == "04:00-05:00"
     assert "password_wo" not in replica and "username" not in replica
     alarm = stack.one("aws_cloudwatch_metric_alarm", alarm_name=f"luneo-{env}-db-replica-replica-lag-high")
     assert in_secondary(alarm)

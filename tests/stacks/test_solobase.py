@@ -126,12 +126,13 @@ def shard(stack: SynthesizedStack, environment: str, number: str = "01") -> dict
 
 
 @pytest.mark.parametrize("environment", ENVIRONMENTS)
-def test_shards_are_postgresql_15_4_with_autoscaling_storage_ssl_and_a_customer_key(
+def test_shards_are_postgresql_15_with_autoscaling_storage_ssl_and_a_customer_key(
     stacks: dict[str, SynthesizedStack], environment: str
 ) -> None:
     stack = platform(stacks, environment)
     db = shard(stack, environment)
-    assert (db["engine"], db["engine_version"]) == ("postgres", "15.4")
+    # The document's 15.4 is retired: its major, with RDS keeping the minor current.
+    assert (db["engine"], db["engine_version"], db["auto_minor_version_upgrade"]) == ("postgres", "15", True)
     assert (db["allocated_storage"], db["max_allocated_storage"]) == (100, 500)
     assert db["storage_encrypted"] is True and db["kms_key_id"].startswith("${aws_kms_key.")
     assert db["publicly_accessible"] is False
@@ -184,15 +185,32 @@ def test_backups_resolve_the_documents_contradictions_safely(stacks: dict[str, S
 
 
 def test_prod_copies_automated_backups_to_a_second_region(stacks: dict[str, SynthesizedStack]) -> None:
+    """ "Cross-region snapshots for production": every prod database, shards, management and dedicated ones."""
     prod = platform(stacks, "prod")
-    (replication,) = prod.all("aws_db_instance_automated_backups_replication")
-    assert replication["provider"] == "aws.backup" and replication["retention_period"] == 30
-    assert replication["source_db_instance_arn"].startswith("${aws_db_instance.Shard01_Instance")
+    copies = prod.all("aws_db_instance_automated_backups_replication")
+    replications = {r["source_db_instance_arn"].split(".")[1]: r for r in copies}
+    assert {name.rsplit("_", 1)[0] for name in replications} == {"Shard01_Instance", "Platform_Data_Database_Instance"}
+    for replication in replications.values():
+        assert replication["provider"] == "aws.backup" and replication["retention_period"] == 30
+        assert replication["kms_key_id"].startswith("${aws_kms_key.Backup_BackupKey_")
     backup_key = prod.one("aws_kms_alias", name="alias/solobase-prod-backups")
     assert backup_key["provider"] == "aws.backup"
     regions = {p.get("alias"): p["region"] for p in prod.json["provider"]["aws"]}
     assert regions == {None: "us-east-1", "backup": "us-west-2"}
     assert "aws_db_instance_automated_backups_replication" not in platform(stacks, "dev").json["resource"]
+
+    # A Business instance's dedicated database, from its own stack, under the same key in us-west-2.
+    business = stacks["solobase-prod-tenant-stark"]
+    (dedicated,) = business.all("aws_db_instance_automated_backups_replication")
+    assert dedicated["provider"] == "aws.backup" and dedicated["retention_period"] == 30
+    assert dedicated["source_db_instance_arn"].startswith("${aws_db_instance.Database_Instance_")
+    (alias,) = [a for a in business.json["data"]["aws_kms_alias"].values() if a.get("provider") == "aws.backup"]
+    assert alias["name"] == "alias/solobase-prod-backups"
+    assert {p.get("alias"): p["region"] for p in business.json["provider"]["aws"]} == regions
+    # Shared instances have no database of their own to copy, and no backup provider.
+    hobby = stacks["solobase-prod-tenant-hooli"]
+    assert "aws_db_instance_automated_backups_replication" not in hobby.json["resource"]
+    assert len(hobby.json["provider"]["aws"]) == 1
 
 
 def test_shard_master_password_is_rds_managed_under_a_customer_key_rotated_every_90_days(
@@ -331,7 +349,7 @@ def test_management_platform_is_fargate_with_its_own_postgresql_behind_an_https_
     assert (task["cpu"], task["memory"], task["requires_compatibilities"]) == ("512", "1024", ["FARGATE"])
     assert service["desired_count"] == 2 and platform(stacks, "dev").one("aws_ecs_service")["desired_count"] == 1
     db = prod.one("aws_db_instance", identifier="solobase-prod-postgres")
-    assert (db["instance_class"], db["engine_version"], db["multi_az"]) == ("db.t3.small", "15.4", True)
+    assert (db["instance_class"], db["engine_version"], db["multi_az"]) == ("db.t3.small", "15", True)
     listeners = {listener["port"]: listener for listener in prod.all("aws_lb_listener")}
     assert listeners[443]["protocol"] == "HTTPS" and listeners[80]["default_action"][0]["type"] == "redirect"
     certificate = prod.one("aws_acm_certificate")
@@ -660,8 +678,11 @@ def test_no_secret_value_is_written_to_cdktf_out(synth_dir: Path) -> None:
                 for key in ("password", "secret_string", "master_password"):
                     assert key not in resource, f"{path.parent.name}: {key}"
                 for key in ("password_wo", "secret_string_wo"):
-                    if key in resource:
-                        assert "ephemeral." in resource[key], f"{path.parent.name}: {key} is not generated at apply"
+                    if key in resource and "ephemeral." not in resource[key]:
+                        # Not generated at apply: then it holds no password (a URL naming RDS's managed secret).
+                        value = resource[key]
+                        assert key == "secret_string_wo" and "password =" not in value, f"{path.parent.name}: {key}"
+                        assert "%s:%s@" not in value, f"{path.parent.name}: a URL with a password"
         for provider in stack["provider"].get("postgresql", []):
             assert provider["password"].startswith("${jsondecode(ephemeral.")
 

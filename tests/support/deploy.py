@@ -80,21 +80,26 @@ def plan_changes(plan: dict[str, Any]) -> list[Change]:
     return changes
 
 
-def expected_final_snapshots(stack: dict[str, Any]) -> list[str]:
-    """Final snapshots a destroy of this stack must leave (databases without skip_final_snapshot)."""
-    return [
-        db["final_snapshot_identifier"]
-        for db in stack.get("resource", {}).get("aws_db_instance", {}).values()
-        if not db.get("skip_final_snapshot", False)
-    ]
+def expected_final_snapshots(stack: dict[str, Any]) -> dict[str, list[str]]:
+    """Final snapshots a destroy of this stack must leave, by what make down calls them: databases without
+    skip_final_snapshot, replication groups with a final_snapshot_identifier."""
+    resources = stack.get("resource", {})
+    databases = resources.get("aws_db_instance", {}).values()
+    caches = resources.get("aws_elasticache_replication_group", {}).values()
+    expected = {
+        "final snapshot(s)": [db["final_snapshot_identifier"] for db in databases if not db.get("skip_final_snapshot")],
+        "final cache snapshot(s)": [
+            group["final_snapshot_identifier"] for group in caches if group.get("final_snapshot_identifier")
+        ],
+    }
+    return {kind: names for kind, names in expected.items() if names}
 
 
 def assert_final_snapshots_were_left(stack: dict[str, Any], destroyed: str) -> None:
     """``destroyed``: what make down reported for the stack; it removes the final snapshots it finds (by name,
-    from state), so a count short of the databases keeping one means a destroy left none."""
-    expected = expected_final_snapshots(stack)
-    if expected:
-        assert f"{len(expected)} final snapshot(s)" in destroyed, f"final snapshots {expected}: {destroyed}"
+    from state), so a count short of the resources keeping one means a destroy left none."""
+    for kind, names in expected_final_snapshots(stack).items():
+        assert f"{len(names)} {kind}" in destroyed, f"final snapshots {names}: {destroyed}"
 
 
 @dataclass

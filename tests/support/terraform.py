@@ -112,10 +112,13 @@ class Terraform(terraform.Terraform):
     def destroy(self) -> None:
         self.run("destroy", "-input=false", "-no-color", "-auto-approve")
 
-    def plan_changes(self) -> tuple[int, dict[str, Any]]:
-        """``plan -detailed-exitcode``: (0 no changes | 2 changes, the plan as JSON)."""
-        completed = self.run("plan", "-input=false", "-no-color", "-detailed-exitcode", "-out=plan.bin", ok=(0, 2))
-        plan: dict[str, Any] = json.loads(self.run("show", "-json", "plan.bin").stdout)
+    def plan_changes(self, *extra: str) -> tuple[int, dict[str, Any]]:
+        """``plan -detailed-exitcode``: (0 no changes | 2 changes, the plan as JSON); ``extra``: more options."""
+        completed = self.run(
+            "plan", "-input=false", "-no-color", "-detailed-exitcode", "-out=plan.bin", *extra, ok=(0, 2)
+        )
+        shown = self.run("show", "-json", "plan.bin")
+        plan: dict[str, Any] = json.loads(shown.stdout)
         return completed.returncode, plan
 
     def state_resources(self) -> list[str]:

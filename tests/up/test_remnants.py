@@ -21,6 +21,15 @@ def test_snapshots_and_secrets_in_their_window_are_found_in_their_region() -> No
                 final_snapshot_identifier="demo-final",
             ),
             managed("aws_db_instance", arn="arn:aws:rds:us-east-1:123456789012:db:scratch", skip_final_snapshot=True),
+            managed(
+                "aws_elasticache_replication_group",
+                arn="arn:aws:elasticache:us-east-1:123456789012:replicationgroup:cache",
+                final_snapshot_identifier="cache-final-20261205120000",
+            ),
+            managed(
+                "aws_elasticache_replication_group",
+                arn="arn:aws:elasticache:us-east-1:123456789012:replicationgroup:scratch",
+            ),
             managed("aws_secretsmanager_secret", arn="arn:aws:secretsmanager:eu-west-1:123456789012:secret:s-AbCdEf"),
             managed(
                 "aws_secretsmanager_secret",
@@ -31,6 +40,7 @@ def test_snapshots_and_secrets_in_their_window_are_found_in_their_region() -> No
     }
     assert remnants(state) == [
         ("db-snapshot", "us-west-2", "demo-final"),
+        ("cache-snapshot", "us-east-1", "cache-final-20261205120000"),
         ("secret", "eu-west-1", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:s-AbCdEf"),
     ]
 

@@ -16,7 +16,10 @@ Choices where the document is silent (each production-safe):
   deploy; production's example.com placeholder is refused by ``make diff``
   and ``make deploy`` (``check_deployable``), never by the emulator;
 - production storage autoscales up to 100 GB so a full disk does not take the
-  database down; staging backups are kept 1 day.
+  database down; staging backups are kept 1 day;
+- PostgreSQL 15.10 is retired (RDS no longer creates it,
+  data/rds-engine-versions.json): the document's major 15 is kept and RDS
+  keeps the minor current (automatic minor upgrades in the maintenance window).
 """
 
 from __future__ import annotations
@@ -117,7 +120,7 @@ def defaults(environment: str) -> FreesideSettings:
         ),
         database=PostgresInstanceProps(
             instance_class="db.t3.small" if production else "db.t3.micro",
-            engine_version="15.10",
+            engine_version="15",
             allocated_storage_gb=20,
             max_allocated_storage_gb=100 if production else None,
             database_name="arrakis",
@@ -128,7 +131,9 @@ def defaults(environment: str) -> FreesideSettings:
             final_snapshot=production,
             log_retention_days=log_days,
         ),
-        cache=RedisProps(node_type="cache.t3.micro", snapshot_retention_days=1 if production else 0),
+        cache=RedisProps(
+            node_type="cache.t3.micro", snapshot_retention_days=1 if production else 0, final_snapshot=production
+        ),
         secrets=SecretProps() if production else SecretProps(recovery_window_days=7),
         keys=KmsKeyProps() if production else KmsKeyProps(deletion_window_days=7),
         cost=container_platform_usage(production),

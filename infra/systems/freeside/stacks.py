@@ -14,7 +14,7 @@ from infra.systems.freeside.settings import FreesideSettings
 # The document's secrets: (construct id, name under arrakis-<env>/, description).
 SECRETS = (
     ("AppConfigSecret", "app-config", "Application secrets (JSON), filled by operators"),
-    ("DbCredentialsSecret", "db-credentials", "Database URL, written by Terraform"),
+    ("DbCredentialsSecret", "db-credentials", "Database URL (the password is in the RDS-managed secret), by Terraform"),
     ("RedisCredentialsSecret", "redis-credentials", "Redis URL, written by Terraform"),
     ("VaultTokenSecret", "vault-token", "HashiCorp Vault token, filled by operators"),
 )
@@ -27,12 +27,16 @@ class FreesideStack(AwsStack):
     written by the stack (URLs, through write-only arguments); ``/app-config``
     and ``/vault-token`` are created empty and filled by operators (README).
     Both services get all four, by ARN, as DATABASE_URL, REDIS_URL,
-    APP_CONFIG and VAULT_TOKEN. The API takes the load balancer's default route.
-    Each service connects to Redis as its own IAM-authenticated user
-    (``REDIS_USER``, ``arrakis-<env>-api`` / ``-worker``): the secret holds no
-    credential. The dashboard ``arrakis-<env>`` (document 003's monitoring.tf:
-    alarms and dashboards) shows both services, the load balancer, the
-    database and every Redis node.
+    APP_CONFIG and VAULT_TOKEN. RDS rotates the database password (every 7
+    days): DATABASE_URL carries none, and ECS gives each task ``PGPASSWORD``
+    from the RDS-managed secret's current version when it starts (libpq-based
+    clients use it for a URL without password), with PGHOST, PGPORT,
+    PGDATABASE, PGUSER and PGSSLMODE as plain environment. The API takes the
+    load balancer's default route. Each service connects to Redis as its own
+    IAM-authenticated user (``REDIS_USER``, ``arrakis-<env>-api`` /
+    ``-worker``): the secret holds no credential. The dashboard
+    ``arrakis-<env>`` (document 003's monitoring.tf: alarms and dashboards)
+    shows both services, the load balancer, the database and every Redis node.
     """
 
     @classmethod
@@ -52,8 +56,10 @@ class FreesideStack(AwsStack):
         }
         platform.database.write_connection_secret(secrets["db-credentials"])
         platform.cache.write_connection_secret(secrets["redis-credentials"])
+        database = platform.database.client_settings()
         environment = {
             "DATABASE_URL": secrets["db-credentials"].key("url"),
+            **database.secrets,
             "REDIS_URL": secrets["redis-credentials"].key("url"),
             "APP_CONFIG": secrets["app-config"].key(),
             "VAULT_TOKEN": secrets["vault-token"].key(),
@@ -63,6 +69,7 @@ class FreesideStack(AwsStack):
             container_name="api",
             log_group_name=f"/ecs/{prefix}/api",
             secrets=environment,
+            environment=database.environment,
             props=props.api,
             route=DEFAULT_ROUTE,
         )
@@ -71,6 +78,7 @@ class FreesideStack(AwsStack):
             container_name="worker",
             log_group_name=f"/ecs/{prefix}/worker",
             secrets=environment,
+            environment=database.environment,
             props=props.worker,
         )
         dashboard = platform.dashboard(self, "Dashboard", name=prefix)

@@ -33,6 +33,9 @@ Where the document is vague or contradicts itself (production-safe readings):
 - Redis: 2 clusters in prod (the module; 3 is the scaling example);
 - the assets bucket is encrypted with the S3 key, not the secrets key the
   module example passes: the secrets key is fenced to Secrets Manager and RDS;
+- PostgreSQL 15 (the document names no version): RDS keeps the minor current
+  (automatic minor upgrades); the Aurora Global mode pins Aurora PostgreSQL
+  15.17, the newest minor Aurora lists (data/rds-engine-versions.json);
 - the database password is never a tfvar: it is generated at apply time,
   written write-only to RDS and to the secret ``luneo-<env>/database``
   (encrypted with the secrets key), and never reaches state;
@@ -294,7 +297,7 @@ def defaults(environment: str) -> LuneoSettings:
         secondary=_region("us-east-1", octet + 1, prod=prod, nodes=nodes, base_nodes=base_nodes),
         database=PostgresInstanceProps(
             instance_class="db.r6g.large" if prod else "db.t3.medium",
-            engine_version="15.10",
+            engine_version="15",
             allocated_storage_gb=100,
             database_name="luneo",
             master_username="luneo_admin",
@@ -311,7 +314,7 @@ def defaults(environment: str) -> LuneoSettings:
         ),
         aurora=AuroraPostgresProps(
             instance_class="db.r6g.large",
-            engine_version="15.10",
+            engine_version="15.17",
             database_name="luneo",
             master_username="luneo_admin",
             primary_instances=2 if prod else 1,
@@ -323,7 +326,13 @@ def defaults(environment: str) -> LuneoSettings:
             deletion_protection=prod,
             final_snapshot=prod,
         ),
-        cache=RedisProps(node_type="cache.r6g.large", num_cache_clusters=2, automatic_failover=True, multi_az=True)
+        cache=RedisProps(
+            node_type="cache.r6g.large",
+            num_cache_clusters=2,
+            automatic_failover=True,
+            multi_az=True,
+            final_snapshot=True,
+        )
         if prod
         else RedisProps(node_type="cache.t3.micro", snapshot_retention_days=0),
         assets=PrivateBucketProps(

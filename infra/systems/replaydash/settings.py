@@ -22,7 +22,8 @@ Choices where the document is silent:
   documented clean-up (switch to staging settings, then destroy) works;
 - the domain is api.replaydash.com (production) and
   api.staging.replaydash.com (staging);
-- PostgreSQL 16.4 (the document names no version); storage starts at
+- PostgreSQL 16 (the document names no version), the minor kept current by
+  RDS (automatic minor upgrades; 16.4 is retired); storage starts at
   20 GB and autoscales to 100 GB in production.
 """
 
@@ -110,7 +111,7 @@ def defaults(environment: str) -> ReplayDashSettings:
         ),
         database=PostgresInstanceProps(
             instance_class="db.t4g.medium",
-            engine_version="16.4",
+            engine_version="16",
             allocated_storage_gb=20,
             max_allocated_storage_gb=100 if production else None,
             database_name="replaydash",
@@ -122,7 +123,9 @@ def defaults(environment: str) -> ReplayDashSettings:
             master_password=MasterPassword.WRITE_ONLY,
             log_retention_days=log_days,
         ),
-        cache=RedisProps(node_type="cache.t4g.micro", snapshot_retention_days=1 if production else 0),
+        cache=RedisProps(
+            node_type="cache.t4g.micro", snapshot_retention_days=1 if production else 0, final_snapshot=production
+        ),
         sessions=PrivateBucketProps(
             transitions=(
                 Transition(days=30, storage_class="INTELLIGENT_TIERING"),

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from infra.registry import ConfiguredStack, StackSpec, System, Upload, platform_stack
 from infra.systems.solobase import contracts, tenants
 from infra.systems.solobase.settings import ENVIRONMENTS, SolobaseSettings, cost_preset, defaults
-from infra.systems.solobase.tenants import Runtime, TenantRegistry
+from infra.systems.solobase.tenants import Plan, Runtime, TenantRegistry
 
 
 def platform_class() -> ConfiguredStack:
@@ -102,13 +102,15 @@ def stack_specs(settings: SolobaseSettings) -> list[StackSpec]:
         # The instance looks the platform up; its shard's databases stack makes its database, role and secret,
         # which it uses at run time only (it names the secret, looking nothing up).
         shard_needs = (names.shard_stack_id(tenant.shard),) if tenant.shard else ()
+        # A dedicated database's automated backups are copied to the backup region, as the shards' are.
+        copies = (settings.backup_region,) if settings.backup_region and Plan(tenant.plan).dedicated_database else ()
         specs.append(
             StackSpec(
                 stack_id=names.tenant_stack_id(tenant.subdomain),
                 kind="tenant",
                 system=settings.system,
                 environments=(env,),
-                regions=(settings.region,),
+                regions=(settings.region, *copies),
                 state=settings.state.with_key(f"{env}/tenants/{tenant.instance_id}/terraform.tfstate"),
                 factory=tenant_class,
                 settings=settings,

@@ -1,4 +1,4 @@
-"""Tenant commands: ``python -m infra.systems.solobase.cli tenant-add|tenant-move|tenant-remove ...``
+"""Tenant commands: ``python -m infra.systems.solobase.cli tenant-add|tenant-move|tenant-remove|tenant-rotate ...``
 (``make tenant-*``).
 
 tenant-add places a new customer instance (see placement) and writes it into
@@ -12,6 +12,8 @@ to the environment's dumps bucket, destroy the instance's stack), asks, then
 takes the entry out of the registry and prints how its database leaves the
 shard (the teardown path lifting ``prevent_destroy`` for one deploy). Deleting
 the entry by hand fails the shard's plan instead (infra.constructs.database_set).
+tenant-rotate gives a shared instance's database role a new password (the
+document rotates credentials every 90 days).
 """
 
 from __future__ import annotations
@@ -354,6 +356,44 @@ def tenant_move(environment: str, subdomain: str, write_registry: bool) -> int:
     return 0
 
 
+def tenant_rotate(environment: str, subdomain: str) -> int:
+    """Raise the instance's ``password_version`` in the registry and say what to deploy.
+
+    The shard's databases stack then generates a new password and sends it to
+    the role and to the instance's secret in one apply. A Business instance's
+    database password is its RDS-managed master password: RDS rotates it.
+    """
+    settings = _settings(environment)
+    registry = _registry(settings)
+    tenants.check(registry, settings.tenancy, settings.max_connections)
+    tenant = registry.find(subdomain)
+    names = Names(environment)
+    if tenant.shard is None:
+        raise ConfigError(
+            f"{registry.where} {subdomain}.shard",
+            "a shard: a dedicated database's password is managed and rotated by RDS "
+            f"(now: aws rds modify-db-instance --db-instance-identifier {names.dedicated_identifier(tenant)} "
+            "--rotate-master-user-password --apply-immediately)",
+            None,
+        )
+    rotated = replace(tenant, password_version=tenant.password_version + 1)
+    path = tenants.save(registry.with_tenants(rotated if t is tenant else t for t in registry.tenants))
+    restart = (
+        f"aws ecs update-service --cluster {names.platform.cluster} --service {tenant.function_name} "
+        "--force-new-deployment"
+        if Runtime(tenant.runtime) is Runtime.ECS
+        else f"aws lambda update-function-configuration --function-name {tenant.function_name} "
+        f'--description "{subdomain}: database password {rotated.password_version}"'
+    )
+    print(f"{subdomain}: password_version {tenant.password_version} -> {rotated.password_version} in {path}")
+    print("commit the registry, then:")
+    print(f"  make deploy STACK={names.shard_stack_id(tenant.shard)}")
+    print(f"    (role {tenant.role_name} and secret {names.database_secret(tenant.instance_id)} change in one run)")
+    print(f"  {restart}")
+    print("    (new connections then use the new password; open ones are not cut)")
+    return 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="python -m infra.systems.solobase.cli", description=__doc__.splitlines()[0] if __doc__ else ""
@@ -377,6 +417,9 @@ def _parser() -> argparse.ArgumentParser:
     remove.add_argument("--env", required=True, choices=ENVIRONMENTS)
     remove.add_argument("--subdomain", required=True)
     remove.add_argument("--yes", action="store_true", help="do not ask (AUTO_APPROVE=1)")
+    rotate = commands.add_parser("tenant-rotate", help="give a shared instance's database role a new password")
+    rotate.add_argument("--env", required=True, choices=ENVIRONMENTS)
+    rotate.add_argument("--subdomain", required=True)
     return parser
 
 
@@ -387,6 +430,8 @@ def main(argv: list[str]) -> int:
             return tenant_add(args.env, args.subdomain, args.plan, args.runtime, args.instance_id)
         if args.command == "tenant-remove":
             return tenant_remove(args.env, args.subdomain, args.yes)
+        if args.command == "tenant-rotate":
+            return tenant_rotate(args.env, args.subdomain)
         return tenant_move(args.env, args.subdomain, args.write_registry)
     except ConfigError as error:
         print(f"error: {error}", file=sys.stderr)

@@ -52,6 +52,11 @@ class Names:
         return f"{self.prefix}-instances"
 
     @property
+    def backup_key_alias(self) -> str:
+        """The key, in the backup region, encrypting the copies of the environment's automated database backups."""
+        return f"{self.prefix}-backups"
+
+    @property
     def instance_repository(self) -> str:
         """The ECR repository of the ECS runtime's images."""
         return f"{self.prefix}-instance"

@@ -19,6 +19,9 @@ connections, 10 GB free storage and on read/write latency, to SNS
 Secrets Manager rotated every 90 days; VPC endpoints for AWS services.
 
 Where the document contradicts itself (production-safe readings):
+- PostgreSQL 15.4: RDS no longer creates it (data/rds-engine-versions.json);
+  the major is kept, RDS picks a minor it creates and keeps it current
+  (automatic minor upgrades), so no retired minor can stop a deploy;
 - backups: prod says "7 days" and "30 days": 30; dev says "No backups" and
   "7 days": 7 (a dev database can be restored too);
 - connections: "~30,000 concurrent connections" cannot be: ``max_connections``
@@ -41,7 +44,7 @@ Where it is silent (choices, each documented in the README):
   ``staging.solobase.dev`` and ``dev.solobase.dev``; the management platform
   at ``manage.<domain>``;
 - management platform: one Fargate service (512 CPU / 1 GiB; 2 tasks in prod,
-  1 elsewhere) and its own PostgreSQL 15.4 (db.t3.small Multi-AZ in prod,
+  1 elsewhere) and its own PostgreSQL 15 (db.t3.small Multi-AZ in prod,
   db.t3.micro elsewhere, 20 GB growing to 100 GB);
 - ECS instances: 256 CPU / 512 MiB, one task, image ``solobase-<env>-instance:0.1.0``;
 - Business instances' dedicated databases: the shards' class and Multi-AZ,
@@ -288,7 +291,7 @@ def defaults(environment: str) -> SolobaseSettings:
         load_balancer=LoadBalancerProps(domain_name=f"manage.{domain}", deletion_protection=not dev),
         database=PostgresInstanceProps(
             instance_class="db.t3.small" if prod else "db.t3.micro",
-            engine_version="15.4",
+            engine_version="15",
             allocated_storage_gb=20,
             max_allocated_storage_gb=100,
             database_name="solobase",
@@ -311,7 +314,7 @@ def defaults(environment: str) -> SolobaseSettings:
         ),
         shared_database=PostgresInstanceProps(
             instance_class="db.t3.medium" if prod else "db.t3.small",
-            engine_version="15.4",
+            engine_version="15",
             allocated_storage_gb=100,
             max_allocated_storage_gb=500,
             database_name="solobase",
@@ -347,7 +350,7 @@ def defaults(environment: str) -> SolobaseSettings:
             ),
             dedicated_database=PostgresInstanceProps(
                 instance_class="db.t3.medium" if prod else "db.t3.small",
-                engine_version="15.4",
+                engine_version="15",
                 allocated_storage_gb=20,
                 max_allocated_storage_gb=100,
                 database_name="solobase",

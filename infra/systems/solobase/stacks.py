@@ -121,15 +121,21 @@ class SolobasePlatformStack(AwsStack):
       PostgreSQL encrypted with the platform's data key, TLS forced, master
       password managed by RDS in Secrets Manager under the secrets key and
       rotated every 90 days; in prod automated backups copied to the backup
-      region. Each admits on 5432 two security groups and no address range:
-      its clients' group ``solobase-shared-<env>-NN-clients`` (the instances
-      placed on it join it) and ``solobase-<env>-database-operators`` (hosts
-      running the shard stacks and tenant moves).
+      region (the management database's too, and Business instances'
+      dedicated databases' from their own stacks, under the same key
+      ``solobase-<env>-backups`` there). Each admits on 5432 two security
+      groups and no address range: its clients' group
+      ``solobase-shared-<env>-NN-clients`` (the instances placed on it join
+      it) and ``solobase-<env>-database-operators`` (hosts running the shard
+      stacks and tenant moves).
     - The management platform: ``solobase-<env>-management`` on Fargate at
       ``manage.<domain>`` (host rule 1 on the HTTPS ALB ``solobase-<env>-alb``,
       whose certificate also covers ``*.<domain>`` for the instances), its
-      PostgreSQL ``solobase-<env>-postgres``; the database URL in
-      ``solobase-<env>/management/database``.
+      PostgreSQL ``solobase-<env>-postgres``; the database URL (without
+      password) in ``solobase-<env>/management/database``, the password given
+      to each task as ``PGPASSWORD`` from the RDS-managed secret when it starts
+      (RDS rotates it every 90 days), with libpq's PGHOST, PGPORT, PGDATABASE,
+      PGUSER and PGSSLMODE.
     - For the instances: the image repository ``solobase-<env>-instance`` (ECS
       runtime), the key ``solobase-<env>-instances`` encrypting their Lambda
       environments; the binaries bucket is looked up (the bootstrap stack makes it).
@@ -195,7 +201,7 @@ class SolobasePlatformStack(AwsStack):
             backup_key = KmsKey(
                 backup_scope,
                 "BackupKey",
-                alias=f"{prefix}-backups",
+                alias=names.backup_key_alias,
                 description=f"Copies of {prefix}'s automated database backups",
                 props=props.keys,
             )
@@ -237,14 +243,19 @@ class SolobasePlatformStack(AwsStack):
         management_secret = platform.secret(
             "ManagementDatabaseSecret",
             name=f"{prefix}/management/database",
-            description="Management database URL and parts, written by Terraform",
+            description="Management database URL and parts (the password is in the RDS-managed secret)",
         )
         platform.database.write_connection_secret(management_secret)
+        if backup_scope is not None and backup_key is not None:
+            platform.database.replicate_backups(backup_scope, "ManagementBackupReplication", kms_key=backup_key)
+        # RDS rotates the password every 90 days: tasks read it from the managed secret when they start.
+        client = platform.database.client_settings()
         management = platform.add_service(
             "Management",
             container_name="management",
             log_group_name=f"/ecs/{prefix}/management",
-            secrets={"DATABASE_URL": management_secret.key("url")},
+            secrets={"DATABASE_URL": management_secret.key("url"), **client.secrets},
+            environment=client.environment,
             props=props.management,
             route=Route(hosts=(props.management_host,), priority=MANAGEMENT_PRIORITY),
         )
@@ -345,6 +356,8 @@ class SolobaseTenantProps:
     container: FargateServiceProps
     cdn: CdnDistributionProps
     dedicated_database: PostgresInstanceProps | None
+    backup_region: str | None
+    """Where a dedicated database's automated backups are copied (the platform's backup region); None: nowhere."""
     monitoring: MonitoringProps
     secrets: SecretProps
     b2_bucket_name: str
@@ -368,7 +381,8 @@ class SolobaseTenantStack(AwsStack):
     duration. ECS runtime: service
     ``solobase-<id8>`` on the platform's cluster, behind the platform's ALB
     with a host rule at the registry's priority. Business: a dedicated RDS
-    instance ``solobase-dedicated-<env>-<id8>``.
+    instance ``solobase-dedicated-<env>-<id8>``, whose automated backups are
+    copied to the platform's backup region (prod), under its key there.
 
     The function or tasks reach PostgreSQL through one security group, their
     database's clients group, and no address range: the shard's
@@ -402,6 +416,7 @@ class SolobaseTenantStack(AwsStack):
             container=instances.container,
             cdn=instances.cdn,
             dedicated_database=instances.dedicated_database if Plan(tenant.plan).dedicated_database else None,
+            backup_region=settings.backup_region,
             monitoring=settings.monitoring,
             secrets=settings.secrets,
             b2_bucket_name=instances.b2.bucket_name(tenant.instance_id),
@@ -454,6 +469,13 @@ class SolobaseTenantStack(AwsStack):
             )
             database.allow_from(operators, label=OPERATORS_LABEL)
             monitoring.watch_database(database)
+            if props.backup_region is not None:
+                backups = self.region("backup", props.backup_region)
+                database.replicate_backups(
+                    backups,
+                    "DatabaseBackupReplication",
+                    kms_key=KmsKeyLookup(backups, "BackupKey", alias=names.backup_key_alias),
+                )
             database_secret: str = database.master_secret_arn
             database_credentials: Grantable = database.master_secret
             host, port, database_name = (

@@ -201,3 +201,34 @@ def test_replication_group_user_groups(emulator: Emulator) -> None:
 
     elasticache.delete_replication_group(ReplicationGroupId="guarded")
     elasticache.delete_user_group(UserGroupId="rbac")
+
+
+def test_replication_group_final_snapshot(emulator: Emulator) -> None:
+    elasticache = emulator.client("elasticache", "210000000031")
+
+    def group() -> None:
+        elasticache.create_replication_group(
+            ReplicationGroupId="kept-cache",
+            ReplicationGroupDescription="kept",
+            Engine="redis",
+            CacheNodeType="cache.t4g.micro",
+            NumCacheClusters=1,
+        )
+
+    group()
+    elasticache.delete_replication_group(ReplicationGroupId="kept-cache", FinalSnapshotIdentifier="kept-cache-final")
+    (snapshot,) = elasticache.describe_snapshots(SnapshotName="kept-cache-final")["Snapshots"]
+    assert (snapshot["ReplicationGroupId"], snapshot["SnapshotSource"]) == ("kept-cache", "manual")
+    with pytest.raises(ClientError, match="ReplicationGroupNotFoundFault"):
+        elasticache.describe_replication_groups(ReplicationGroupId="kept-cache")
+
+    # The same name on a second destroy is refused, and the group stays; without one, no snapshot is taken.
+    group()
+    with pytest.raises(ClientError, match="SnapshotAlreadyExistsFault"):
+        elasticache.delete_replication_group(
+            ReplicationGroupId="kept-cache", FinalSnapshotIdentifier="kept-cache-final"
+        )
+    assert elasticache.describe_replication_groups(ReplicationGroupId="kept-cache")["ReplicationGroups"]
+    elasticache.delete_replication_group(ReplicationGroupId="kept-cache")
+    assert [s["SnapshotName"] for s in elasticache.describe_snapshots()["Snapshots"]] == ["kept-cache-final"]
+    elasticache.delete_snapshot(SnapshotName="kept-cache-final")

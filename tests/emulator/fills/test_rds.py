@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -377,3 +379,123 @@ def test_automated_backups_replication_refusals(emulator: Emulator, case: dict[s
     for where in ("us-east-1", "eu-west-1"):
         assert _replicated_backups(emulator, account, where) == []
     assert all(_replications(emulator, account, name) == [] for name in ("source-db", "plain-db", "unkept-db"))
+
+
+def _postgres(rds: Any, name: str, **extra: Any) -> dict[str, Any]:
+    request = {
+        "DBInstanceIdentifier": name,
+        "DBInstanceClass": "db.t3.medium",
+        "Engine": "postgres",
+        "MasterUsername": "app",
+        "AllocatedStorage": 20,
+        **({} if extra.get("ManageMasterUserPassword") else {"MasterUserPassword": "not-a-real-password"}),
+        **extra,
+    }
+    instance: dict[str, Any] = rds.create_db_instance(**request)["DBInstance"]
+    return instance
+
+
+def test_engine_versions_rds_creates(emulator: Emulator) -> None:
+    rds = emulator.client("rds", "310000000025")
+    table = json.loads((Path(__file__).resolve().parents[3] / "data" / "rds-engine-versions.json").read_text())
+    postgres = table["engines"]["postgres"]["versions"]
+    newest_15 = max((v for v in postgres if v.startswith("15.")), key=lambda v: int(v.split(".")[1]))
+
+    assert _postgres(rds, "pinned-db", EngineVersion=newest_15)["EngineVersion"] == newest_15
+    # A major alone: RDS picks a minor it creates; the emulator its newest listed one.
+    assert _postgres(rds, "major-db", EngineVersion="15")["EngineVersion"] == newest_15
+    assert _postgres(rds, "default-db")["EngineVersion"] in postgres
+
+    # Retired minors (15.4, 15.10, 16.4), unknown majors and unknown engines are refused; nothing is created.
+    for version in ("15.4", "15.10", "16.4", "99"):
+        with pytest.raises(ClientError, match=re.escape(f"Cannot find version {version} for postgres")):
+            _postgres(rds, "retired-db", EngineVersion=version)
+    with pytest.raises(ClientError, match="InvalidParameterCombination"):
+        rds.create_db_instance(
+            DBInstanceIdentifier="other-db", DBInstanceClass="db.t3.medium", Engine="mysql", AllocatedStorage=20
+        )
+    with pytest.raises(ClientError, match=re.escape("Cannot find version 15.10 for postgres")):
+        rds.modify_db_instance(DBInstanceIdentifier="pinned-db", EngineVersion="15.10", ApplyImmediately=True)
+    names = {d["DBInstanceIdentifier"] for d in rds.describe_db_instances()["DBInstances"]}
+    assert names == {"pinned-db", "major-db", "default-db"}
+
+    # Aurora PostgreSQL has a calendar of its own.
+    aurora = table["engines"]["aurora-postgresql"]["versions"]
+    cluster = {"Engine": "aurora-postgresql", "MasterUsername": "app", "MasterUserPassword": "not-a-real-password"}
+    created = rds.create_db_cluster(DBClusterIdentifier="aurora-db", EngineVersion=aurora[-1], **cluster)
+    assert created["DBCluster"]["EngineVersion"] == aurora[-1]
+    with pytest.raises(ClientError, match=re.escape("Cannot find version 15.11 for aurora-postgresql")):
+        rds.create_db_cluster(DBClusterIdentifier="retired-aurora", EngineVersion="15.11", **cluster)
+    with pytest.raises(ClientError, match=re.escape("Cannot find version 15.11 for aurora-postgresql")):
+        rds.create_global_cluster(
+            GlobalClusterIdentifier="retired-global", Engine="aurora-postgresql", EngineVersion="15.11"
+        )
+
+    rds.delete_db_cluster(DBClusterIdentifier="aurora-db", SkipFinalSnapshot=True)
+    for name in names:
+        rds.delete_db_instance(DBInstanceIdentifier=name, SkipFinalSnapshot=True)
+
+
+READ_REPLICA_REFUSALS = {
+    "source without automated backups": ({"BackupRetentionPeriod": 0}, {}, "InvalidDBInstanceState"),
+    "KmsKeyId for an unencrypted source": ({"BackupRetentionPeriod": 7}, {"key": True}, "InvalidParameterCombination"),
+    "source with a managed master password": (
+        {"BackupRetentionPeriod": 7, "ManageMasterUserPassword": True},
+        {},
+        "InvalidParameterCombination",
+    ),
+}
+
+
+@pytest.mark.parametrize(("source", "request_", "error"), READ_REPLICA_REFUSALS.values(), ids=READ_REPLICA_REFUSALS)
+def test_read_replica_source_requirements(
+    emulator: Emulator, source: dict[str, Any], request_: dict[str, Any], error: str
+) -> None:
+    account = "310000000026"
+    rds = emulator.client("rds", account)
+    _postgres(rds, "unfit-source", **source)
+    extra = {}
+    if request_.get("key"):
+        extra["KmsKeyId"] = emulator.client("kms", account).create_key()["KeyMetadata"]["Arn"]
+    with pytest.raises(ClientError, match=error):
+        rds.create_db_instance_read_replica(
+            DBInstanceIdentifier="unfit-replica", SourceDBInstanceIdentifier="unfit-source", **extra
+        )
+    assert [d["DBInstanceIdentifier"] for d in rds.describe_db_instances()["DBInstances"]] == ["unfit-source"]
+    rds.delete_db_instance(DBInstanceIdentifier="unfit-source", SkipFinalSnapshot=True)
+
+
+def test_postgresql_replica_automated_backups(emulator: Emulator) -> None:
+    rds = emulator.client("rds", "310000000027")
+    for name, version in (("current-db", "15"), ("old-db", "13.23")):
+        _postgres(rds, name, EngineVersion=version, BackupRetentionPeriod=7)
+        rds.create_db_instance_read_replica(DBInstanceIdentifier=f"{name}-replica", SourceDBInstanceIdentifier=name)
+
+    # From 14.1 a replica keeps backups of its own (a promoted replica has point-in-time recovery) ...
+    rds.modify_db_instance(DBInstanceIdentifier="current-db-replica", BackupRetentionPeriod=1, ApplyImmediately=True)
+    (replica,) = rds.describe_db_instances(DBInstanceIdentifier="current-db-replica")["DBInstances"]
+    assert replica["BackupRetentionPeriod"] == 1
+    # ... before 14.1 it cannot.
+    with pytest.raises(ClientError, match=re.escape("need 14.1 or later")):
+        rds.modify_db_instance(DBInstanceIdentifier="old-db-replica", BackupRetentionPeriod=1, ApplyImmediately=True)
+    (replica,) = rds.describe_db_instances(DBInstanceIdentifier="old-db-replica")["DBInstances"]
+    assert replica["BackupRetentionPeriod"] == 0
+
+    for name in ("current-db-replica", "old-db-replica", "current-db", "old-db"):
+        rds.delete_db_instance(DBInstanceIdentifier=name, SkipFinalSnapshot=True)
+
+
+def test_managed_master_secret_holds_the_credentials(emulator: Emulator) -> None:
+    account = "310000000028"
+    rds = emulator.client("rds", account)
+    secrets = emulator.client("secretsmanager", account)
+    values = []
+    for name in ("credentials-db", "other-credentials-db"):
+        created = _postgres(rds, name, ManageMasterUserPassword=True, MasterUsername="admin_user")
+        arn = created["MasterUserSecret"]["SecretArn"]
+        values.append(json.loads(secrets.get_secret_value(SecretId=arn)["SecretString"]))
+    one, other = values
+    assert one["username"] == other["username"] == "admin_user"
+    assert len(one["password"]) == 28 and one["password"] != other["password"]
+    for name in ("credentials-db", "other-credentials-db"):
+        rds.delete_db_instance(DBInstanceIdentifier=name, SkipFinalSnapshot=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -111,3 +112,40 @@ def test_secret_requests_are_authorized_against_the_secret(iam_emulator: Emulato
     ):
         with pytest.raises(ClientError, match="AccessDenied"):
             denied()
+
+
+def _value(secrets: Any, arn: str, stage: str = "AWSCURRENT") -> dict[str, str]:
+    value: dict[str, str] = json.loads(secrets.get_secret_value(SecretId=arn, VersionStage=stage)["SecretString"])
+    return value
+
+
+def test_managed_rotation_makes_a_new_current_version(emulator: Emulator) -> None:
+    rds, arn = _managed_secret(emulator, "rotated-db")
+    secrets = emulator.client("secretsmanager", ACCOUNT)
+    before = _value(secrets, arn)
+    (first_version,) = _current(secrets, arn)
+
+    # As the schedule does: RotateSecret now. RDS sets a new password, stored as the new AWSCURRENT version.
+    rotated = secrets.rotate_secret(SecretId=arn)
+    after = _value(secrets, arn)
+    assert after["username"] == before["username"] and after["password"] != before["password"]
+    assert _current(secrets, arn) == [rotated["VersionId"]] != [first_version]
+    stages = secrets.describe_secret(SecretId=arn)["VersionIdsToStages"]
+    assert stages == {first_version: ["AWSPREVIOUS"], rotated["VersionId"]: ["AWSCURRENT"]}
+    assert _value(secrets, arn, "AWSPREVIOUS") == before
+
+    # As RDS does on request: ModifyDBInstance --rotate-master-user-password.
+    rds.modify_db_instance(DBInstanceIdentifier="rotated-db", RotateMasterUserPassword=True, ApplyImmediately=True)
+    again = _value(secrets, arn)
+    assert again["password"] not in (before["password"], after["password"])
+    assert _value(secrets, arn, "AWSPREVIOUS") == after
+    assert len(secrets.describe_secret(SecretId=arn)["VersionIdsToStages"]) == 3
+
+    # Refused, as on AWS: rotating now a secret no service manages and no function rotates; it keeps its value.
+    plain = secrets.create_secret(Name="rotate-now-plain", SecretString="not-a-real-password")["ARN"]
+    with pytest.raises(ClientError, match="InvalidRequestException"):
+        secrets.rotate_secret(SecretId=plain)
+    assert secrets.get_secret_value(SecretId=plain)["SecretString"] == "not-a-real-password"
+
+    secrets.delete_secret(SecretId=plain, ForceDeleteWithoutRecovery=True)
+    rds.delete_db_instance(DBInstanceIdentifier="rotated-db", SkipFinalSnapshot=True)
