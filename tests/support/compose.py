@@ -23,8 +23,10 @@ saying so.
 from __future__ import annotations
 
 import os
+import shlex
 import shutil
 import subprocess
+import sys
 import tempfile
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -33,6 +35,28 @@ from typing import Any
 
 # Paths the namespace sees as the host does (its /tmp is its own).
 SHARED_PARENT = "/var/tmp"
+
+
+def _fresh_tmp(directory: Path) -> list[str]:
+    """Steps giving the namespace a tmpfs /tmp, as a container has, that still shows the code and Python.
+
+    A working copy (or its virtualenv) under /tmp would vanish under the tmpfs: each is
+    held in ``directory`` first, then bound back to its own path.
+    """
+    repository = Path(__file__).resolve().parents[2]
+    kept = sorted({path for path in (repository, Path(sys.prefix).resolve()) if path.is_relative_to("/tmp")})
+    kept = [path for path in kept if not any(path != other and path.is_relative_to(other) for other in kept)]
+    held = [directory / f"kept-{index}" for index in range(len(kept))]
+    steps = [
+        f"mkdir -p {shlex.quote(str(h))} && mount --bind {shlex.quote(str(p))} {shlex.quote(str(h))}"
+        for p, h in zip(kept, held, strict=True)
+    ]
+    steps.append("mount -t tmpfs -o mode=1777 tmpfs /tmp")
+    steps += [
+        f"mkdir -p {shlex.quote(str(p))} && mount --bind {shlex.quote(str(h))} {shlex.quote(str(p))}"
+        for p, h in zip(kept, held, strict=True)
+    ]
+    return steps
 
 
 @dataclass
@@ -57,7 +81,7 @@ class ComposeNetwork:
             "127.0.0.1 localhost\n" + "".join(f"{address} {name}\n" for name, address in addresses.items())
         )
         hosts.chmod(0o644)
-        steps = ["ip link set dev lo up", f"mount --bind {hosts} /etc/hosts", "mount -t tmpfs -o mode=1777 tmpfs /tmp"]
+        steps = ["ip link set dev lo up", f"mount --bind {hosts} /etc/hosts", *_fresh_tmp(directory)]
         script = " && ".join(steps) + " && echo ready && exec sleep infinity"
         holder = subprocess.Popen(
             ["unshare", "--net", "--mount", "--propagation", "private", "--", "sh", "-c", script],
