@@ -24,7 +24,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from emulator import fills
+from emulator import fills, retries
 from emulator.accounts import DEFAULT_ACCOUNT, SECRET_ACCESS_KEY, access_key_for
 from emulator.fills.acm import GRACE_ENV
 from emulator.tls import write_certificates
@@ -127,6 +127,8 @@ def main(argv: list[str]) -> int:
         print("unset AWS_PROFILE AWS_SESSION_TOKEN", flush=True)
 
     from moto.server import main as serve
+
+    retries.install()
 
     serve(["--host", "127.0.0.1", "--port", str(port), "--ssl-cert", str(cert), "--ssl-key", str(key)])
     return 0
