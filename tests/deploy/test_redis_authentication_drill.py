@@ -107,8 +107,9 @@ def test_redis_requires_iam_and_refuses_an_operators_mistakes(
         (group_config,) = typo["resource"]["aws_elasticache_replication_group"].values()
         group_config["user_group_ids"] = ["drill-redsi"]
         stack_file.write_text(json.dumps(typo))
-        refused = tf.run("apply", "-input=false", "-no-color", "-auto-approve", check=False)
-        assert refused.returncode != 0 and "UserGroupNotFound" in refused.stderr, refused.stdout + refused.stderr
+        refused = tf.run("apply", "-input=false", "-no-color", "-auto-approve", ok=(0, 1))
+        said = f"{refused.stdout}{refused.stderr}{tf.log_text()}"
+        assert refused.returncode == 1 and "UserGroupNotFound" in said, said[-3000:]
         (after,) = elasticache.describe_replication_groups(ReplicationGroupId="drill-redis")["ReplicationGroups"]
         assert after["UserGroupIds"] == ["drill-redis"]
         stack_file.write_text(deployed)
