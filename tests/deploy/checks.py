@@ -87,6 +87,8 @@ def luneo(stack: Deployed) -> None:
     (replica,) = secondary.describe_db_instances(DBInstanceIdentifier=f"luneo-{environment}-db-replica")["DBInstances"]
     assert replica["ReadReplicaSourceDBInstanceIdentifier"].startswith("arn:aws:rds:eu-west-1:")
     assert ":us-east-1:" in replica["KmsKeyId"]
+    # Promoted after a regional failure, the replica must have point-in-time recovery of its own.
+    assert replica["BackupRetentionPeriod"] >= 1, "the cross-region replica keeps no automated backups"
     eks = stack.emulator.client("eks", stack.account, "us-east-1")
     cluster = eks.describe_cluster(name=f"luneo-{environment}-eks-secondary")["cluster"]
     assert cluster["accessConfig"]["authenticationMode"] == "API"
