@@ -83,6 +83,7 @@ class RetryReplay:
                 status, headers, body = invocation.answer
                 self.log(
                     f"emulator: replayed the answer to {environ.get('REQUEST_METHOD')} {environ.get('PATH_INFO')} "
+                    f"{environ.get('HTTP_X_AMZ_TARGET', '')} "
                     f"({environ.get(ATTEMPT_HEADER, 'attempt=?')}, invocation {invocation_id}): "
                     "the client had not received it"
                 )
