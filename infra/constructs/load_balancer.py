@@ -322,6 +322,10 @@ class LoadBalancer(Construct):
                 noncurrent_version_expiration_days=7,
                 expiration_days=self.props.access_log_retention_days,
             ),
+            # Logs keep arriving until the end (ALB's, and S3's of the buckets logging here), so the bucket is
+            # never empty: it goes with an unprotected load balancer (the documented teardown turns protection
+            # off first), and never while protection is on.
+            force_destroy=not self.props.deletion_protection,
             policy_statements=[
                 Statement(
                     sid="ElbWritesAccessLogs",

@@ -66,7 +66,8 @@ class PrivateBucket(Construct):
     Versioned; default encryption with SSE-KMS; every public access block on;
     object ownership enforced (ACLs off); a bucket policy denying any request
     without TLS; lifecycle rules from ``props``. ``force_destroy`` stays off:
-    a bucket holding data must be emptied on purpose before it can go.
+    a bucket holding data must be emptied on purpose before it can go
+    (``force_destroy=True`` only for expendable logs whose owner is unprotected).
     ``policy_statements`` are added to the bucket policy (e.g. log delivery);
     :meth:`allow_service_read` adds one later, for a reader made after the
     bucket. :meth:`replicate_to` copies every object to a bucket in another region;
@@ -81,11 +82,14 @@ class PrivateBucket(Construct):
         bucket_name: str,
         props: PrivateBucketProps,
         policy_statements: Sequence[Statement] = (),
+        force_destroy: bool = False,
     ) -> None:
         super().__init__(scope, id_)
         if not Token.is_unresolved(bucket_name):
             validation.bucket_name("bucket_name", bucket_name)
-        self.bucket = S3Bucket(self, "Bucket", bucket=bucket_name, force_destroy=False, tags={"Name": bucket_name})
+        self.bucket = S3Bucket(
+            self, "Bucket", bucket=bucket_name, force_destroy=force_destroy, tags={"Name": bucket_name}
+        )
         self.name = self.bucket.bucket
         self.arn = self.bucket.arn
         self.regional_domain_name = self.bucket.bucket_regional_domain_name
