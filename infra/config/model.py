@@ -221,6 +221,15 @@ class ContainerPlatformSettings(SystemSettings, ContainerPlatformProps):
         validation.resource_name("name_prefix", self.name_prefix, max_length=24)
         validation.resource_name("repository_name", self.repository_name, max_length=64)
 
+    def require_access_logs(self, bucket: str) -> None:
+        """Refuse turning the load balancer's access logs off where ``bucket``'s S3 access logs go to them."""
+        if not self.load_balancer.enable_access_logs:
+            raise ConfigError(
+                "load_balancer.enable_access_logs",
+                f"true: the {bucket} bucket's server access logs go to the load balancer's access-log bucket",
+                False,
+            )
+
     def account_names(self) -> dict[str, tuple[str, str]]:
         """Every resource the platform makes is named from ``name_prefix`` (buckets, keys, roles, log groups,
         topics), but its image repository."""

@@ -25,6 +25,7 @@ from infra.constructs.monitoring import Monitoring
 from infra.constructs.network import network_from
 from infra.constructs.outputs import output
 from infra.constructs.postgres_instance import PostgresInstance
+from infra.constructs.private_bucket import PrivateBucket
 from infra.constructs.redis_replication_group import RedisReplicationGroup
 from infra.constructs.secret import ContainerSecretSource, Secret
 from infra.constructs.service_host import ServiceHost
@@ -113,6 +114,14 @@ class ContainerPlatform(Construct):
         if self.host.load_balancer is None:  # the platform always has one; this narrows the type
             raise LookupError("container platform without a load balancer")
         return self.host.load_balancer
+
+    @property
+    def access_log_bucket(self) -> PrivateBucket:
+        """The load balancer's access-log bucket (SSE-S3), the target of the system's buckets' access logs."""
+        bucket = self.load_balancer.access_log_bucket
+        if bucket is None:  # settings refuse this where a bucket logs to it (require_access_logs)
+            raise LookupError(f"{self.prefix}: [load_balancer] enable_access_logs is off")
+        return bucket
 
     @property
     def services(self) -> dict[str, FargateService]:

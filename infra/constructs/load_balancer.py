@@ -241,8 +241,10 @@ class LoadBalancer(Construct):
 
         access_logs = None
         depends_on = []
+        self.access_log_bucket: PrivateBucket | None = None
+        """The bucket of the access logs (SSE-S3), when on; other buckets' server access logs may join them."""
         if props.enable_access_logs:
-            logs_bucket = self._access_log_bucket()
+            logs_bucket = self.access_log_bucket = self._access_log_bucket()
             access_logs = LbAccessLogs(bucket=logs_bucket.name, prefix=name, enabled=True)
             depends_on.append(logs_bucket.policy)
         self.lb = Lb(
@@ -320,6 +322,10 @@ class LoadBalancer(Construct):
                 noncurrent_version_expiration_days=7,
                 expiration_days=self.props.access_log_retention_days,
             ),
+            # Logs keep arriving until the end (ALB's, and S3's of the buckets logging here), so the bucket is
+            # never empty: it goes with an unprotected load balancer (the documented teardown turns protection
+            # off first), and never while protection is on.
+            force_destroy=not self.props.deletion_protection,
             policy_statements=[
                 Statement(
                     sid="ElbWritesAccessLogs",

@@ -15,6 +15,7 @@ from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import (
     S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration,
     S3BucketLifecycleConfigurationRuleTransition,
 )
+from cdktf_cdktf_provider_aws.s3_bucket_logging import S3BucketLoggingA
 from cdktf_cdktf_provider_aws.s3_bucket_ownership_controls import (
     S3BucketOwnershipControls,
     S3BucketOwnershipControlsRule,
@@ -65,10 +66,12 @@ class PrivateBucket(Construct):
     Versioned; default encryption with SSE-KMS; every public access block on;
     object ownership enforced (ACLs off); a bucket policy denying any request
     without TLS; lifecycle rules from ``props``. ``force_destroy`` stays off:
-    a bucket holding data must be emptied on purpose before it can go.
+    a bucket holding data must be emptied on purpose before it can go
+    (``force_destroy=True`` only for expendable logs whose owner is unprotected).
     ``policy_statements`` are added to the bucket policy (e.g. log delivery);
     :meth:`allow_service_read` adds one later, for a reader made after the
-    bucket. :meth:`replicate_to` copies every object to a bucket in another region.
+    bucket. :meth:`replicate_to` copies every object to a bucket in another region;
+    :meth:`log_access_to` records every request to it in an access-log bucket.
     """
 
     def __init__(
@@ -79,15 +82,20 @@ class PrivateBucket(Construct):
         bucket_name: str,
         props: PrivateBucketProps,
         policy_statements: Sequence[Statement] = (),
+        force_destroy: bool = False,
     ) -> None:
         super().__init__(scope, id_)
         if not Token.is_unresolved(bucket_name):
             validation.bucket_name("bucket_name", bucket_name)
-        self.bucket = S3Bucket(self, "Bucket", bucket=bucket_name, force_destroy=False, tags={"Name": bucket_name})
+        self.bucket = S3Bucket(
+            self, "Bucket", bucket=bucket_name, force_destroy=force_destroy, tags={"Name": bucket_name}
+        )
         self.name = self.bucket.bucket
         self.arn = self.bucket.arn
         self.regional_domain_name = self.bucket.bucket_regional_domain_name
         self.kms_key_arn = props.kms_key_arn
+        self.sse_algorithm = props.sse_algorithm
+        self.access_logging: S3BucketLoggingA | None = None
         self.replication: S3BucketReplicationConfigurationA | None = None
         self.replica: PrivateBucket | None = None
         """Where :meth:`replicate_to` copies objects."""
@@ -180,11 +188,14 @@ class PrivateBucket(Construct):
             )
         S3BucketLifecycleConfiguration(self, "Lifecycle", bucket=self.bucket.id, rule=rules)
 
+    def _add_statement(self, statement: Statement) -> None:
+        if any(existing.sid == statement.sid for existing in self._statements):
+            raise ConfigError(f"{self.node.id} bucket policy statement", "a sid not used before", statement.sid)
+        self._statements.append(statement)
+
     def allow_service_read(self, service: str, *, sid: str, source_arn: str) -> None:
         """Let ``service`` read objects only while acting for ``source_arn`` (CloudFront for one distribution)."""
-        if any(statement.sid == sid for statement in self._statements):
-            raise ConfigError(f"{self.node.id} bucket policy statement", "a sid not used before", sid)
-        self._statements.append(
+        self._add_statement(
             Statement(
                 sid=sid,
                 principals={"Service": service},
@@ -193,6 +204,49 @@ class PrivateBucket(Construct):
                 conditions={"StringEquals": {"AWS:SourceArn": source_arn}},
             )
         )
+
+    def log_access_to(self, target: PrivateBucket) -> S3BucketLoggingA:
+        """S3 server access logs of this bucket (each request: who, which object, what, when) into ``target``,
+        under ``s3/<this bucket>/``, kept as long as ``target``'s lifecycle keeps objects.
+
+        ``target`` must use SSE-S3: S3 delivers no server access logs to a bucket whose default encryption is
+        SSE-KMS (it accepts the configuration and drops the logs, so this refuses it here). With ACLs off,
+        delivery is allowed by ``target``'s bucket policy: ``logging.s3.amazonaws.com`` may put objects under
+        the prefix, for this bucket of this account only. ``target`` must be in this bucket's account and
+        region (S3 refuses another region). AWS: "Enabling Amazon S3 server access logging",
+        https://docs.aws.amazon.com/AmazonS3/latest/userguide/enable-server-access-logging.html
+        """
+        if self.access_logging is not None:
+            raise ConfigError(f"{self.node.id} access logging", "configured once per bucket", target.node.id)
+        if target.sse_algorithm != "AES256":
+            raise ConfigError(
+                f"{target.node.id} as the access-log target of {self.node.id}",
+                "a bucket with SSE-S3 (AES256) default encryption",
+                target.sse_algorithm,
+            )
+        prefix = f"s3/{self.name}/"
+        target._add_statement(
+            Statement(
+                sid=f"S3ServerAccessLogsOf{self.node.id}",
+                principals={"Service": "logging.s3.amazonaws.com"},
+                actions=["s3:PutObject"],
+                resources=[f"{target.arn}/{prefix}*"],
+                conditions={
+                    "ArnLike": {"aws:SourceArn": self.arn},
+                    "StringEquals": {"aws:SourceAccount": account_id(self)},
+                },
+            )
+        )
+        self.access_logging = S3BucketLoggingA(
+            self,
+            "AccessLogging",
+            bucket=self.bucket.id,
+            target_bucket=target.name,
+            target_prefix=prefix,
+            # S3 checks the target's policy lets it deliver before it accepts the configuration.
+            depends_on=[target.policy],
+        )
+        return self.access_logging
 
     def replicate_to(self, destination: PrivateBucket, *, role_name: str) -> S3BucketReplicationConfigurationA:
         """Replicate every object, delete marker and tag to ``destination`` (another region), as S3 allows once.

@@ -486,6 +486,7 @@ RESOURCES: Mapping[str, Access] = {
     "aws_s3_bucket_lifecycle_configuration": Access(
         read=("s3:GetLifecycleConfiguration",), write=("s3:PutLifecycleConfiguration",)
     ),
+    "aws_s3_bucket_logging": Access(read=("s3:GetBucketLogging",), write=("s3:PutBucketLogging",)),
     "aws_s3_bucket_ownership_controls": Access(
         read=("s3:GetBucketOwnershipControls",), write=("s3:PutBucketOwnershipControls",)
     ),

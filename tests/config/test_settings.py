@@ -213,6 +213,20 @@ BAD_OVERRIDES = [
         "freeside.production.state.key must be a relative object key ending in .tfstate; got '/prod.tfstate'",
     ),
     ("invalid TOML", "freeside", "production", "[network\n", "must be valid TOML"),
+    (
+        "sessions access logs with nowhere to go",
+        "replaydash",
+        "staging",
+        "[load_balancer]\nenable_access_logs = false",
+        "replaydash.staging.load_balancer.enable_access_logs must be true: the sessions bucket's server access logs",
+    ),
+    (
+        "dumps access logs with nowhere to go",
+        "solobase",
+        "dev",
+        "[load_balancer]\nenable_access_logs = false",
+        "solobase.dev.load_balancer.enable_access_logs must be true: the dumps bucket's server access logs",
+    ),
 ]
 
 

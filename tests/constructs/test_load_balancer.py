@@ -90,6 +90,13 @@ def test_access_logs_bucket_lets_only_elb_write_under_its_prefix() -> None:
     assert rule["apply_server_side_encryption_by_default"]["sse_algorithm"] == "AES256"
 
 
+@pytest.mark.parametrize("protected", [True, False])
+def test_the_access_log_bucket_goes_with_the_load_balancer_only_once_unprotected(protected: bool) -> None:
+    """Logs keep arriving (ALB's, and S3's of buckets logging there), so it is never empty at teardown."""
+    stack = balancer(dataclasses.replace(PROPS, deletion_protection=protected))
+    assert only(stack, "aws_s3_bucket")["force_destroy"] is (not protected)
+
+
 def test_target_group_health_checks_the_service() -> None:
     group = only(balancer(), "aws_lb_target_group")
     assert group["target_type"] == "ip" and group["port"] == 8080

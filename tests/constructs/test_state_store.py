@@ -128,3 +128,38 @@ def test_transition_rules_follow_s3(days: int, storage_class: str, message: str)
     with pytest.raises(ConfigError) as raised:
         Transition(days=days, storage_class=storage_class)
     assert message in str(raised.value)
+
+
+def _logged(target_props: PrivateBucketProps) -> dict:
+    def build(stack: object) -> None:
+        logs = PrivateBucket(stack, "Logs", bucket_name="app-access-logs", props=target_props)  # type: ignore[arg-type]
+        data = PrivateBucket(stack, "Sessions", bucket_name="app-sessions", props=PrivateBucketProps())  # type: ignore[arg-type]
+        data.log_access_to(logs)
+
+    return synth(build)
+
+
+def test_access_logs_of_a_bucket_go_to_the_log_bucket_under_its_own_prefix() -> None:
+    stack = _logged(PrivateBucketProps(sse_algorithm="AES256"))
+    logging = only(stack, "aws_s3_bucket_logging")
+    sessions, logs = (next(k for k in stack["resource"]["aws_s3_bucket"] if k.startswith(p)) for p in ("Ses", "Logs"))
+    logs_policy = next(k for k in stack["resource"]["aws_s3_bucket_policy"] if k.startswith("Logs_"))
+    assert logging["bucket"] == f"${{aws_s3_bucket.{sessions}.id}}"
+    assert logging["target_bucket"] == f"${{aws_s3_bucket.{logs}.bucket}}"
+    assert logging["target_prefix"] == f"s3/${{aws_s3_bucket.{sessions}.bucket}}/"
+    # S3 accepts the configuration only once the target's policy lets it deliver (ACLs are off).
+    assert logging["depends_on"] == [f"aws_s3_bucket_policy.{logs_policy}"]
+    statements = policy(stack["resource"]["aws_s3_bucket_policy"][logs_policy]["policy"])["Statement"]
+    (delivery,) = [s for s in statements if s["Sid"] == "S3ServerAccessLogsOfSessions"]
+    assert delivery["Principal"] == {"Service": "logging.s3.amazonaws.com"}
+    assert delivery["Action"] == "s3:PutObject"
+    assert delivery["Resource"] == f"${{aws_s3_bucket.{logs}.arn}}/s3/${{aws_s3_bucket.{sessions}.bucket}}/*"
+    # Only this bucket of this account may deliver there (confused deputy).
+    assert delivery["Condition"]["ArnLike"] == {"aws:SourceArn": f"${{aws_s3_bucket.{sessions}.arn}}"}
+    assert "aws:SourceAccount" in delivery["Condition"]["StringEquals"]
+
+
+def test_access_logs_are_refused_into_a_kms_encrypted_bucket() -> None:
+    # S3 delivers no server access logs to an SSE-KMS bucket: refused before anything is made.
+    with pytest.raises(ConfigError, match=r"Logs as the access-log target of Sessions must be a bucket with SSE-S3"):
+        _logged(PrivateBucketProps())

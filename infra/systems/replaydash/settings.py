@@ -55,6 +55,10 @@ class ReplayDashSettings(ContainerPlatformSettings):
     sessions: PrivateBucketProps = field(default_factory=PrivateBucketProps)
     """``[sessions]``: the session-data bucket's lifecycle tiers and version retention."""
 
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        self.require_access_logs("sessions")
+
 
 def defaults(environment: str) -> ReplayDashSettings:
     production = environment == "production"

@@ -39,6 +39,8 @@ class ReplayDashStack(AwsStack):
         sessions = PrivateBucket(
             self, "Sessions", bucket_name=f"{prefix}-sessions-{account_id(self)}", props=props.sessions
         )
+        # User session data: who read or changed which object is recorded (docs/systems/replaydash.md).
+        sessions.log_access_to(platform.access_log_bucket)
         database_secret = platform.secret(
             "DatabaseSecret", name=f"{prefix}/database", description="Database URL and parts, written by Terraform"
         )

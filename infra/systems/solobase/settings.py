@@ -213,6 +213,7 @@ class SolobaseSettings(ContainerPlatformSettings):
 
     def __post_init__(self) -> None:
         super().__post_init__()
+        self.require_access_logs("dumps")
         validation.resource_name("alert_topic_name", self.alert_topic_name, max_length=256)
         if self.backup_region is not None:
             validation.one_of("backup_region", self.backup_region, REGIONS)

@@ -277,6 +277,8 @@ class SolobasePlatformStack(AwsStack):
             bucket_name=names.dumps_bucket(account_id(self)),
             props=dataclasses.replace(props.dumps, kms_key_arn=platform.data_key.arn),
         )
+        # Customers' databases: every read of a dump is recorded (docs/systems/solobase.md).
+        dumps.log_access_to(platform.access_log_bucket)
 
         trail = None
         if props.owns_account_resources:
