@@ -219,15 +219,34 @@ def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
     running.stop()
 
 
+LONG_POLES = {
+    "test_deploy_cycle[bootstrap-luneo-terraform-state]": 8,
+    "test_delivery_drill_on_an_emulator_enforcing_iam": 6.5,
+    "test_deploy_cycle[bootstrap-replaydash-terraform-state]": 6,
+    "test_deploy_cycle[bootstrap-solobase-terraform-state]": 5,
+    "test_make_up_then_again_then_down": 5,
+    "test_a_database_and_production_redis_made_again_take_final_snapshots_of_their_own": 5,
+    "test_a_bootstrap_stack_through_the_cdktf_cli_and_its_destroy_trap": 3.5,
+    "test_a_task_started_after_a_rotation_gets_the_current_password": 3,
+    "test_redis_requires_iam_and_refuses_an_operators_mistakes": 3,
+}
+"""Minutes the longest deploys take on 2 cores (make test's --durations): they start first, longest first.
+Only the order depends on it; a test not named here counts as one minute."""
+
+
+def _minutes(item: pytest.Item) -> float:
+    return LONG_POLES.get(item.name, 1)
+
+
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Emulator deploys first, one per worker: they are the long poles of the run.
+    """Emulator deploys first, longest first, one per worker: they are the long poles of the run.
 
     Under ``--dist loadgroup`` each deploy is a group of its own, and groups are
     handed to workers one at a time in collection order (before xdist reads the
     marks, hence tryfirst).
     """
-    items.sort(key=lambda item: item.get_closest_marker("deploy") is None)
+    items.sort(key=lambda item: (item.get_closest_marker("deploy") is None, -_minutes(item)))
     for item in items:
         # A deploy sharing an emulator with others (a drill's steps) names its group itself.
         if item.get_closest_marker("deploy") and not item.get_closest_marker("xdist_group"):
