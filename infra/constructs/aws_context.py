@@ -28,12 +28,15 @@ class RegionScope(Construct):
     """A subtree whose AWS resources use ``provider`` (an aliased AwsProvider)."""
 
     def __init__(self, scope: Construct, id_: str, *, provider: AwsProvider) -> None:
+        # Directly under its stack: no region scope inside another, so each one's aspect knows its provider.
+        if not isinstance(scope, TerraformStack):
+            raise validation.ConfigError("region scope", "a child of its stack", scope.node.path)
         super().__init__(scope, id_)
         if not provider.alias:
             raise validation.ConfigError("region scope provider", "an aliased AWS provider", provider.node.id)
         self.provider = provider
         self.purpose = provider.alias
-        Aspects.of(self).add(_UseScopeProvider())
+        Aspects.of(self).add(_UseScopeProvider(provider))
 
 
 # A construct's place in the tree never changes, so what a walk up the tree finds is
@@ -71,16 +74,24 @@ def _nearest_scope(scope: IConstruct) -> RegionScope | None:
 
 @jsii.implements(IAspect)
 class _UseScopeProvider:
-    """Sets the nearest RegionScope's provider on AWS resources and data sources that name none."""
+    """Sets its RegionScope's provider on the AWS resources and data sources below it that name none.
+
+    Decided in Python where it can be: each question asked of ``node`` is a call
+    into node (jsii), and this runs for every construct of every region scope.
+    """
+
+    def __init__(self, provider: AwsProvider) -> None:
+        self.provider = provider
 
     def visit(self, node: IConstruct) -> None:
-        if not isinstance(node, (TerraformResource, TerraformDataSource)) or node.provider is not None:
+        if not isinstance(node, (TerraformResource, TerraformDataSource)):
             return
-        if not node.terraform_resource_type.startswith("aws_"):
+        if not type(node).__module__.startswith(_AWS_PROVIDER_PACKAGE) or node.provider is not None:
             return
-        region_scope = _nearest_scope(node)
-        if region_scope is not None:
-            node.provider = region_scope.provider
+        node.provider = self.provider
+
+
+_AWS_PROVIDER_PACKAGE = "cdktf_cdktf_provider_aws."
 
 
 def provider_of(scope: IConstruct) -> AwsProvider | None:
