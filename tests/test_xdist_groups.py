@@ -18,9 +18,10 @@ def test_member(n):
 """
 
 
-def _workers(tmp_path: Path, *plugins: str) -> set[str]:
-    (tmp_path / "test_grouped.py").write_text(GROUPED)
-    base = tmp_path / "base"
+def _run(tmp_path: Path, source: str, workers: int, *plugins: str) -> None:
+    """``source`` as a test file run under ``-n workers --dist loadgroup`` with ``plugins``; MEMBERS is tmp_path."""
+    test_file = tmp_path / "test_sample.py"
+    test_file.write_text(source)
     subprocess.run(
         [
             sys.executable,
@@ -28,14 +29,14 @@ def _workers(tmp_path: Path, *plugins: str) -> set[str]:
             "pytest",
             "-q",
             "-n",
-            "3",
+            str(workers),
             "--dist",
             "loadgroup",
             "-p",
             "no:cacheprovider",
             *(arg for plugin in plugins for arg in ("-p", plugin)),
-            f"--basetemp={base}",
-            str(tmp_path / "test_grouped.py"),
+            f"--basetemp={tmp_path / 'base'}",
+            str(test_file),
         ],
         cwd=tmp_path,
         env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "MEMBERS": str(tmp_path)},
@@ -43,6 +44,10 @@ def _workers(tmp_path: Path, *plugins: str) -> set[str]:
         capture_output=True,
         text=True,
     )
+
+
+def _workers(tmp_path: Path, *plugins: str) -> set[str]:
+    _run(tmp_path, GROUPED, 3, *plugins)
     found = {path.name: path.read_text() for path in tmp_path.glob("member-*")}
     assert len(found) == 6, found
     return set(found.values())
@@ -84,30 +89,7 @@ def test_short(n):
 
 def test_a_worker_busy_with_a_long_group_is_given_short_work_next(tmp_path: Path) -> None:
     """Three deploys on two workers: none waits queued behind another while short tests remain."""
-    (tmp_path / "test_poles.py").write_text(POLES)
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pytest",
-            "-q",
-            "-n",
-            "2",
-            "--dist",
-            "loadgroup",
-            "-p",
-            "no:cacheprovider",
-            "-p",
-            "tests.support.xdist_groups",
-            f"--basetemp={tmp_path / 'base'}",
-            str(tmp_path / "test_poles.py"),
-        ],
-        cwd=tmp_path,
-        env={"PYTHONPATH": str(ROOT), "PATH": "/usr/bin:/bin", "MEMBERS": str(tmp_path)},
-        check=True,
-        capture_output=True,
-        text=True,
-    )
+    _run(tmp_path, POLES, 2, "tests.support.xdist_groups")
     runs = {path.name: path.read_text().split() for path in tmp_path.glob("gw*")}
     assert sum(run.count("long") for run in runs.values()) == 3 and len(runs) == 2, runs
     for run in runs.values():

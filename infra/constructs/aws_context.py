@@ -72,6 +72,9 @@ def _nearest_scope(scope: IConstruct) -> RegionScope | None:
     return _context(scope)[1]
 
 
+_AWS_PROVIDER_PACKAGE = "cdktf_cdktf_provider_aws."
+
+
 @jsii.implements(IAspect)
 class _UseScopeProvider:
     """Sets its RegionScope's provider on the AWS resources and data sources below it that name none.
@@ -89,9 +92,6 @@ class _UseScopeProvider:
         if not type(node).__module__.startswith(_AWS_PROVIDER_PACKAGE) or node.provider is not None:
             return
         node.provider = self.provider
-
-
-_AWS_PROVIDER_PACKAGE = "cdktf_cdktf_provider_aws."
 
 
 def provider_of(scope: IConstruct) -> AwsProvider | None:
