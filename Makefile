@@ -208,7 +208,10 @@ docs: .venv/.synced ## Write the generated documents under docs/ (tools/docs.py)
 servers: ## Install the servers and linters the tests run (PostgreSQL, PgBouncer, shellcheck) when missing
 	@tools/install-servers.sh
 
-test: deps servers $(CHECKOV_VENV)/.synced ## Run the whole suite: unit, conformance, snapshots, validate, scan, emulator deploys
+# The four installs are independent: on a fresh clone they run side by side (a minute saved), each one's
+# output kept together.
+test: ## Run the whole suite: unit, conformance, snapshots, validate, scan, emulator deploys
+	@$(MAKE) -j 4 --output-sync=target .venv/.synced node_modules/.synced $(CHECKOV_VENV)/.synced servers
 	$(RUN) pytest $(PYTEST_ARGS)
 
 define require_env

@@ -24,7 +24,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from emulator import fills, retries
+from emulator import fills, retries, speed
 from emulator.accounts import DEFAULT_ACCOUNT, SECRET_ACCESS_KEY, access_key_for
 from emulator.fills.acm import GRACE_ENV
 from emulator.tls import write_certificates
@@ -129,6 +129,7 @@ def main(argv: list[str]) -> int:
     from moto.server import main as serve
 
     retries.install()
+    speed.install()
 
     serve(["--host", "127.0.0.1", "--port", str(port), "--ssl-cert", str(cert), "--ssl-key", str(key)])
     return 0

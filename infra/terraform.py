@@ -224,7 +224,8 @@ class Terraform:
         self.run("init", "-input=false", "-no-color")
 
     def outputs(self) -> dict[str, Any]:
-        """``terraform output -json``: name to ``{"value", "type", "sensitive"}``."""
+        """``terraform output -json``: name to ``{"value", "type", "sensitive"}`` (with the state at hand:
+        :func:`outputs_of`, one Terraform start fewer)."""
         result: dict[str, Any] = json.loads(self.run("output", "-json", "-no-color").stdout or "{}")
         return result
 
@@ -235,12 +236,27 @@ class Terraform:
         return result
 
 
+def outputs_of(state: Mapping[str, Any]) -> dict[str, Any]:
+    """What ``terraform output -json`` prints, read from a pulled state: the same root outputs, each with
+    ``value``, ``type`` and ``sensitive`` (which the state file leaves out when false)."""
+    return {
+        name: {
+            "sensitive": bool(output.get("sensitive", False)),
+            "type": output.get("type"),
+            "value": output.get("value"),
+        }
+        for name, output in (state.get("outputs") or {}).items()
+    }
+
+
 def _clock() -> str:
     return time.strftime("%H:%M:%S")
 
 
 def _log_line(event: Event) -> str:
-    message = str(event.get("@message", ""))
+    # Each line keeps Terraform's own time of day (to the second): which resource waited on what.
+    stamp = str(event.get("@timestamp", ""))
+    message = (f"{stamp[11:19]} " if len(stamp) >= 19 else "") + str(event.get("@message", ""))
     if event.get("type") == "diagnostic":
         detail = str(event.get("diagnostic", {}).get("detail") or "")
         if detail:

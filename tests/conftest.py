@@ -227,7 +227,6 @@ LONG_POLES = {
     "test_make_up_then_again_then_down": 5,
     "test_a_database_and_production_redis_made_again_take_final_snapshots_of_their_own": 5,
     "test_a_bootstrap_stack_through_the_cdktf_cli_and_its_destroy_trap": 3.5,
-    "test_a_task_started_after_a_rotation_gets_the_current_password": 3,
     "test_redis_requires_iam_and_refuses_an_operators_mistakes": 3,
 }
 """Minutes the longest deploys take on 2 cores (make test's --durations): they start first, longest first.

@@ -6,6 +6,7 @@ and, on SIGINT, finishes "in-flight work" before exiting, as Terraform does.
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import sys
@@ -15,7 +16,15 @@ from pathlib import Path
 
 import pytest
 
-from infra.terraform import Interrupted, PlanSummary, Processes, Terraform, TerraformFailed, clean_environment
+from infra.terraform import (
+    Interrupted,
+    PlanSummary,
+    Processes,
+    Terraform,
+    TerraformFailed,
+    clean_environment,
+    outputs_of,
+)
 
 FAKE = """#!{python}
 import json, os, signal, sys, time
@@ -122,3 +131,22 @@ def test_the_environment_keeps_nothing_that_could_reach_a_real_account() -> None
         "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
         "TF_CLI_CONFIG_FILE": "/tmp/terraformrc",
     }
+
+
+def test_outputs_read_from_the_state_are_what_terraform_output_prints(tmp_path: Path) -> None:
+    """The engine reads outputs from the state it pulls anyway (outputs_of): the same as ``terraform output``."""
+    config = {
+        "output": {
+            "plain": {"value": "a"},
+            "secret": {"value": "s3cr3t", "sensitive": True},
+            "listed": {"value": [1, 2]},
+            "mapped": {"value": {"k": {"n": True}}},
+        }
+    }
+    (tmp_path / "main.tf.json").write_text(json.dumps(config))
+    tf = Terraform(tmp_path, clean_environment(None), None)
+    tf.init()
+    tf.run("apply", "-auto-approve", "-input=false", "-no-color")
+    printed = tf.outputs()
+    assert set(printed) == {"plain", "secret", "listed", "mapped"}
+    assert outputs_of(tf.state()) == printed

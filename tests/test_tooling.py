@@ -111,7 +111,17 @@ def test_make_stacks_starts_with_its_header_and_nothing_else() -> None:
 
 def test_make_test_installs_the_servers_first() -> None:
     makefile = (ROOT / "Makefile").read_text()
-    assert re.search(r"^test: [^#]*\bservers\b", makefile, flags=re.MULTILINE)
+    # make test installs side by side first (a sub-make with -j): the servers, the packages, the CLI, checkov.
+    installs = re.search(
+        r"^test:.*\n\t@\$\(MAKE\) -j \d+ --output-sync=target ([^\n]+)\n\t\$\(RUN\) pytest", makefile, re.M
+    )
+    assert installs, "make test's first step installs what the suite needs"
+    assert set(installs.group(1).split()) == {
+        ".venv/.synced",
+        "node_modules/.synced",
+        "$(CHECKOV_VENV)/.synced",
+        "servers",
+    }
     assert re.search(r"^servers: .*\n\t@tools/install-servers\.sh$", makefile, flags=re.MULTILINE)
 
 

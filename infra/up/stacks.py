@@ -30,7 +30,7 @@ from botocore.exceptions import ClientError
 
 from emulator.server import Emulator
 from infra.registry import StackSpec
-from infra.terraform import Event, Interrupted, PlanSummary, Processes, Terraform
+from infra.terraform import Event, Interrupted, PlanSummary, Processes, Terraform, outputs_of
 from infra.up import outputs, uploads
 from infra.up.progress import Progress
 from infra.up.schedule import Stopped
@@ -90,6 +90,30 @@ def _prepare(run: Run, spec: StackSpec, *, fresh_log: bool) -> Terraform:
     return Terraform(workdir, env, log, run.processes)
 
 
+INIT_MARK = "infra-init.sha256"
+"""Written into ``.terraform`` after an init: what that init was for (see :func:`_init`)."""
+
+
+def _init(tf: Terraform) -> None:
+    """``terraform init``, unless the working directory was initialized for the same backend and providers
+    with the same CLI configuration (make down after make up, make up again): an init costs a Terraform start
+    and a checksum of the provider, and changes nothing then."""
+    settings = json.loads((tf.workdir / "cdk.tf.json").read_text()).get("terraform", {})
+    cli_config = tf.env.get("TF_CLI_CONFIG_FILE", "")
+    wanted = hashlib.sha256(
+        json.dumps(
+            [settings, cli_config, Path(cli_config).read_text() if cli_config and Path(cli_config).is_file() else ""],
+            sort_keys=True,
+        ).encode()
+    ).hexdigest()
+    mark = tf.workdir / ".terraform" / INIT_MARK
+    if mark.is_file() and mark.read_text() == wanted and (tf.workdir / ".terraform.lock.hcl").is_file():
+        return
+    mark.unlink(missing_ok=True)
+    tf.init()
+    mark.write_text(wanted)
+
+
 def _counting(run: Run, stack_id: str, verb: str, plan: PlanSummary) -> Any:
     done = 0
 
@@ -124,7 +148,7 @@ def deploy(run: Run, stack_id: str) -> str:
         if placed:
             run.progress.state(stack_id, f"operator's uploads stood in for: {', '.join(placed)}")
         run.progress.state(stack_id, "planning")
-        tf.init()
+        _init(tf)
         plan = PlanSummary()
         code = _plan(tf, plan)
         previous = run.previous.get(stack_id)
@@ -149,7 +173,7 @@ def deploy(run: Run, stack_id: str) -> str:
             )
             apply_seconds = time.monotonic() - applying
         state = tf.state()
-        notable = outputs.select(stack_id, tf.outputs(), _descriptions(tf.workdir))
+        notable = outputs.select(stack_id, outputs_of(state), _descriptions(tf.workdir))
     except Interrupted as interrupted:
         _record(run, spec, "interrupted", str(interrupted), started)
         raise Stopped("interrupted; Terraform saved its state") from None
@@ -224,8 +248,9 @@ def destroy(run: Run, stack_id: str) -> str:
     unprotected = record is not None and record.state == "up" and record.applied == _digest(tf.workdir)
     try:
         run.progress.state(stack_id, "planning the teardown")
-        tf.init()
-        if not _managed(tf.state()):
+        _init(tf)
+        state = tf.state()
+        if not _managed(state):
             return nothing_deployed()
         relax = PlanSummary()
         # Which protections are on, from state alone: the destroy below refreshes everything anyway.
@@ -236,7 +261,7 @@ def destroy(run: Run, stack_id: str) -> str:
             if updates:
                 run.progress.state(stack_id, f"turning protections off ({len(updates)} resources)")
                 tf.stream("apply", "-input=false", "-auto-approve", LOCK_TIMEOUT, *updates, on_event=lambda e: None)
-        state = tf.state()
+                state = tf.state()
         leftovers = remnants(state)
         if spec.kind == "bootstrap":
             for bucket in _buckets(state):

@@ -1,19 +1,17 @@
-"""What the recovery drills share: a stack of their own or a system stack on local state, and a task's view.
+"""What the drills share: a stack of their own on local state, and a task's view of its secrets.
 
-The drills (test_rotation.py, test_recovery_copies.py) run on the worker's
-emulator without the deploy harness (tests/support/deploy.py): each applies
-one stack with Terraform on local state, acts on it as AWS or an operator
-would, and destroys it, checking the account is as clean as before. To fold
-them into the harness, each drill's body is an ``after_apply`` check and
-:func:`system_stack`'s local state its bootstrap.
+The final-snapshot drill (test_recovery_copies.py) runs on the worker's
+emulator without the deploy harness (tests/support/deploy.py): it applies a
+stack of its own with Terraform on local state, acts on it as AWS or an
+operator would, and destroys it. The rotation drill (rotation.py) runs on the
+stacks ``make up`` brought up, in tests/up/test_make_up.py.
 """
 
 from __future__ import annotations
 
 import json
 import urllib.parse
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -25,8 +23,6 @@ from constructs import Construct
 from emulator.server import Emulator
 from infra.registry import StackSpec
 from infra.stacks.base import AwsStack
-from infra.up.stacks import remnants, remove_remnants
-from tests.support.terraform import Terraform
 
 
 def synth_stack(
@@ -58,50 +54,6 @@ def subnets(scope: Construct, cidr: str, zones: Sequence[str]) -> tuple[str, lis
         for index, zone in enumerate(zones)
     ]
     return vpc.id, ids
-
-
-def system_stack(synthesized: Path, workdir: Path, env: Mapping[str, str]) -> Terraform:
-    """A synthesized system stack in ``workdir`` with its S3 backend swapped for local state."""
-    tf = Terraform.for_stack(synthesized, workdir, env)
-    path = tf.workdir / "cdk.tf.json"
-    stack = json.loads(path.read_text())
-    stack["terraform"]["backend"] = {"local": {"path": str(tf.workdir / "terraform.tfstate")}}
-    path.write_text(json.dumps(stack))
-    return tf
-
-
-def targets(tf: Terraform, resource_type: str) -> list[str]:
-    """``-target`` options for every resource of ``resource_type`` in ``tf``'s stack (and so what they need)."""
-    stack = json.loads((tf.workdir / "cdk.tf.json").read_text())
-    return [f"-target={resource_type}.{name}" for name in sorted(stack["resource"].get(resource_type, {}))]
-
-
-@contextmanager
-def deployed(
-    tf: Terraform, emulator: Emulator, account: str, regions: Sequence[str], *, only: Sequence[str] = ()
-) -> Iterator[Terraform]:
-    """Apply ``tf`` (``only``: those ``-target`` options); afterwards destroy it and check every region is as
-    before (what a destroy keeps is checked and removed by the caller or here)."""
-    for region in regions:
-        emulator.warm_up(account, region)
-    before = {region: emulator.inventory(account, region) for region in regions}
-    tf.init()
-    try:
-        tf.apply(*only)
-        yield tf
-    finally:
-        destroy(tf, emulator, account)
-    for region in regions:
-        left = emulator.inventory(account, region) - before[region]
-        assert not left, f"the drill left objects in {region}: {sorted(left)}"
-
-
-def destroy(tf: Terraform, emulator: Emulator, account: str) -> list[tuple[str, str, str]]:
-    """Destroy ``tf``'s stack and remove what a destroy keeps on purpose; return those remnants."""
-    kept = remnants(json.loads(tf.pulled_state()))
-    tf.destroy()
-    remove_remnants(emulator, account, kept)
-    return kept
 
 
 def secret_value(emulator: Emulator, account: str, region: str, value_from: str) -> str:

@@ -5,7 +5,7 @@ passwords, which RDS rotates on its own: their tasks read ``PGPASSWORD`` from
 the managed secret when they start and their URL secret holds no password.
 ReplayDash and Luneo generate the password at apply time: their URL secret is
 rewritten in the same run whenever the password can change. The emulator drill
-(tests/deploy/test_rotation.py) rotates Freeside's for real.
+(tests/deploy/rotation.py, run in tests/up/test_make_up.py) rotates Freeside's for real.
 """
 
 from __future__ import annotations

@@ -37,7 +37,7 @@ from typing import Any
 from emulator.allowlist import EmulatorDrift, allowed
 from emulator.server import Emulator
 from infra.registry import StackSpec
-from infra.terraform import Terraform, clean_environment, cli_config
+from infra.terraform import Terraform, clean_environment, cli_config, outputs_of
 from infra.up import cli
 from infra.up.session import Session, account_of
 from infra.up.stacks import LOCK_TIMEOUT, stack_json
@@ -141,8 +141,8 @@ def read_deployed(session: Session, emulator: Emulator, spec: StackSpec, synth_d
         assert s3.head_object(Bucket=backend["bucket"], Key=backend["key"])["ContentLength"] > 0, (
             f"state object of {spec.stack_id} missing"
         )
-    deployed.outputs = tf.outputs()
     deployed.state_text = tf.run("state", "pull").stdout
+    deployed.outputs = outputs_of(json.loads(deployed.state_text))
     return deployed
 
 

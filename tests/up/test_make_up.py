@@ -10,7 +10,10 @@ read from another "shell" holding ``make emulator-env``'s exports, a second
 apply is refused while one holds the lock, and the deploy checks every
 emulator deploy makes run (tests/support/deploy.py). ``make up`` again must
 change nothing (the second plan), and after ``make down`` the emulator holds
-exactly what it held before the first deploy.
+exactly what it held before the first deploy. Between the two, RDS rotates
+staging's database password and a task started then must get the new one
+(tests/deploy/rotation.py): the second ``make up`` also shows that nothing
+needs an apply after a rotation.
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from infra.terraform import clean_environment, cli_config
 from infra.up.session import Session, alive
 from infra.up.stacks import held_lock
 from tests.conftest import record_deploy, spec_of
+from tests.deploy import rotation
 from tests.deploy.checks import BY_SYSTEM
 from tests.support.deploy import assert_final_snapshots_were_left, read_deployed
 from tests.support.progress import phase
@@ -170,16 +174,27 @@ def test_make_up_then_again_then_down(tmp_path: Path) -> None:
 
         # What every emulator deploy checks, on the stacks make up brought up.
         session = Session(up_dir)
+        deployed = {stack: read_deployed(session, emulator, spec_of(stack), up_dir / "cdktf.out") for stack in FREESIDE}
         for stack in FREESIDE:
             phase(f"checks {stack}")
-            BY_SYSTEM["freeside"](read_deployed(session, emulator, spec_of(stack), up_dir / "cdktf.out"))
+            BY_SYSTEM["freeside"](deployed[stack])
         phase("state lock")
         contest_the_lock(session, "freeside-staging")
+
+        phase("rotation drill")
+        staging = deployed["freeside-staging"]
+        rotation.a_task_started_after_a_rotation_gets_the_current_password(
+            emulator,
+            ACCOUNT,
+            staging.region,
+            json.loads(staging.state_text),
+            operator_secrets=("arrakis-staging/app-config", "arrakis-staging/vault-token"),
+        )
 
         phase("make up again")
         again = make("up", *choice)
         assert again.returncode == 0, explain(again)
-        # The second plan: nothing to change, so no allowlisted drift either.
+        # The second plan: nothing to change (not even after the rotation), so no allowlisted drift either.
         assert done_lines(again.stdout) == dict.fromkeys(STACKS, "no changes"), explain(again)
         assert "drift" not in again.stdout
         for stack in STACKS:
