@@ -220,20 +220,17 @@ def emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
 
 
 LONG_POLES = {
-    "test_deploy_cycle[bootstrap-luneo-terraform-state]": 9.8,
-    "test_make_up_then_again_then_down": 9.3,
-    "test_deploy_cycle[bootstrap-solobase-terraform-state]": 7.8,
-    "test_deploy_cycle[bootstrap-replaydash-terraform-state]": 7.6,
-    "test_a_database_and_production_redis_made_again_take_final_snapshots_of_their_own": 6,
-    "test_delivery_drill_on_an_emulator_enforcing_iam": 5.4,
-    "test_redis_requires_iam_and_refuses_an_operators_mistakes": 2.9,
-    "test_a_bootstrap_stack_through_the_cdktf_cli_and_its_destroy_trap": 2.2,
-    # Not a deploy: two whole-app synths in subprocesses; started early, it does not end the run late.
-    "test_the_production_synth_and_the_checked_plain_one_give_identical_stacks": 1.5,
+    "test_deploy_cycle[bootstrap-luneo-terraform-state]": 8,
+    "test_delivery_drill_on_an_emulator_enforcing_iam": 6.5,
+    "test_deploy_cycle[bootstrap-replaydash-terraform-state]": 6,
+    "test_deploy_cycle[bootstrap-solobase-terraform-state]": 5,
+    "test_make_up_then_again_then_down": 5,
+    "test_a_database_and_production_redis_made_again_take_final_snapshots_of_their_own": 5,
+    "test_a_bootstrap_stack_through_the_cdktf_cli_and_its_destroy_trap": 3.5,
+    "test_redis_requires_iam_and_refuses_an_operators_mistakes": 3,
 }
-"""Minutes the longest tests take on 2 cores (make test's --durations): the deploys start first, longest
-first, then the other tests, longest first. Only the order depends on it; a test not named here counts as
-one minute."""
+"""Minutes the longest deploys take on 2 cores (make test's --durations): they start first, longest first.
+Only the order depends on it; a test not named here counts as one minute."""
 
 
 def _minutes(item: pytest.Item) -> float:
@@ -248,13 +245,11 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     handed to workers one at a time in collection order (before xdist reads the
     marks, hence tryfirst).
     """
-    from tests.support.xdist_groups import deploy_group  # a plugin of this file's: imported after pytest_plugins
-
     items.sort(key=lambda item: (item.get_closest_marker("deploy") is None, -_minutes(item)))
     for item in items:
         # A deploy sharing an emulator with others (a drill's steps) names its group itself.
         if item.get_closest_marker("deploy") and not item.get_closest_marker("xdist_group"):
-            item.add_marker(pytest.mark.xdist_group(name=deploy_group(item.name)))
+            item.add_marker(pytest.mark.xdist_group(name=f"deploy-{item.name}"))
 
 
 def pytest_configure(config: pytest.Config) -> None:

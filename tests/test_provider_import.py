@@ -7,8 +7,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from infra import provider_import
 from infra.app_command import interpreter_flags
 
@@ -27,9 +25,6 @@ def synthesize(outdir: Path, *, plain: bool) -> dict[str, bytes]:
     return {str(p.relative_to(outdir)): p.read_bytes() for p in sorted(outdir.rglob("cdk.tf.json"))}
 
 
-# Minutes of CPU in two subprocesses: scheduled as a long group (tests/support/xdist_groups.py), so that it
-# starts on a worker a deploy has freed, not queued behind one.
-@pytest.mark.xdist_group(name="synth-whole-app")
 def test_the_production_synth_and_the_checked_plain_one_give_identical_stacks(tmp_path: Path) -> None:
     fast = synthesize(tmp_path / "fast", plain=False)
     plain = synthesize(tmp_path / "plain", plain=True)

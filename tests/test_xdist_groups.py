@@ -102,19 +102,3 @@ def test_every_long_pole_named_for_ordering_is_a_test() -> None:
     sources = "".join(path.read_text() for path in (ROOT / "tests").rglob("test_*.py"))
     for name in LONG_POLES:
         assert f"def {name.split('[')[0]}(" in sources, f"LONG_POLES names {name}, which no test defines"
-
-
-def test_a_parametrized_deploy_is_its_own_group_and_known_as_long() -> None:
-    """Before, ``deploy-test_deploy_cycle[bootstrap-luneo-…]`` ended in ``]``: xdist took the whole node id as the
-    scope, LongPolesApart did not see the family deploys as long, and their workers were handed the next
-    deploys (the destroy trap waited ten minutes behind Luneo's family)."""
-    from xdist.scheduler import LoadGroupScheduling
-
-    from tests.support.xdist_groups import _long, deploy_group
-
-    name = "test_deploy_cycle[bootstrap-luneo-terraform-state]"
-    group = deploy_group(name)
-    scope = LoadGroupScheduling._split_scope(None, f"tests/deploy/test_deploy.py::{name}@{group}")  # type: ignore[arg-type]
-    assert scope == group and "]" not in group
-    assert _long(scope)
-    assert deploy_group("test_plain") == "deploy-test_plain"

@@ -28,16 +28,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             item._id = coerce_node_id(grouped)
 
 
-LONG_GROUP_PREFIXES = ("deploy-", "link-", "solobase-", "synth-")
-"""Groups that take minutes: emulator deploys, the real-server groups (tests/conftest.py names them) and the
-whole-app synths in subprocesses (tests/test_provider_import.py)."""
-
-
-def deploy_group(test_name: str) -> str:
-    """The xdist group of a deploy test of its own. xdist reads a node id's group after its last ``@`` only
-    when no ``]`` follows (``LoadGroupScheduling._split_scope``): a parametrized name's brackets would make
-    the scope the whole node id, which is then neither grouped nor known here as long."""
-    return "deploy-" + test_name.replace("[", "(").replace("]", ")").replace("@", "-")
+LONG_GROUP_PREFIXES = ("deploy-", "link-", "solobase-")
+"""Groups that take minutes: emulator deploys and the real-server groups (tests/conftest.py names them)."""
 
 
 def _long(scope: str) -> bool:
