@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from emulator.fills import fill
+
+
+def _refuse_unless_a_service_rotates(secret: Any) -> None:
+    """What AWS refuses before any rotation without a function: a deleted secret, and a secret no service
+    manages (InvalidRequestException, as RotateSecret documents)."""
+    from moto.secretsmanager.exceptions import InvalidRequestException
+
+    if secret.is_deleted():
+        raise InvalidRequestException("You tried to perform the operation on a secret that's currently marked deleted.")
+    if secret.owning_service is None:
+        raise InvalidRequestException(
+            "No Lambda rotation function ARN is associated with this secret, and no service manages it."
+        )
 
 
 @fill(
@@ -32,11 +47,9 @@ def rotate_later_keeps_the_current_version() -> None:
     the emulator does not have.
     """
     import time
-    from typing import Any
 
     from moto.secretsmanager.exceptions import (
         InvalidParameterException,
-        InvalidRequestException,
         SecretNotFoundException,
     )
     from moto.secretsmanager.models import FakeSecret, SecretsManagerBackend
@@ -62,14 +75,7 @@ def rotate_later_keeps_the_current_version() -> None:
             return original(
                 self, secret_id, client_request_token, rotation_lambda_arn, rotation_rules, rotate_immediately
             )
-        if secret.is_deleted():
-            raise InvalidRequestException(
-                "You tried to perform the operation on a secret that's currently marked deleted."
-            )
-        if secret.owning_service is None:
-            raise InvalidRequestException(
-                "No Lambda rotation function ARN is associated with this secret, and no service manages it."
-            )
+        _refuse_unless_a_service_rotates(secret)
         days = (rotation_rules or {}).get("AutomaticallyAfterDays")
         if days is None:
             # A schedule expression would need a cron evaluator the emulator does not have: refuse.
@@ -195,7 +201,6 @@ def managed_rotation_makes_a_new_current_version() -> None:
     import json
     import string
     import time
-    from typing import Any
 
     from moto.moto_api._internal import mock_random
     from moto.rds.models import rds_backends
@@ -228,14 +233,7 @@ def managed_rotation_makes_a_new_current_version() -> None:
         ):
             result: str = original(self, secret_id, **request)
             return result
-        if secret.is_deleted():
-            raise InvalidRequestException(
-                "You tried to perform the operation on a secret that's currently marked deleted."
-            )
-        if secret.owning_service is None:
-            raise InvalidRequestException(
-                "No Lambda rotation function ARN is associated with this secret, and no service manages it."
-            )
+        _refuse_unless_a_service_rotates(secret)
         if secret.owning_service != "rds":
             raise InvalidRequestException(
                 f"The secret is managed by {secret.owning_service}; the emulator rotates only secrets RDS manages."
