@@ -28,15 +28,17 @@ def checkov() -> str:
     return str(CHECKOV)
 
 
+def _scan(*args: str, timeout: float = 900) -> subprocess.CompletedProcess[str]:
+    """``tools/scan.py`` as make scan runs it, with ``args``."""
+    return subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "scan.py"), *args], capture_output=True, text=True, timeout=timeout
+    )
+
+
 def test_checkov_finds_nothing_unwaived(checkov: str, synth_dir: Path, tmp_path: Path) -> None:
     sarif_path = tmp_path / "checkov.sarif"
     stacks = str(synth_dir / "stacks")
-    completed = subprocess.run(
-        [sys.executable, str(ROOT / "tools" / "scan.py"), "--checkov", checkov, "--sarif", str(sarif_path), stacks],
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
+    completed = _scan("--checkov", checkov, "--sarif", str(sarif_path), stacks)
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert " 0 unwaived" in completed.stdout
     # Code scanning sees every waived finding as suppressed, with the waiver's reason.
@@ -54,20 +56,7 @@ def test_scan_fails_on_an_unwaived_finding(checkov: str, synth_dir: Path, tmp_pa
         (bootstrap / "cdk.tf.json").read_text().replace('"block_public_acls": true', '"block_public_acls": false')
     )
     sarif_path = tmp_path / "checkov.sarif"
-    completed = subprocess.run(
-        [
-            sys.executable,
-            str(ROOT / "tools" / "scan.py"),
-            "--checkov",
-            checkov,
-            "--sarif",
-            str(sarif_path),
-            str(stacks),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=900,
-    )
+    completed = _scan("--checkov", checkov, "--sarif", str(sarif_path), str(stacks))
     assert completed.returncode == 1
     assert "FAIL CKV_AWS_53" in completed.stdout
     # The SARIF for code scanning: unwaived findings as open results, the same the gate prints.
@@ -277,21 +266,8 @@ def test_a_refused_waiver_file_stops_the_scan_with_status_2_before_anything_runs
     waivers.write_text(
         "waivers:\n  - check: CKV2_AWS_57\n    stacks: .*\n    reason: Secrets rotate with their sources.\n"
     )
-    completed = subprocess.run(
-        # No checkov and no stacks: the waivers are refused first.
-        [
-            sys.executable,
-            str(ROOT / "tools" / "scan.py"),
-            "--checkov",
-            str(tmp_path / "none"),
-            "--waivers",
-            str(waivers),
-            str(tmp_path),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
+    # No checkov and no stacks: the waivers are refused first.
+    completed = _scan("--checkov", str(tmp_path / "none"), "--waivers", str(waivers), str(tmp_path), timeout=60)
     assert completed.returncode == 2, completed.stdout + completed.stderr
     assert "checkov-waivers.yaml:2: waiver CKV2_AWS_57 covers every resource" in completed.stderr
 
